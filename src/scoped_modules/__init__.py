@@ -1,0 +1,3 @@
+"""scoped-modules: boundaries, toggles, owners and votes for scoped modules."""
+
+__version__ = "0.1.0"

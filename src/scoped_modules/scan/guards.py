@@ -1,0 +1,113 @@
+"""Guard expressions (see ``facts``): combination and the "implies on(T)" test of SPEC §3.3."""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Any
+
+Guard = Any  # None (unconditional) or an expression tuple
+
+UNKNOWN: tuple = ("u",)
+
+
+def conj(*parts: Guard) -> Guard:
+    """AND of guards, dropping ``None`` (true) parts and flattening nested ANDs."""
+    items: list = []
+    for p in parts:
+        if p is None:
+            continue
+        if p[0] == "and":
+            items.extend(p[1:])
+        else:
+            items.append(p)
+    if not items:
+        return None
+    if len(items) == 1:
+        return items[0]
+    return ("and", *items)
+
+
+def disj(*parts: Guard) -> Guard:
+    """OR of guards; ``None`` (true) anywhere makes the whole OR true."""
+    if any(p is None for p in parts):
+        return None
+    items: list = []
+    for p in parts:
+        if p[0] == "or":
+            items.extend(p[1:])
+        else:
+            items.append(p)
+    return items[0] if len(items) == 1 else ("or", *items)
+
+
+def neg(g: Guard) -> Guard:
+    if g is None:
+        return ("not", ("and",))  # false; never produced by readers in practice
+    if g[0] == "not":
+        return g[1]
+    return ("not", g)
+
+
+def _leaves(g: Guard, names: frozenset[str], out: list) -> None:
+    tag = g[0]
+    if tag == "v":
+        if names.intersection(g[1]):
+            if "T" not in out:
+                out.append("T")
+        else:
+            out.append(g[1])  # a switch that is not T: a free variable, keyed by its names
+    elif tag == "u":
+        out.append(id(g))  # each unknown condition is its own free variable
+    elif tag in ("and", "or"):
+        for c in g[1:]:
+            _leaves(c, names, out)
+    elif tag == "not":
+        _leaves(g[1], names, out)
+
+
+def _eval(g: Guard, names: frozenset[str], env: dict) -> bool:
+    tag = g[0]
+    if tag == "v":
+        return env["T"] if names.intersection(g[1]) else env[g[1]]
+    if tag == "u":
+        return env[id(g)]
+    if tag == "and":
+        return all(_eval(c, names, env) for c in g[1:])
+    if tag == "or":
+        return any(_eval(c, names, env) for c in g[1:])
+    if tag == "not":
+        return not _eval(g[1], names, env)
+    return False
+
+
+def implies_on(g: Guard, names: frozenset[str]) -> bool:
+    """True when guard ``g`` implies ``on(T)`` for a toggle whose relevant names are ``names``.
+
+    ``g AND NOT on(T)`` must be unsatisfiable; unknown atoms are free variables, so they imply
+    nothing. Real conditions have a handful of atoms: trying every assignment is instant; past
+    16 free atoms the answer is a conservative False.
+    """
+    if g is None or not names:
+        return False
+    leaves: list = []
+    _leaves(g, names, leaves)
+    if "T" not in leaves:
+        return False
+    free = list(dict.fromkeys(x for x in leaves if x != "T"))
+    if len(free) > 16:
+        return False
+    for values in product((False, True), repeat=len(free)):
+        env: dict = dict(zip(free, values, strict=True))
+        env["T"] = False
+        if _eval(g, names, env):
+            return False
+    return True
+
+
+def mentions(g: Guard, names: frozenset[str]) -> bool:
+    """True when the guard tests any of ``names`` (in any polarity)."""
+    if g is None:
+        return False
+    leaves: list = []
+    _leaves(g, names, leaves)
+    return "T" in leaves
