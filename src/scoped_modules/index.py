@@ -1,0 +1,232 @@
+"""The in-memory index: which module owns each file, and every reference resolved to a file.
+
+Built once per run from the registry, the file set and the per-file facts; the rules read it and
+do no I/O. Only references that cross a module boundary (or start inside a module) are kept:
+core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs small.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from .registry.model import Module, Registry, Toggle
+from .scan import facts as F
+from .scan.guards import Guard, implies_on
+from .scan.scanner import ScanResult
+
+PUBLIC_KIND = {
+    F.K_CMAKE_SUBDIR: F.K_CMAKE_PATH,
+    F.K_CMAKE_INCLUDE: F.K_CMAKE_PATH,
+}
+
+
+@dataclass(slots=True)
+class Reference:
+    path: str  # the referencing file
+    line: int
+    kind: str  # public kind (SPEC §3 table)
+    evidence: str
+    target: str | None  # the file referenced; None for `pattern`
+    target_module: str
+    source_module: str | None  # None = core
+    type_checking: bool = False
+    optional: bool = False  # inside try/except ImportError
+    guard: Guard = None
+    lang: str = "other"
+    wiring: str | None = None  # the first name of the toggle this reference is wiring for
+
+    def as_json(self) -> dict:
+        return {
+            "path": self.path, "line": self.line, "kind": self.kind, "evidence": self.evidence,
+            "target": self.target, "type_checking": self.type_checking, "wiring": self.wiring,
+        }
+
+
+class Membership:
+    """Which module(s) claim each file, from the modules' ``paths`` entries (SPEC §2 Paths)."""
+
+    def __init__(self, modules: list[Module], files: list[str], dirs: set[str]) -> None:
+        self.entry_files: dict[tuple[str, str], list[str]] = {}  # (module, entry) -> files
+        self.owner: dict[str, tuple[str, ...]] = {}
+        by_dir: dict[str, list[tuple[str, str]]] = {}
+        by_file: dict[str, list[tuple[str, str]]] = {}
+        patterns: list[tuple[str, str]] = []
+        file_set = set(files)
+        for m in modules:
+            for entry in m.paths:
+                self.entry_files[(m.name, entry)] = []
+                if any(ch in entry for ch in "*?["):
+                    patterns.append((m.name, entry))
+                elif entry.endswith("/"):
+                    by_dir.setdefault(entry.rstrip("/") + "/", []).append((m.name, entry))
+                elif entry in file_set:
+                    by_file.setdefault(entry, []).append((m.name, entry))
+                elif entry.rstrip("/") in dirs:
+                    by_dir.setdefault(entry.rstrip("/") + "/", []).append((m.name, entry))
+        firsts = {d.split("/", 1)[0] for d in by_dir}
+        owner: dict[str, list[str]] = {}
+        for f in files:
+            claims: list[tuple[str, str]] = []
+            hit = by_file.get(f)
+            if hit:
+                claims.extend(hit)
+            slash = f.find("/")
+            if slash > 0 and f[:slash] in firsts:
+                pos = slash
+                while pos > 0:
+                    hit = by_dir.get(f[: pos + 1])
+                    if hit:
+                        claims.extend(hit)
+                    pos = f.find("/", pos + 1)
+            for mod, entry in claims:
+                self.entry_files[(mod, entry)].append(f)
+                lst = owner.setdefault(f, [])
+                if mod not in lst:
+                    lst.append(mod)
+        if patterns:
+            import pathspec
+
+            for mod, entry in patterns:
+                spec = pathspec.GitIgnoreSpec.from_lines(["/" + entry.lstrip("/")])
+                for f in files:
+                    if spec.match_file(f):
+                        self.entry_files[(mod, entry)].append(f)
+                        lst = owner.setdefault(f, [])
+                        if mod not in lst:
+                            lst.append(mod)
+        self.owner = {f: tuple(ms) for f, ms in owner.items()}
+
+    def module_of(self, path: str) -> str | None:
+        ms = self.owner.get(path)
+        return ms[0] if ms else None
+
+    def in_module(self, path: str, module: str) -> bool:
+        return module in self.owner.get(path, ())
+
+
+@dataclass
+class Index:
+    registry: Registry
+    files: list[str]
+    dirs: set[str]
+    membership: Membership
+    scan: ScanResult
+    refs: list[Reference] = field(default_factory=list)
+    notes: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def module_files(self, module: str) -> list[str]:
+        out: set[str] = set()
+        for (m, _entry), fs in self.membership.entry_files.items():
+            if m == module:
+                out.update(fs)
+        return sorted(out)
+
+    def inbound(self, module: str) -> list[Reference]:
+        return [r for r in self.refs if r.target_module == module and r.source_module != module]
+
+    def outbound(self, module: str) -> list[Reference]:
+        return [r for r in self.refs if r.source_module == module and r.target_module != module]
+
+
+def all_dirs(files: list[str]) -> set[str]:
+    dirs: set[str] = set()
+    for f in files:
+        d = posixpath.dirname(f)
+        while d and d not in dirs:
+            dirs.add(d)
+            d = posixpath.dirname(d)
+    return dirs
+
+
+def toggle_names(t: Toggle, lang: str) -> frozenset[str]:
+    """The names of toggle ``t`` that a guard in a file of language ``lang`` can test."""
+    if lang == "cmake":
+        return frozenset(n for n in (t.cmake,) if n)
+    if lang == "cpp":
+        return frozenset(n for n in (t.define, t.cmake) if n)
+    return frozenset(t.names)
+
+
+def wiring_for(guard: Guard, lang: str, toggles: list[Toggle]) -> str | None:
+    if guard is None:
+        return None
+    for t in toggles:
+        if implies_on(guard, toggle_names(t, lang)):
+            return t.first_name
+    return None
+
+
+def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index:
+    from .scan.cmakegraph import resolve_cmake
+    from .scan.cppnames import IncludeResolver
+    from .scan.pynames import AMBIGUOUS, PythonNames
+
+    dirs = all_dirs(files)
+    modules = list(registry.modules.values())
+    membership = Membership(modules, files, dirs)
+    index = Index(registry, files, dirs, membership, scan)
+    owner = membership.owner
+    toggles = {m.name: m.toggles for m in modules}
+    file_set = frozenset(files)
+
+    def add(path: str, raw: F.RawRef, target: str | None, guard: Guard, lang: str, tmod: str | None = None) -> None:
+        src_mods = owner.get(path)
+        src = src_mods[0] if src_mods else None
+        if tmod is not None:
+            targets: tuple[str, ...] = (tmod,)
+        else:
+            targets = owner.get(target, ()) if target else ()
+        if not targets and src is None:
+            return
+        kind, _spec, line, evidence, _g, flags = raw
+        kind = PUBLIC_KIND.get(kind, kind)
+        if not targets:
+            index.refs.append(Reference(path, line, kind, evidence, target, "", src,
+                                        bool(flags & F.F_TYPE_CHECKING), bool(flags & F.F_OPTIONAL), guard, lang))
+            return
+        for t in targets:
+            if src_mods and t in src_mods and lang != "cmake":
+                continue  # inside the module (a module's own CMake files matter to SM007)
+            index.refs.append(Reference(
+                path, line, kind, evidence, target, t, src, bool(flags & F.F_TYPE_CHECKING),
+                bool(flags & F.F_OPTIONAL), guard, lang, wiring_for(guard, lang, toggles.get(t, [])),
+            ))
+
+    py_names: PythonNames | None = None
+    includes: IncludeResolver | None = None
+    cmake_facts: dict[str, F.FileFacts] = {}
+    for path, facts in scan.facts.items():
+        lang = facts[0]
+        if lang == "py":
+            if py_names is None:
+                py_names = PythonNames(files, registry.project.python_roots)
+            for raw in facts[1]:
+                target = py_names.resolve(raw[1], path, raw[5])
+                if target is AMBIGUOUS:
+                    index.notes.append((path, raw[2], f"'{raw[1]}' is ambiguous: it names files in several base directories; not counted as a reference"))
+                    continue
+                if target is not None:
+                    add(path, raw, target, raw[4], lang)
+        elif lang == "cpp":
+            if includes is None:
+                includes = IncludeResolver(set(file_set), registry.project.include_roots)
+            for raw in facts[1]:
+                target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
+                if target is not None:
+                    add(path, raw, target, raw[4], lang)
+        elif lang == "cmake":
+            cmake_facts[path] = facts
+    if cmake_facts:
+        resolved = resolve_cmake(cmake_facts, file_set, dirs)
+        for path, items in resolved.items():
+            for raw, guard, targets in items:
+                for target in targets:
+                    add(path, raw, target, guard, "cmake")
+    for path, hits in scan.hits.items():
+        for line, module, evidence in hits:
+            if module in registry.modules:
+                raw = (F.K_PATTERN, "", line, evidence, None, 0)
+                add(path, raw, None, None, "other", tmod=module)
+    index.refs.sort(key=lambda r: (r.path, r.line, r.kind, r.target or ""))
+    return index

@@ -1,0 +1,67 @@
+"""The facts cache in ``.scoped_cache/``: per-file facts keyed by git blob id and reader version.
+
+Facts depend on a file's bytes alone, so entries never need invalidating: a changed file has a
+new blob id. The file is written atomically (temporary file + ``os.replace``), so two runs
+sharing the cache each see a complete file; the last writer wins and both are correct.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .facts import READER_VERSION
+
+CACHE_DIR = ".scoped_cache"
+# marshal's own format version is part of the name: a Python upgrade starts a new cache
+CACHE_NAME = f"facts-r{READER_VERSION}-m{marshal.version}.bin"
+
+
+class FactsCache:
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.path = root / CACHE_DIR / CACHE_NAME
+        self.enabled = enabled
+        self.facts: dict[str, Any] = {}
+        self.patterns: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        if enabled:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                data = marshal.load(fh)
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        if isinstance(data, dict) and data.get("v") == READER_VERSION:
+            self.facts = data.get("facts", {})
+            self.patterns = data.get("patterns", {})
+
+    def save(self, live_keys: set[str]) -> None:
+        """Write the cache, keeping only entries of files that exist now."""
+        if not self.enabled or not self.dirty:
+            return
+        facts = {k: v for k, v in self.facts.items() if k in live_keys}
+        patterns = {
+            fp: {k: v for k, v in hits.items() if k in live_keys}
+            for fp, hits in list(self.patterns.items())[-4:]
+        }
+        data = {"v": READER_VERSION, "facts": facts, "patterns": patterns}
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            gitignore = self.path.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n")
+            fd, tmp = tempfile.mkstemp(prefix=".facts-", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    marshal.dump(data, fh)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # a read-only checkout still checks; it just stays cold

@@ -1,0 +1,142 @@
+"""The scanned file set (SPEC §3): ``git ls-files`` plus untracked files git does not ignore,
+minus ``exclude``; outside git, a walk honouring ``.gitignore`` files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import EnvironmentProblem
+
+ALWAYS_EXCLUDED = (".git/", ".scoped_cache/")
+
+
+@dataclass
+class FileSet:
+    """Root-relative ``/`` paths, each with a content key (git blob id, or a hash of content)."""
+
+    root: Path
+    keys: dict[str, str]  # path -> blob id ("" = to be hashed when read)
+    in_git: bool
+    notes: list[tuple[str, int, str]] = field(default_factory=list)  # (path, line, message)
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self.keys)
+
+
+def blob_id(data: bytes) -> str:
+    """The git blob id of ``data`` (so untracked files are keyed like tracked ones)."""
+    h = hashlib.sha1(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.hexdigest()
+
+
+def _git(root: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def list_files(root: Path, in_git: bool, exclude: Iterable[str]) -> FileSet:
+    spec = exclude_spec(exclude)
+    fs = _git_files(root) if in_git else _walk_files(root)
+    if spec is not None:
+        fs.keys = {p: k for p, k in fs.keys.items() if not spec.match_file(p)}
+    return fs
+
+
+def exclude_spec(patterns: Iterable[str]):  # -> pathspec.GitIgnoreSpec | None
+    patterns = list(patterns)
+    if not patterns:
+        return None
+    import pathspec  # lazy: only when the registry excludes something
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def _git_files(root: Path) -> FileSet:
+    staged = _git(root, "ls-files", "-s", "-z")
+    others = _git(root, "ls-files", "-o", "--exclude-standard", "-z")
+    modified = _git(root, "ls-files", "-m", "-z")
+    out_s, err_s = staged.communicate()
+    out_o, _ = others.communicate()
+    out_m, _ = modified.communicate()
+    if staged.returncode != 0:
+        raise EnvironmentProblem(f"{root}: git ls-files failed: {err_s.decode(errors='replace').strip()}")
+    keys: dict[str, str] = {}
+    notes: list[tuple[str, int, str]] = []
+    for rec in out_s.split(b"\0"):
+        if not rec:
+            continue
+        meta, _, raw = rec.partition(b"\t")
+        mode, blob, _stage = meta.split(b" ")
+        path = raw.decode("utf-8", "surrogateescape")
+        if _always_excluded(path):
+            continue
+        if mode == b"160000":
+            notes.append((path, 0, "submodule not entered"))
+            continue
+        if mode == b"120000":
+            continue  # symlinks are not followed
+        keys[path] = blob.decode()
+    for raw in out_m.split(b"\0"):
+        if raw:
+            path = raw.decode("utf-8", "surrogateescape")
+            if path in keys:
+                if os.path.lexists(root / path):
+                    keys[path] = ""  # modified: hash the working-tree content
+                else:
+                    del keys[path]  # deleted in the working tree
+    for raw in out_o.split(b"\0"):
+        if raw:
+            path = raw.decode("utf-8", "surrogateescape")
+            if not _always_excluded(path) and not os.path.islink(root / path):
+                keys[path] = ""
+    return FileSet(root, keys, True, notes)
+
+
+def _always_excluded(path: str) -> bool:
+    return path.startswith(ALWAYS_EXCLUDED) or "/.git/" in path
+
+
+def _walk_files(root: Path) -> FileSet:
+    """Outside git: walk the tree, honouring ``.gitignore`` files at every level."""
+    import pathspec
+
+    keys: dict[str, str] = {}
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        specs = [(base, s) for base, s in specs if rel.startswith(base)]
+        gi = os.path.join(dirpath, ".gitignore")
+        if os.path.isfile(gi):
+            try:
+                with open(gi, encoding="utf-8", errors="replace") as fh:
+                    specs.append((rel, pathspec.GitIgnoreSpec.from_lines(fh.read().splitlines())))
+            except OSError:
+                pass
+
+        def ignored(p: str, is_dir: bool) -> bool:
+            full = rel + p + ("/" if is_dir else "")
+            return any(s.match_file(full[len(base):]) for base, s in specs)
+
+        keep = []
+        for d in sorted(dirnames):
+            full = rel + d + "/"
+            if full in (".git/", ".scoped_cache/") or os.path.islink(os.path.join(dirpath, d)):
+                continue
+            if not ignored(d, True):
+                keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            if os.path.islink(os.path.join(dirpath, f)) or ignored(f, False):
+                continue
+            keys[rel + f] = ""
+    notes = [("", 0, "not a git repository: files listed by walking the tree, honouring .gitignore files")]
+    return FileSet(root, keys, False, notes)

@@ -1,0 +1,218 @@
+"""Reading every scanned file into facts: cache look-up, then the readers, over both cores."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import FactsCache
+from .facts import FileFacts, language_of
+from .files import FileSet, blob_id
+
+MAX_BYTES = 5 * 1024 * 1024
+BINARY_PROBE = 8192
+PARALLEL_THRESHOLD = 1500  # below this, starting worker processes costs more than it saves
+BATCH = 400
+
+# module name -> its `references` regexes
+Patterns = dict[str, list[str]]
+# (line, module, evidence)
+PatternHit = tuple[int, str, str]
+
+
+@dataclass
+class ScanResult:
+    facts: dict[str, FileFacts]
+    hits: dict[str, list[PatternHit]]
+    notes: list[tuple[str, int, str]] = field(default_factory=list)
+    read: int = 0  # files read (not served by the cache)
+
+
+def _reader(lang: str) -> Callable[[str], FileFacts]:
+    if lang == "py":
+        from .python_reader import read_python
+
+        return read_python
+    if lang == "cpp":
+        from .cpp_reader import read_cpp
+
+        return read_cpp
+    from .cmake_reader import read_cmake
+
+    return read_cmake
+
+
+def _blanker(lang: str) -> Callable[[str], str] | None:
+    if lang == "py":
+        from .python_reader import blank_comments_py
+
+        return blank_comments_py
+    if lang == "cpp":
+        from .cpp_reader import blank_comments_cpp
+
+        return blank_comments_cpp
+    if lang == "cmake":
+        from .cmake_reader import blank_comments_cmake
+
+        return blank_comments_cmake
+    return None
+
+
+def patterns_fingerprint(patterns: Patterns) -> str:
+    text = repr(sorted((m, list(p)) for m, p in patterns.items() if p))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def find_patterns(text: str, compiled: list[tuple[str, re.Pattern[str]]]) -> list[PatternHit]:
+    hits: list[PatternHit] = []
+    if not compiled:
+        return hits
+    lines: list[str] | None = None
+    for module, rx in compiled:
+        seen: set[int] = set()
+        for m in rx.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            if line in seen:
+                continue
+            seen.add(line)
+            if lines is None:
+                lines = text.split("\n")
+            hits.append((line, module, " ".join(lines[line - 1].split())[:200]))
+    hits.sort()
+    return hits
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace"), "not UTF-8; read with replacement characters"
+
+
+def read_one(
+    root: str, path: str, key: str, need_facts: bool, compiled: list[tuple[str, re.Pattern[str]]]
+) -> tuple[str, str, FileFacts | None, list[PatternHit] | None]:
+    """Read one file: (path, key, facts or None, pattern hits or None). Never raises."""
+    lang = language_of(path)
+    full = os.path.join(root, path)
+    notes: list[tuple[int, str]] = []
+    try:
+        size = os.path.getsize(full)
+        if size > MAX_BYTES:
+            return path, key or f"size:{path}:{size}", ("skip", [], [(0, f"skipped: larger than 5 MiB ({size} bytes)")], {}), []
+        with open(full, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return path, key or f"unreadable:{path}", ("skip", [], [(0, f"unreadable: {exc.strerror}")], {}), []
+    if not key:
+        key = blob_id(data)
+    if b"\0" in data[:BINARY_PROBE]:
+        return path, key, ("skip", [], [(0, "binary file skipped")], {}), []
+    text, note = _decode(data)
+    if note:
+        notes.append((0, note))
+    facts: FileFacts | None = None
+    if need_facts and lang != "other":
+        try:
+            facts = _reader(lang)(text)
+        except Exception as exc:  # a reader bug must not stop the scan
+            facts = (lang, [], [(0, f"reader failed ({type(exc).__name__}); no references read")], {})
+        if notes:
+            facts = (facts[0], facts[1], notes + list(facts[2]), facts[3])
+    elif need_facts:
+        facts = ("other", [], notes, {})
+    hits = None
+    if compiled:
+        blank = _blanker(lang)
+        try:
+            hits = find_patterns(blank(text) if blank else text, compiled)
+        except Exception:
+            hits = find_patterns(text, compiled)
+    return path, key, facts, hits
+
+
+def _batch(args: tuple[str, list[tuple[str, str, bool]], Patterns]) -> list:
+    root, items, patterns = args
+    compiled = compile_patterns(patterns)
+    return [read_one(root, p, k, nf, compiled) for p, k, nf in items]
+
+
+def compile_patterns(patterns: Patterns) -> list[tuple[str, re.Pattern[str]]]:
+    return [(m, re.compile(p, re.MULTILINE)) for m, ps in sorted(patterns.items()) for p in ps]
+
+
+def scan(
+    fileset: FileSet,
+    patterns: Patterns,
+    cache: FactsCache,
+    progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
+) -> ScanResult:
+    root = str(fileset.root)
+    fp = patterns_fingerprint(patterns) if any(patterns.values()) else ""
+    pcache = cache.patterns.setdefault(fp, {}) if fp else {}
+    result = ScanResult({}, {})
+    todo: list[tuple[str, str, bool]] = []
+    for path, key in fileset.keys.items():
+        lang = language_of(path)
+        facts = cache.facts.get(key) if key else None
+        need_facts = facts is None and lang != "other"
+        need_hits = bool(fp) and (not key or key not in pcache)
+        if facts is not None:
+            result.facts[path] = facts
+        if fp and key in pcache:
+            result.hits[path] = pcache[key]
+        if need_facts or need_hits:
+            todo.append((path, key, need_facts))
+    result.read = len(todo)
+    if todo:
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+            outputs = _parallel(root, todo, patterns, workers, progress)
+        else:
+            compiled = compile_patterns(patterns)
+            outputs = []
+            for i, (p, k, nf) in enumerate(todo):
+                outputs.append(read_one(root, p, k, nf, compiled))
+                if progress and i % 500 == 0:
+                    progress(i, len(todo))
+        for path, key, facts, hits in outputs:
+            fileset.keys[path] = key
+            if facts is not None:
+                result.facts[path] = facts
+                cache.facts[key] = facts
+            if hits is not None and fp:
+                result.hits[path] = hits
+                pcache[key] = hits
+        cache.dirty = True
+        if progress:
+            progress(len(todo), len(todo))
+    for path, facts in result.facts.items():
+        for line, msg in facts[2]:
+            result.notes.append((path, line, msg))
+    return result
+
+
+def _parallel(
+    root: str, todo: list, patterns: Patterns, workers: int, progress: Callable[[int, int], None] | None
+) -> list:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    chunks = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    out: list[Any] = []
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for part in pool.map(_batch, [(root, c, patterns) for c in chunks]):
+            out.extend(part)
+            done += len(part)
+            if progress:
+                progress(done, len(todo))
+    return out
