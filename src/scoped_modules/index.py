@@ -35,6 +35,7 @@ class Reference:
     guard: Guard = None
     lang: str = "other"
     wiring: str | None = None  # the first name of the toggle this reference is wiring for
+    spec: str = ""  # the reference as written (after CMake variable substitution)
 
     def as_json(self) -> dict:
         return {
@@ -122,11 +123,26 @@ class Index:
                 out.update(fs)
         return sorted(out)
 
+    def _group(self) -> None:
+        self._by_target: dict[str, list[Reference]] = {}
+        self._by_source: dict[str | None, list[Reference]] = {}
+        for r in self.refs:
+            self._by_target.setdefault(r.target_module, []).append(r)
+            self._by_source.setdefault(r.source_module, []).append(r)
+
+    def targeting(self, module: str) -> list[Reference]:
+        """Every reference into the module, its own CMake files' included."""
+        if not hasattr(self, "_by_target"):
+            self._group()
+        return self._by_target.get(module, [])
+
     def inbound(self, module: str) -> list[Reference]:
-        return [r for r in self.refs if r.target_module == module and r.source_module != module]
+        return [r for r in self.targeting(module) if r.source_module != module]
 
     def outbound(self, module: str) -> list[Reference]:
-        return [r for r in self.refs if r.source_module == module and r.target_module != module]
+        if not hasattr(self, "_by_source"):
+            self._group()
+        return [r for r in self._by_source.get(module, []) if r.target_module != module]
 
 
 def all_dirs(files: list[str]) -> set[str]:
@@ -183,7 +199,8 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
         kind = PUBLIC_KIND.get(kind, kind)
         if not targets:
             index.refs.append(Reference(path, line, kind, evidence, target, "", src,
-                                        bool(flags & F.F_TYPE_CHECKING), bool(flags & F.F_OPTIONAL), guard, lang))
+                                        bool(flags & F.F_TYPE_CHECKING), bool(flags & F.F_OPTIONAL), guard, lang,
+                                        None, _spec))
             return
         for t in targets:
             if src_mods and t in src_mods and lang != "cmake":
@@ -191,6 +208,7 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
             index.refs.append(Reference(
                 path, line, kind, evidence, target, t, src, bool(flags & F.F_TYPE_CHECKING),
                 bool(flags & F.F_OPTIONAL), guard, lang, wiring_for(guard, lang, toggles.get(t, [])),
+                _spec,
             ))
 
     py_names: PythonNames | None = None

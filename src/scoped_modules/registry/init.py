@@ -1,0 +1,92 @@
+"""``scoped init``: a starting registry from what the repository holds (no modules)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from ..errors import ConfigError
+from .load import git_toplevel
+
+_OPTION = re.compile(r"^\s*(?:option|cmake_dependent_option)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.I | re.M)
+SKIP_DIRS = {".git", ".scoped_cache", ".venv", "venv", "node_modules", "build", "dist", "3rdparty", "third_party", "__pycache__"}
+
+
+def survey(root: Path) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """(python roots, include roots, CMake options as (name, file)) found below ``root``."""
+    py_roots: set[str] = set()
+    include_roots: list[str] = []
+    options: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel = "" if rel == "." else rel
+        if os.path.basename(dirpath) == "include" and rel.count("/") <= 1:
+            include_roots.append(rel)
+        if "__init__.py" in filenames and not os.path.isfile(os.path.join(os.path.dirname(dirpath), "__init__.py")):
+            base = os.path.relpath(os.path.dirname(dirpath), root).replace(os.sep, "/")
+            if base != "." and not base.startswith(("tests", "test", "docs")):
+                py_roots.add(base)
+        for f in filenames:
+            if f == "CMakeLists.txt" or f.endswith(".cmake"):
+                try:
+                    text = (Path(dirpath) / f).read_text("utf-8", errors="replace")
+                except OSError:
+                    continue
+                for m in _OPTION.finditer(text):
+                    options.append((m.group(1), f"{rel}/{f}".lstrip("/")))
+    return sorted(py_roots), include_roots, options
+
+
+def render_initial(name: str, py_roots: list[str], include_roots: list[str], options: list[tuple[str, str]]) -> str:
+    lines = [
+        "# scoped-modules registry: declare scoped modules, their toggles, owners and decisions.",
+        "# Reference: `scoped explain SM003` and the README.",
+        "schema = 1",
+        "",
+        "[project]",
+        f"name = {json.dumps(name)}",
+        'rules = "tvm-s0"',
+        f"python_roots = {json.dumps(py_roots)}",
+        f"include_roots = {json.dumps(include_roots)}",
+        "exclude = []",
+        "",
+        "# CMake options found; any of them can become a module's toggle:",
+    ]
+    seen = set()
+    for opt, where in options:
+        if opt not in seen:
+            seen.add(opt)
+            lines.append(f"#   {opt}  ({where})")
+    if not options:
+        lines.append("#   (none)")
+    lines += [
+        "",
+        "# [[people.person]]",
+        '# handle = "alice"',
+        '# emails = ["alice@example.org"]',
+        "# roles = [{ role = \"committer\", since = 2024-01-01 }]",
+        "",
+        "# [modules.example]",
+        '# stage = "proposed"',
+        '# paths = ["src/contrib/example/"]',
+        '# toggles = [{ cmake = "USE_EXAMPLE" }]',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_initial_registry(cwd: Path, force: bool = False) -> Path:
+    from .edit import atomic_write
+
+    root = git_toplevel(cwd) or cwd
+    target = root / "scoped.toml"
+    if target.exists() and not force:
+        raise ConfigError(f"{target}: already exists; edit it, or pass --force to start over")
+    py_roots, include_roots, options = survey(root)
+    text = render_initial(root.name, py_roots, include_roots, options)
+    old = target.read_text("utf-8") if target.exists() else None
+    atomic_write(target, text, old)
+    return target

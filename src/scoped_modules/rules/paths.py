@@ -1,0 +1,120 @@
+"""Namespace rules: SM001 missing-path, SM002 overlapping-paths, SM004 stray-file.
+
+"Clearly isolated in its own namespace."
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from ..index import Index
+from ..registry.model import Module
+from .base import Finding, severity
+
+
+def _registry_finding(index: Index, rule: str, level: str, module: Module, key: str, message: str, hint: str, evidence: str | None = None) -> Finding:
+    _file, line, _col = module.loc(key)
+    return Finding(rule, level, module.name, index.registry.rel_path, line or None, message, hint,
+                   evidence=evidence)
+
+
+def check_missing_paths(index: Index, module: Module) -> list[Finding]:
+    """SM001: a declared path matches no scanned file."""
+    level = severity("SM001", module.stage)
+    if not level:
+        return []
+    out = []
+    for entry in module.paths:
+        if not index.membership.entry_files.get((module.name, entry)):
+            out.append(_registry_finding(
+                index, "SM001", level, module, "paths",
+                f"path '{entry}' of module '{module.name}' matches no file",
+                "fix the path, add the files, or remove the entry (excluded and ignored files do not count)",
+                evidence=entry,
+            ))
+    return out
+
+
+def check_overlaps(index: Index, modules: list[Module]) -> list[Finding]:
+    """SM002: two modules claim the same files; one finding per module pair and entry."""
+    owner = index.membership.owner
+    out = []
+    for m in modules:
+        level = severity("SM002", m.stage)
+        if not level:
+            continue
+        for entry in m.paths:
+            shared: dict[str, list[str]] = {}
+            for f in index.membership.entry_files.get((m.name, entry), ()):
+                for other in owner.get(f, ()):
+                    if other != m.name:
+                        shared.setdefault(other, []).append(f)
+            for other, files in sorted(shared.items()):
+                if other < m.name and severity("SM002", index.registry.modules[other].stage):
+                    continue  # reported once per pair, by the module whose name sorts first
+                files.sort()
+                examples = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+                out.append(_registry_finding(
+                    index, "SM002", level, m, "paths",
+                    f"path '{entry}' of module '{m.name}' claims {len(files)} file(s) that module "
+                    f"'{other}' also claims: {examples}",
+                    "give every file to exactly one module: narrow one of the paths",
+                    evidence=entry,
+                ))
+    return out
+
+
+def _norm(name: str) -> str:
+    return name.replace("-", "_").lower()
+
+
+def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
+    """SM004: a file outside the module whose path component or file stem equals the module name.
+
+    Files below a stray directory are reported once, at the directory, with their count.
+    """
+    wanted: dict[str, list[Module]] = {}
+    for m in modules:
+        if severity("SM004", m.stage):
+            wanted.setdefault(_norm(m.name), []).append(m)
+    if not wanted:
+        return []
+    owner = index.membership.owner
+    registry_file = index.registry.rel_path
+    dir_hits: dict[tuple[str, str], list[str]] = {}
+    file_hits: list[tuple[str, str]] = []
+    for f in index.files:
+        if f == registry_file:
+            continue
+        parts = f.split("/")
+        owned = owner.get(f, ())
+        for i, part in enumerate(parts[:-1]):
+            for m in wanted.get(_norm(part), ()):
+                if m.name not in owned:
+                    dir_hits.setdefault((m.name, "/".join(parts[: i + 1]) + "/"), []).append(f)
+        stem = parts[-1].split(".", 1)[0] if not parts[-1].startswith(".") else parts[-1]
+        for m in wanted.get(_norm(stem), ()):
+            if m.name not in owned and not any(f.startswith(d) for (mn, d) in dir_hits if mn == m.name):
+                file_hits.append((m.name, f))
+    out = []
+    reported_dirs: dict[str, list[str]] = {}
+    for (mname, d), files in sorted(dir_hits.items()):
+        if any(d.startswith(p) and d != p for p in reported_dirs.get(mname, ())):
+            continue  # a parent directory was already reported
+        reported_dirs.setdefault(mname, []).append(d)
+        m = index.registry.modules[mname]
+        out.append(Finding(
+            "SM004", severity("SM004", m.stage) or "warning", mname, d.rstrip("/"), None,
+            f"directory '{d}' is named like module '{mname}' but lies outside its paths ({len(files)} file(s))",
+            f"move it under the module's paths or add it to modules.{mname}.paths",
+            evidence=d,
+        ))
+    for mname, f in sorted(file_hits):
+        m = index.registry.modules[mname]
+        out.append(Finding(
+            "SM004", severity("SM004", m.stage) or "warning", mname, f, None,
+            f"file '{posixpath.basename(f)}' is named like module '{mname}' but lies outside its paths",
+            f"move it under the module's paths or add it to modules.{mname}.paths",
+            evidence=f,
+        ))
+    return out
