@@ -130,6 +130,7 @@ class _Checker:
         self.locs = locate(text)
         self.prefix = prefix
         self.problems: list[str] = []
+        self.raw_decision_ids: dict[str, set[str]] = {}  # ids written, valid or not
 
     def pos(self, keys: KeyPath) -> tuple[str, int, int]:
         line, col = nearest(self.locs, self.prefix + tuple(keys))
@@ -512,6 +513,8 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
         if _safe_rel(c, d["path"], (*k, "dependents"), root):
             m.dependents.append(Dependent(d["path"], d["rfc"]))
     for j, d in enumerate(c.typed(t, "decisions", (list,), k, what) or []):
+        if isinstance(d, dict) and isinstance(d.get("id"), str):
+            c.raw_decision_ids.setdefault(name, set()).add(d["id"])
         dec = _decision(c, name, j, d, profiles, root)
         if dec is not None:
             m.decisions.append(dec)
@@ -613,7 +616,7 @@ def _check_decision_ids(c: _Checker, modules: dict[str, Module]) -> None:
             if d.id in seen:
                 c.problems.append(f"{d.loc[0]}:{d.loc[1]}:{d.loc[2]}: duplicate decision id '{d.id}' (also in module '{seen[d.id]}')")
             seen.setdefault(d.id, m.name)
-        own = {d.id for d in m.decisions}
+        own = c.raw_decision_ids.get(m.name, set())
         for h in m.history:
             if h.decision is not None and h.decision not in own:
                 c.problems.append(

@@ -1,0 +1,1 @@
+"""Scoped modules live below this package."""

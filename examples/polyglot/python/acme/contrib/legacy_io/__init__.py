@@ -1,0 +1,1 @@
+"""legacy_io: old file readers, proposed as a scoped module."""

@@ -1,0 +1,3 @@
+#pragma once
+#include "acme/tensor.h"
+namespace acme { namespace fastmath { float Dot(const Tensor& a, const Tensor& b); } }

@@ -1,0 +1,2 @@
+#include "reader.h"
+namespace legacy_io { void Touch() {} }

@@ -1,0 +1,2 @@
+#pragma once
+namespace legacy_io { void Touch(); }

@@ -1,0 +1,175 @@
+"""Registry loading and validation (SPEC §2): every problem at once, FILE:LINE:COL, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scoped_modules.errors import ConfigError
+from scoped_modules.registry.load import load_registry
+
+from helpers import run_cli, write_tree
+
+GOOD = """
+schema = 1
+
+[project]
+name = "demo"
+python_roots = ["python"]
+
+[[people.person]]
+handle = "ada"
+emails = ["ada@example.org"]
+roles = [{ role = "pmc", since = 2020-01-01 }, { role = "committer", since = 2019-01-01, until = 2023-01-01 }]
+
+[modules.uma]
+stage = "s0"
+paths = ["python/pkg/uma/"]
+toggles = [{ cmake = "USE_UMA", define = "PKG_USE_UMA" }]
+owners = ["ada"]
+champion = "ada"
+
+[[modules.uma.decisions]]
+id = "uma-s0"
+kind = "establish"
+opened = 2022-06-01T00:00:00Z
+closes = 2022-06-08
+evidence = ["votes/uma.mbox", { path = "votes/uma.json", sha256 = "%s" }]
+result = "passed"
+
+[[modules.uma.history]]
+date = 2022-06-08
+stage = "s0"
+decision = "uma-s0"
+""" % ("a" * 64)
+
+
+def problems(tmp_path: Path, text: str, extra: dict | None = None) -> list[str]:
+    write_tree(tmp_path, {"scoped.toml": text, **(extra or {})})
+    with pytest.raises(ConfigError) as info:
+        load_registry(cwd=tmp_path)
+    return info.value.problems
+
+
+def test_good_registry_loads_everything(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"scoped.toml": GOOD})
+    reg = load_registry(cwd=tmp_path)
+    m = reg.modules["uma"]
+    assert m.stage == "s0" and m.paths == ["python/pkg/uma/"]
+    assert m.toggles[0].names == ("USE_UMA", "PKG_USE_UMA")
+    d = m.decisions[0]
+    assert d.closes.isoformat() == "2022-06-08T00:00:00+00:00"
+    assert d.evidence[0].sha256 is None and d.evidence[1].sha256 == "a" * 64
+    ada = reg.person("ADA")
+    assert ada is not None and ada.holds("pmc", d.opened)
+    assert not ada.holds("committer", d.opened.replace(year=2023))
+    assert reg.module_profile(m).min_binding_plus == 4
+    assert m.loc("toggles")[1] == 15
+
+
+def test_every_problem_reported_at_once_with_positions(tmp_path: Path) -> None:
+    text = GOOD.replace('name = "demo"', 'name = "demo"\nexclde = ["x"]').replace(
+        'stage = "s0"\npaths', 'stage = "s7"\npaths').replace(
+        "closes = 2022-06-08", "closes = 2022-06-08T00:00:00")
+    found = problems(tmp_path, text)
+    assert any(p.endswith(":5:1: unknown key 'exclde' in [project]; did you mean 'exclude'?") for p in found), found
+    assert any("stage must be one of" in p and ":14:1:" in p for p in found), found
+    assert any("has no UTC offset" in p and ":24:1:" in p for p in found), found
+    assert all(p.startswith(str(tmp_path / "scoped.toml") + ":") for p in found)
+
+
+def test_toml_syntax_error_names_line(tmp_path: Path) -> None:
+    found = problems(tmp_path, "schema = 1\n[modules.x\nstage = 's0'\n")
+    assert len(found) == 1 and ":2:" in found[0] and "TOML syntax error" in found[0]
+
+
+@pytest.mark.parametrize("path,message", [
+    ("/etc/passwd", "is absolute"),
+    ("python/../../x", "contains '..'"),
+])
+def test_unsafe_paths_refused(tmp_path: Path, path: str, message: str) -> None:
+    found = problems(tmp_path, GOOD.replace('"python/pkg/uma/"', f'"{path}"'))
+    assert any(message in p for p in found), found
+
+
+def test_symlink_escaping_root_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "link").symlink_to(outside)
+    found = problems(repo, GOOD.replace('"python/pkg/uma/"', '"link/"'))
+    assert any("outside the repository through a symlink" in p for p in found), found
+
+
+def test_duplicates_and_unknown_history_decision(tmp_path: Path) -> None:
+    text = GOOD + """
+[[people.person]]
+handle = "Ada"
+emails = ["ada@example.org"]
+
+[modules.other]
+stage = "proposed"
+paths = ["x/"]
+
+[[modules.other.decisions]]
+id = "uma-s0"
+kind = "establish"
+opened = 2022-06-01
+closes = 2022-06-08
+evidence = []
+result = "open"
+
+[[modules.other.history]]
+date = 2022-06-08
+stage = "s0"
+decision = "nope"
+"""
+    found = problems(tmp_path, text)
+    joined = "\n".join(found)
+    assert "duplicate handle 'Ada'" in joined
+    assert "email 'ada@example.org' is listed for both" in joined
+    assert "duplicate decision id 'uma-s0'" in joined
+    assert "cites unknown decision 'nope'" in joined
+
+
+def test_profiles_custom_and_builtin_redefinition(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"scoped.toml": GOOD + '\n[rules.strict]\nextends = "lazy-two-thirds"\nmin_binding_plus = 5\n'})
+    reg = load_registry(cwd=tmp_path)
+    p = reg.profiles["strict"]
+    assert (p.min_binding_plus, p.ratio, p.majority_of) == (5, 2.0, "none")
+    found = problems(tmp_path, GOOD + '\n[rules.tvm-s0]\nmin_hours = 1\n')
+    assert any("built in and cannot be redefined" in p for p in found)
+
+
+def test_pyproject_tool_table_and_both_is_error(tmp_path: Path) -> None:
+    body = GOOD.replace("[project]", "[tool.scoped.project]").replace("[[people.person]]", "[[tool.scoped.people.person]]")
+    body = body.replace("[modules.uma]", "[tool.scoped.modules.uma]").replace("[[modules.uma.", "[[tool.scoped.modules.uma.")
+    body = body.replace("schema = 1", "[tool.scoped]\nschema = 1")
+    write_tree(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n' + body})
+    reg = load_registry(cwd=tmp_path)
+    assert reg.table_prefix == ("tool", "scoped") and "uma" in reg.modules
+    write_tree(tmp_path, {"scoped.toml": GOOD})
+    with pytest.raises(ConfigError, match="both scoped.toml and"):
+        load_registry(cwd=tmp_path)
+
+
+def test_roster_file_is_merged(tmp_path: Path) -> None:
+    text = GOOD.replace("[project]", '[people]\nfile = "people.toml"\n\n[project]')
+    write_tree(tmp_path, {"scoped.toml": text, "people.toml": '[[person]]\nhandle = "bob"\nemails = ["bob@example.org"]\n'})
+    reg = load_registry(cwd=tmp_path)
+    assert reg.person("bob") is not None and reg.person("ada") is not None
+    write_tree(tmp_path, {"people.toml": '[[person]]\nhandle = "ada"\nnme = "x"\n'})
+    with pytest.raises(ConfigError) as info:
+        load_registry(cwd=tmp_path)
+    joined = "\n".join(info.value.problems)
+    assert "people.toml:3:1: unknown key 'nme' in a person; did you mean 'name'?" in joined
+    assert "duplicate handle 'ada'" in joined
+
+
+def test_cli_exit_2_and_messages_on_stderr(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"scoped.toml": "schema = 2\n"})
+    code, out, err = run_cli(tmp_path, "check")
+    assert code == 2 and out == ""
+    assert "scoped.toml:1:1: schema must be 1" in err
