@@ -1,0 +1,272 @@
+"""`scoped check` end to end on generated git repositories (SPEC §3, §4, §5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import check_json, git, make_repo, run_cli, write_tree
+
+REGISTRY = """
+schema = 1
+
+[project]
+python_roots = ["python"]
+include_roots = ["include"]
+{project_extra}
+
+[[people.person]]
+handle = "pat"
+roles = [{{ role = "pmc", since = 2020-01-01 }}]
+
+[modules.uma]
+stage = "{stage}"
+paths = ["python/pkg/uma/", "src/uma/", "cmake/UMA.cmake"]
+toggles = [{{ cmake = "USE_UMA", define = "PKG_USE_UMA" }}]
+owners = ["pat"]
+champion = "pat"
+{module_extra}
+"""
+
+CMAKE_ROOT = """
+cmake_minimum_required(VERSION 3.18)
+project(pkg CXX)
+option(USE_UMA "uma" OFF)
+file(GLOB CORE src/*.cc)
+add_library(pkg ${CORE})
+if(USE_UMA)
+  include(cmake/UMA.cmake)
+endif()
+"""
+
+
+def base_files(stage: str = "proposed", project_extra: str = "", module_extra: str = "") -> dict[str, str]:
+    return {
+        "scoped.toml": REGISTRY.format(stage=stage, project_extra=project_extra, module_extra=module_extra),
+        "python/pkg/__init__.py": "",
+        "python/pkg/core.py": "import os\n",
+        "python/pkg/uma/__init__.py": "from . import backend\n",
+        "python/pkg/uma/backend.py": "from pkg import core\n\ndef run():\n    return core\n",
+        "include/pkg/api.h": "#pragma once\n",
+        "src/core.cc": '#include "pkg/api.h"\n',
+        "src/uma/uma.cc": '#include "pkg/api.h"\n',
+        "src/uma/uma.h": "#pragma once\n",
+        "cmake/UMA.cmake": "target_sources(pkg PRIVATE src/uma/uma.cc)\n",
+        "CMakeLists.txt": CMAKE_ROOT,
+    }
+
+
+def findings(report: dict, rule: str | None = None) -> list[dict]:
+    return [f for f in report["findings"] if rule is None or f["rule"] == rule]
+
+
+def test_clean_module_has_no_boundary_findings(repo) -> None:
+    root = repo(base_files())
+    code, report = check_json(root)
+    assert findings(report, "SM003") == [] and findings(report, "SM007") == []
+    assert findings(report, "SM001") == [] and findings(report, "SM006") == []
+    row = report["modules"][0]
+    assert row["name"] == "uma" and row["inbound"] == 0
+    assert row["files"] == 6
+    assert report["summary"]["files"] == 11
+    assert report["root"] == str(root)
+
+
+def test_core_import_is_sm003_with_exact_json_shape(repo) -> None:
+    files = base_files()
+    files["python/pkg/core.py"] = '"""Docs.\n\n    import pkg.uma\n"""\n# from pkg.uma import backend\nimport os\nfrom pkg.uma import backend\n'
+    root = repo(files)
+    code, report = check_json(root)
+    assert code == 1
+    (f,) = findings(report, "SM003")
+    assert f == {
+        "rule": "SM003", "name": "inbound-reference", "severity": "error", "module": "uma",
+        "path": "python/pkg/core.py", "line": 7, "kind": "python-import", "type_checking": False,
+        "evidence": "from pkg.uma import backend", "target": "python/pkg/uma/backend.py",
+        "message": "core file imports module 'uma'; deleting the module would break it",
+        "hint": "move the code into the module, guard it with the toggle, or integrate through an S1 RFC",
+    }
+    assert set(report) == {"schema", "tool", "root", "summary", "modules", "findings", "notes"}
+    assert set(report["summary"]) == {"files", "modules", "errors", "warnings", "notes", "seconds"}
+    assert report["modules"][0]["status"] == "error" and report["modules"][0]["inbound"] == 1
+
+
+def test_wiring_under_toggle_is_not_an_error_and_deps_marks_it(repo) -> None:
+    files = base_files()
+    files["python/pkg/core.py"] = (
+        "import os\nfrom pkg.libinfo import libinfo\nRUNTIME_ONLY = False\n"
+        'if not RUNTIME_ONLY and libinfo().get("USE_UMA", "OFF") == "ON":\n'
+        "    from pkg.uma import backend\n"
+        "else:\n    backend = None\n"
+    )
+    files["python/pkg/libinfo.py"] = "def libinfo():\n    return {}\n"
+    files["src/core.cc"] = '#include "pkg/api.h"\n#ifdef PKG_USE_UMA\n#include "uma/uma.h"\n#endif\n'
+    root = repo(files)
+    code, report = check_json(root)
+    assert findings(report, "SM003") == []
+    assert report["modules"][0]["wiring"] == 2
+    code, out, _ = run_cli(root, "deps", "uma", "--format", "json")
+    deps = json.loads(out)
+    wiring = sorted((r["path"], r["line"], r["wiring"]) for r in deps["inbound"])
+    assert wiring == [("python/pkg/core.py", 5, "USE_UMA"), ("src/core.cc", 3, "USE_UMA")]
+    assert any(r["target"] == "python/pkg/core.py" for r in deps["outbound"])
+
+
+def test_else_branch_and_or_are_not_wiring(repo) -> None:
+    files = base_files()
+    files["src/core.cc"] = '#ifdef PKG_USE_UMA\n#else\n#include "uma/uma.h"\n#endif\n#if defined(PKG_USE_UMA) || defined(X)\n#include "uma/uma.h"\n#endif\n'
+    root = repo(files)
+    _, report = check_json(root)
+    assert [(f["path"], f["line"]) for f in findings(report, "SM003")] == [("src/core.cc", 3), ("src/core.cc", 6)]
+
+
+def test_type_checking_import_is_a_warning(repo) -> None:
+    files = base_files()
+    files["python/pkg/core.py"] = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.uma.backend import run\n"
+    root = repo(files)
+    code, report = check_json(root)
+    (f,) = findings(report, "SM003")
+    assert f["severity"] == "warning" and f["type_checking"] is True
+
+
+def test_unguarded_cmake_build_of_module_source_is_sm007(repo) -> None:
+    files = base_files(stage="s0")
+    files["CMakeLists.txt"] = CMAKE_ROOT + "target_sources(pkg PRIVATE src/uma/uma.cc)\ninclude_directories(src/uma)\n"
+    root = repo(files)
+    _, report = check_json(root)
+    sm007 = findings(report, "SM007")
+    assert [(f["path"], f["line"], f["severity"], f["target"]) for f in sm007] == [
+        ("CMakeLists.txt", 10, "error", "src/uma/uma.cc")]
+
+
+def test_whole_body_guarded_source_is_a_note_not_sm007(repo) -> None:
+    files = base_files(stage="s0")
+    files["src/uma/uma.cc"] = '#ifdef PKG_USE_UMA\n#include "pkg/api.h"\nint f() { return 1; }\n#endif\n'
+    files["CMakeLists.txt"] = CMAKE_ROOT + "target_sources(pkg PRIVATE src/uma/uma.cc)\n"
+    root = repo(files)
+    _, report = check_json(root)
+    assert findings(report, "SM007") == []
+    assert any("whole body" in n["message"] for n in report["notes"])
+
+
+def test_path_toggle_and_stage_rules(repo) -> None:
+    files = base_files(stage="s0", module_extra='dependents = [{ path = "python/pkg/core.py", rfc = "https://x/1" }]')
+    files["scoped.toml"] = files["scoped.toml"].replace('"cmake/UMA.cmake"]', '"cmake/UMA.cmake", "docs/uma/"]')
+    files["scoped.toml"] += '\n[modules.other]\nstage = "proposed"\npaths = ["src/uma/uma.h"]\n'
+    files["CMakeLists.txt"] = CMAKE_ROOT.replace('option(USE_UMA "uma" OFF)', "")
+    files["tools/uma_helper.py"] = "print(1)\n"
+    root = repo(files)
+    _, report = check_json(root)
+    rules = {(f["rule"], f["module"], f["severity"]) for f in report["findings"]}
+    assert ("SM001", "uma", "error") in rules  # docs/uma/ matches nothing
+    assert ("SM002", "other", "error") in rules or ("SM002", "uma", "error") in rules
+    assert ("SM004", "uma", "warning") in rules  # tools/uma_helper.py
+    assert ("SM005", "other", "warning") in rules
+    assert ("SM006", "uma", "error") in rules  # USE_UMA declared by no option()
+    assert ("SM015", "uma", "error") in rules
+    sm001 = findings(report, "SM001")[0]
+    assert sm001["path"] == "scoped.toml" and sm001["line"] == 15
+
+
+def test_dependents_allow_inbound_at_s1(repo) -> None:
+    files = base_files(stage="s1", module_extra='dependents = [{ path = "python/pkg/core.py", rfc = "https://x/1" }]')
+    files["python/pkg/core.py"] = "from pkg.uma import backend\n"
+    files["python/pkg/other.py"] = "from pkg.uma import backend\n"
+    root = repo(files)
+    _, report = check_json(root)
+    assert [f["path"] for f in findings(report, "SM003")] == ["python/pkg/other.py"]
+
+
+def test_cache_is_reused_and_follows_changes(repo) -> None:
+    root = repo(base_files())
+    _, cold = check_json(root)
+    assert (root / ".scoped_cache").is_dir()
+    _, warm = check_json(root)
+    assert cold["findings"] == warm["findings"] and cold["modules"] == warm["modules"]
+    # a working-tree change, an untracked file and an ignored file
+    (root / "python/pkg/core.py").write_text("from pkg.uma import backend\n")
+    write_tree(root, {"python/pkg/new.py": "import pkg.uma\n", ".gitignore": "ignored.py\n", "ignored.py": "import pkg.uma\n"})
+    _, after = check_json(root)
+    assert sorted(f["path"] for f in findings(after, "SM003")) == ["python/pkg/core.py", "python/pkg/new.py"]
+    _, nocache = check_json(root, "--no-cache")
+    assert nocache["findings"] == after["findings"]
+
+
+def test_exclude_binary_large_and_non_utf8_files(repo) -> None:
+    files = base_files(project_extra='exclude = ["vendor/**"]')
+    files["vendor/x.py"] = "from pkg.uma import backend\n"
+    files["python/pkg/latin.py"] = "# caf\xe9\nimport os\n"
+    root = repo(files)
+    (root / "python/pkg/latin.py").write_bytes(b"# caf\xe9\nfrom pkg.uma import backend\n")
+    (root / "blob.py").write_bytes(b"from pkg.uma import backend\n\0\0binary")
+    (root / "big.py").write_bytes(b"from pkg.uma import backend\n" + b"#" * (5 * 1024 * 1024 + 10))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "more")
+    _, report = check_json(root)
+    assert [f["path"] for f in findings(report, "SM003")] == ["python/pkg/latin.py"]
+    notes = {(n["path"], n["message"].split(";")[0].split(":")[0]) for n in report["notes"]}
+    assert ("blob.py", "binary file skipped") in notes
+    assert any(p == "big.py" and "5 MiB" in m for p, m in {(n["path"], n["message"]) for n in report["notes"]})
+    assert any(n["path"] == "python/pkg/latin.py" and "UTF-8" in n["message"] for n in report["notes"])
+
+
+def test_outside_git_walks_tree_and_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    files = base_files()
+    files["python/pkg/core.py"] = "from pkg.uma import backend\n"
+    files[".gitignore"] = "build/\n"
+    files["build/gen.py"] = "from pkg.uma import backend\n"
+    write_tree(root, files)
+    _, report = check_json(root)
+    assert [f["path"] for f in findings(report, "SM003")] == ["python/pkg/core.py"]
+    assert any("not a git repository" in n["message"] for n in report["notes"])
+
+
+def test_module_filter_and_unknown_module(repo) -> None:
+    files = base_files()
+    files["python/pkg/core.py"] = "from pkg.uma import backend\n"
+    root = repo(files)
+    code, report = check_json(root, "--module", "uma")
+    assert code == 1 and {f["module"] for f in report["findings"]} == {"uma"}
+    code, out, err = run_cli(root, "check", "--module", "nope")
+    assert code == 2 and "unknown module 'nope'" in err
+    code, out, err = run_cli(root, "deps", "nope")
+    assert code == 2
+
+
+def test_text_output_groups_by_module_and_summarises(repo) -> None:
+    files = base_files()
+    files["python/pkg/core.py"] = "from pkg.uma import backend\n"
+    root = repo(files)
+    code, out, err = run_cli(root, "check")
+    assert code == 1
+    assert "uma" in out and "python/pkg/core.py:1" in out and "SM003" in out
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("11 files, 1 modules, 1 error") or last.startswith("11 files, 1 module"), last
+
+
+def test_status_reports_rows(repo) -> None:
+    files = base_files()
+    root = repo(files)
+    code, out, _ = run_cli(root, "status", "--format", "json")
+    assert code == 0
+    (row,) = json.loads(out)["modules"]
+    assert row["owners"] == {"active": None, "total": 1}
+    assert row["toggle"]["names"] == ["PKG_USE_UMA", "USE_UMA"]
+    assert row["last_focused_commit"] is None
+    code, out, _ = run_cli(root, "status")
+    assert "n/a" in out and "uma" in out
+
+
+def test_init_writes_a_loadable_registry(tmp_path: Path) -> None:
+    files = base_files()
+    del files["scoped.toml"]
+    root = make_repo(tmp_path / "r", files)
+    code, out, err = run_cli(root, "init")
+    assert code == 0, err
+    text = (root / "scoped.toml").read_text()
+    assert 'python_roots = ["python"]' in text and "USE_UMA" in text
+    code, out, err = run_cli(root, "init")
+    assert code == 2 and "already exists" in err
+    code, out, err = run_cli(root, "check")
+    assert code == 0, err
