@@ -1,0 +1,137 @@
+"""SARIF 2.1.0 (OASIS, errata01) for code-scanning services such as GitHub's.
+
+Rule metadata comes from :mod:`scoped_modules.rules.docs` (one source with ``scoped explain``).
+Locations are relative to ``%SRCROOT%``, declared in ``originalUriBaseIds`` as the repository
+root. ``partialFingerprints`` hash the rule, module, path and evidence (the message when there is
+no evidence) but not the line, so an alert survives edits above it. Scan notes go to the
+invocation's ``toolExecutionNotifications``: they are about the run, not results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import PurePosixPath, PureWindowsPath
+from urllib.parse import quote
+
+from .. import __version__
+from ..result import CheckResult, Note
+from ..rules.base import Finding
+from ..rules.docs import RULE_DOCS, render_doc, render_markdown
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "scopedFinding/v1"
+_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
+
+
+def fingerprint(finding: Finding) -> str:
+    """Stable across runs and line moves: sha256 of rule, module, path and evidence."""
+    parts = (
+        finding.rule,
+        finding.module or "",
+        finding.path or "",
+        finding.evidence if finding.evidence is not None else finding.message,
+    )
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _root_uri(root: str) -> str | None:
+    for flavour in (PurePosixPath, PureWindowsPath):
+        path = flavour(root)
+        if path.is_absolute():
+            uri = path.as_uri()
+            return uri if uri.endswith("/") else uri + "/"
+    return None
+
+
+def _location(path: str, line: int | None, snippet: str | None = None) -> dict:
+    physical: dict = {"artifactLocation": {"uri": quote(path), "uriBaseId": SRCROOT}}
+    if line is not None and line >= 1:
+        region: dict = {"startLine": line}
+        if snippet:
+            region["snippet"] = {"text": snippet}
+        physical["region"] = region
+    return {"physicalLocation": physical}
+
+
+def _rule(rule_id: str, name: str) -> dict:
+    doc = RULE_DOCS.get(rule_id)
+    if doc is None:  # a rule this version has no page for: still a valid descriptor
+        return {"id": rule_id, "name": name, "shortDescription": {"text": name}}
+    return {
+        "id": doc.id,
+        "name": doc.name,
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": doc.what},
+        "help": {"text": render_doc(doc), "markdown": render_markdown(doc)},
+    }
+
+
+def _result(finding: Finding, rule_index: int) -> dict:
+    text = finding.message if not finding.hint else f"{finding.message}\nhint: {finding.hint}"
+    out: dict = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": _LEVEL.get(finding.severity, "note"),
+        "message": {"text": text},
+    }
+    if finding.path is not None:
+        out["locations"] = [_location(finding.path, finding.line, finding.evidence)]
+    out["partialFingerprints"] = {FINGERPRINT: fingerprint(finding)}
+    properties = {
+        key: value
+        for key, value in (
+            ("module", finding.module),
+            ("kind", finding.kind),
+            ("target", finding.target),
+            ("typeChecking", finding.type_checking),
+        )
+        if value is not None
+    }
+    if properties:
+        out["properties"] = properties
+    return out
+
+
+def _notification(note: Note) -> dict:
+    out: dict = {"level": "note", "message": {"text": note.message}}
+    if note.path is not None:
+        out["locations"] = [_location(note.path, note.line)]
+    return out
+
+
+def to_sarif(result: CheckResult) -> dict:
+    """The SARIF log as a JSON-ready dict."""
+    names = {f.rule: f.name for f in result.findings}
+    rule_ids = sorted(names)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    findings = sorted(result.findings, key=Finding.sort_key)
+    base: dict = {"description": {"text": "the repository root"}}
+    root_uri = _root_uri(result.root)
+    if root_uri is not None:
+        base["uri"] = root_uri
+    invocation: dict = {"executionSuccessful": True}
+    if result.notes:
+        invocation["toolExecutionNotifications"] = [_notification(n) for n in result.notes]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "scoped",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule(r, names[r]) for r in rule_ids],
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: base},
+        "invocations": [invocation],
+        "results": [_result(f, index[f.rule]) for f in findings],
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(result: CheckResult, color: bool = False) -> str:
+    """``color`` is ignored: machine formats are never coloured."""
+    return json.dumps(to_sarif(result), indent=2)
