@@ -32,7 +32,9 @@ def subject(res: TallyResult) -> str:
 def _names(ballots: list[Ballot]) -> list[str]:
     if not ballots:
         return ["  (none)"]
-    return [f"  * {printable(b.display)}" for b in sorted(ballots, key=lambda b: b.display.casefold())]
+    return [
+        f"  * {printable(b.display)}" for b in sorted(ballots, key=lambda b: b.display.casefold())
+    ]
 
 
 def render(res: TallyResult) -> str:

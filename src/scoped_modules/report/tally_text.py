@@ -23,7 +23,9 @@ def _cell(value: Any) -> str:
 
 def table(header: list[str], rows: list[list[Any]], indent: str = "  ") -> list[str]:
     cells = [[_cell(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)
+    ]
     out = [indent + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     for r in cells:
         out.append(indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
@@ -50,9 +52,14 @@ def render(res: TallyResult) -> str:
             ["VOTER", "VOTE", "BINDING", "AT", "NOTE", "SOURCE"],
             [
                 [
-                    b.voter + ("" if b.resolved else " (not in roster)")
+                    b.voter
+                    + ("" if b.resolved else " (not in roster)")
                     + (f" (ambiguous: {', '.join(b.ambiguous)})" if b.ambiguous else ""),
-                    b.value, b.binding, iso(b.at), b.note or "", b.source,
+                    b.value,
+                    b.binding,
+                    iso(b.at),
+                    b.note or "",
+                    b.source,
                 ]
                 for b in res.ballots
             ],
@@ -70,12 +77,17 @@ def render(res: TallyResult) -> str:
     for c in res.conditions:
         mark = "ok" if c.met else "FAIL" if c.met is False else "n/a"
         required = ", ".join(c.required) if isinstance(c.required, list) else c.required
-        lines.append(f"  {mark:<4}  {c.id:<18}  required {_cell(required):<8}  actual {_cell(c.actual)}")
+        lines.append(
+            f"  {mark:<4}  {c.id:<18}  required {_cell(required):<8}  actual {_cell(c.actual)}"
+        )
         lines.append(f"        {c.source}")
         if c.met is None:
             lines.append("        not evaluated: needs a module (--module or --decision)")
     if res.ignored:
-        lines += ["", f"Ignored ({plural(len(res.ignored), 'entry').replace('entrys', 'entries')}):"]
+        lines += [
+            "",
+            f"Ignored ({plural(len(res.ignored), 'entry').replace('entrys', 'entries')}):",
+        ]
         lines += table(
             ["REASON", "AUTHOR", "AT", "SOURCE", "EXCERPT"],
             [[i.reason, i.author, iso(i.at), i.source, i.excerpt or ""] for i in res.ignored],

@@ -1,0 +1,147 @@
+"""Vote evidence files: format chosen by content, sha256 pins, and reading a set of files.
+
+Pure over bytes: callers read the files (the CLI) or receive them (``check`` via a loader).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import tomllib
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ScopedError
+from .entry import Entry, EvidenceError
+from .github import NotAnExport, comments_of, read_comments
+from .mbox import looks_like_mbox, read_mbox, select_thread
+from .toml_ballots import read_ballots
+
+FORMATS = ("mbox", "github", "toml")
+__all__ = [
+    "EvidenceError",
+    "EvidenceSet",
+    "FORMATS",
+    "detect",
+    "read_evidence",
+    "read_file",
+    "sha256_hex",
+]
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Parsed:
+    format: str  # "mbox", "github" or "toml"
+    data: bytes  # the (decompressed) bytes
+    doc: Any = None  # the parsed JSON or TOML document
+    text: str = ""  # the TOML text
+
+
+def detect(data: bytes, path: str) -> Parsed:
+    """The file's format, chosen by content; EvidenceError naming the file otherwise."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise EvidenceError(f"{path}: a gzip file that cannot be decompressed ({exc})")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        raise EvidenceError(f"{path}: empty file; expected {_EXPECTED}")
+    if looks_like_mbox(data):
+        return Parsed("mbox", data)
+    if b"\x00" in data[:8192]:
+        raise EvidenceError(f"{path}: a binary file; expected {_EXPECTED}")
+    first = data.lstrip()[:1]
+    json_problem = None
+    if first in (b"[", b"{"):
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            json_problem = f"not valid JSON ({exc})"
+        else:
+            try:
+                comments_of(doc)
+            except NotAnExport as exc:
+                raise EvidenceError(
+                    f"{path}: JSON, but not a GitHub issue-comments export: {exc}"
+                ) from None
+            return Parsed("github", data, doc)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EvidenceError(f"{path}: not UTF-8 text and not an mbox archive; expected {_EXPECTED}")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        if b"[[ballot]]" in data or b"ballot" in data[:4096] and first == b"[":
+            raise EvidenceError(f"{path}: not valid TOML ({exc})") from None
+        detail = f" ({json_problem})" if json_problem and first == b"{" else ""
+        raise EvidenceError(f"{path}: in no known format{detail}; expected {_EXPECTED}") from None
+    if "ballot" not in doc:
+        raise EvidenceError(f"{path}: TOML without [[ballot]] tables; expected {_EXPECTED}")
+    return Parsed("toml", data, doc, text)
+
+
+_EXPECTED = "an mbox mail archive, a GitHub issue-comments export (JSON) or a TOML file of [[ballot]] tables"
+
+
+def read_file(data: bytes, path: str, file_index: int = 0) -> tuple[str, list[Entry]]:
+    """(format, entries) of one evidence file. Threads are not chosen here."""
+    parsed = detect(data, path)
+    if parsed.format == "mbox":
+        return "mbox", read_mbox(parsed.data, path, file_index)
+    if parsed.format == "github":
+        return "github", read_comments(parsed.doc, path, file_index)
+    return "toml", read_ballots(parsed.doc, parsed.text, path, file_index)
+
+
+@dataclass
+class EvidenceSet:
+    entries: list[Entry] = field(default_factory=list)
+    threads: list[str] = field(default_factory=list)  # links to the vote's threads
+    subjects: list[str] = field(default_factory=list)  # subjects of the [VOTE] roots
+    formats: dict[str, str] = field(default_factory=dict)  # path -> format
+    notes: list[str] = field(default_factory=list)
+
+
+def read_evidence(files: list[tuple[str, bytes]], subject: str | None = None) -> EvidenceSet:
+    """Read every file (all problems at once as EvidenceError), then choose the mail thread."""
+    out = EvidenceSet()
+    problems: list[str] = []
+    for i, (path, data) in enumerate(files):
+        try:
+            fmt, entries = read_file(data, path, i)
+        except ScopedError as exc:
+            problems.extend(exc.problems)
+            continue
+        out.formats[path] = fmt
+        out.entries.extend(entries)
+    if problems:
+        raise EvidenceError(problems)
+    mails = [e for e in out.entries if e.kind == "mail"]
+    if mails:
+        links = select_thread(out.entries, subject)
+        out.threads.extend(links)
+        roots = {e.subject for e in mails if e.source in links or e.archived_at in links}
+        out.subjects.extend(sorted(s for s in roots if s))
+        if all(e.flag in ("other-thread", "unreadable") for e in mails):
+            paths = ", ".join(sorted({e.file for e in mails}))
+            out.notes.append(f"{paths}: no [VOTE] thread found; no message of it counts")
+    seen: set[str] = set()
+    for e in out.entries:
+        link = None
+        if e.kind == "github" and e.source.startswith("http"):
+            link = e.source.split("#", 1)[0]
+        elif e.kind == "toml" and e.source.startswith("http"):
+            link = e.source
+        if link and link not in seen:
+            seen.add(link)
+            out.threads.append(link)
+    return out

@@ -1,0 +1,142 @@
+"""Hand-written TOML ballots: ``[[ballot]]`` tables with ``voter``, ``vote``, ``at``, ``source``.
+
+Unlike a mail or a comment, a TOML ballot is written by a maintainer on purpose, so a mistake in
+it (an unknown vote value, a datetime without offset, an unknown key) is an error naming the
+file and the ballot, not an ``unreadable`` entry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from ..registry.model import to_utc
+from .entry import Entry, EvidenceError
+
+KEYS = ("voter", "vote", "at", "source", "note")
+VOTE_VALUES = {"+1": "+1", "-1": "-1", "\u22121": "-1", "+0": "0", "-0": "0", "0": "0"}
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*\"?ballot\"?[ \t]*\]\]", re.MULTILINE)
+
+
+class BallotFileError(EvidenceError):
+    """A TOML ballot file with mistakes (exit 2 for ``vote tally``)."""
+
+
+def _block_lines(text: str) -> list[tuple[int, int]]:
+    """(first line, last line) of each ``[[ballot]]`` block, 1-based."""
+    starts = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
+    total = text.count("\n") + 1
+    blocks = []
+    lines = text.split("\n")
+    for i, first in enumerate(starts):
+        last = starts[i + 1] - 1 if i + 1 < len(starts) else total
+        # a block ends at the next table header of any kind
+        for k in range(first, last):
+            if lines[k].lstrip().startswith("["):
+                last = k
+                break
+        blocks.append((first, last))
+    return blocks
+
+
+def _key_line(text_lines: list[str], block: tuple[int, int] | None, key: str) -> tuple[int, int]:
+    if block is None:
+        return 0, 0
+    first, last = block
+    pat = re.compile(rf"^([ \t]*)\"?{re.escape(key)}\"?[ \t]*=")
+    for k in range(first, min(last, len(text_lines))):
+        m = pat.match(text_lines[k])
+        if m:
+            return k + 1, len(m.group(1)) + 1
+    return first, 1
+
+
+def _value(raw: Any) -> str | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int) and raw in (1, 0, -1):
+        return {1: "+1", 0: "0", -1: "-1"}[raw]
+    if isinstance(raw, str):
+        return VOTE_VALUES.get(raw.strip())
+    return None
+
+
+def read_ballots(doc: dict[str, Any], text: str, path: str, file_index: int = 0) -> list[Entry]:
+    """Entries of a parsed ballot file; every mistake at once as BallotFileError."""
+    ballots = doc.get("ballot")
+    if not isinstance(ballots, list):
+        raise BallotFileError(f"{path}: 'ballot' must be an array of tables ([[ballot]])")
+    blocks = _block_lines(text)
+    lines = text.split("\n")
+    problems: list[str] = []
+    entries: list[Entry] = []
+    for n, b in enumerate(ballots, 1):
+        block = blocks[n - 1] if len(blocks) == len(ballots) else None
+
+        def where(key: str, n: int = n, block: tuple[int, int] | None = block) -> str:
+            line, col = _key_line(lines, block, key)
+            return f"{path}:{line}:{col}: ballot {n}"
+
+        if not isinstance(b, dict):
+            problems.append(f"{where('ballot')}: must be a table")
+            continue
+        for k in b:
+            if k not in KEYS:
+                close = difflib.get_close_matches(k, KEYS, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(f"{where(k)}: unknown key '{k}'{hint}; allowed: {', '.join(KEYS)}")
+        voter = b.get("voter")
+        if not isinstance(voter, str) or not voter.strip():
+            problems.append(f"{where('voter')}: 'voter' must be a handle (a non-empty string)")
+        raw_vote = b.get("vote")
+        value = _value(raw_vote)
+        if value is None:
+            shown = "missing" if raw_vote is None else repr(raw_vote)
+            problems.append(
+                f'{where("vote")}: unknown vote value {shown}; use "+1", "0" (or "+0", "-0") or "-1"'
+            )
+        at = b.get("at")
+        at_utc = None
+        if isinstance(at, datetime):
+            if at.tzinfo is None:
+                problems.append(
+                    f"{where('at')}: datetime {at.isoformat()} has no offset; add Z or +hh:mm"
+                )
+            else:
+                at_utc = to_utc(at)
+        elif isinstance(at, date):
+            at_utc = to_utc(at)
+        elif isinstance(at, time) or at is not None:
+            problems.append(f"{where('at')}: 'at' must be a datetime with offset or a date")
+        else:
+            problems.append(f"{where('at')}: 'at' is required (when the vote was cast)")
+        source = b.get("source")
+        if source is not None and not isinstance(source, str):
+            problems.append(f"{where('source')}: 'source' must be a string")
+        note = b.get("note")
+        if note is not None and not isinstance(note, str):
+            problems.append(f"{where('note')}: 'note' must be a string")
+        if problems:
+            continue
+        assert isinstance(voter, str) and value is not None and at_utc is not None
+        line = block[0] if block else 0
+        entries.append(
+            Entry(
+                kind="toml",
+                key=f"toml:{voter.strip().lower()}|{value}|{at_utc.isoformat()}",
+                source=source or f"{path}#ballot-{n}",
+                at=at_utc,
+                author=voter.strip(),
+                file=path,
+                file_index=file_index,
+                voter=voter.strip(),
+                value=value,
+                note=note,
+                line=line,
+            )
+        )
+    if problems:
+        raise BallotFileError(problems)
+    return entries

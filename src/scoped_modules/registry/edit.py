@@ -1,0 +1,295 @@
+"""Safe edits of the registry (SPEC §2 "Edits").
+
+A new array-of-tables element is inserted as text right after the array's last element (or after
+the parent table's family of tables), so every other byte of the file stays as it was; the result
+is parsed again and must equal the old document plus the new table. When the text cannot be
+placed that way (the array is written inline, the parent is an inline table, ...), tomlkit edits
+the document instead, under the same check. Writes are atomic (temporary file in the same
+directory + ``os.replace``) and refused when the file changed on disk since it was read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import math
+import os
+import re
+import tempfile
+import tomllib
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .locate import split_key
+from .model import Registry
+
+_HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\[\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering TOML values
+
+
+def toml_key(key: str) -> str:
+    return key if _BARE.fullmatch(key) else _string(key)
+
+
+def _string(s: str) -> str:
+    # JSON string escapes are valid TOML basic-string escapes; TOML also forbids raw DEL
+    return json.dumps(s, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def toml_value(value: Any, indent: str = "") -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None and value.utcoffset() == timedelta(0):
+            return value.replace(tzinfo=None).isoformat() + "Z"
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    if isinstance(value, list | tuple):
+        items = [toml_value(v, indent + "  ") for v in value]
+        if len(items) > 1 and any(isinstance(v, dict) for v in value):
+            return "[\n" + "".join(f"{indent}  {i},\n" for i in items) + indent + "]"
+        return "[" + ", ".join(items) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def render_table(keys: list[str], table: dict[str, Any], array: bool = True) -> str:
+    """``[[a.b.c]]`` (or ``[a.b.c]``) and its ``key = value`` lines, ending in a newline."""
+    name = ".".join(toml_key(k) for k in keys)
+    head = f"[[{name}]]" if array else f"[{name}]"
+    body = "".join(f"{toml_key(k)} = {toml_value(v)}\n" for k, v in table.items())
+    return head + "\n" + body
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding where tables sit
+
+
+def _headers(lines: list[str]) -> list[tuple[int, bool, tuple[str, ...]]]:
+    """(line index, is array of tables, key path) of every table header outside strings."""
+    out = []
+    in_ml: str | None = None
+    depth = 0
+    for i, line in enumerate(lines):
+        if in_ml:
+            if in_ml in line:
+                in_ml = None
+            continue
+        if depth > 0:
+            depth += _balance(line)
+            continue
+        m = _HEADER.match(line.rstrip("\r\n"))
+        if m:
+            out.append((i, m.group(1) == "[[", tuple(split_key(m.group(2)))))
+            continue
+        if "=" in line:
+            rest = line.split("=", 1)[1]
+            for delim in ('"""', "'''"):
+                if rest.count(delim) == 1:
+                    in_ml = delim
+            if not in_ml:
+                depth = max(0, _balance(rest))
+    return out
+
+
+def _balance(s: str) -> int:
+    bal, quote, i = 0, None, 0
+    while i < len(s):
+        c = s[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == "#":
+            break
+        elif c in "[{":
+            bal += 1
+        elif c in "]}":
+            bal -= 1
+        i += 1
+    return bal
+
+
+def _last_content(lines: list[str], start: int, end: int) -> int:
+    """The last line in [start, end) that is neither blank nor a comment."""
+    for i in range(end - 1, start - 1, -1):
+        s = lines[i].strip()
+        if s and not s.startswith("#"):
+            return i
+    return start
+
+
+def _insert_text(text: str, keys: tuple[str, ...], block: str, newline: str) -> str:
+    lines = text.splitlines(keepends=True)
+    heads = _headers(lines)
+    ends = [h[0] for h in heads[1:]] + [len(lines)]
+    spans = [(h[0], end, h[1], h[2]) for h, end in zip(heads, ends, strict=True)]
+    same = [k for k, s in enumerate(spans) if s[2] and s[3] == keys]
+    if same:
+        k = same[-1]
+        # the element's own sub-tables ([a.b.c.d], [[a.b.c.e]]) belong to it
+        while k + 1 < len(spans) and spans[k + 1][3][: len(keys)] == keys:
+            k += 1
+        at = _last_content(lines, spans[same[-1]][0], spans[k][1]) + 1
+    else:
+        parent = keys[:-1]
+        fam = [k for k, s in enumerate(spans) if s[3] == parent and not s[2]] if parent else []
+        if fam:
+            k = fam[-1]
+            while k + 1 < len(spans) and spans[k + 1][3][: len(parent)] == parent:
+                k += 1
+            at = _last_content(lines, spans[fam[-1]][0], spans[k][1]) + 1
+        else:
+            at = len(lines)
+    before = "".join(lines[:at])
+    after = "".join(lines[at:])
+    if before and not before.endswith("\n"):
+        before += newline
+    sep = newline if before.strip() and not before.endswith(newline * 2) else ""
+    block = block.replace("\n", newline)
+    if after.strip() and not after.startswith(newline):
+        block += newline
+    return before + sep + block + after
+
+
+def _expected(old: dict[str, Any], keys: tuple[str, ...], table: dict[str, Any]) -> dict[str, Any]:
+    doc = copy.deepcopy(old)
+    node: Any = doc
+    for k in keys[:-1]:
+        node = node.setdefault(k, {})
+        if isinstance(node, list):  # the parent is itself an array of tables: its last element
+            node = node[-1]
+    node.setdefault(keys[-1], []).append(tomllib.loads(render_table(["x"], table))["x"][0])
+    return doc
+
+
+def _tomlkit_append(text: str, keys: tuple[str, ...], table: dict[str, Any]) -> str:
+    import tomlkit
+
+    doc = tomlkit.parse(text)
+    node: Any = doc
+    for k in keys[:-1]:
+        if k not in node:
+            node[k] = tomlkit.table(is_super_table=True)
+        node = node[k]
+        if isinstance(node, list):
+            node = node[-1]
+    target = node.get(keys[-1])
+    if isinstance(target, tomlkit.items.AoT):
+        target.append(tomlkit.parse(render_table(["x"], table))["x"][0])
+    elif target is not None:  # an inline array: the new element is an inline table
+        target.append(tomlkit.parse(f"x = {toml_value(table)}")["x"])
+    else:
+        item = tomlkit.parse(render_table(["x"], table))["x"][0]
+        aot = tomlkit.aot()
+        aot.append(item)
+        node[keys[-1]] = aot
+    return tomlkit.dumps(doc)
+
+
+def append_table_text(text: str, keys: list[str], table: dict[str, Any], where: str = "") -> str:
+    """``text`` with ``table`` appended to the array of tables at ``keys`` (full key path)."""
+    path = tuple(keys)
+    try:
+        old = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: cannot edit: not valid TOML ({exc})")
+    expected = _expected(old, path, table)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    candidates = [lambda: _insert_text(text, path, render_table(list(path), table), newline)]
+    candidates.append(lambda: _tomlkit_append(text, path, table))
+    for make in candidates:
+        try:
+            new = make()
+            if tomllib.loads(new) == expected:
+                return new
+        except Exception:  # a candidate that cannot place the table: try the next one
+            continue
+    raise ConfigError(
+        f"{where}: cannot append to {'.'.join(keys)} without changing other entries; "
+        "add the table by hand"
+    )
+
+
+def append_table(registry: Registry, keys: list[str], table: dict[str, Any]) -> str:
+    """The registry's text with ``table`` appended to ``[[keys]]`` (``table_prefix`` honoured).
+
+    Nothing is written; pass the result to ``atomic_write(registry.path, new, registry.text)``.
+    """
+    full = [*registry.table_prefix, *keys]
+    return append_table_text(registry.text, full, table, str(registry.path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def atomic_write(path: Path, new_text: str, expected_old_text: str) -> None:
+    """Replace ``path`` by ``new_text`` atomically, unless it no longer holds ``expected_old_text``.
+
+    Line endings: when the file uses CRLF and the texts were read with universal newlines,
+    ``new_text`` is written with CRLF too.
+    """
+    target = path.resolve()
+
+    def current() -> str | None:
+        try:
+            return target.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def norm(s: str) -> str:
+        return s.replace("\r\n", "\n")
+
+    now_text = current()
+    if now_text is None or norm(now_text) != norm(expected_old_text):
+        raise ConfigError(
+            f"{path}: changed on disk since it was read; nothing written (run the command again)"
+        )
+    if "\r\n" in now_text and "\r\n" not in new_text:
+        new_text = new_text.replace("\n", "\r\n")
+    data = new_text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        again = current()
+        if again is None or norm(again) != norm(expected_old_text):
+            raise ConfigError(
+                f"{path}: changed on disk while writing; nothing written (run the command again)"
+            )
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

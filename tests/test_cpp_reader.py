@@ -1,0 +1,466 @@
+"""C/C++ reader (SPEC §3, §3.3) and include resolution."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoped_modules.scan.cpp_reader import blank_comments_cpp, parse_condition, read_cpp
+from scoped_modules.scan.cppnames import IncludeResolver, normalize
+from scoped_modules.scan.facts import F_ANGLE, K_CPP_INCLUDE
+from scoped_modules.scan.guards import implies_on, mentions
+
+X = frozenset({"USE_X", "TVM_USE_X"})
+
+
+def includes(text: str) -> list[tuple[str, int, object, int]]:
+    lang, refs, _notes, _extra = read_cpp(text)
+    assert lang == "cpp"
+    assert all(r[0] == K_CPP_INCLUDE for r in refs)
+    return [(r[1], r[2], r[4], r[5]) for r in refs]
+
+
+def specs(text: str) -> list[str]:
+    return [r[0] for r in includes(text)]
+
+
+def guard_of(text: str, spec: str) -> object:
+    (found,) = [r for r in includes(text) if r[0] == spec]
+    return found[2]
+
+
+# --- include forms ---------------------------------------------------------------------------
+
+
+def test_quoted_and_angle_includes_with_spacing():
+    text = (
+        '#include "a.h"\n'
+        "#include <b/c.h>\n"
+        '#  include "spaced.h"\n'
+        '# include "one_space.h"\n'
+        '\t#\tinclude\t"tabs.h"\n'
+        '   #include "indented.h"  // trailing comment\n'
+        "#include_next <next.h>\n"
+        '#import "objc.h"\n'
+    )
+    got = includes(text)
+    assert [(s, line, f) for s, line, _g, f in got] == [
+        ("a.h", 1, 0),
+        ("b/c.h", 2, F_ANGLE),
+        ("spaced.h", 3, 0),
+        ("one_space.h", 4, 0),
+        ("tabs.h", 5, 0),
+        ("indented.h", 6, 0),
+        ("next.h", 7, F_ANGLE),
+        ("objc.h", 8, 0),
+    ]
+    assert all(g is None for _s, _l, g, _f in got)
+    _lang, refs, _notes, _extra = read_cpp('#  include   "a.h"   // why\n')
+    assert refs[0][3] == '# include "a.h" // why'
+
+
+def test_include_with_comment_before_the_name():
+    assert specs('#include /* odd */ "a.h"\n') == ["a.h"]
+
+
+def test_computed_include_is_a_note_not_a_reference():
+    _lang, refs, notes, _extra = read_cpp("#include MY_HEADER\n")
+    assert refs == []
+    assert notes and "computed" in notes[0][1]
+
+
+def test_includes_in_comments_are_ignored():
+    text = (
+        "/*\n"
+        ' * #include "in_block.h"\n'
+        "#include \"at_line_start_in_block.h\"\n"
+        " */\n"
+        '// #include "line_comment.h"\n'
+        '/* one line */ int x;\n'
+        '#include "real.h"\n'
+        "/** doc\n"
+        "#include <in_doc.h>\n"
+        "*/\n"
+    )
+    assert specs(text) == ["real.h"]
+
+
+def test_comment_markers_inside_strings_do_not_open_comments():
+    text = (
+        'const char* a = "/*";\n'
+        '#include "after_string.h"\n'
+        "char c = '/'; // see /* here\n"
+        '#include "after_line_comment.h"\n'
+        'const char* b = "*/ /* still a string";\n'
+        '#include "third.h"\n'
+    )
+    assert specs(text) == ["after_string.h", "after_line_comment.h", "third.h"]
+
+
+def test_includes_in_string_literals_and_raw_strings_are_ignored():
+    text = (
+        'const char* s = "#include \\"str.h\\"";\n'
+        'const char* r = R"code(\n'
+        '#include "raw.h"\n'
+        "#if USE_X\n"
+        ")code\";\n"
+        '#include "real.h"\n'
+        'auto u = u8R"(\n'
+        "#include <raw2.h>\n"
+        ')";\n'
+    )
+    assert specs(text) == ["real.h"]
+    assert guard_of(text, "real.h") is None
+
+
+def test_if_zero_blocks_are_dead_and_else_is_taken():
+    text = (
+        "#if 0\n"
+        '#include "dead.h"\n'
+        "#ifdef USE_X\n"
+        '#include "dead_nested.h"\n'
+        "#endif\n"
+        "#else\n"
+        '#include "alive.h"\n'
+        "#endif\n"
+        "#if 1\n"
+        '#include "one.h"\n'
+        "#else\n"
+        '#include "dead_else.h"\n'
+        "#endif\n"
+        "#if 0 // disabled\n"
+        '#include "dead2.h"\n'
+        "#elif defined(USE_X)\n"
+        '#include "elif.h"\n'
+        "#endif\n"
+    )
+    assert specs(text) == ["alive.h", "one.h", "elif.h"]
+    assert guard_of(text, "alive.h") is None
+    assert guard_of(text, "one.h") is None
+    assert guard_of(text, "elif.h") == ("v", ("USE_X",))
+
+
+def test_line_continuations_in_directives():
+    text = (
+        "#if defined(USE_X) && \\\n"
+        "    defined(USE_CUDA)\n"
+        '#include "both.h"\n'
+        "#endif\n"
+    )
+    g = guard_of(text, "both.h")
+    assert implies_on(g, X)
+    assert implies_on(g, frozenset({"USE_CUDA"}))
+    assert includes(text)[0][1] == 3
+
+
+def test_crlf_line_endings():
+    text = '#ifdef USE_X\r\n#include "x.h"\r\n#endif\r\n#include "y.h"\r\n'
+    assert specs(text) == ["x.h", "y.h"]
+    assert implies_on(guard_of(text, "x.h"), X)
+    assert guard_of(text, "y.h") is None
+
+
+# --- guards ------------------------------------------------------------------------------------
+
+
+def test_name_tests_are_on_atoms():
+    for head in ("#ifdef USE_X", "#if defined(USE_X)", "#if defined USE_X", "#if USE_X",
+                 "#if (USE_X)", "#if defined ( USE_X )", "#if !!USE_X"):
+        text = f'{head}\n#include "x.h"\n#endif\n'
+        g = guard_of(text, "x.h")
+        assert implies_on(g, X), head
+
+
+def test_negations_are_not_wiring():
+    for head in ("#ifndef USE_X", "#if !defined(USE_X)", "#if !USE_X", "#if !(USE_X)"):
+        text = f'{head}\n#include "x.h"\n#endif\n'
+        g = guard_of(text, "x.h")
+        assert not implies_on(g, X), head
+        assert mentions(g, X)
+
+
+def test_and_or_and_parentheses():
+    def g(cond: str) -> object:
+        return guard_of(f'#if {cond}\n#include "x.h"\n#endif\n', "x.h")
+
+    assert implies_on(g("defined(USE_X) && defined(USE_CUDA)"), X)
+    assert not implies_on(g("defined(USE_X) || defined(OTHER)"), X)
+    assert implies_on(g("defined(USE_X) && (defined(A) || defined(B))"), X)
+    assert implies_on(g("(defined(A) || defined(B)) && USE_X"), X)
+    assert not implies_on(g("!(defined(USE_X) && defined(A))"), X)
+    assert implies_on(g("!(!defined(USE_X) || defined(A))"), X)
+    assert g("defined(A) || defined(B) && defined(C)") == (
+        "or", ("v", ("A",)), ("and", ("v", ("B",)), ("v", ("C",)))
+    )
+
+
+def test_elif_and_else_negate_every_earlier_condition():
+    text = (
+        "#ifdef USE_X\n"
+        '#include "x.h"\n'
+        "#elif defined(USE_Y)\n"
+        '#include "y.h"\n'
+        "#elifdef USE_Z\n"
+        '#include "z.h"\n'
+        "#else\n"
+        '#include "other.h"\n'
+        "#endif\n"
+    )
+    assert implies_on(guard_of(text, "x.h"), X)
+    y = guard_of(text, "y.h")
+    assert implies_on(y, frozenset({"USE_Y"}))
+    assert not implies_on(y, X) and mentions(y, X)
+    z = guard_of(text, "z.h")
+    assert implies_on(z, frozenset({"USE_Z"}))
+    assert not implies_on(z, frozenset({"USE_Y"}))
+    other = guard_of(text, "other.h")
+    for name in ("USE_X", "USE_Y", "USE_Z"):
+        assert not implies_on(other, frozenset({name}))
+        assert mentions(other, frozenset({name}))
+    # else of a negated test is the positive one
+    text2 = '#ifndef USE_X\n#include "a.h"\n#else\n#include "b.h"\n#endif\n'
+    assert implies_on(guard_of(text2, "b.h"), X)
+    assert not implies_on(guard_of(text2, "a.h"), X)
+
+
+def test_unknown_conditions():
+    for cond in ("USE_X > 1", "USE_X == 1", "2", "FOO(USE_X)", "__has_include(<x.h>)",
+                 "USE_X ? 1 : 0", "defined(", "USE_X +"):
+        g = parse_condition(cond)
+        assert not implies_on(g, X), cond
+    assert parse_condition("0") is False
+    assert parse_condition("1") is True
+    assert parse_condition("0x0") is False
+    assert parse_condition("1L") is True
+    # an unknown part ANDed with the toggle still implies it
+    g = parse_condition("defined(USE_X) && CUDA_VERSION >= 11000")
+    assert implies_on(g, X)
+    # an unknown part ORed with it does not
+    assert not implies_on(parse_condition("defined(USE_X) || CUDA_VERSION >= 11000"), X)
+
+
+def test_unknown_atoms_are_distinct_variables():
+    # `#if A > 1` ... `#elif B > 1`: the second unknown is not the negation of the first.
+    text = (
+        "#if A > 1\n#elif B > 1\n"
+        "#ifdef USE_X\n"
+        '#include "x.h"\n'
+        "#endif\n#endif\n"
+    )
+    g = guard_of(text, "x.h")
+    assert implies_on(g, X)
+    assert g[1] is not g[2][1]
+
+
+def test_nested_guards_are_anded():
+    text = (
+        "#ifdef USE_CUDA\n"
+        "#ifdef USE_X\n"
+        '#include "x.h"\n'
+        "#endif\n"
+        '#include "cuda.h"\n'
+        "#endif\n"
+    )
+    g = guard_of(text, "x.h")
+    assert implies_on(g, X) and implies_on(g, frozenset({"USE_CUDA"}))
+    assert not implies_on(guard_of(text, "cuda.h"), X)
+
+
+# --- body guard --------------------------------------------------------------------------------
+
+LICENSE = "/*\n * Licensed under the Apache License.\n * #include \"no.h\"\n */\n"
+
+
+def body_guard(text: str) -> object:
+    return read_cpp(text)[3]["body_guard"]
+
+
+def test_body_guard_whole_file_under_toggle():
+    text = LICENSE + "#ifdef TVM_USE_X\n#include <x.h>\nint f() { return 1; }\n#endif  // TVM_USE_X\n"
+    assert implies_on(body_guard(text), X)
+
+
+def test_include_guard_is_no_condition():
+    header = (
+        LICENSE
+        + "#ifndef TVM_X_H_\n#define TVM_X_H_\n\n"
+        + "#ifdef TVM_USE_X\n"
+        + "/*! \\brief doc */\n"
+        + "#define HELPER 1\n"
+        + "int f();\n"
+        + "#endif\n\n"
+        + "#endif  // TVM_X_H_\n"
+    )
+    g = body_guard(header)
+    assert implies_on(g, X)
+    assert not mentions(g, frozenset({"TVM_X_H_"}))
+    plain = "#ifndef TVM_X_H_\n#define TVM_X_H_\nint f();\n#endif\n"
+    assert body_guard(plain) is None
+    alt = "#if !defined(TVM_X_H_)\n#define TVM_X_H_\nint f();\n#endif\n"
+    assert body_guard(alt) is None
+    # an include guard does not guard its includes either
+    assert guard_of(plain.replace("int f();", '#include "a.h"'), "a.h") is None
+
+
+def test_body_guard_none_when_some_code_is_unguarded():
+    text = "#ifdef TVM_USE_X\nint f();\n#endif\nint g();\n"
+    assert body_guard(text) is None
+    text2 = "int g();\n#ifdef TVM_USE_X\nint f();\n#endif\n"
+    assert body_guard(text2) is None
+
+
+def test_body_guard_ignores_comments_blank_lines_and_other_directives():
+    text = (
+        "// comment\n\n#pragma once\n#define A 1\n#define B \\\n  2\n"
+        "#ifdef TVM_USE_X\nint f();\n#endif\n/* trailing\n comment */\n"
+    )
+    assert implies_on(body_guard(text), X)
+
+
+def test_body_guard_with_else_branch_is_not_the_toggle():
+    text = "#ifdef TVM_USE_X\nint f();\n#else\nint g();\n#endif\n"
+    assert not implies_on(body_guard(text), X)
+    dead_else = "#ifdef TVM_USE_X\nint f();\n#else\n#endif\n#if 0\nint dead();\n#endif\n"
+    assert implies_on(body_guard(dead_else), X)
+
+
+def test_file_without_code_has_no_body_guard():
+    assert body_guard(LICENSE) is None
+    assert body_guard("") is None
+
+
+# --- notes and robustness ----------------------------------------------------------------------
+
+
+def test_unbalanced_directives_give_notes():
+    _lang, _refs, notes, _extra = read_cpp("#endif\n#else\n#ifdef A\n")
+    messages = " ".join(m for _line, m in notes)
+    assert "#endif without #if" in messages
+    assert "#else without #if" in messages
+    assert "unterminated" in messages
+
+
+def test_unterminated_block_comment_hides_the_rest():
+    assert specs('#include "a.h"\n/* never closed\n#include "b.h"\n') == ["a.h"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('#ifdenlusc<>"/*\\\n \t()!&|0R1xX_\'')), max_size=300))
+def test_reader_never_raises(text: str) -> None:
+    lang, refs, notes, extra = read_cpp(text)
+    assert lang == "cpp" and "body_guard" in extra
+    for r in refs:
+        assert r[1] and r[2] >= 1
+    blanked = blank_comments_cpp(text)
+    assert len(blanked) == len(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_reader_never_raises_on_any_text(text: str) -> None:
+    read_cpp(text)
+    assert len(blank_comments_cpp(text)) == len(text)
+
+
+# --- blanking comments -------------------------------------------------------------------------
+
+
+def test_blank_comments_keeps_strings_and_newlines():
+    text = 'a = "//not" + \'/\'; // comment\n/* block\n  more */ b = R"(/* raw */)";\n'
+    out = blank_comments_cpp(text)
+    assert len(out) == len(text)
+    assert out.count("\n") == text.count("\n")
+    assert '"//not"' in out and "'/'" in out and 'R"(/* raw */)"' in out
+    assert "comment" not in out and "block" not in out and "more" not in out
+    assert out.splitlines()[0].rstrip() == 'a = "//not" + \'/\';'
+
+
+# --- include resolution -----------------------------------------------------------------------
+
+
+def test_include_resolver_order_and_normalisation():
+    files = {
+        "src/a/x.h",
+        "src/a/impl.cc",
+        "src/b.h",
+        "include/tvm/x.h",
+        "include/x.h",
+        "third/x.h",
+        "src/a/sub/y.h",
+    }
+    r = IncludeResolver(files, ["include", "third/"])
+    # quoted: the including file's directory first
+    assert r.resolve("x.h", "src/a/impl.cc", angle=False) == "src/a/x.h"
+    # then the include roots, in order
+    assert r.resolve("tvm/x.h", "src/a/impl.cc", angle=False) == "include/tvm/x.h"
+    # angle: roots only
+    assert r.resolve("x.h", "src/a/impl.cc", angle=True) == "include/x.h"
+    assert r.resolve("../b.h", "src/a/impl.cc", angle=False) == "src/b.h"
+    assert r.resolve("./sub/../x.h", "src/a/impl.cc", angle=False) == "src/a/x.h"
+    assert r.resolve("sub/y.h", "src/a/impl.cc", angle=False) == "src/a/sub/y.h"
+    assert r.resolve("sub/y.h", "src/a/impl.cc", angle=True) is None
+    assert r.resolve("vector", "src/a/impl.cc", angle=True) is None
+    assert r.resolve("../../../etc/passwd", "src/a/impl.cc", angle=False) is None
+    assert r.resolve("/usr/include/x.h", "src/a/impl.cc", angle=False) is None
+    # cached answers stay right
+    assert r.resolve("x.h", "src/a/impl.cc", angle=False) == "src/a/x.h"
+    assert r.resolve("x.h", "top.cc", angle=False) == "include/x.h"
+
+
+def test_normalize():
+    assert normalize("a/./b/../c") == "a/c"
+    assert normalize("a//b/") == "a/b"
+    assert normalize("../a") is None
+    assert normalize("/abs") is None
+    assert normalize("a\\b.h") == "a/b.h"
+    assert normalize(".hidden/x") == ".hidden/x"
+
+
+# --- differential: the fast comment check against a full tokenizer -----------------------------
+
+_LINES = [
+    '#include "a.h"',
+    '#include "b.h"',
+    "/* open",
+    "close */",
+    "/* one */ int x;",
+    "// c /* x",
+    'x = "/*";',
+    'y = "*/";',
+    "c = '\"';",
+    'r = R"(',
+    ')";',
+    's = "*/ /* in str";',
+    "char q = '/'; /* c */ int z; /* open2",
+    "int plain;",
+    "",
+]
+
+
+def _reference_includes(text: str) -> list[tuple[str, int]]:
+    import re
+
+    from scoped_modules.scan.cpp_reader import _TOKENS
+
+    spans = [
+        (m.start(), m.end())
+        for m in _TOKENS.finditer(text)
+        if m.group(0).startswith(("/*", 'R"'))
+    ]
+    out = []
+    pos = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        inside = any(s < pos < e for s, e in spans)
+        m = re.match(r'[ \t]*#[ \t]*include[ \t]*"([^"]*)"', line)
+        if m and not inside:
+            out.append((m.group(1), number))
+        pos += len(line) + 1
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LINES), max_size=25))
+def test_comment_and_raw_string_spans_match_a_full_tokenizer(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    got = [(s, line) for s, line, _g, _f in includes(text)]
+    assert got == _reference_includes(text)

@@ -1,0 +1,182 @@
+"""Safe registry edits: append an array-of-tables element, touch nothing else, write atomically."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoped_modules.errors import ConfigError
+from scoped_modules.registry.edit import append_table, append_table_text, atomic_write
+from scoped_modules.registry.load import load_registry
+
+DECISION = {
+    "id": "uma-s0",
+    "kind": "establish",
+    "opened": datetime(2022, 6, 1, tzinfo=UTC),
+    "closes": datetime(2022, 6, 8, tzinfo=UTC),
+    "evidence": [
+        {"path": "votes/a.mbox", "sha256": "0" * 64},
+        {"path": "votes/b.json", "sha256": "1" * 64},
+    ],
+    "result": "passed",
+}
+
+BASE = """schema = 1  # top comment
+
+[project]
+name    =   "demo"   # odd spacing kept
+
+[modules.uma]
+stage = "proposed"
+paths = ["uma/"]
+
+[[modules.uma.decisions]]
+id = "uma-old"
+kind = "establish"
+opened = 2021-06-01
+closes = 2021-06-08
+evidence = ["votes/old.mbox"]
+result = "failed"
+
+# history comes next
+[[modules.uma.history]]
+date = 2021-06-08
+stage = "proposed"
+reason = "first try"
+
+[modules.other]
+stage = "proposed"
+paths = ["other/"]
+"""
+
+
+def only_insertion(old: str, new: str) -> str:
+    """The text inserted into ``old`` to give ``new`` (asserting nothing else changed)."""
+    i = 0
+    while i < len(old) and old[i] == new[i]:
+        i += 1
+    j = 0
+    while j < len(old) - i and old[len(old) - 1 - j] == new[len(new) - 1 - j]:
+        j += 1
+    assert i + j == len(old), "bytes outside the insertion changed"
+    return new[i : len(new) - j]
+
+
+def test_append_after_the_last_element() -> None:
+    new = append_table_text(BASE, ["modules", "uma", "decisions"], DECISION)
+    inserted = only_insertion(BASE, new)
+    assert "[[modules.uma.decisions]]" in inserted
+    assert new.index('id = "uma-s0"') < new.index("# history comes next")
+    doc = tomllib.loads(new)
+    assert [d["id"] for d in doc["modules"]["uma"]["decisions"]] == ["uma-old", "uma-s0"]
+    assert doc["modules"]["uma"]["decisions"][1]["evidence"][1] == {
+        "path": "votes/b.json",
+        "sha256": "1" * 64,
+    }
+    assert "opened = 2022-06-01T00:00:00Z" in new
+
+
+def test_first_element_goes_after_the_module_family() -> None:
+    new = append_table_text(BASE, ["modules", "other", "decisions"], DECISION)
+    only_insertion(BASE, new)
+    assert new.rstrip().endswith('result = "passed"')
+    new = append_table_text(
+        BASE.replace("[[modules.uma.decisions]]", "[[modules.uma.dec]]"),
+        ["modules", "uma", "decisions"],
+        DECISION,
+    )
+    assert new.index('id = "uma-s0"') < new.index("[modules.other]")
+
+
+def test_inline_array_falls_back_to_tomlkit_and_keeps_the_rest() -> None:
+    text = (
+        'schema = 1\n# keep me\n[modules.uma]\nstage = "proposed"\ndecisions = []\npaths = ["u/"]\n'
+    )
+    new = append_table_text(text, ["modules", "uma", "decisions"], {"id": "x", "result": "open"})
+    assert "# keep me" in new
+    assert tomllib.loads(new)["modules"]["uma"]["decisions"] == [{"id": "x", "result": "open"}]
+
+
+def test_crlf_files_keep_crlf() -> None:
+    text = BASE.replace("\n", "\r\n")
+    new = append_table_text(text, ["modules", "uma", "decisions"], DECISION)
+    only_insertion(text, new)
+    assert "\n" not in new.replace("\r\n", "")
+
+
+def test_pyproject_prefix(tmp_path: Path) -> None:
+    py = tmp_path / "pyproject.toml"
+    py.write_text(
+        '[project]\nname = "x"\n\n[tool.scoped]\nschema = 1\n\n[tool.scoped.modules.uma]\n'
+        'stage = "proposed"\npaths = ["uma/"]\n',
+        encoding="utf-8",
+    )
+    reg = load_registry(py, tmp_path)
+    new = append_table(reg, ["modules", "uma", "decisions"], DECISION)
+    assert "[[tool.scoped.modules.uma.decisions]]" in new
+    atomic_write(reg.path, new, reg.text)
+    assert load_registry(py, tmp_path).modules["uma"].decisions[0].id == "uma-s0"
+
+
+def test_atomic_write_refuses_a_file_changed_meanwhile(tmp_path: Path) -> None:
+    p = tmp_path / "scoped.toml"
+    p.write_text(BASE, encoding="utf-8")
+    os.chmod(p, 0o640)
+    new = append_table_text(BASE, ["modules", "uma", "decisions"], DECISION)
+    p.write_text(BASE + "# someone else\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="changed on disk"):
+        atomic_write(p, new, BASE)
+    assert p.read_text(encoding="utf-8") == BASE + "# someone else\n"
+    p.write_text(BASE, encoding="utf-8")
+    atomic_write(p, new, BASE)
+    assert p.read_text(encoding="utf-8") == new
+    assert stat.S_IMODE(p.stat().st_mode) == 0o640
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["scoped.toml"]  # no temporary left
+
+
+def test_atomic_write_keeps_crlf_when_text_was_read_with_universal_newlines(tmp_path: Path) -> None:
+    p = tmp_path / "scoped.toml"
+    p.write_bytes(BASE.replace("\n", "\r\n").encode())
+    read = p.read_text(encoding="utf-8")  # universal newlines: "\n"
+    atomic_write(p, append_table_text(read, ["modules", "uma", "decisions"], DECISION), read)
+    raw = p.read_bytes()
+    assert (
+        raw.startswith(BASE.replace("\n", "\r\n").encode()[:40])
+        and b'\r\n[[modules.uma.decisions]]\r\nid = "uma-s0"' in raw
+    )
+
+
+scalars = st.one_of(
+    st.text(max_size=20),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2100, 1, 1)).map(
+        lambda d: d.replace(microsecond=0, tzinfo=UTC)
+    ),
+)
+values = st.one_of(
+    scalars,
+    st.lists(scalars, max_size=3),
+    st.lists(
+        st.dictionaries(st.from_regex(r"[a-z]{1,5}", fullmatch=True), scalars, max_size=3),
+        max_size=3,
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=8), values, min_size=1, max_size=5))
+def test_any_table_round_trips(table: dict) -> None:
+    new = append_table_text(BASE, ["modules", "uma", "decisions"], table)
+    only_insertion(BASE, new)
+    got = tomllib.loads(new)["modules"]["uma"]["decisions"][-1]
+    assert got == table
+    assert all(isinstance(v, date) for v in [d for d in table.values() if isinstance(d, date)])
