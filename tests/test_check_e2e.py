@@ -67,7 +67,7 @@ def test_clean_module_has_no_boundary_findings(repo) -> None:
     assert findings(report, "SM001") == [] and findings(report, "SM006") == []
     row = report["modules"][0]
     assert row["name"] == "uma" and row["inbound"] == 0
-    assert row["files"] == 6
+    assert row["files"] == 5
     assert report["summary"]["files"] == 11
     assert report["root"] == str(root)
 
@@ -104,11 +104,11 @@ def test_wiring_under_toggle_is_not_an_error_and_deps_marks_it(repo) -> None:
     root = repo(files)
     code, report = check_json(root)
     assert findings(report, "SM003") == []
-    assert report["modules"][0]["wiring"] == 2
+    assert report["modules"][0]["wiring"] == 3
     code, out, _ = run_cli(root, "deps", "uma", "--format", "json")
     deps = json.loads(out)
     wiring = sorted((r["path"], r["line"], r["wiring"]) for r in deps["inbound"])
-    assert wiring == [("python/pkg/core.py", 5, "USE_UMA"), ("src/core.cc", 3, "USE_UMA")]
+    assert wiring == [("CMakeLists.txt", 7, "USE_UMA"), ("python/pkg/core.py", 5, "USE_UMA"), ("src/core.cc", 3, "USE_UMA")]
     assert any(r["target"] == "python/pkg/core.py" for r in deps["outbound"])
 
 
@@ -136,7 +136,7 @@ def test_unguarded_cmake_build_of_module_source_is_sm007(repo) -> None:
     _, report = check_json(root)
     sm007 = findings(report, "SM007")
     assert [(f["path"], f["line"], f["severity"], f["target"]) for f in sm007] == [
-        ("CMakeLists.txt", 10, "error", "src/uma/uma.cc")]
+        ("CMakeLists.txt", 9, "error", "src/uma/uma.cc")]
 
 
 def test_whole_body_guarded_source_is_a_note_not_sm007(repo) -> None:
@@ -154,18 +154,18 @@ def test_path_toggle_and_stage_rules(repo) -> None:
     files["scoped.toml"] = files["scoped.toml"].replace('"cmake/UMA.cmake"]', '"cmake/UMA.cmake", "docs/uma/"]')
     files["scoped.toml"] += '\n[modules.other]\nstage = "proposed"\npaths = ["src/uma/uma.h"]\n'
     files["CMakeLists.txt"] = CMAKE_ROOT.replace('option(USE_UMA "uma" OFF)', "")
-    files["tools/uma_helper.py"] = "print(1)\n"
+    files["tools/uma.py"] = "print(1)\n"
     root = repo(files)
     _, report = check_json(root)
     rules = {(f["rule"], f["module"], f["severity"]) for f in report["findings"]}
     assert ("SM001", "uma", "error") in rules  # docs/uma/ matches nothing
     assert ("SM002", "other", "error") in rules or ("SM002", "uma", "error") in rules
-    assert ("SM004", "uma", "warning") in rules  # tools/uma_helper.py
+    assert ("SM004", "uma", "warning") in rules  # tools/uma.py
     assert ("SM005", "other", "warning") in rules
     assert ("SM006", "uma", "error") in rules  # USE_UMA declared by no option()
     assert ("SM015", "uma", "error") in rules
     sm001 = findings(report, "SM001")[0]
-    assert sm001["path"] == "scoped.toml" and sm001["line"] == 15
+    assert sm001["path"] == "scoped.toml" and sm001["line"] == 14
 
 
 def test_dependents_allow_inbound_at_s1(repo) -> None:
