@@ -39,6 +39,10 @@ References into modules from core:
 Each injected statement sits in a different core file. The expected counts are written to
 ``<out>.manifest.json``: scoped's SM003 errors = 5 x offending; peers (which cannot see guards)
 report unguarded + guarded Python imports.
+
+Git: ``git init``, then one commit (``bench <bench@example.invalid>``, 2024-06-01, no global git
+configuration read) made by a single ``git fast-import`` fed while the files are written, then
+``git read-tree HEAD`` + ``git update-index --refresh``; see ``generate``. ``gc.auto = 0``.
 """
 
 from __future__ import annotations

@@ -126,11 +126,20 @@ def test_keywords_and_unresolved_variables_are_skipped():
         "target_link_libraries(tvm PUBLIC ${LIBS})\n"
         "install(TARGETS tvm DESTINATION lib)\n"
         "set_source_files_properties(src/p.cc PROPERTIES COMPILE_FLAGS -O0)\n"
-        "option(USE_X \"src\" OFF)\n"
+        'option(USE_X "src" OFF)\n'
     )
     got = specs(text)
     assert "src/a.cc" in got and "src/p.cc" in got
-    for bad in ("OBJECT", "PUBLIC", "TARGETS", "DESTINATION", "PROPERTIES", "-O0", "tvm_objs", "src"):
+    for bad in (
+        "OBJECT",
+        "PUBLIC",
+        "TARGETS",
+        "DESTINATION",
+        "PROPERTIES",
+        "-O0",
+        "tvm_objs",
+        "src",
+    ):
         assert bad not in got
     assert not any("$" in s and "CMAKE" not in s for s in got)
 
@@ -141,7 +150,7 @@ def test_set_variables_are_substituted_and_lists_expand():
         'set(ONE "one.cc")\n'
         "set(DIR ${CMAKE_CURRENT_SOURCE_DIR}/src)\n"
         "set(NESTED ${DIR}/n.cc)\n"
-        "set(CACHED c.cc CACHE STRING \"doc\")\n"
+        'set(CACHED c.cc CACHE STRING "doc")\n'
         "list(APPEND SRC d.cc)\n"
         "add_library(x ${SRC} ${ONE} ${NESTED} ${CACHED} ${CMAKE_CURRENT_LIST_DIR}/l.cc"
         " ${PROJECT_SOURCE_DIR}/p.cc ${CMAKE_SOURCE_DIR}/s.cc)\n"
@@ -255,7 +264,7 @@ def test_atom_forms():
         "USE_X EQUAL 1",
         "EXISTS ${USE_X}",
         '"USE_X"',
-        "NOT USE_X OR USE_X STREQUAL \"/path\"",
+        'NOT USE_X OR USE_X STREQUAL "/path"',
         'USE_X STREQUAL "path"',
     ):
         assert not implies_on(cond_guard(cond), X), cond
@@ -309,12 +318,7 @@ def test_nested_ifs_are_anded_and_constants_fold():
 
 
 def test_guard_of_subdirectory_and_include():
-    text = (
-        "if(USE_X)\n"
-        "  include(cmake/modules/X.cmake)\n"
-        "  add_subdirectory(src/x)\n"
-        "endif()\n"
-    )
+    text = "if(USE_X)\n  include(cmake/modules/X.cmake)\n  add_subdirectory(src/x)\nendif()\n"
     assert implies_on(guard_of(text, "cmake/modules/X.cmake"), X)
     assert implies_on(guard_of(text, "src/x"), X)
 
@@ -343,7 +347,7 @@ def test_calls_record_commands_with_an_identifier_first():
         "  set(USE_Y ON)\n"
         "endif()\n"
         'message("${X}")\n'
-        "if(FALSE)\n  option(USE_DEAD \"dead\" OFF)\nendif()\n"
+        'if(FALSE)\n  option(USE_DEAD "dead" OFF)\nendif()\n'
     )
     calls = read_cmake(text)[3]["calls"]
     by_first = {(c[0], c[1]): c for c in calls}
@@ -370,7 +374,9 @@ def test_blank_comments_cmake():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('if()[]=#"\\$ {}\nabSET;GLOB_RECURSE/.*')), max_size=300))
+@given(
+    st.text(alphabet=st.sampled_from(list('if()[]=#"\\$ {}\nabSET;GLOB_RECURSE/.*')), max_size=300)
+)
 def test_reader_never_raises(text: str) -> None:
     lang, found, notes, extra = read_cmake(text)
     assert lang == "cmake" and isinstance(extra["calls"], list)
@@ -429,7 +435,9 @@ def test_conditions_agree_with_cmake(tmp_path: Path) -> None:
             env = dict(zip("ABC", values, strict=True))
             sets = " ".join(f"set({k} {'ON' if v else 'OFF'})" for k, v in env.items())
             lines.append(sets.replace(") ", ")\n"))
-            lines.append(f'if({cond})\n  message("{i} {values} 1")\nelse()\n  message("{i} {values} 0")\nendif()')
+            lines.append(
+                f'if({cond})\n  message("{i} {values} 1")\nelse()\n  message("{i} {values} 0")\nendif()'
+            )
             expected.append(f"{i} {values} {int(_eval(g, env))}")
     script = tmp_path / "conds.cmake"
     script.write_text("\n".join(lines) + "\n")

@@ -73,10 +73,10 @@ def test_includes_in_comments_are_ignored():
     text = (
         "/*\n"
         ' * #include "in_block.h"\n'
-        "#include \"at_line_start_in_block.h\"\n"
+        '#include "at_line_start_in_block.h"\n'
         " */\n"
         '// #include "line_comment.h"\n'
-        '/* one line */ int x;\n'
+        "/* one line */ int x;\n"
         '#include "real.h"\n'
         "/** doc\n"
         "#include <in_doc.h>\n"
@@ -103,7 +103,7 @@ def test_includes_in_string_literals_and_raw_strings_are_ignored():
         'const char* r = R"code(\n'
         '#include "raw.h"\n'
         "#if USE_X\n"
-        ")code\";\n"
+        ')code";\n'
         '#include "real.h"\n'
         'auto u = u8R"(\n'
         "#include <raw2.h>\n"
@@ -141,12 +141,7 @@ def test_if_zero_blocks_are_dead_and_else_is_taken():
 
 
 def test_line_continuations_in_directives():
-    text = (
-        "#if defined(USE_X) && \\\n"
-        "    defined(USE_CUDA)\n"
-        '#include "both.h"\n'
-        "#endif\n"
-    )
+    text = '#if defined(USE_X) && \\\n    defined(USE_CUDA)\n#include "both.h"\n#endif\n'
     g = guard_of(text, "both.h")
     assert implies_on(g, X)
     assert implies_on(g, frozenset({"USE_CUDA"}))
@@ -164,8 +159,15 @@ def test_crlf_line_endings():
 
 
 def test_name_tests_are_on_atoms():
-    for head in ("#ifdef USE_X", "#if defined(USE_X)", "#if defined USE_X", "#if USE_X",
-                 "#if (USE_X)", "#if defined ( USE_X )", "#if !!USE_X"):
+    for head in (
+        "#ifdef USE_X",
+        "#if defined(USE_X)",
+        "#if defined USE_X",
+        "#if USE_X",
+        "#if (USE_X)",
+        "#if defined ( USE_X )",
+        "#if !!USE_X",
+    ):
         text = f'{head}\n#include "x.h"\n#endif\n'
         g = guard_of(text, "x.h")
         assert implies_on(g, X), head
@@ -190,7 +192,9 @@ def test_and_or_and_parentheses():
     assert not implies_on(g("!(defined(USE_X) && defined(A))"), X)
     assert implies_on(g("!(!defined(USE_X) || defined(A))"), X)
     assert g("defined(A) || defined(B) && defined(C)") == (
-        "or", ("v", ("A",)), ("and", ("v", ("B",)), ("v", ("C",)))
+        "or",
+        ("v", ("A",)),
+        ("and", ("v", ("B",)), ("v", ("C",))),
     )
 
 
@@ -224,8 +228,16 @@ def test_elif_and_else_negate_every_earlier_condition():
 
 
 def test_unknown_conditions():
-    for cond in ("USE_X > 1", "USE_X == 1", "2", "FOO(USE_X)", "__has_include(<x.h>)",
-                 "USE_X ? 1 : 0", "defined(", "USE_X +"):
+    for cond in (
+        "USE_X > 1",
+        "USE_X == 1",
+        "2",
+        "FOO(USE_X)",
+        "__has_include(<x.h>)",
+        "USE_X ? 1 : 0",
+        "defined(",
+        "USE_X +",
+    ):
         g = parse_condition(cond)
         assert not implies_on(g, X), cond
     assert parse_condition("0") is False
@@ -241,26 +253,14 @@ def test_unknown_conditions():
 
 def test_unknown_atoms_are_distinct_variables():
     # `#if A > 1` ... `#elif B > 1`: the second unknown is not the negation of the first.
-    text = (
-        "#if A > 1\n#elif B > 1\n"
-        "#ifdef USE_X\n"
-        '#include "x.h"\n'
-        "#endif\n#endif\n"
-    )
+    text = '#if A > 1\n#elif B > 1\n#ifdef USE_X\n#include "x.h"\n#endif\n#endif\n'
     g = guard_of(text, "x.h")
     assert implies_on(g, X)
     assert g[1] is not g[2][1]
 
 
 def test_nested_guards_are_anded():
-    text = (
-        "#ifdef USE_CUDA\n"
-        "#ifdef USE_X\n"
-        '#include "x.h"\n'
-        "#endif\n"
-        '#include "cuda.h"\n'
-        "#endif\n"
-    )
+    text = '#ifdef USE_CUDA\n#ifdef USE_X\n#include "x.h"\n#endif\n#include "cuda.h"\n#endif\n'
     g = guard_of(text, "x.h")
     assert implies_on(g, X) and implies_on(g, frozenset({"USE_CUDA"}))
     assert not implies_on(guard_of(text, "cuda.h"), X)
@@ -268,7 +268,7 @@ def test_nested_guards_are_anded():
 
 # --- body guard --------------------------------------------------------------------------------
 
-LICENSE = "/*\n * Licensed under the Apache License.\n * #include \"no.h\"\n */\n"
+LICENSE = '/*\n * Licensed under the Apache License.\n * #include "no.h"\n */\n'
 
 
 def body_guard(text: str) -> object:
@@ -276,7 +276,9 @@ def body_guard(text: str) -> object:
 
 
 def test_body_guard_whole_file_under_toggle():
-    text = LICENSE + "#ifdef TVM_USE_X\n#include <x.h>\nint f() { return 1; }\n#endif  // TVM_USE_X\n"
+    text = (
+        LICENSE + "#ifdef TVM_USE_X\n#include <x.h>\nint f() { return 1; }\n#endif  // TVM_USE_X\n"
+    )
     assert implies_on(body_guard(text), X)
 
 
@@ -345,7 +347,7 @@ def test_unterminated_block_comment_hides_the_rest():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('#ifdenlusc<>"/*\\\n \t()!&|0R1xX_\'')), max_size=300))
+@given(st.text(alphabet=st.sampled_from(list("#ifdenlusc<>\"/*\\\n \t()!&|0R1xX_'")), max_size=300))
 def test_reader_never_raises(text: str) -> None:
     lang, refs, notes, extra = read_cpp(text)
     assert lang == "cpp" and "body_guard" in extra
@@ -372,7 +374,7 @@ def test_blank_comments_keeps_strings_and_newlines():
     assert out.count("\n") == text.count("\n")
     assert '"//not"' in out and "'/'" in out and 'R"(/* raw */)"' in out
     assert "comment" not in out and "block" not in out and "more" not in out
-    assert out.splitlines()[0].rstrip() == 'a = "//not" + \'/\';'
+    assert out.splitlines()[0].rstrip() == "a = \"//not\" + '/';"
 
 
 # --- include resolution -----------------------------------------------------------------------
@@ -443,9 +445,7 @@ def _reference_includes(text: str) -> list[tuple[str, int]]:
     from scoped_modules.scan.cpp_reader import _TOKENS
 
     spans = [
-        (m.start(), m.end())
-        for m in _TOKENS.finditer(text)
-        if m.group(0).startswith(("/*", 'R"'))
+        (m.start(), m.end()) for m in _TOKENS.finditer(text) if m.group(0).startswith(("/*", 'R"'))
     ]
     out = []
     pos = 0
@@ -464,3 +464,21 @@ def test_comment_and_raw_string_spans_match_a_full_tokenizer(lines: list[str]) -
     text = "\n".join(lines) + "\n"
     got = [(s, line) for s, line, _g, _f in includes(text)]
     assert got == _reference_includes(text)
+
+
+def _reference_blank(text: str) -> str:
+    from scoped_modules.scan.cpp_reader import _TOKENS
+
+    def repl(m):  # type: ignore[no-untyped-def]
+        tok = m.group(0)
+        if tok[0] != "/":
+            return tok
+        return "".join(c if c in "\r\n" else " " for c in tok)
+
+    return _TOKENS.sub(repl, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("/*\"'R(x)\\\n u8")), max_size=120))
+def test_blank_comments_matches_a_full_tokenizer(text: str) -> None:
+    assert blank_comments_cpp(text) == _reference_blank(text)

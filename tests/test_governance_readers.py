@@ -306,3 +306,18 @@ def test_toml_ballot_mistakes_name_file_line_and_entry() -> None:
         p.startswith("votes/b.toml:9:1: ballot 2: datetime") and "no offset" in p for p in problems
     )
     assert any("unknown key 'sorce' (did you mean 'source'?)" in p for p in problems)
+
+
+def test_unescaped_from_line_in_a_body_is_not_a_separator() -> None:
+    raw = (
+        b"From a@b.c Thu Jun  2 08:00:00 2022\nFrom: a@b.c\nDate: Thu, 02 Jun 2022 08:00:00 +0000\n"
+        b"Message-ID: <1@x>\n\n+1\n\nFrom here on it gets better.\nReally.\n"
+    )
+    (e,) = read_mbox(raw, "a.mbox")
+    assert "From here on it gets better." in e.body
+
+
+def test_broken_json_says_so() -> None:
+    data = json.dumps(github_pages()).encode() + b"\n# tamper\n"
+    with pytest.raises(EvidenceError, match=r"^c\.json: not valid JSON \(Extra data"):
+        detect(data, "c.json")

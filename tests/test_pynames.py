@@ -73,7 +73,9 @@ def test_longest_prefix() -> None:
     assert pn.resolve("tvm.relax", t) == "python/tvm/relax/__init__.py"
     assert pn.resolve("tvm.relax.Function", t, F_FROM) == "python/tvm/relax/__init__.py"
     assert pn.resolve("tvm.contrib.cutlass.gen", t) == "python/tvm/contrib/cutlass/gen.py"
-    assert pn.resolve("tvm.contrib.cutlass.gen.Thing.attr", t) == "python/tvm/contrib/cutlass/gen.py"
+    assert (
+        pn.resolve("tvm.contrib.cutlass.gen.Thing.attr", t) == "python/tvm/contrib/cutlass/gen.py"
+    )
     assert pn.resolve("tvm.nothing.here", t) == "python/tvm/__init__.py"
     assert pn.resolve("numpy.linalg", t) is None
     assert pn.resolve("", t) is None
@@ -122,7 +124,10 @@ def test_base_order_and_ambiguity() -> None:
     pn = names()
     # own base first
     assert pn.resolve("utils", "tests/python/utils.py") == "tests/python/utils.py"
-    assert pn.resolve("conftest", "tests/python/relax/test_expr.py") == "tests/python/relax/conftest.py"
+    assert (
+        pn.resolve("conftest", "tests/python/relax/test_expr.py")
+        == "tests/python/relax/conftest.py"
+    )
     # found in several other bases: ambiguous
     assert pn.resolve("utils", "tests/python/relax/test_expr.py") is AMBIGUOUS
     # found in exactly one other base
@@ -137,9 +142,15 @@ def test_base_order_and_ambiguity() -> None:
 
 def test_files_named() -> None:
     pn = names()
-    assert pn.files_named("utils") == ["tests/lint/utils.py", "tests/python/utils.py", "tests/scripts/utils.py"]
+    assert pn.files_named("utils") == [
+        "tests/lint/utils.py",
+        "tests/python/utils.py",
+        "tests/scripts/utils.py",
+    ]
     assert pn.files_named("tvm._ffi.core") == [
-        "python/tvm/_ffi/core.pxd", "python/tvm/_ffi/core.pyi", "python/tvm/_ffi/core.pyx",
+        "python/tvm/_ffi/core.pxd",
+        "python/tvm/_ffi/core.pyi",
+        "python/tvm/_ffi/core.pyx",
     ]
     assert pn.files_named("nothing") == []
 

@@ -76,7 +76,13 @@ def test_relative_imports() -> None:
     from ...p.q import r
     """
     assert specs(src) == [
-        (".x", 1), ("..y", 2), ("..z", 2), ("..a.b", 3), (".a.b.c", 4), (".", 5), (".w", 6),
+        (".x", 1),
+        ("..y", 2),
+        ("..z", 2),
+        ("..a.b", 3),
+        (".a.b.c", 4),
+        (".", 5),
+        (".w", 6),
         ("...p.q.r", 7),
     ]
 
@@ -96,7 +102,13 @@ def test_parenthesised_and_continued_imports() -> None:
     """
     refs = read(src)
     assert [(r[1], r[2]) for r in refs] == [
-        ("a.b.c", 1), ("a.b.d", 1), ("x.y", 5), ("p", 7), ("q", 7), ("m.n", 9), ("m.o", 9),
+        ("a.b.c", 1),
+        ("a.b.d", 1),
+        ("x.y", 5),
+        ("p", 7),
+        ("q", 7),
+        ("m.n", 9),
+        ("m.o", 9),
     ]
     assert refs[0][3] == "from a.b import ( c, d as dd, )"
     assert refs[2][3] == "from x import y"
@@ -223,7 +235,11 @@ def test_dynamic_imports() -> None:
     def import_module(name): pass
     """
     assert specs(src, K_PY_DYNAMIC) == [
-        ("a.b", 2), ("pkg.sub.c", 3), ("pkg.d", 4), ("e.f", 5), (".i", 9),
+        ("a.b", 2),
+        ("pkg.sub.c", 3),
+        ("pkg.d", 4),
+        ("e.f", 5),
+        (".i", 9),
     ]
 
 
@@ -241,7 +257,9 @@ def test_attribute_chains() -> None:
     y = tvm.relax.op.add(tvm.relax.Var("x"), z)
     """
     assert specs(src, K_PY_ATTR) == [
-        ("tvm.relax.Function", 4), ("tvm.relax.op.add", 10), ("tvm.relax.Var", 10),
+        ("tvm.relax.Function", 4),
+        ("tvm.relax.op.add", 10),
+        ("tvm.relax.Var", 10),
     ]
 
 
@@ -333,12 +351,24 @@ if USE_X in ("1", "ON"):
 @pytest.mark.parametrize(
     "spec,wired",
     [
-        ("wired_a", True), ("wired_b", True), ("wired_c", True), ("not_wired_elif", False),
-        ("not_wired_else", False), ("wired_and", True), ("not_wired_or", False),
-        ("not_wired_not", False), ("wired_ne_off", True), ("not_wired_eq_off", False),
-        ("not_wired_none", False), ("wired_else_of_none", True), ("wired_is_true", True),
-        ("not_wired_empty", False), ("not_wired_unknown", False), ("wired_nested", True),
-        ("wired_in", True), ("os", False),
+        ("wired_a", True),
+        ("wired_b", True),
+        ("wired_c", True),
+        ("not_wired_elif", False),
+        ("not_wired_else", False),
+        ("wired_and", True),
+        ("not_wired_or", False),
+        ("not_wired_not", False),
+        ("wired_ne_off", True),
+        ("not_wired_eq_off", False),
+        ("not_wired_none", False),
+        ("wired_else_of_none", True),
+        ("wired_is_true", True),
+        ("not_wired_empty", False),
+        ("not_wired_unknown", False),
+        ("wired_nested", True),
+        ("wired_in", True),
+        ("os", False),
     ],
 )
 def test_guards(spec: str, wired: bool) -> None:
@@ -407,6 +437,16 @@ def test_guards_of_attributes_and_continuation_lines() -> None:
     assert refs["tvm.relax.C"][4] is None
 
 
+def test_walrus_condition() -> None:
+    src = """\
+    if use := os.environ.get("USE_X"):
+        import wired
+    """
+    ref = one(src, "wired")
+    assert implies_on(ref[4], USE_X)
+    assert read_python(textwrap.dedent(src))[2] == []
+
+
 def test_early_return_is_not_recognised() -> None:
     src = """\
     def f():
@@ -448,13 +488,14 @@ def test_syntax_errors_and_python2() -> None:
 
 def test_crlf_and_cr_line_endings() -> None:
     assert [(r[1], r[2]) for r in read_python("import a\r\nif X:\r\n    import b\r\n")[1]] == [
-        ("a", 1), ("b", 3),
+        ("a", 1),
+        ("b", 3),
     ]
     assert [(r[1], r[2]) for r in read_python("import a\rimport b\r")[1]] == [("a", 1), ("b", 2)]
 
 
 def test_blank_comments() -> None:
-    src = 'x = "# not a comment"  # a comment\n# whole line\ny = 1\n\'\'\'\n# doc\n\'\'\'\n'
+    src = "x = \"# not a comment\"  # a comment\n# whole line\ny = 1\n'''\n# doc\n'''\n"
     out = blank_comments_py(src)
     assert len(out) == len(src) and out.count("\n") == src.count("\n")
     assert out.startswith('x = "# not a comment"  ') and out.count("comment") == 1
@@ -465,11 +506,48 @@ def test_blank_comments() -> None:
 
 
 PY_PIECES = [
-    "import a.b\n", "from . import (x,\n y)\n", "if X:\n", "    import z\n", "else:\n", "try:\n",
-    "except ImportError:\n", '"""doc\n', "'''\n", "# comment\n", "x = 'str\\\n", "def f(a,\n",
-    "):\n", "\\\n", "    ", "\t", "import_module('", "__import__(\"q\")\n", "a.b.c(", "elif Y:\n",
-    "from", "import", ";", ":", "(", ")", "[", "]", "{", "}", "#", "'", '"', "\\", "\n", "cimport ",
-    "if TYPE_CHECKING:\n", "print 'x'\n", "\r\n", "\r", "x = lambda: 1\n", "if a[1:2]:\n",
+    "import a.b\n",
+    "from . import (x,\n y)\n",
+    "if X:\n",
+    "    import z\n",
+    "else:\n",
+    "try:\n",
+    "except ImportError:\n",
+    '"""doc\n',
+    "'''\n",
+    "# comment\n",
+    "x = 'str\\\n",
+    "def f(a,\n",
+    "):\n",
+    "\\\n",
+    "    ",
+    "\t",
+    "import_module('",
+    '__import__("q")\n',
+    "a.b.c(",
+    "elif Y:\n",
+    "from",
+    "import",
+    ";",
+    ":",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "#",
+    "'",
+    '"',
+    "\\",
+    "\n",
+    "cimport ",
+    "if TYPE_CHECKING:\n",
+    "print 'x'\n",
+    "\r\n",
+    "\r",
+    "x = lambda: 1\n",
+    "if a[1:2]:\n",
 ]
 
 
@@ -537,7 +615,9 @@ def _program(draw: st.DrawFn) -> str:
         elif wrap == 1:
             out.append("def f():\n    " + stmt.replace("\n", "\n    ") + "\n    return 1")
         elif wrap == 2:
-            out.append("try:\n    " + stmt.replace("\n", "\n    ") + "\nexcept ImportError:\n    pass")
+            out.append(
+                "try:\n    " + stmt.replace("\n", "\n    ") + "\nexcept ImportError:\n    pass"
+            )
         elif wrap == 3 and "\n" not in stmt:
             out.append("x = 1; " + stmt)
         elif wrap == 4 and "\n" not in stmt:

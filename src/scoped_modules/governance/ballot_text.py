@@ -147,9 +147,16 @@ def _decimal(rest: str) -> bool:
 
 def read_vote(text: str) -> VoteRead:
     """The vote of a message or comment body (SPEC §6 rules 1-3)."""
+    first = text.split("\n", 1)[0]
+    if first[:1] in _FIRST:  # fast path: most ballots start with their vote
+        kind, value, note = read_line(first)
+        if kind == "vote":
+            return VoteRead("vote", value, note, first.strip())
     template_line: str | None = None
     quoted_vote: str | None = None
     for is_quoted, line in _classified(text):
+        if line.lstrip()[:1] not in _FIRST:
+            continue
         kind, value, note = read_line(line)
         if is_quoted:
             if kind == "vote" and quoted_vote is None:

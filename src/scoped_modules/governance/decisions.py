@@ -42,6 +42,7 @@ SM013_LEVEL = {
     "deprecated": "warning",
 }
 STAGE_DECISION = {"s0": "establish", "s1": "integrate", "s2": "evolve"}
+_CANNOT_READ = re.compile(r"^cannot read '[^']*':\s*")
 _PLACE = re.compile(r"^(.*?):(\d+):(\d+): (.*)\Z", re.DOTALL)
 
 
@@ -78,11 +79,7 @@ class Recount:
     decision: Decision
     result: TallyResult | None = None  # None when some evidence could not be read
     entries: list[Entry] = field(default_factory=list)
-    problems: list[dict[str, Any]] = field(default_factory=list)  # SM010 findings (no level yet)
-
-    @property
-    def reproduced(self) -> bool:
-        return self.result is not None and self.result.result == self.decision.result
+    problems: list[dict[str, Any]] = field(default_factory=list)  # SM010 findings
 
 
 def recount(
@@ -117,8 +114,9 @@ def recount(
         data, err = evidence_loader(ev.path)
         shown = f'{{ path = "{ev.path}"' + (f', sha256 = "{ev.sha256}" }}' if ev.sha256 else " }")
         if data is None:
+            reason = _CANNOT_READ.sub("", err or "") or "missing"
             problem(
-                f"evidence '{ev.path}' of decision '{decision.id}' cannot be read: {err or 'missing'}",
+                f"evidence '{ev.path}' of decision '{decision.id}' cannot be read: {reason}",
                 hint="restore the file the vote was counted from",
                 evidence=shown,
             )

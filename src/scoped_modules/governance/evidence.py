@@ -20,15 +20,6 @@ from .mbox import looks_like_mbox, read_mbox, select_thread
 from .toml_ballots import read_ballots
 
 FORMATS = ("mbox", "github", "toml")
-__all__ = [
-    "EvidenceError",
-    "EvidenceSet",
-    "FORMATS",
-    "detect",
-    "read_evidence",
-    "read_file",
-    "sha256_hex",
-]
 
 
 def sha256_hex(data: bytes) -> str:
@@ -80,10 +71,11 @@ def detect(data: bytes, path: str) -> Parsed:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        if b"[[ballot]]" in data or b"ballot" in data[:4096] and first == b"[":
+        if b"[[ballot]]" in data:
             raise EvidenceError(f"{path}: not valid TOML ({exc})") from None
-        detail = f" ({json_problem})" if json_problem and first == b"{" else ""
-        raise EvidenceError(f"{path}: in no known format{detail}; expected {_EXPECTED}") from None
+        if json_problem:
+            raise EvidenceError(f"{path}: {json_problem}; expected {_EXPECTED}") from None
+        raise EvidenceError(f"{path}: in no known format; expected {_EXPECTED}") from None
     if "ballot" not in doc:
         raise EvidenceError(f"{path}: TOML without [[ballot]] tables; expected {_EXPECTED}")
     return Parsed("toml", data, doc, text)
@@ -107,7 +99,6 @@ class EvidenceSet:
     entries: list[Entry] = field(default_factory=list)
     threads: list[str] = field(default_factory=list)  # links to the vote's threads
     subjects: list[str] = field(default_factory=list)  # subjects of the [VOTE] roots
-    formats: dict[str, str] = field(default_factory=dict)  # path -> format
     notes: list[str] = field(default_factory=list)
 
 
@@ -117,11 +108,10 @@ def read_evidence(files: list[tuple[str, bytes]], subject: str | None = None) ->
     problems: list[str] = []
     for i, (path, data) in enumerate(files):
         try:
-            fmt, entries = read_file(data, path, i)
+            _, entries = read_file(data, path, i)
         except ScopedError as exc:
             problems.extend(exc.problems)
             continue
-        out.formats[path] = fmt
         out.entries.extend(entries)
     if problems:
         raise EvidenceError(problems)

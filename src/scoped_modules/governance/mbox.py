@@ -31,6 +31,7 @@ _MBOXRD = re.compile(rb"^>(>*From )", re.MULTILINE)
 _IDS = re.compile(r"<([^<>\s]+)>")
 _ADDR = re.compile(r'\s*"?([^"<]*?)"?\s*<([^<>\s@]+@[^<>\s]+)>\s*\Z')
 _PIPERMAIL = re.compile(r"\s*(\S+) at (\S+)\s*\((.*)\)\s*\Z")
+_VIA_GITHUB = re.compile(r"\(?via GitHub\)?\s*\Z", re.IGNORECASE)
 _VIA = re.compile(r"(.+?)\s+via\s+\S.*\Z", re.IGNORECASE)
 _PARAM = re.compile(r';\s*([A-Za-z0-9_\-*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 _REPLY_PREFIX = re.compile(
@@ -78,11 +79,13 @@ def split_mbox(data: bytes) -> list[bytes]:
     for m in _FROM_LINE.finditer(data):
         pos = m.start()
         prefix = data[max(0, pos - 3) : pos]
+        blank_before = prefix.endswith((b"\n\n", b"\n\r\n"))
+        # an unescaped "From " line in a body is no separator: it must look like one, or be
+        # followed by a header line
         if (
             pos == first
-            or prefix.endswith(b"\n\n")
-            or prefix.endswith(b"\n\r\n")
             or _FROM_STRICT.match(data, pos)
+            or (blank_before and _HEADER.match(data, m.end() + 1))
         ):
             starts.append((pos, m.end()))
     out = []
@@ -109,19 +112,18 @@ def _decode_words(value: str) -> str:
         return value
 
 
-_FOLD = re.compile(rb"\n[ \t]+")
+_FOLD = re.compile(r"\n[ \t]+")
 
 
 def _headers(block: bytes) -> dict[str, str]:
     """Unfolded headers (first occurrence of each name, names lower-cased)."""
     out: dict[str, str] = {}
-    for line in _FOLD.sub(b" ", block).split(b"\n"):
-        name, colon, value = line.partition(b":")
-        if not colon or not name:
-            continue
-        key = name.strip().decode("ascii", "replace").lower()
-        if key not in out:
-            out[key] = _text(value).strip()
+    for line in _FOLD.sub(" ", _text(block)).split("\n"):
+        name, colon, value = line.partition(":")
+        if colon and name:
+            key = name.strip().lower()
+            if key not in out:
+                out[key] = value.strip()
     return out
 
 
@@ -134,6 +136,7 @@ def _split_head(raw: bytes) -> tuple[bytes, bytes]:
     return raw[:cut], raw[cut + 2 :]
 
 
+@lru_cache(maxsize=1024)
 def _content_type(value: str | None) -> tuple[str, dict[str, str]]:
     if not value:
         return "text/plain", {}
@@ -391,7 +394,6 @@ def read_message(raw: bytes, path: str, file_index: int = 0) -> Entry:
         raw = raw.replace(b"\r\n", b"\n")
     if b">From " in raw:
         raw = _MBOXRD.sub(rb"\1", raw)
-    digest = hashlib.sha256(raw).hexdigest()
     head, body = _split_head(raw)
     headers = _headers(head) if head and _HEADER.match(head) else {}
     mid = None
@@ -399,8 +401,11 @@ def read_message(raw: bytes, path: str, file_index: int = 0) -> Entry:
     if mid_raw:
         m = _IDS.search(mid_raw)
         mid = m.group(1) if m else mid_raw.split()[0]
-    key = f"mail:{mid}" if mid else f"mail-sha256:{digest}"
-    source = f"{path}#{mid}" if mid else f"{path}#sha256:{digest[:16]}"
+    if mid:
+        key, source = f"mail:{mid}", f"{path}#{mid}"
+    else:  # no Message-ID: the message is known by its bytes
+        digest = hashlib.sha256(raw).hexdigest()
+        key, source = f"mail-sha256:{digest}", f"{path}#sha256:{digest[:16]}"
     subject = _decode_words(headers.get("subject", "")).strip()
     name, addr = _parse_from(headers["from"]) if headers.get("from") else (None, None)
     author = f"{name} <{addr}>" if name and addr else addr or name or "(unknown sender)"
@@ -430,7 +435,7 @@ def read_message(raw: bytes, path: str, file_index: int = 0) -> Entry:
         or low.endswith(RELAY_DOMAINS)
         or "x-github-sender" in headers
         or "x-github-reason" in headers
-        or bool(name and re.search(r"\(?via GitHub\)?\s*\Z", name, re.IGNORECASE))
+        or bool(name and _VIA_GITHUB.search(name))
     )
     if name:
         m = _VIA.match(name)

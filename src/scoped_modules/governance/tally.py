@@ -108,6 +108,13 @@ def _num(x: float | int) -> float | int:
     return x
 
 
+def _iso(at: datetime | None) -> str | None:
+    """``iso()`` for the UTC datetimes of entries, without the cost of ``strftime``."""
+    if at is None or at.microsecond or at.utcoffset():
+        return iso(at)
+    return at.isoformat()[:19] + "Z"
+
+
 def _day(at: datetime) -> str:
     text = iso(at) or ""
     return text[:10] if text.endswith("T00:00:00Z") else text
@@ -135,7 +142,7 @@ class Ballot:
             "ambiguous": self.ambiguous,
             "value": self.value,
             "binding": self.binding,
-            "at": iso(self.at),
+            "at": _iso(self.at),
             "source": self.source,
             "declared_binding": self.declared_binding,
             "note": self.note,
@@ -154,7 +161,7 @@ class Ignored:
         return {
             "reason": self.reason,
             "author": self.author,
-            "at": iso(self.at),
+            "at": _iso(self.at),
             "source": self.source,
             "excerpt": self.excerpt,
         }

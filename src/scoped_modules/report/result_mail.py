@@ -38,9 +38,14 @@ def _names(ballots: list[Ballot]) -> list[str]:
 
 
 def render(res: TallyResult) -> str:
-    what = f"decision '{res.decision_id}'" if res.decision_id else "the vote"
-    if res.module:
-        what += f" ({res.kind or 'vote'} of module '{res.module}')"
+    if res.subjects:
+        what = f'"{res.subjects[0]}"'
+    elif res.module:
+        what = f"the {res.kind or 'decision'} of module '{res.module}'"
+    else:
+        what = "the decision"
+    if res.decision_id:
+        what += f" (decision '{res.decision_id}')"
     lines = [
         f"Subject: {subject(res)}",
         "",

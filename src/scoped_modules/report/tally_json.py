@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def dumps(doc: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..governance.tally import TallyResult
 from ..registry.model import iso
-from ._common import plural, printable
+from ._common import printable
 
 MAX_CELL = 60
 
@@ -53,8 +53,13 @@ def render(res: TallyResult) -> str:
             [
                 [
                     b.voter
-                    + ("" if b.resolved else " (not in roster)")
-                    + (f" (ambiguous: {', '.join(b.ambiguous)})" if b.ambiguous else ""),
+                    + (
+                        f" (ambiguous: {', '.join(b.ambiguous)})"
+                        if b.ambiguous
+                        else ""
+                        if b.resolved
+                        else " (not in roster)"
+                    ),
                     b.value,
                     b.binding,
                     iso(b.at),
@@ -86,7 +91,7 @@ def render(res: TallyResult) -> str:
     if res.ignored:
         lines += [
             "",
-            f"Ignored ({plural(len(res.ignored), 'entry').replace('entrys', 'entries')}):",
+            f"Ignored ({len(res.ignored)} {'entry' if len(res.ignored) == 1 else 'entries'}):",
         ]
         lines += table(
             ["REASON", "AUTHOR", "AT", "SOURCE", "EXCERPT"],

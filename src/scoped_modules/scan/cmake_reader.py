@@ -69,7 +69,8 @@ _SPECIAL = re.compile(r'["#\[\\(]')
 _WORD = re.compile(r"\S+")
 # Comments and what can hide a `#` (quoted and bracket arguments), for blanking.
 _COMMENTS = re.compile(
-    r'"(?:[^"\\]++|\\.)*+(?:"|\Z)|\[(=*)\[.*?(?:\]\1\]|\Z)|(\#\[(=*)\[.*?(?:\]\3\]|\Z)|\#[^\n]*)', re.S
+    r'"(?:[^"\\]++|\\.)*+(?:"|\Z)|\[(=*)\[.*?(?:\]\1\]|\Z)|(\#\[(=*)\[.*?(?:\]\3\]|\Z)|\#[^\n]*)',
+    re.S,
 )
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEYWORD = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -83,6 +84,7 @@ DIR_VARS = frozenset(
     {"CMAKE_CURRENT_SOURCE_DIR", "CMAKE_CURRENT_LIST_DIR", "PROJECT_SOURCE_DIR", "CMAKE_SOURCE_DIR"}
 )
 _KEEP_OPEN = "\x00{"  # a kept `${` while substituting
+_MAX_VALUE = 100_000  # longest variable value tracked
 
 # Commands whose arguments are never paths.
 _NO_PATH_COMMANDS = frozenset(
@@ -713,6 +715,7 @@ def _read_cmake(text: str) -> FileFacts:
         elif "GLOB" in words:
             flags = F_GLOB
         skip_next = False
+        seen: set[tuple[str, int]] = set()
         for idx, (value, aline, keyword) in enumerate(expanded):
             if skip_next:
                 skip_next = False
@@ -726,8 +729,9 @@ def _read_cmake(text: str) -> FileFacts:
                 continue
             if idx == 1 and name == "list":
                 continue
-            if value is None or not _looks_like_path(value):
+            if value is None or not _looks_like_path(value) or (value, aline) in seen:
                 continue
+            seen.add((value, aline))
             ev = _arg_evidence(cmd, lines, aline) if long_command else whole
             refs.append((K_CMAKE_PATH, value, aline, ev, guard, flags))
     if stack:
@@ -762,12 +766,16 @@ def _track_set(
             words = words[: words.index("CACHE")]
         elif words and words[-1] == "PARENT_SCOPE":
             words = words[:-1]
-        variables[var] = ";".join(words)
+        value = ";".join(words)
+    else:
+        old = variables.get(var)
+        if old is None:
+            return  # appending to a variable whose value is unknown
+        value = ";".join([old, *words]) if old else ";".join(words)
+    if len(value) > _MAX_VALUE:
+        variables.pop(var, None)  # `set(A ${A} ${A})` in a loop of lines: stop doubling
         return
-    old = variables.get(var)
-    if old is None:
-        return  # appending to a variable whose value is unknown
-    variables[var] = ";".join([old, *words]) if old else ";".join(words)
+    variables[var] = value
 
 
 def _arg_evidence(cmd: _Command, lines: list[str], aline: int) -> str:

@@ -15,6 +15,7 @@ import posixpath
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .cppnames import normalize
 from .facts import F_GLOB_RECURSE, K_CMAKE_INCLUDE, K_CMAKE_PATH, K_CMAKE_SUBDIR, FileFacts, RawRef
@@ -29,6 +30,7 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 _EMPTY: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=4096)
 def glob_regex(pattern: str, recursive: bool) -> re.Pattern[str]:
     """A CMake ``file(GLOB)`` pattern (root-relative) as a regex over root-relative paths.
 
@@ -125,8 +127,9 @@ class _Tree:
         m = _GLOB_CHARS.search(pattern)
         cut = pattern.rfind("/", 0, m.start()) if m else pattern.rfind("/")
         prefix = pattern[: cut + 1] if cut >= 0 else ""
-        rx = glob_regex(pattern, recursive)
-        got = tuple(f for f in self._range(prefix) if rx.match(f))
+        rx = glob_regex(pattern[len(prefix) :], recursive)  # cached: shared by many directories
+        start = len(prefix)
+        got = tuple(f for f in self._range(prefix) if rx.match(f, start))
         self._globs[key] = got
         return got
 
@@ -148,9 +151,11 @@ class _Resolver:
                 if var == "CMAKE_CURRENT_LIST_DIR"
                 else ""
             )
-            rest = spec[m.end() :]
+            rest = spec[m.end() :].lstrip("/")
             if "${" in rest:
                 return None, False
+            if not rest:
+                return base, False
             return normalize(f"{base}/{rest}" if base else rest), False
         if "${" in spec or spec.startswith("/") or (len(spec) > 1 and spec[1] == ":"):
             return None, False

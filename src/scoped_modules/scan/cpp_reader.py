@@ -1,10 +1,15 @@
 """C/C++ reader: ``#include`` references and the preprocessor conditions they sit under.
 
 The whole text is searched once for the directives that matter (``#include``, ``#import``,
-``#include_next`` and the conditionals); block comments and raw strings are located only in
-files that contain ``/*`` or ``R"``, with a cheap per-line check instead of a full tokenizer
-(strings cannot span lines, so only the text before a ``/*`` on its own line decides whether
-it opens a comment). Conditions follow SPEC §3.3; ``#if 0`` branches are dead code.
+``#include_next`` and the conditionals). Whether a directive line lies in a block comment is
+decided only from the text since the previous valid directive: after the last ``*/`` no
+comment is open, and a ``/*`` after it opens one unless the text before it on its line puts
+it in a string or a ``//`` comment (strings cannot span lines). Only a file with ``R"`` in
+such a stretch is tokenized in full (raw strings can span lines). Conditions follow SPEC
+§3.3; ``#if 0`` branches are dead code; the classic include guard is no condition.
+
+Limitation: a directive after a comment on the same line (``/* c */ #include "x"``) is not
+recognised.
 """
 
 from __future__ import annotations
@@ -40,8 +45,19 @@ _TOKENS = re.compile(
     r"|'(?:\\.|[^'\\\n])*'|'",
     re.S,
 )
-# Strings and line comments on one line before a `/*` candidate.
-_PREFIX_TOKENS = re.compile(r'"(?:\\.|[^"\\])*("?)|\'(?:\\.|[^\'\\])*(\'?)|//|/\*.*?(\*/|$)')
+# A run of code (with its strings, character literals and raw strings), then a comment: one
+# match per comment, so blanking costs a Python step per comment, not per string.
+_CODE_THEN_COMMENT = re.compile(
+    r"(?:[^\"'/R]++"
+    r'|"(?:[^"\\\n]++|\\.)*+"?'
+    r"|'(?:[^'\\\n]|\\.)*'|'"
+    r"|/(?![/*])"
+    r'|R"([^()\\\s"]{0,16})\(.*?(?:\)\1"|\Z)'
+    r"|R)*+"
+    r"(//(?:\\\r?\n|[^\n])*|/\*.*?(?:\*/|\Z))?",
+    re.S,
+)
+_NOT_NEWLINE = re.compile(r"[^\r\n]")
 _EXPR_TOKEN = re.compile(
     r"\s*(?:([A-Za-z_]\w*)|(\d[\w.']*)|(&&|\|\||==|!=|<=|>=|<<|>>|[!()])"
     r"|('(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\")|(\S))"
@@ -236,19 +252,29 @@ def parse_condition(expr: str) -> Cond:
 # Comment spans
 
 
-def _inside_string_or_line_comment(prefix: str) -> bool:
-    """Whether the end of ``prefix`` (one line of code) lies in a string or a ``//`` comment."""
-    for m in _PREFIX_TOKENS.finditer(prefix):
-        tok = m.group(0)
-        if tok == "//":
-            return True
-        if m.end() == len(prefix):
-            if tok[0] == '"':
-                return m.group(1) == ""
-            if tok[0] == "'":
-                return m.group(2) == ""
-            return m.group(3) == ""  # inside an unterminated /* on this line
-    return False
+def _logical_line_start(text: str, p: int, floor: int) -> int:
+    """Start of the line of ``p``, earlier lines joined by a backslash-newline included."""
+    ls = text.rfind("\n", 0, p) + 1
+    while (
+        ls > floor
+        and ls >= 2
+        and (text[ls - 2] == "\\" or (text[ls - 2] == "\r" and ls >= 3 and text[ls - 3] == "\\"))
+    ):
+        ls = text.rfind("\n", 0, ls - 1) + 1
+    return ls if ls > floor else floor
+
+
+def _starts_comment(text: str, line_start: int, p: int) -> bool:
+    """Whether the ``//`` or ``/*`` at ``p`` starts a comment, judged from ``line_start`` (a
+    position outside literals and comments on the same line) by the full tokenizer."""
+    line_end = text.find("\n", p)
+    for m in _TOKENS.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+        start = m.start()
+        if start >= p:
+            return start == p
+        if m.end() > p:
+            return False  # inside a literal or an earlier comment
+    return True
 
 
 def _raw_string_spans(text: str) -> list[tuple[int, int]]:
@@ -274,38 +300,97 @@ def _in_block_comment(text: str, outside: int, p: int) -> bool:
     start = outside if c < 0 else c + 2
     q = text.find("/*", start, p)
     while q >= 0:
-        line_start = text.rfind("\n", 0, q) + 1
+        line_start = _logical_line_start(text, q, outside)
         if line_start <= outside:
             line_start = outside
         elif c >= line_start and _in_block_comment(text, outside, line_start):
             line_start = c + 2  # the line starts in a comment that the `*/` closes
         prefix = text[line_start:q]
-        if not (
-            ('"' in prefix or "'" in prefix or "/" in prefix)
-            and _inside_string_or_line_comment(prefix)
+        if not ('"' in prefix or "'" in prefix or "/" in prefix) or _starts_comment(
+            text, line_start, q
         ):
             return True
         q = text.find("/*", q + 2, p)
     return False
 
 
+def _blank(tok: str) -> str:
+    if "\n" not in tok and "\r" not in tok:
+        return " " * len(tok)
+    if "\r" in tok:
+        return _NOT_NEWLINE.sub(" ", tok)
+    return "\n".join([" " * len(part) for part in tok.split("\n")])
+
+
 def blank_comments_cpp(text: str) -> str:
-    """``text`` with ``//`` and ``/* */`` comments replaced by spaces (newlines kept)."""
+    """``text`` with ``//`` and ``/* */`` comments replaced by spaces (newlines kept).
 
-    def repl(m: re.Match[str]) -> str:
-        tok = m.group(0)
-        if tok[0] != "/":
-            return tok
-        if "\n" not in tok and "\r" not in tok:
-            return " " * len(tok)
-        return "".join(c if c in "\r\n" else " " for c in tok)
-
+    String, character and raw string literals are kept. Each ``/`` that starts a comment
+    marker is checked against the text before it on its line (since the last comment); files
+    with raw strings go through a full tokenizer.
+    """
     try:
         if "/" not in text:
             return text
-        return _TOKENS.sub(repl, text)
+        if 'R"' in text:
+            return _blank_with_tokenizer(text)
+        n = len(text)
+        find = text.find
+        parts: list[str] = []
+        last = 0  # end of the last comment: a position outside strings and comments
+        pos = 0
+        while True:
+            p = find("/", pos)
+            if p < 0 or p + 1 >= n:
+                break
+            nxt = text[p + 1]
+            if nxt != "/" and nxt != "*":
+                pos = p + 1
+                continue
+            ls = _logical_line_start(text, p, last)
+            prefix = text[ls:p]
+            if ('"' in prefix or "'" in prefix) and not _starts_comment(text, ls, p):
+                pos = p + 1
+                continue
+            if nxt == "/":
+                e = p + 2
+                while True:  # a line comment continues after a backslash-newline
+                    e = find("\n", e)
+                    if e < 0:
+                        e = n
+                        break
+                    if text[e - 1] == "\\" or (text[e - 1] == "\r" and text[e - 2] == "\\"):
+                        e += 1
+                        continue
+                    break
+            else:
+                e = find("*/", p + 2)
+                e = n if e < 0 else e + 2
+            parts.append(text[last:p])
+            parts.append(_blank(text[p:e]))
+            last = pos = e
+        if not parts:
+            return text
+        parts.append(text[last:])
+        return "".join(parts)
     except Exception:  # pragma: no cover
         return text
+
+
+def _blank_with_tokenizer(text: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for m in _CODE_THEN_COMMENT.finditer(text):
+        start = m.start(2)  # group 1: a raw string's delimiter
+        if start < 0:
+            continue
+        parts.append(text[last:start])
+        parts.append(_blank(m.group(2)))
+        last = m.end(2)
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _strip_comments(s: str) -> str:

@@ -66,8 +66,8 @@ _BLANK_TOK = re.compile(
     r"|#[^\r\n]*"
 )
 _SPECIAL = re.compile(r"[(\[{'\"#\\;]")
-_DQ_REST = re.compile(r'(?:[^"\\]++|\\[\s\S]|"(?!""))*+"""')
-_SQ_REST = re.compile(r"(?:[^'\\]++|\\[\s\S]|'(?!''))*+'''")
+_DQ_FULL = re.compile(r'"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+(""")?')
+_SQ_FULL = re.compile(r"'''(?:[^'\\]++|\\[\s\S]|'(?!''))*+(''')?")
 _FIRST = itemgetter(0)
 _QUOTE_HASH = re.compile(r"['\"#\\;]")
 _CONT = re.compile(r"\\\n")
@@ -84,7 +84,6 @@ _FAST_FROM = re.compile(
     rf"(?:(\*|{_ASID}(?:[ \t]*,[ \t]*{_ASID})*)"
     rf"|\(\s*({_ASID_ML}(?:\s*,\s*{_ASID_ML})*)\s*,?\s*\))" + _LINE_END
 )
-_PRE_IMPORT = re.compile(r"(?:^|[:;])[ \t\f]*$")
 _PRE_FROM = re.compile(
     r"(?:^|[:;])[ \t\f]*(from)(?!\w)[ \t\f]*(?:\.[ \t\f]*)*"
     rf"(?:{_ID}(?:[ \t\f]*\.[ \t\f]*{_ID})*)?[ \t\f]*$"
@@ -118,7 +117,7 @@ _TC = re.compile(r"(?:\w+\s*\.\s*)*TYPE_CHECKING")
 _SIMPLE_TEST = re.compile(rf"(not\s+)?({_ID}(?:\s*\.\s*{_ID})*)")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
-_PY2_PRINT = re.compile(r"print[ \t]+(?:[\"'>]|[^\W\d])")
+_PY2_PRINT = re.compile(r"print[ \t]+(?:[\"']|[^\W\d])")
 _PY2_EXCEPT = re.compile(rf"[ \t]+[\w.]+[ \t]*,[ \t]*{_ID}[ \t]*$")
 _PY3_AFTER_PRINT = frozenset({"in", "is", "and", "or", "not", "if", "else", "for"})
 
@@ -145,7 +144,8 @@ def _dedent(ind: int) -> re.Pattern[str]:
     if rx is None:
         if ind <= 48:
             tails = "|".join(
-                r"(?<=[^ \t\f\n#]" + (r"[ \t\f]{" + str(w) + "})" if w else ")") for w in range(ind + 1)
+                r"(?<=[^ \t\f\n#]" + (r"[ \t\f]{" + str(w) + "})" if w else ")")
+                for w in range(ind + 1)
             )
             src = r"\n[^\n]*+(?:" + tails + r")(?=\n|\Z)"
         else:
@@ -192,7 +192,9 @@ def _words(node: ast.AST) -> tuple[str, ...]:
                 continue
         else:
             continue
-        found.append((getattr(sub, "end_lineno", 0) or 0, getattr(sub, "end_col_offset", 0) or 0, word))
+        found.append(
+            (getattr(sub, "end_lineno", 0) or 0, getattr(sub, "end_col_offset", 0) or 0, word)
+        )
     found.sort()
     return tuple(dict.fromkeys(w for _, _, w in found))
 
@@ -218,7 +220,9 @@ def _compare(node: ast.Compare) -> Guard:
     consts = _constants(right)
     expr: ast.AST = left
     if consts is None:
-        if isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot) and isinstance(left, ast.Constant):
+        if isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot) and isinstance(
+            left, ast.Constant
+        ):
             consts, expr = [left.value], right
         else:
             return _unknown()
@@ -295,7 +299,8 @@ def test_guard(src: str) -> tuple[Guard, bool, bool]:
                 guard: Guard = ("not", leaf) if m.group(1) else leaf
             else:
                 try:
-                    guard = _convert(ast.parse(src.strip(), mode="eval").body)
+                    # parenthesised: an `if x := f():` test is valid only that way in eval mode
+                    guard = _convert(ast.parse("(" + src + "\n)", mode="eval").body)
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
                     guard, bad = _unknown(), True
             hit = (guard, False, bad)
@@ -311,9 +316,28 @@ def test_guard(src: str) -> tuple[Guard, bool, bool]:
 
 class _Reader:
     __slots__ = (
-        "text", "n", "notes", "found", "starts", "ends", "span_pos", "_rev", "stmts",
-        "block", "colons", "contrib", "tests", "line_ev", "noted", "encl", "next_dq", "next_sq",
-        "asked", "line_ctx",
+        "text",
+        "n",
+        "notes",
+        "found",
+        "starts",
+        "ends",
+        "span_pos",
+        "_rev",
+        "stmts",
+        "block",
+        "colons",
+        "contrib",
+        "tests",
+        "line_ev",
+        "noted",
+        "encl",
+        "next_dq",
+        "next_sq",
+        "asked",
+        "line_ctx",
+        "dq_match",
+        "sq_match",
     )
 
     def __init__(self, text: str) -> None:
@@ -327,6 +351,8 @@ class _Reader:
         self.span_pos = 0  # the span walk has classified everything before this position
         self.next_dq = -1  # next '"""' / "'''" at or after some earlier position
         self.next_sq = -1
+        self.dq_match: re.Match[str] | None = None
+        self.sq_match: re.Match[str] | None = None
         self._rev: str | None = None
         self.stmts: list[tuple[int, int]] = []  # import statements (start, end)
         self.block: dict[int, tuple[Guard, int]] = {}
@@ -360,17 +386,19 @@ class _Reader:
         starts, ends = self.starts, self.ends
         big = self.n + 1
         nd, ns = self.next_dq, self.next_sq
+        dm, sm = self.dq_match, self.sq_match
         while pos <= upto:
             if nd < pos:
-                nd = text.find('"""', pos)
-                if nd < 0:
-                    nd = big
+                dm = _DQ_FULL.search(text, pos)
+                nd = big if dm is None else dm.start()
             if ns < pos:
-                ns = text.find("'''", pos)
-                if ns < 0:
-                    ns = big
-            q = nd if nd < ns else ns
-            if q >= big:
+                sm = _SQ_FULL.search(text, pos)
+                ns = big if sm is None else sm.start()
+            if nd < ns:
+                q, m = nd, dm
+            elif ns < big:
+                q, m = ns, sm
+            else:
                 pos = big
                 break
             s0 = text.rfind("\n", pos, q) + 1
@@ -388,17 +416,15 @@ class _Reader:
                     if over >= 0:
                         pos = over
                         continue
-            m = (_DQ_REST if q == nd else _SQ_REST).match(text, q + 3)
-            if m is None:
+            if m.group(1) is None:  # type: ignore[union-attr]
                 self.note(q, "unterminated triple-quoted string", "tq")
-                end = self.n
-            else:
-                end = m.end()
+            end = m.end()  # type: ignore[union-attr]
             starts.append(q)
             ends.append(end)
             pos = end
         self.span_pos = pos
         self.next_dq, self.next_sq = nd, ns
+        self.dq_match, self.sq_match = dm, sm
 
     def _token_over(self, s0: int, q: int) -> int:
         """End of the comment or one-line string covering ``q`` (tokens from ``s0``), or -1."""
@@ -803,8 +829,10 @@ class _Reader:
             prefix = prefix.replace("\\\n", "  ")
         if not prefix or prefix.isspace():
             return kw, True
-        if _PRE_IMPORT.search(prefix) is not None:
+        if prefix.rstrip()[-1] in ":;":
             return kw, False
+        if "from" not in prefix:
+            return None
         pm = _PRE_FROM.search(prefix)
         if pm is None:
             return None
