@@ -180,3 +180,15 @@ def test_any_table_round_trips(table: dict) -> None:
     got = tomllib.loads(new)["modules"]["uma"]["decisions"][-1]
     assert got == table
     assert all(isinstance(v, date) for v in [d for d in table.values() if isinstance(d, date)])
+
+
+def test_atomic_write_creates_a_new_file_only_when_absent(tmp_path: Path) -> None:
+    p = tmp_path / "new.toml"
+    atomic_write(p, "schema = 1\n", None)
+    assert p.read_text(encoding="utf-8") == "schema = 1\n"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0600
+    with pytest.raises(ConfigError, match="was created on disk"):
+        atomic_write(p, "schema = 2\n", None)
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["new.toml"]

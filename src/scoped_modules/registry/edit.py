@@ -250,8 +250,9 @@ def append_table(registry: Registry, keys: list[str], table: dict[str, Any]) -> 
 # Writing
 
 
-def atomic_write(path: Path, new_text: str, expected_old_text: str) -> None:
-    """Replace ``path`` by ``new_text`` atomically, unless it no longer holds ``expected_old_text``.
+def atomic_write(path: Path, new_text: str, expected_old_text: str | None) -> None:
+    """Replace ``path`` by ``new_text`` atomically, unless it no longer holds ``expected_old_text``
+    (``None``: the file must not exist, and a file created meanwhile is not overwritten).
 
     Line endings: when the file uses CRLF and the texts were read with universal newlines,
     ``new_text`` is written with CRLF too.
@@ -261,34 +262,53 @@ def atomic_write(path: Path, new_text: str, expected_old_text: str) -> None:
     def current() -> str | None:
         try:
             return target.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+        except FileNotFoundError:
             return None
+        except (OSError, UnicodeDecodeError):
+            return "\0unreadable"
 
-    def norm(s: str) -> str:
-        return s.replace("\r\n", "\n")
+    def unchanged(text: str | None) -> bool:
+        if expected_old_text is None or text is None:
+            return text is None and expected_old_text is None
+        return text.replace("\r\n", "\n") == expected_old_text.replace("\r\n", "\n")
 
     now_text = current()
-    if now_text is None or norm(now_text) != norm(expected_old_text):
+    if not unchanged(now_text):
+        what = "was created" if expected_old_text is None else "changed"
         raise ConfigError(
-            f"{path}: changed on disk since it was read; nothing written (run the command again)"
+            f"{path}: {what} on disk since it was read; nothing written (run the command again)"
         )
-    if "\r\n" in now_text and "\r\n" not in new_text:
+    if now_text and "\r\n" in now_text and "\r\n" not in new_text:
         new_text = new_text.replace("\n", "\r\n")
-    data = new_text.encode("utf-8")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.write(new_text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        again = current()
-        if again is None or norm(again) != norm(expected_old_text):
+        if now_text is not None:
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            with contextlib.suppress(OSError):  # mkstemp makes 0600; a new file gets the umask's
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+        if not unchanged(current()):
             raise ConfigError(
                 f"{path}: changed on disk while writing; nothing written (run the command again)"
             )
-        os.replace(tmp, target)
+        if now_text is None:
+            try:
+                os.link(tmp, target)  # fails if the file appeared meanwhile
+            except FileExistsError:
+                raise ConfigError(f"{path}: was created while writing; nothing written") from None
+            except OSError:  # no hard links here (some file systems): fall back to a rename
+                os.replace(tmp, target)
+            else:
+                os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
