@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python -m compileall -q src >/dev/null
 	@touch $(STAMP)
 
 venv: $(STAMP)

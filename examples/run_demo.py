@@ -20,7 +20,14 @@ HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE / "polyglot"
 EXPECTED = HERE / "expected.json"
 SCOPED = [sys.executable, "-m", "scoped_modules.cli"]
-GIT_ID = ["-c", "user.name=scoped demo", "-c", "user.email=demo@example.invalid", "-c", "commit.gpgsign=false"]
+GIT_ID = [
+    "-c",
+    "user.name=scoped demo",
+    "-c",
+    "user.email=demo@example.invalid",
+    "-c",
+    "commit.gpgsign=false",
+]
 
 
 def run(cmd: list[str], cwd: Path, check: bool = False) -> subprocess.CompletedProcess:
@@ -50,7 +57,9 @@ def main() -> int:
 
         result = run([*SCOPED, "check", "--format", "json"], repo)
         if result.returncode not in (0, 1):
-            print(f"scoped check failed (exit {result.returncode}):\n{result.stderr}", file=sys.stderr)
+            print(
+                f"scoped check failed (exit {result.returncode}):\n{result.stderr}", file=sys.stderr
+            )
             return 2
         found = json.loads(result.stdout)["findings"]
     expected = json.loads(EXPECTED.read_text())["findings"]

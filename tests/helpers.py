@@ -12,7 +12,14 @@ from click.testing import CliRunner
 
 from scoped_modules.cli import main
 
-GIT_ID = ["-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
+GIT_ID = [
+    "-c",
+    "user.name=Test",
+    "-c",
+    "user.email=test@example.invalid",
+    "-c",
+    "commit.gpgsign=false",
+]
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
@@ -27,7 +34,9 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
 
 def git(root: Path, *args: str, env: dict | None = None) -> str:
     full_env = {**os.environ, **(env or {})}
-    out = subprocess.run(["git", *GIT_ID, *args], cwd=root, capture_output=True, text=True, env=full_env, check=True)
+    out = subprocess.run(
+        ["git", *GIT_ID, *args], cwd=root, capture_output=True, text=True, env=full_env, check=True
+    )
     return out.stdout
 
 

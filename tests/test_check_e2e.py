@@ -40,9 +40,13 @@ endif()
 """
 
 
-def base_files(stage: str = "proposed", project_extra: str = "", module_extra: str = "") -> dict[str, str]:
+def base_files(
+    stage: str = "proposed", project_extra: str = "", module_extra: str = ""
+) -> dict[str, str]:
     return {
-        "scoped.toml": REGISTRY.format(stage=stage, project_extra=project_extra, module_extra=module_extra),
+        "scoped.toml": REGISTRY.format(
+            stage=stage, project_extra=project_extra, module_extra=module_extra
+        ),
         "python/pkg/__init__.py": "",
         "python/pkg/core.py": "import os\n",
         "python/pkg/uma/__init__.py": "from . import backend\n",
@@ -74,15 +78,24 @@ def test_clean_module_has_no_boundary_findings(repo) -> None:
 
 def test_core_import_is_sm003_with_exact_json_shape(repo) -> None:
     files = base_files()
-    files["python/pkg/core.py"] = '"""Docs.\n\n    import pkg.uma\n"""\n# from pkg.uma import backend\nimport os\nfrom pkg.uma import backend\n'
+    files["python/pkg/core.py"] = (
+        '"""Docs.\n\n    import pkg.uma\n"""\n# from pkg.uma import backend\nimport os\nfrom pkg.uma import backend\n'
+    )
     root = repo(files)
     code, report = check_json(root)
     assert code == 1
     (f,) = findings(report, "SM003")
     assert f == {
-        "rule": "SM003", "name": "inbound-reference", "severity": "error", "module": "uma",
-        "path": "python/pkg/core.py", "line": 7, "kind": "python-import", "type_checking": False,
-        "evidence": "from pkg.uma import backend", "target": "python/pkg/uma/backend.py",
+        "rule": "SM003",
+        "name": "inbound-reference",
+        "severity": "error",
+        "module": "uma",
+        "path": "python/pkg/core.py",
+        "line": 7,
+        "kind": "python-import",
+        "type_checking": False,
+        "evidence": "from pkg.uma import backend",
+        "target": "python/pkg/uma/backend.py",
         "message": "core file imports module 'uma'; deleting the module would break it",
         "hint": "move the code into the module, guard it with the toggle, or integrate through an S1 RFC",
     }
@@ -100,7 +113,9 @@ def test_wiring_under_toggle_is_not_an_error_and_deps_marks_it(repo) -> None:
         "else:\n    backend = None\n"
     )
     files["python/pkg/libinfo.py"] = "def libinfo():\n    return {}\n"
-    files["src/core.cc"] = '#include "pkg/api.h"\n#ifdef PKG_USE_UMA\n#include "uma/uma.h"\n#endif\n'
+    files["src/core.cc"] = (
+        '#include "pkg/api.h"\n#ifdef PKG_USE_UMA\n#include "uma/uma.h"\n#endif\n'
+    )
     root = repo(files)
     code, report = check_json(root)
     assert findings(report, "SM003") == []
@@ -108,21 +123,32 @@ def test_wiring_under_toggle_is_not_an_error_and_deps_marks_it(repo) -> None:
     code, out, _ = run_cli(root, "deps", "uma", "--format", "json")
     deps = json.loads(out)
     wiring = sorted((r["path"], r["line"], r["wiring"]) for r in deps["inbound"])
-    assert wiring == [("CMakeLists.txt", 7, "USE_UMA"), ("python/pkg/core.py", 5, "USE_UMA"), ("src/core.cc", 3, "USE_UMA")]
+    assert wiring == [
+        ("CMakeLists.txt", 7, "USE_UMA"),
+        ("python/pkg/core.py", 5, "USE_UMA"),
+        ("src/core.cc", 3, "USE_UMA"),
+    ]
     assert any(r["target"] == "python/pkg/core.py" for r in deps["outbound"])
 
 
 def test_else_branch_and_or_are_not_wiring(repo) -> None:
     files = base_files()
-    files["src/core.cc"] = '#ifdef PKG_USE_UMA\n#else\n#include "uma/uma.h"\n#endif\n#if defined(PKG_USE_UMA) || defined(X)\n#include "uma/uma.h"\n#endif\n'
+    files["src/core.cc"] = (
+        '#ifdef PKG_USE_UMA\n#else\n#include "uma/uma.h"\n#endif\n#if defined(PKG_USE_UMA) || defined(X)\n#include "uma/uma.h"\n#endif\n'
+    )
     root = repo(files)
     _, report = check_json(root)
-    assert [(f["path"], f["line"]) for f in findings(report, "SM003")] == [("src/core.cc", 3), ("src/core.cc", 6)]
+    assert [(f["path"], f["line"]) for f in findings(report, "SM003")] == [
+        ("src/core.cc", 3),
+        ("src/core.cc", 6),
+    ]
 
 
 def test_type_checking_import_is_a_warning(repo) -> None:
     files = base_files()
-    files["python/pkg/core.py"] = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.uma.backend import run\n"
+    files["python/pkg/core.py"] = (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.uma.backend import run\n"
+    )
     root = repo(files)
     code, report = check_json(root)
     (f,) = findings(report, "SM003")
@@ -131,17 +157,22 @@ def test_type_checking_import_is_a_warning(repo) -> None:
 
 def test_unguarded_cmake_build_of_module_source_is_sm007(repo) -> None:
     files = base_files(stage="s0")
-    files["CMakeLists.txt"] = CMAKE_ROOT + "target_sources(pkg PRIVATE src/uma/uma.cc)\ninclude_directories(src/uma)\n"
+    files["CMakeLists.txt"] = (
+        CMAKE_ROOT + "target_sources(pkg PRIVATE src/uma/uma.cc)\ninclude_directories(src/uma)\n"
+    )
     root = repo(files)
     _, report = check_json(root)
     sm007 = findings(report, "SM007")
     assert [(f["path"], f["line"], f["severity"], f["target"]) for f in sm007] == [
-        ("CMakeLists.txt", 9, "error", "src/uma/uma.cc")]
+        ("CMakeLists.txt", 9, "error", "src/uma/uma.cc")
+    ]
 
 
 def test_whole_body_guarded_source_is_a_note_not_sm007(repo) -> None:
     files = base_files(stage="s0")
-    files["src/uma/uma.cc"] = '#ifdef PKG_USE_UMA\n#include "pkg/api.h"\nint f() { return 1; }\n#endif\n'
+    files["src/uma/uma.cc"] = (
+        '#ifdef PKG_USE_UMA\n#include "pkg/api.h"\nint f() { return 1; }\n#endif\n'
+    )
     files["CMakeLists.txt"] = CMAKE_ROOT + "target_sources(pkg PRIVATE src/uma/uma.cc)\n"
     root = repo(files)
     _, report = check_json(root)
@@ -150,8 +181,13 @@ def test_whole_body_guarded_source_is_a_note_not_sm007(repo) -> None:
 
 
 def test_path_toggle_and_stage_rules(repo) -> None:
-    files = base_files(stage="s0", module_extra='dependents = [{ path = "python/pkg/core.py", rfc = "https://x/1" }]')
-    files["scoped.toml"] = files["scoped.toml"].replace('"cmake/UMA.cmake"]', '"cmake/UMA.cmake", "docs/uma/"]')
+    files = base_files(
+        stage="s0",
+        module_extra='dependents = [{ path = "python/pkg/core.py", rfc = "https://x/1" }]',
+    )
+    files["scoped.toml"] = files["scoped.toml"].replace(
+        '"cmake/UMA.cmake"]', '"cmake/UMA.cmake", "docs/uma/"]'
+    )
     files["scoped.toml"] += '\n[modules.other]\nstage = "proposed"\npaths = ["src/uma/uma.h"]\n'
     files["CMakeLists.txt"] = CMAKE_ROOT.replace('option(USE_UMA "uma" OFF)', "")
     files["tools/uma.py"] = "print(1)\n"
@@ -169,7 +205,10 @@ def test_path_toggle_and_stage_rules(repo) -> None:
 
 
 def test_dependents_allow_inbound_at_s1(repo) -> None:
-    files = base_files(stage="s1", module_extra='dependents = [{ path = "python/pkg/core.py", rfc = "https://x/1" }]')
+    files = base_files(
+        stage="s1",
+        module_extra='dependents = [{ path = "python/pkg/core.py", rfc = "https://x/1" }]',
+    )
     files["python/pkg/core.py"] = "from pkg.uma import backend\n"
     files["python/pkg/other.py"] = "from pkg.uma import backend\n"
     root = repo(files)
@@ -185,9 +224,19 @@ def test_cache_is_reused_and_follows_changes(repo) -> None:
     assert cold["findings"] == warm["findings"] and cold["modules"] == warm["modules"]
     # a working-tree change, an untracked file and an ignored file
     (root / "python/pkg/core.py").write_text("from pkg.uma import backend\n")
-    write_tree(root, {"python/pkg/new.py": "import pkg.uma\n", ".gitignore": "ignored.py\n", "ignored.py": "import pkg.uma\n"})
+    write_tree(
+        root,
+        {
+            "python/pkg/new.py": "import pkg.uma\n",
+            ".gitignore": "ignored.py\n",
+            "ignored.py": "import pkg.uma\n",
+        },
+    )
     _, after = check_json(root)
-    assert sorted(f["path"] for f in findings(after, "SM003")) == ["python/pkg/core.py", "python/pkg/new.py"]
+    assert sorted(f["path"] for f in findings(after, "SM003")) == [
+        "python/pkg/core.py",
+        "python/pkg/new.py",
+    ]
     _, nocache = check_json(root, "--no-cache")
     assert nocache["findings"] == after["findings"]
 
@@ -206,8 +255,13 @@ def test_exclude_binary_large_and_non_utf8_files(repo) -> None:
     assert [f["path"] for f in findings(report, "SM003")] == ["python/pkg/latin.py"]
     notes = {(n["path"], n["message"].split(";")[0].split(":")[0]) for n in report["notes"]}
     assert ("blob.py", "binary file skipped") in notes
-    assert any(p == "big.py" and "5 MiB" in m for p, m in {(n["path"], n["message"]) for n in report["notes"]})
-    assert any(n["path"] == "python/pkg/latin.py" and "UTF-8" in n["message"] for n in report["notes"])
+    assert any(
+        p == "big.py" and "5 MiB" in m
+        for p, m in {(n["path"], n["message"]) for n in report["notes"]}
+    )
+    assert any(
+        n["path"] == "python/pkg/latin.py" and "UTF-8" in n["message"] for n in report["notes"]
+    )
 
 
 def test_outside_git_walks_tree_and_says_so(tmp_path: Path) -> None:
@@ -242,7 +296,9 @@ def test_text_output_groups_by_module_and_summarises(repo) -> None:
     assert code == 1
     assert "uma" in out and "python/pkg/core.py:1" in out and "SM003" in out
     last = out.strip().splitlines()[-1]
-    assert last.startswith("11 files, 1 modules, 1 error") or last.startswith("11 files, 1 module"), last
+    assert last.startswith("11 files, 1 modules, 1 error") or last.startswith(
+        "11 files, 1 module"
+    ), last
 
 
 def test_status_reports_rows(repo) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import run_cli, write_tree
 
 from scoped_modules.errors import ConfigError
 from scoped_modules.registry.load import load_registry
-
-from helpers import run_cli, write_tree
 
 GOOD = """
 schema = 1
@@ -69,11 +68,16 @@ def test_good_registry_loads_everything(tmp_path: Path) -> None:
 
 
 def test_every_problem_reported_at_once_with_positions(tmp_path: Path) -> None:
-    text = GOOD.replace('name = "demo"', 'name = "demo"\nexclde = ["x"]').replace(
-        'stage = "s0"\npaths', 'stage = "s7"\npaths').replace(
-        "closes = 2022-06-08", "closes = 2022-06-08T00:00:00")
+    text = (
+        GOOD.replace('name = "demo"', 'name = "demo"\nexclde = ["x"]')
+        .replace('stage = "s0"\npaths', 'stage = "s7"\npaths')
+        .replace("closes = 2022-06-08", "closes = 2022-06-08T00:00:00")
+    )
     found = problems(tmp_path, text)
-    assert any(p.endswith(":5:1: unknown key 'exclde' in [project]; did you mean 'exclude'?") for p in found), found
+    assert any(
+        p.endswith(":5:1: unknown key 'exclde' in [project]; did you mean 'exclude'?")
+        for p in found
+    ), found
     assert any("stage must be one of" in p and ":14:1:" in p for p in found), found
     assert any("has no UTC offset" in p and ":24:1:" in p for p in found), found
     assert all(p.startswith(str(tmp_path / "scoped.toml") + ":") for p in found)
@@ -84,10 +88,13 @@ def test_toml_syntax_error_names_line(tmp_path: Path) -> None:
     assert len(found) == 1 and ":2:" in found[0] and "TOML syntax error" in found[0]
 
 
-@pytest.mark.parametrize("path,message", [
-    ("/etc/passwd", "is absolute"),
-    ("python/../../x", "contains '..'"),
-])
+@pytest.mark.parametrize(
+    "path,message",
+    [
+        ("/etc/passwd", "is absolute"),
+        ("python/../../x", "contains '..'"),
+    ],
+)
 def test_unsafe_paths_refused(tmp_path: Path, path: str, message: str) -> None:
     found = problems(tmp_path, GOOD.replace('"python/pkg/uma/"', f'"{path}"'))
     assert any(message in p for p in found), found
@@ -104,7 +111,9 @@ def test_symlink_escaping_root_refused(tmp_path: Path) -> None:
 
 
 def test_duplicates_and_unknown_history_decision(tmp_path: Path) -> None:
-    text = GOOD + """
+    text = (
+        GOOD
+        + """
 [[people.person]]
 handle = "Ada"
 emails = ["ada@example.org"]
@@ -126,6 +135,7 @@ date = 2022-06-08
 stage = "s0"
 decision = "nope"
 """
+    )
     found = problems(tmp_path, text)
     joined = "\n".join(found)
     assert "duplicate handle 'Ada'" in joined
@@ -135,17 +145,27 @@ decision = "nope"
 
 
 def test_profiles_custom_and_builtin_redefinition(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"scoped.toml": GOOD + '\n[rules.strict]\nextends = "lazy-two-thirds"\nmin_binding_plus = 5\n'})
+    write_tree(
+        tmp_path,
+        {
+            "scoped.toml": GOOD
+            + '\n[rules.strict]\nextends = "lazy-two-thirds"\nmin_binding_plus = 5\n'
+        },
+    )
     reg = load_registry(cwd=tmp_path)
     p = reg.profiles["strict"]
     assert (p.min_binding_plus, p.ratio, p.majority_of) == (5, 2.0, "none")
-    found = problems(tmp_path, GOOD + '\n[rules.tvm-s0]\nmin_hours = 1\n')
+    found = problems(tmp_path, GOOD + "\n[rules.tvm-s0]\nmin_hours = 1\n")
     assert any("built in and cannot be redefined" in p for p in found)
 
 
 def test_pyproject_tool_table_and_both_is_error(tmp_path: Path) -> None:
-    body = GOOD.replace("[project]", "[tool.scoped.project]").replace("[[people.person]]", "[[tool.scoped.people.person]]")
-    body = body.replace("[modules.uma]", "[tool.scoped.modules.uma]").replace("[[modules.uma.", "[[tool.scoped.modules.uma.")
+    body = GOOD.replace("[project]", "[tool.scoped.project]").replace(
+        "[[people.person]]", "[[tool.scoped.people.person]]"
+    )
+    body = body.replace("[modules.uma]", "[tool.scoped.modules.uma]").replace(
+        "[[modules.uma.", "[[tool.scoped.modules.uma."
+    )
     body = body.replace("schema = 1", "[tool.scoped]\nschema = 1")
     write_tree(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n' + body})
     reg = load_registry(cwd=tmp_path)
@@ -157,7 +177,13 @@ def test_pyproject_tool_table_and_both_is_error(tmp_path: Path) -> None:
 
 def test_roster_file_is_merged(tmp_path: Path) -> None:
     text = GOOD.replace("[project]", '[people]\nfile = "people.toml"\n\n[project]')
-    write_tree(tmp_path, {"scoped.toml": text, "people.toml": '[[person]]\nhandle = "bob"\nemails = ["bob@example.org"]\n'})
+    write_tree(
+        tmp_path,
+        {
+            "scoped.toml": text,
+            "people.toml": '[[person]]\nhandle = "bob"\nemails = ["bob@example.org"]\n',
+        },
+    )
     reg = load_registry(cwd=tmp_path)
     assert reg.person("bob") is not None and reg.person("ada") is not None
     write_tree(tmp_path, {"people.toml": '[[person]]\nhandle = "ada"\nnme = "x"\n'})

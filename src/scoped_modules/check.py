@@ -5,6 +5,7 @@ Everything here is orchestration; the readers and git are adapters, the rules pu
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,18 +87,25 @@ def run_rules(index: Index, now: datetime) -> tuple[list[Finding], list[tuple[st
 
 
 def _governance_rules():  # -> tuple[callable, callable] | None
-    """SM008/SM009/SM013 and SM010 live with the governance code."""
-    try:
+    """SM008/SM009/SM013 and SM010 live with the voting code, a scoped module of this project
+    switched off by ``SCOPED_VOTING=0`` (see the project's own scoped.toml)."""
+    if os.environ.get("SCOPED_VOTING", "1") == "1":
         from .governance.decisions import check_decisions, check_people
-    except ImportError:
-        return None
-    return check_people, check_decisions
+
+        return check_people, check_decisions
+    return None
 
 
 def _from_dict(d: dict) -> Finding:
     return Finding(
-        d["rule"], d.get("level") or d.get("severity") or "error", d.get("module"), d.get("path"),
-        d.get("line"), d["message"], d.get("hint"), evidence=d.get("evidence"),
+        d["rule"],
+        d.get("level") or d.get("severity") or "error",
+        d.get("module"),
+        d.get("path"),
+        d.get("line"),
+        d["message"],
+        d.get("hint"),
+        evidence=d.get("evidence"),
     )
 
 
@@ -117,16 +125,26 @@ def check(registry: Registry, options: CheckOptions) -> CheckResult:
         mine = [f for f in findings if f.module == m.name]
         worst = min((SEVERITY_ORDER[f.severity] for f in mine), default=3)
         status = "error" if worst == 0 else "warning" if worst == 1 else "ok"
-        rows.append(ModuleRow(
-            m.name, m.stage, len(index.module_files(m.name)),
-            sum(1 for r in inbound if judged(r)),
-            sum(1 for r in inbound if r.wiring is not None), status,
-        ))
+        rows.append(
+            ModuleRow(
+                m.name,
+                m.stage,
+                len(index.module_files(m.name)),
+                sum(1 for r in inbound if judged(r)),
+                sum(1 for r in inbound if r.wiring is not None),
+                status,
+            )
+        )
     notes = [Note(p or None, line or None, msg) for p, line, msg in [*index.notes, *rule_notes]]
     if options.module:
         files_of = set(index.module_files(options.module))
         notes = [n for n in notes if n.path in files_of]
     return CheckResult(
-        root=str(registry.root), registry_path=registry.rel_path, files=len(index.files),
-        modules=rows, findings=findings, notes=notes, seconds=time.perf_counter() - started,
+        root=str(registry.root),
+        registry_path=registry.rel_path,
+        files=len(index.files),
+        modules=rows,
+        findings=findings,
+        notes=notes,
+        seconds=time.perf_counter() - started,
     )

@@ -41,9 +41,14 @@ def parse_when(value: str, what: str) -> datetime:
             return d.replace(tzinfo=UTC)
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (2022-06-01) or a datetime with offset (2022-06-01T00:00:00Z)", param_hint=what)
+        raise click.BadParameter(
+            f"{value!r} is not a date (2022-06-01) or a datetime with offset (2022-06-01T00:00:00Z)",
+            param_hint=what,
+        )
     if parsed.tzinfo is None:
-        raise click.BadParameter(f"{value!r} has no UTC offset; add 'Z' or '+hh:mm'", param_hint=what)
+        raise click.BadParameter(
+            f"{value!r} has no UTC offset; add 'Z' or '+hh:mm'", param_hint=what
+        )
     return parsed.astimezone(UTC)
 
 
@@ -84,10 +89,19 @@ class ScopedGroup(click.Group):
 
 @click.group(cls=ScopedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scoped")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Registry file to use; the repository root is then its directory.")
-@click.option("--now", "now", default=None, metavar="DATETIME",
-              help="Fix 'now' (roles today, open votes), e.g. 2022-06-10T00:00:00Z.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Registry file to use; the repository root is then its directory.",
+)
+@click.option(
+    "--now",
+    "now",
+    default=None,
+    metavar="DATETIME",
+    help="Fix 'now' (roles today, open votes), e.g. 2022-06-10T00:00:00Z.",
+)
 @click.pass_context
 def main(ctx: click.Context, config: Path | None, now: str | None) -> None:
     """Check and govern scoped modules: namespaces, toggles, owners and votes."""
@@ -113,29 +127,57 @@ def _progress_printer():
 @main.command()
 @click.option("--changed", metavar="BASE", default=None, help="Check the change from BASE (SM012).")
 @click.option("--module", "module", default=None, help="Report only this module.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "github"]), default="text")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Known findings to tolerate (see `scoped baseline`).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "junit", "github"]),
+    default="text",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Known findings to tolerate (see `scoped baseline`).",
+)
 @click.option("--strict", is_flag=True, help="Warnings count as errors.")
 @click.option("--no-history", is_flag=True, help="Skip rules that read git history (SM011).")
 @click.option("--no-cache", is_flag=True, help="Read every file again; do not use .scoped_cache/.")
 @click.pass_obj
-def check(obj: Context, changed: str | None, module: str | None, fmt: str, baseline: Path | None,
-          strict: bool, no_history: bool, no_cache: bool) -> None:
+def check(
+    obj: Context,
+    changed: str | None,
+    module: str | None,
+    fmt: str,
+    baseline: Path | None,
+    strict: bool,
+    no_history: bool,
+    no_cache: bool,
+) -> None:
     """Run every rule; exit 1 when there are error findings."""
+    import gc
+
+    gc.disable()  # a short-lived process that allocates many small tuples: the collector only costs
     from .check import CheckOptions
     from .check import check as run_check
     from .report import RENDERERS
 
     registry = obj.registry()
     if module and module not in registry.modules:
-        raise ScopedError(f"unknown module '{module}' (known: {', '.join(sorted(registry.modules)) or 'none'})")
+        raise ScopedError(
+            f"unknown module '{module}' (known: {', '.join(sorted(registry.modules)) or 'none'})"
+        )
     if changed:
-        click.echo("note: --changed (SM012) is not implemented yet; checking the whole tree", err=True)
+        click.echo(
+            "note: --changed (SM012) is not implemented yet; checking the whole tree", err=True
+        )
     if baseline:
         click.echo("note: --baseline is not implemented yet; every finding is reported", err=True)
-    result = run_check(registry, CheckOptions(module=module, use_cache=not no_cache, now=obj.now,
-                                              progress=_progress_printer()))
+    result = run_check(
+        registry,
+        CheckOptions(
+            module=module, use_cache=not no_cache, now=obj.now, progress=_progress_printer()
+        ),
+    )
     result.seconds = time.perf_counter() - STARTED
     out = RENDERERS[fmt](result, color=use_color()) if fmt == "text" else RENDERERS[fmt](result)
     click.echo(out, nl=not out.endswith("\n"))
@@ -155,7 +197,9 @@ def deps(obj: Context, module: str, fmt: str, no_cache: bool) -> None:
 
     registry = obj.registry()
     if module not in registry.modules:
-        raise ScopedError(f"unknown module '{module}' (known: {', '.join(sorted(registry.modules)) or 'none'})")
+        raise ScopedError(
+            f"unknown module '{module}' (known: {', '.join(sorted(registry.modules)) or 'none'})"
+        )
     index = build(registry, CheckOptions(use_cache=not no_cache))
     inbound, outbound = index.inbound(module), index.outbound(module)
     if fmt == "json":
@@ -177,7 +221,9 @@ def status(obj: Context, fmt: str, no_cache: bool) -> None:
     registry = obj.registry()
     result = run_check(registry, CheckOptions(use_cache=not no_cache, now=obj.now))
     rows = status_rows(registry, result)
-    click.echo(render_status_json(rows) if fmt == "json" else render_status_text(rows), nl=fmt == "json")
+    click.echo(
+        render_status_json(rows) if fmt == "json" else render_status_text(rows), nl=fmt == "json"
+    )
 
 
 @main.command()

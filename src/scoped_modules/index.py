@@ -39,8 +39,13 @@ class Reference:
 
     def as_json(self) -> dict:
         return {
-            "path": self.path, "line": self.line, "kind": self.kind, "evidence": self.evidence,
-            "target": self.target, "type_checking": self.type_checking, "wiring": self.wiring,
+            "path": self.path,
+            "line": self.line,
+            "kind": self.kind,
+            "evidence": self.evidence,
+            "target": self.target,
+            "type_checking": self.type_checking,
+            "wiring": self.wiring,
         }
 
 
@@ -186,7 +191,14 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
     toggles = {m.name: m.toggles for m in modules}
     file_set = frozenset(files)
 
-    def add(path: str, raw: F.RawRef, target: str | None, guard: Guard, lang: str, tmod: str | None = None) -> None:
+    def add(
+        path: str,
+        raw: F.RawRef,
+        target: str | None,
+        guard: Guard,
+        lang: str,
+        tmod: str | None = None,
+    ) -> None:
         src_mods = owner.get(path)
         src = src_mods[0] if src_mods else None
         if tmod is not None:
@@ -198,18 +210,44 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
         kind, _spec, line, evidence, _g, flags = raw
         kind = PUBLIC_KIND.get(kind, kind)
         if not targets:
-            index.refs.append(Reference(path, line, kind, evidence, target, "", src,
-                                        bool(flags & F.F_TYPE_CHECKING), bool(flags & F.F_OPTIONAL), guard, lang,
-                                        None, _spec))
+            index.refs.append(
+                Reference(
+                    path,
+                    line,
+                    kind,
+                    evidence,
+                    target,
+                    "",
+                    src,
+                    bool(flags & F.F_TYPE_CHECKING),
+                    bool(flags & F.F_OPTIONAL),
+                    guard,
+                    lang,
+                    None,
+                    _spec,
+                )
+            )
             return
         for t in targets:
             if src_mods and t in src_mods and lang != "cmake":
                 continue  # inside the module (a module's own CMake files matter to SM007)
-            index.refs.append(Reference(
-                path, line, kind, evidence, target, t, src, bool(flags & F.F_TYPE_CHECKING),
-                bool(flags & F.F_OPTIONAL), guard, lang, wiring_for(guard, lang, toggles.get(t, [])),
-                _spec,
-            ))
+            index.refs.append(
+                Reference(
+                    path,
+                    line,
+                    kind,
+                    evidence,
+                    target,
+                    t,
+                    src,
+                    bool(flags & F.F_TYPE_CHECKING),
+                    bool(flags & F.F_OPTIONAL),
+                    guard,
+                    lang,
+                    wiring_for(guard, lang, toggles.get(t, [])),
+                    _spec,
+                )
+            )
 
     py_names: PythonNames | None = None
     includes: IncludeResolver | None = None
@@ -222,7 +260,13 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
             for raw in facts[1]:
                 target = py_names.resolve(raw[1], path, raw[5])
                 if target is AMBIGUOUS:
-                    index.notes.append((path, raw[2], f"'{raw[1]}' is ambiguous: it names files in several base directories; not counted as a reference"))
+                    index.notes.append(
+                        (
+                            path,
+                            raw[2],
+                            f"'{raw[1]}' is ambiguous: it names files in several base directories; not counted as a reference",
+                        )
+                    )
                     continue
                 if target is not None:
                     add(path, raw, target, raw[4], lang)
@@ -246,5 +290,9 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
             if module in registry.modules:
                 raw = (F.K_PATTERN, "", line, evidence, None, 0)
                 add(path, raw, None, None, "other", tmod=module)
-    index.refs.sort(key=lambda r: (r.path, r.line, r.kind, r.target or ""))
+    # `from a import b, c` names one file through two specs: one reference per place and target
+    unique: dict[tuple, Reference] = {}
+    for r in index.refs:
+        unique.setdefault((r.path, r.line, r.kind, r.target, r.target_module), r)
+    index.refs = sorted(unique.values(), key=lambda r: (r.path, r.line, r.kind, r.target or ""))
     return index

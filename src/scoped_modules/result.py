@@ -18,8 +18,14 @@ class ModuleRow:
     status: str  # ok | warning | error
 
     def as_json(self) -> dict:
-        return {"name": self.name, "stage": self.stage, "files": self.files,
-                "inbound": self.inbound, "wiring": self.wiring, "status": self.status}
+        return {
+            "name": self.name,
+            "stage": self.stage,
+            "files": self.files,
+            "inbound": self.inbound,
+            "wiring": self.wiring,
+            "status": self.status,
+        }
 
 
 @dataclass
@@ -59,8 +65,11 @@ class CheckResult:
             "tool": {"name": "scoped", "version": __version__},
             "root": self.root,
             "summary": {
-                "files": self.files, "modules": len(self.modules), "errors": self.errors,
-                "warnings": self.warnings, "notes": len(self.notes) + self.count("note"),
+                "files": self.files,
+                "modules": len(self.modules),
+                "errors": self.errors,
+                "warnings": self.warnings,
+                "notes": len(self.notes) + self.count("note"),
                 "seconds": round(self.seconds, 3),
             },
             "modules": [m.as_json() for m in self.modules],

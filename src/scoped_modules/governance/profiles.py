@@ -22,16 +22,27 @@ class Profile:
 BUILTIN_PROFILES: dict[str, Profile] = {
     "tvm-s0": Profile("tvm-s0"),
     "apache-majority": Profile(
-        "apache-majority", min_binding_plus=3, majority_of="votes-cast",
-        min_owner_committers=0, require_champion=False,
+        "apache-majority",
+        min_binding_plus=3,
+        majority_of="votes-cast",
+        min_owner_committers=0,
+        require_champion=False,
     ),
     "apache-consensus": Profile(
-        "apache-consensus", min_binding_plus=3, majority_of="none", veto=True,
-        min_owner_committers=0, require_champion=False,
+        "apache-consensus",
+        min_binding_plus=3,
+        majority_of="none",
+        veto=True,
+        min_owner_committers=0,
+        require_champion=False,
     ),
     "lazy-two-thirds": Profile(
-        "lazy-two-thirds", min_binding_plus=3, majority_of="none", ratio=2.0,
-        min_owner_committers=0, require_champion=False,
+        "lazy-two-thirds",
+        min_binding_plus=3,
+        majority_of="none",
+        ratio=2.0,
+        min_owner_committers=0,
+        require_champion=False,
     ),
 }
 

@@ -10,8 +10,21 @@ from pathlib import Path
 from ..errors import ConfigError
 from .load import git_toplevel
 
-_OPTION = re.compile(r"^\s*(?:option|cmake_dependent_option)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.I | re.M)
-SKIP_DIRS = {".git", ".scoped_cache", ".venv", "venv", "node_modules", "build", "dist", "3rdparty", "third_party", "__pycache__"}
+_OPTION = re.compile(
+    r"^\s*(?:option|cmake_dependent_option)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.I | re.M
+)
+SKIP_DIRS = {
+    ".git",
+    ".scoped_cache",
+    ".venv",
+    "venv",
+    "node_modules",
+    "build",
+    "dist",
+    "3rdparty",
+    "third_party",
+    "__pycache__",
+}
 
 
 def survey(root: Path) -> tuple[list[str], list[str], list[tuple[str, str]]]:
@@ -25,7 +38,9 @@ def survey(root: Path) -> tuple[list[str], list[str], list[tuple[str, str]]]:
         rel = "" if rel == "." else rel
         if os.path.basename(dirpath) == "include" and rel.count("/") <= 1:
             include_roots.append(rel)
-        if "__init__.py" in filenames and not os.path.isfile(os.path.join(os.path.dirname(dirpath), "__init__.py")):
+        if "__init__.py" in filenames and not os.path.isfile(
+            os.path.join(os.path.dirname(dirpath), "__init__.py")
+        ):
             base = os.path.relpath(os.path.dirname(dirpath), root).replace(os.sep, "/")
             if base != "." and not base.startswith(("tests", "test", "docs")):
                 py_roots.add(base)
@@ -40,7 +55,9 @@ def survey(root: Path) -> tuple[list[str], list[str], list[tuple[str, str]]]:
     return sorted(py_roots), include_roots, options
 
 
-def render_initial(name: str, py_roots: list[str], include_roots: list[str], options: list[tuple[str, str]]) -> str:
+def render_initial(
+    name: str, py_roots: list[str], include_roots: list[str], options: list[tuple[str, str]]
+) -> str:
     lines = [
         "# scoped-modules registry: declare scoped modules, their toggles, owners and decisions.",
         "# Reference: `scoped explain SM003` and the README.",
@@ -67,7 +84,7 @@ def render_initial(name: str, py_roots: list[str], include_roots: list[str], opt
         "# [[people.person]]",
         '# handle = "alice"',
         '# emails = ["alice@example.org"]',
-        "# roles = [{ role = \"committer\", since = 2024-01-01 }]",
+        '# roles = [{ role = "committer", since = 2024-01-01 }]',
         "",
         "# [modules.example]",
         '# stage = "proposed"',

@@ -36,16 +36,31 @@ from .model import (
 
 TOP_KEYS = ("schema", "project", "activity", "people", "rules", "modules")
 PROJECT_KEYS = (
-    "name", "rules", "python_roots", "include_roots", "exclude", "cmake_option_commands",
-    "config_templates", "mixed_change_exempt",
+    "name",
+    "rules",
+    "python_roots",
+    "include_roots",
+    "exclude",
+    "cmake_option_commands",
+    "config_templates",
+    "mixed_change_exempt",
 )
 ACTIVITY_KEYS = ("window_days", "focus", "min_focused_commits", "bots")
 PEOPLE_KEYS = ("file", "person")
 PERSON_KEYS = ("handle", "name", "emails", "aliases", "roles", "bot")
 ROLE_KEYS = ("role", "since", "until")
 MODULE_KEYS = (
-    "stage", "paths", "summary", "rfc", "toggles", "references", "owners", "champion",
-    "dependents", "decisions", "history",
+    "stage",
+    "paths",
+    "summary",
+    "rfc",
+    "toggles",
+    "references",
+    "owners",
+    "champion",
+    "dependents",
+    "decisions",
+    "history",
 )
 TOGGLE_KEYS = ("cmake", "define", "env", "off")
 DECISION_KEYS = ("id", "kind", "opened", "closes", "evidence", "result", "rules")
@@ -57,7 +72,10 @@ def git_toplevel(cwd: Path) -> Path | None:
     """The git work tree root containing ``cwd``, or None outside git."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True,
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
             check=False,
         )
     except OSError:
@@ -118,7 +136,9 @@ def parse_toml(path: Path, text: str | None = None) -> tuple[str, dict[str, Any]
         msg = str(exc)
         m = _TOML_POS.search(msg)
         line, col = (m.group(1), m.group(2)) if m else ("1", "1")
-        raise ConfigError(f"{path}:{line}:{col}: TOML syntax error: {_TOML_POS.sub('', msg).strip()}")
+        raise ConfigError(
+            f"{path}:{line}:{col}: TOML syntax error: {_TOML_POS.sub('', msg).strip()}"
+        )
 
 
 class _Checker:
@@ -147,14 +167,17 @@ class _Checker:
                 more = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(allowed)})"
                 self.err((*keys, k), f"unknown key '{k}' in {what}{more}")
 
-    def typed(self, table: dict, key: str, types: tuple[type, ...], keys: KeyPath, what: str) -> Any:
+    def typed(
+        self, table: dict, key: str, types: tuple[type, ...], keys: KeyPath, what: str
+    ) -> Any:
         if key not in table:
             return None
         value = table[key]
-        if bool in types or not isinstance(value, bool):
-            if isinstance(value, types):
-                return value
-        self.err((*keys, key), f"{what}.{key} must be {_type_name(types)}, not {_value_name(value)}")
+        if (bool in types or not isinstance(value, bool)) and isinstance(value, types):
+            return value
+        self.err(
+            (*keys, key), f"{what}.{key} must be {_type_name(types)}, not {_value_name(value)}"
+        )
         return None
 
     def str_list(self, table: dict, key: str, keys: KeyPath, what: str) -> list[str] | None:
@@ -169,7 +192,10 @@ class _Checker:
     def when(self, value: Any, keys: KeyPath, what: str) -> datetime | None:
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                self.err(keys, f"{what} {value.isoformat()} has no UTC offset; write it with 'Z' or '+hh:mm'")
+                self.err(
+                    keys,
+                    f"{what} {value.isoformat()} has no UTC offset; write it with 'Z' or '+hh:mm'",
+                )
                 return None
             return to_utc(value)
         if isinstance(value, date):
@@ -179,8 +205,14 @@ class _Checker:
 
 
 def _type_name(types: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-             list: "a list", dict: "a table"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }
     return " or ".join(names.get(t, t.__name__) for t in types)
 
 
@@ -216,7 +248,10 @@ def read_registry(path: Path, root: Path) -> Registry:
     activity = _activity(c, data.get("activity", {}))
     profiles = _profiles(c, data.get("rules", {}))
     if project.rules not in profiles:
-        c.err(("project", "rules"), f"unknown rule profile '{project.rules}' (known: {', '.join(sorted(profiles))})")
+        c.err(
+            ("project", "rules"),
+            f"unknown rule profile '{project.rules}' (known: {', '.join(sorted(profiles))})",
+        )
         project.rules = "tvm-s0"
 
     people_table = data.get("people", {})
@@ -259,8 +294,15 @@ def read_registry(path: Path, root: Path) -> Registry:
     if c.problems:
         raise ConfigError(sorted_problems(c.problems))
     return Registry(
-        path=path, root=root, text=text, table_prefix=tuple(str(p) for p in prefix),
-        project=project, activity=activity, people=people, profiles=profiles, modules=modules,
+        path=path,
+        root=root,
+        text=text,
+        table_prefix=tuple(str(p) for p in prefix),
+        project=project,
+        activity=activity,
+        people=people,
+        profiles=profiles,
+        modules=modules,
         people_file=people_file,
     )
 
@@ -369,7 +411,10 @@ def _profiles(c: _Checker, t: Any) -> dict:
         c.keys(table, allowed, k, f"[rules.{name}]")
         base_name = c.typed(table, "extends", (str,), k, f"rules.{name}") or "tvm-s0"
         if base_name not in BUILTIN_PROFILES:
-            c.err((*k, "extends"), f"rules.{name}.extends must name a built-in profile ({', '.join(BUILTIN_PROFILES)})")
+            c.err(
+                (*k, "extends"),
+                f"rules.{name}.extends must name a built-in profile ({', '.join(BUILTIN_PROFILES)})",
+            )
             base_name = "tvm-s0"
         overrides: dict[str, Any] = {}
         for param, types in PARAMETER_TYPES.items():
@@ -377,7 +422,10 @@ def _profiles(c: _Checker, t: Any) -> dict:
             if v is None:
                 continue
             if param == "majority_of" and v not in MAJORITY_CHOICES:
-                c.err((*k, param), f"rules.{name}.majority_of must be one of {', '.join(MAJORITY_CHOICES)}")
+                c.err(
+                    (*k, param),
+                    f"rules.{name}.majority_of must be one of {', '.join(MAJORITY_CHOICES)}",
+                )
                 continue
             if isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0:
                 c.err((*k, param), f"rules.{name}.{param} must not be negative")
@@ -422,7 +470,11 @@ def _people(c: _Checker, rows: Any, k: KeyPath) -> list[Person]:
                 c.err(rk, f"role '{role}' of '{handle}' needs 'since'")
                 continue
             since = c.when(r["since"], rk, f"'since' of {handle}'s {role} role")
-            until = c.when(r["until"], rk, f"'until' of {handle}'s {role} role") if "until" in r else None
+            until = (
+                c.when(r["until"], rk, f"'until' of {handle}'s {role} role")
+                if "until" in r
+                else None
+            )
             if since is None:
                 continue
             if until is not None and until <= since:
@@ -491,7 +543,9 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
     m.references = refs
     for j, tg in enumerate(c.typed(t, "toggles", (list,), k, what) or []):
         if not isinstance(tg, dict):
-            c.err((*k, "toggles"), f"{what}.toggles[{j}] must be a table like {{ cmake = \"USE_X\" }}")
+            c.err(
+                (*k, "toggles"), f'{what}.toggles[{j}] must be a table like {{ cmake = "USE_X" }}'
+            )
             continue
         c.keys(tg, TOGGLE_KEYS, (*k, "toggles"), f"a toggle of '{name}'")
         vals = {}
@@ -506,8 +560,15 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
             continue
         m.toggles.append(Toggle(vals["cmake"], vals["define"], vals["env"], vals["off"] or "0"))
     for j, d in enumerate(c.typed(t, "dependents", (list,), k, what) or []):
-        if not isinstance(d, dict) or not isinstance(d.get("path"), str) or not isinstance(d.get("rfc"), str):
-            c.err((*k, "dependents"), f"{what}.dependents[{j}] must be {{ path = \"...\", rfc = \"...\" }}")
+        if (
+            not isinstance(d, dict)
+            or not isinstance(d.get("path"), str)
+            or not isinstance(d.get("rfc"), str)
+        ):
+            c.err(
+                (*k, "dependents"),
+                f'{what}.dependents[{j}] must be {{ path = "...", rfc = "..." }}',
+            )
             continue
         c.keys(d, ("path", "rfc"), (*k, "dependents"), f"a dependent of '{name}'")
         if _safe_rel(c, d["path"], (*k, "dependents"), root):
@@ -527,7 +588,9 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
     return m
 
 
-def _decision(c: _Checker, module: str, j: int, d: Any, profiles: dict, root: Path) -> Decision | None:
+def _decision(
+    c: _Checker, module: str, j: int, d: Any, profiles: dict, root: Path
+) -> Decision | None:
     k: KeyPath = ("modules", module, "decisions", j)
     what = f"decision {j + 1} of '{module}'"
     if not isinstance(d, dict):
@@ -542,7 +605,9 @@ def _decision(c: _Checker, module: str, j: int, d: Any, profiles: dict, root: Pa
     did = c.typed(d, "id", (str,), k, what)
     kind = c.typed(d, "kind", (str,), k, what)
     if kind is not None and kind not in DECISION_KINDS:
-        c.err((*k, "kind"), f"{what}: kind must be one of {', '.join(DECISION_KINDS)}, not {kind!r}")
+        c.err(
+            (*k, "kind"), f"{what}: kind must be one of {', '.join(DECISION_KINDS)}, not {kind!r}"
+        )
         ok = False
     result = c.typed(d, "result", (str,), k, what)
     if result is not None and result not in RESULTS:
@@ -564,13 +629,17 @@ def _decision(c: _Checker, module: str, j: int, d: Any, profiles: dict, root: Pa
         elif isinstance(e, dict) and isinstance(e.get("path"), str):
             c.keys(e, ("path", "sha256"), (*k, "evidence"), f"evidence of {what}")
             sha = e.get("sha256")
-            if sha is not None and not (isinstance(sha, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha)):
+            if sha is not None and not (
+                isinstance(sha, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha)
+            ):
                 c.err((*k, "evidence"), f"{what}: sha256 of '{e['path']}' must be 64 hex digits")
                 ok = False
                 continue
             ev = Evidence(e["path"], sha.lower() if sha else None)
         else:
-            c.err((*k, "evidence"), f"{what}: evidence entries are paths or {{ path, sha256 }} tables")
+            c.err(
+                (*k, "evidence"), f"{what}: evidence entries are paths or {{ path, sha256 }} tables"
+            )
             ok = False
             continue
         if _safe_rel(c, ev.path, (*k, "evidence"), root):
@@ -596,7 +665,10 @@ def _history(c: _Checker, module: str, j: int, h: Any) -> HistoryEntry | None:
         return None
     stage = h.get("stage")
     if stage not in STAGES:
-        c.err((*k, "stage") if "stage" in h else k, f"{what}: stage must be one of {', '.join(STAGES)}")
+        c.err(
+            (*k, "stage") if "stage" in h else k,
+            f"{what}: stage must be one of {', '.join(STAGES)}",
+        )
         return None
     dec, reason = h.get("decision"), h.get("reason")
     if (dec is None) == (reason is None):
@@ -614,7 +686,9 @@ def _check_decision_ids(c: _Checker, modules: dict[str, Module]) -> None:
     for m in modules.values():
         for d in m.decisions:
             if d.id in seen:
-                c.problems.append(f"{d.loc[0]}:{d.loc[1]}:{d.loc[2]}: duplicate decision id '{d.id}' (also in module '{seen[d.id]}')")
+                c.problems.append(
+                    f"{d.loc[0]}:{d.loc[1]}:{d.loc[2]}: duplicate decision id '{d.id}' (also in module '{seen[d.id]}')"
+                )
             seen.setdefault(d.id, m.name)
         own = c.raw_decision_ids.get(m.name, set())
         for h in m.history:

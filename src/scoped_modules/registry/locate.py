@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"""^(\s*)((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY = re.compile(
+    r"""^(\s*)((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
 _PART = re.compile(r"""[A-Za-z0-9_-]+|"((?:[^"\\]|\\.)*)"|'([^']*)'""")
 
 KeyPath = tuple[str | int, ...]
@@ -60,7 +62,7 @@ def locate(text: str) -> dict[KeyPath, tuple[int, int]]:
         if km:
             path = current + tuple(split_key(km.group(2)))
             out.setdefault(path, (lineno, len(km.group(1)) + 1))
-            rest = line[km.end():]
+            rest = line[km.end() :]
             for delim in ('"""', "'''"):
                 if rest.count(delim) == 1:
                     in_ml = delim

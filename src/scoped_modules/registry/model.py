@@ -142,7 +142,9 @@ class ProjectSettings:
     python_roots: list[str] = field(default_factory=list)
     include_roots: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
-    cmake_option_commands: list[str] = field(default_factory=lambda: ["option", "cmake_dependent_option"])
+    cmake_option_commands: list[str] = field(
+        default_factory=lambda: ["option", "cmake_dependent_option"]
+    )
     config_templates: list[str] = field(default_factory=list)
     mixed_change_exempt: list[str] = field(default_factory=list)
 

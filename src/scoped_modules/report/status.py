@@ -26,15 +26,18 @@ def status_rows(registry: Registry, result: CheckResult) -> list[dict]:
             state = "wired"
         else:
             state = None
-        rows.append({
-            "name": m.name, "stage": m.stage,
-            "owners": {"active": None, "total": len(m.owners)},
-            "champion": m.champion,
-            "toggle": {"names": names, "state": state},
-            "inbound": row.inbound if row else 0,
-            "last_focused_commit": None,
-            "verdict": row.status if row else "ok",
-        })
+        rows.append(
+            {
+                "name": m.name,
+                "stage": m.stage,
+                "owners": {"active": None, "total": len(m.owners)},
+                "champion": m.champion,
+                "toggle": {"names": names, "state": state},
+                "inbound": row.inbound if row else 0,
+                "last_focused_commit": None,
+                "verdict": row.status if row else "ok",
+            }
+        )
     return rows
 
 
@@ -43,15 +46,38 @@ def render_status_json(rows: list[dict]) -> str:
 
 
 def render_status_text(rows: list[dict]) -> str:
-    header = ("module", "stage", "owners", "champion", "toggle", "state", "inbound", "last focused", "verdict")
+    header = (
+        "module",
+        "stage",
+        "owners",
+        "champion",
+        "toggle",
+        "state",
+        "inbound",
+        "last focused",
+        "verdict",
+    )
     table = [header]
     for r in rows:
         active = r["owners"]["active"]
-        table.append((
-            r["name"], r["stage"], f"{'n/a' if active is None else active}/{r['owners']['total']}",
-            r["champion"] or "n/a", ",".join(r["toggle"]["names"]) or "-",
-            r["toggle"]["state"] or "n/a", str(r["inbound"]), r["last_focused_commit"] or "n/a",
-            r["verdict"],
-        ))
+        table.append(
+            (
+                r["name"],
+                r["stage"],
+                f"{'n/a' if active is None else active}/{r['owners']['total']}",
+                r["champion"] or "n/a",
+                ",".join(r["toggle"]["names"]) or "-",
+                r["toggle"]["state"] or "n/a",
+                str(r["inbound"]),
+                r["last_focused_commit"] or "n/a",
+                r["verdict"],
+            )
+        )
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table) + "\n"
+    return (
+        "\n".join(
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in table
+        )
+        + "\n"
+    )

@@ -59,8 +59,16 @@ class Finding:
 
     def as_json(self) -> dict:
         return {
-            "rule": self.rule, "name": self.name, "severity": self.severity, "module": self.module,
-            "path": self.path, "line": self.line, "kind": self.kind,
-            "type_checking": self.type_checking, "evidence": self.evidence, "target": self.target,
-            "message": self.message, "hint": self.hint,
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity,
+            "module": self.module,
+            "path": self.path,
+            "line": self.line,
+            "kind": self.kind,
+            "type_checking": self.type_checking,
+            "evidence": self.evidence,
+            "target": self.target,
+            "message": self.message,
+            "hint": self.hint,
         }

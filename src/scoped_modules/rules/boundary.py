@@ -52,12 +52,21 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
             extra = " (only under TYPE_CHECKING)"
         elif ref.optional:
             extra = " (optional import: guarded by try/except ImportError, but not by the toggle)"
-        out.append(Finding(
-            "SM003", sev, module.name, ref.path, ref.line,
-            f"{who} {verb} module '{module.name}'{extra}; deleting the module would break it",
-            HINT, kind=ref.kind, type_checking=ref.type_checking, evidence=ref.evidence,
-            target=ref.target,
-        ))
+        out.append(
+            Finding(
+                "SM003",
+                sev,
+                module.name,
+                ref.path,
+                ref.line,
+                f"{who} {verb} module '{module.name}'{extra}; deleting the module would break it",
+                HINT,
+                kind=ref.kind,
+                type_checking=ref.type_checking,
+                evidence=ref.evidence,
+                target=ref.target,
+            )
+        )
     return out
 
 
@@ -66,10 +75,16 @@ def check_dependents_stage(index: Index, module: Module) -> list[Finding]:
     if not level or not module.dependents:
         return []
     _f, line, _c = module.loc("dependents")
-    return [Finding(
-        "SM015", level, module.name, index.registry.rel_path, line or None,
-        f"module '{module.name}' is at stage {module.stage} but declares dependents; only S1 and "
-        "later modules may be depended on",
-        "remove `dependents` until an integrate decision moves the module to s1",
-        evidence=", ".join(d.path for d in module.dependents),
-    )]
+    return [
+        Finding(
+            "SM015",
+            level,
+            module.name,
+            index.registry.rel_path,
+            line or None,
+            f"module '{module.name}' is at stage {module.stage} but declares dependents; only S1 and "
+            "later modules may be depended on",
+            "remove `dependents` until an integrate decision moves the module to s1",
+            evidence=", ".join(d.path for d in module.dependents),
+        )
+    ]

@@ -12,10 +12,27 @@ from ..registry.model import Module
 from .base import Finding, severity
 
 
-def _registry_finding(index: Index, rule: str, level: str, module: Module, key: str, message: str, hint: str, evidence: str | None = None) -> Finding:
+def _registry_finding(
+    index: Index,
+    rule: str,
+    level: str,
+    module: Module,
+    key: str,
+    message: str,
+    hint: str,
+    evidence: str | None = None,
+) -> Finding:
     _file, line, _col = module.loc(key)
-    return Finding(rule, level, module.name, index.registry.rel_path, line or None, message, hint,
-                   evidence=evidence)
+    return Finding(
+        rule,
+        level,
+        module.name,
+        index.registry.rel_path,
+        line or None,
+        message,
+        hint,
+        evidence=evidence,
+    )
 
 
 def check_missing_paths(index: Index, module: Module) -> list[Finding]:
@@ -26,12 +43,18 @@ def check_missing_paths(index: Index, module: Module) -> list[Finding]:
     out = []
     for entry in module.paths:
         if not index.membership.entry_files.get((module.name, entry)):
-            out.append(_registry_finding(
-                index, "SM001", level, module, "paths",
-                f"path '{entry}' of module '{module.name}' matches no file",
-                "fix the path, add the files, or remove the entry (excluded and ignored files do not count)",
-                evidence=entry,
-            ))
+            out.append(
+                _registry_finding(
+                    index,
+                    "SM001",
+                    level,
+                    module,
+                    "paths",
+                    f"path '{entry}' of module '{module.name}' matches no file",
+                    "fix the path, add the files, or remove the entry (excluded and ignored files do not count)",
+                    evidence=entry,
+                )
+            )
     return out
 
 
@@ -54,13 +77,19 @@ def check_overlaps(index: Index, modules: list[Module]) -> list[Finding]:
                     continue  # reported once per pair, by the module whose name sorts first
                 files.sort()
                 examples = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
-                out.append(_registry_finding(
-                    index, "SM002", level, m, "paths",
-                    f"path '{entry}' of module '{m.name}' claims {len(files)} file(s) that module "
-                    f"'{other}' also claims: {examples}",
-                    "give every file to exactly one module: narrow one of the paths",
-                    evidence=entry,
-                ))
+                out.append(
+                    _registry_finding(
+                        index,
+                        "SM002",
+                        level,
+                        m,
+                        "paths",
+                        f"path '{entry}' of module '{m.name}' claims {len(files)} file(s) that module "
+                        f"'{other}' also claims: {examples}",
+                        "give every file to exactly one module: narrow one of the paths",
+                        evidence=entry,
+                    )
+                )
     return out
 
 
@@ -80,11 +109,15 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
     if not wanted:
         return []
     owner = index.membership.owner
-    registry_file = index.registry.rel_path
+    reg = index.registry
+    # files the registry itself names (vote evidence such as votes/uma.mbox, the roster) are
+    # governance records about the module, not code that escaped its namespace
+    named = {reg.rel_path, *(reg.people_file or "",)}
+    named.update(e.path for m in reg.modules.values() for d in m.decisions for e in d.evidence)
     dir_hits: dict[tuple[str, str], list[str]] = {}
     file_hits: list[tuple[str, str]] = []
     for f in index.files:
-        if f == registry_file:
+        if f in named:
             continue
         parts = f.split("/")
         owned = owner.get(f, ())
@@ -94,7 +127,9 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
                     dir_hits.setdefault((m.name, "/".join(parts[: i + 1]) + "/"), []).append(f)
         stem = parts[-1].split(".", 1)[0] if not parts[-1].startswith(".") else parts[-1]
         for m in wanted.get(_norm(stem), ()):
-            if m.name not in owned and not any(f.startswith(d) for (mn, d) in dir_hits if mn == m.name):
+            if m.name not in owned and not any(
+                f.startswith(d) for (mn, d) in dir_hits if mn == m.name
+            ):
                 file_hits.append((m.name, f))
     out = []
     reported_dirs: dict[str, list[str]] = {}
@@ -103,18 +138,30 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
             continue  # a parent directory was already reported
         reported_dirs.setdefault(mname, []).append(d)
         m = index.registry.modules[mname]
-        out.append(Finding(
-            "SM004", severity("SM004", m.stage) or "warning", mname, d.rstrip("/"), None,
-            f"directory '{d}' is named like module '{mname}' but lies outside its paths ({len(files)} file(s))",
-            f"move it under the module's paths or add it to modules.{mname}.paths",
-            evidence=d,
-        ))
+        out.append(
+            Finding(
+                "SM004",
+                severity("SM004", m.stage) or "warning",
+                mname,
+                d.rstrip("/"),
+                None,
+                f"directory '{d}' is named like module '{mname}' but lies outside its paths ({len(files)} file(s))",
+                f"move it under the module's paths or add it to modules.{mname}.paths",
+                evidence=d,
+            )
+        )
     for mname, f in sorted(file_hits):
         m = index.registry.modules[mname]
-        out.append(Finding(
-            "SM004", severity("SM004", m.stage) or "warning", mname, f, None,
-            f"file '{posixpath.basename(f)}' is named like module '{mname}' but lies outside its paths",
-            f"move it under the module's paths or add it to modules.{mname}.paths",
-            evidence=f,
-        ))
+        out.append(
+            Finding(
+                "SM004",
+                severity("SM004", m.stage) or "warning",
+                mname,
+                f,
+                None,
+                f"file '{posixpath.basename(f)}' is named like module '{mname}' but lies outside its paths",
+                f"move it under the module's paths or add it to modules.{mname}.paths",
+                evidence=f,
+            )
+        )
     return out

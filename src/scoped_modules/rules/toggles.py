@@ -55,11 +55,17 @@ def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
         level5 = severity("SM005", m.stage)
         if not m.toggles:
             if level5:
-                out.append(Finding(
-                    "SM005", level5, m.name, reg, tline or None,
-                    f"module '{m.name}' declares no toggle; it cannot be switched off",
-                    f'add `toggles = [{{ cmake = "USE_{m.name.upper().replace("-", "_")}" }}]` and guard its wiring with it',
-                ))
+                out.append(
+                    Finding(
+                        "SM005",
+                        level5,
+                        m.name,
+                        reg,
+                        tline or None,
+                        f"module '{m.name}' declares no toggle; it cannot be switched off",
+                        f'add `toggles = [{{ cmake = "USE_{m.name.upper().replace("-", "_")}" }}]` and guard its wiring with it',
+                    )
+                )
             continue
         level6 = severity("SM006", m.stage)
         if not level6:
@@ -73,20 +79,32 @@ def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
                 continue
             if t.cmake not in declared:
                 cmds = ", ".join(index.registry.project.cmake_option_commands)
-                out.append(Finding(
-                    "SM006", level6, m.name, reg, tline or None,
-                    f"toggle '{t.cmake}' of module '{m.name}' is declared by no CMake option command ({cmds})",
-                    f'declare it, e.g. `option({t.cmake} "Build {m.name}" OFF)`, or list your wrapper in project.cmake_option_commands',
-                    evidence=t.cmake,
-                ))
+                out.append(
+                    Finding(
+                        "SM006",
+                        level6,
+                        m.name,
+                        reg,
+                        tline or None,
+                        f"toggle '{t.cmake}' of module '{m.name}' is declared by no CMake option command ({cmds})",
+                        f'declare it, e.g. `option({t.cmake} "Build {m.name}" OFF)`, or list your wrapper in project.cmake_option_commands',
+                        evidence=t.cmake,
+                    )
+                )
             elif isinstance(template, set) and t.cmake not in template:
-                out.append(Finding(
-                    "SM006", "warning", m.name, reg, tline or None,
-                    f"toggle '{t.cmake}' of module '{m.name}' is missing from every config template "
-                    f"({', '.join(index.registry.project.config_templates)})",
-                    f"add `set({t.cmake} OFF)` to the config template so users can find the switch",
-                    evidence=t.cmake,
-                ))
+                out.append(
+                    Finding(
+                        "SM006",
+                        "warning",
+                        m.name,
+                        reg,
+                        tline or None,
+                        f"toggle '{t.cmake}' of module '{m.name}' is missing from every config template "
+                        f"({', '.join(index.registry.project.config_templates)})",
+                        f"add `set({t.cmake} OFF)` to the config template so users can find the switch",
+                        evidence=t.cmake,
+                    )
+                )
     return out
 
 
@@ -98,7 +116,9 @@ def _names_a_file(ref: Reference) -> bool:
     return bool(ref.target) and posixpath.basename(spec) == posixpath.basename(ref.target or "")
 
 
-def check_partial(index: Index, module: Module, refs: list[Reference]) -> tuple[list[Finding], list[tuple[str, int, str]]]:
+def check_partial(
+    index: Index, module: Module, refs: list[Reference]
+) -> tuple[list[Finding], list[tuple[str, int, str]]]:
     """SM007: a module C/C++ source built by a CMake reference that is not wiring.
 
     A source whose whole body sits under the module's ``define`` compiles to nothing when the
@@ -118,13 +138,30 @@ def check_partial(index: Index, module: Module, refs: list[Reference]) -> tuple[
             continue
         facts = index.scan.facts.get(ref.target)
         body = facts[3].get("body_guard") if facts and facts[0] == "cpp" else None
-        if body is not None and any(implies_on(body, toggle_names(t, "cpp")) for t in module.toggles):
-            notes.append((ref.path, ref.line, f"builds '{ref.target}' unguarded, but its whole body sits under the toggle of module '{module.name}'"))
+        if body is not None and any(
+            implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
+        ):
+            notes.append(
+                (
+                    ref.path,
+                    ref.line,
+                    f"builds '{ref.target}' unguarded, but its whole body sits under the toggle of module '{module.name}'",
+                )
+            )
             continue
-        out.append(Finding(
-            "SM007", level, module.name, ref.path, ref.line,
-            f"module '{module.name}' source '{ref.target}' is built even with the toggle off",
-            f"put this under `if({module.toggles[0].cmake or module.toggles[0].first_name})`, or guard the whole source with the module's define",
-            kind=ref.kind, type_checking=False, evidence=ref.evidence, target=ref.target,
-        ))
+        out.append(
+            Finding(
+                "SM007",
+                level,
+                module.name,
+                ref.path,
+                ref.line,
+                f"module '{module.name}' source '{ref.target}' is built even with the toggle off",
+                f"put this under `if({module.toggles[0].cmake or module.toggles[0].first_name})`, or guard the whole source with the module's define",
+                kind=ref.kind,
+                type_checking=False,
+                evidence=ref.evidence,
+                target=ref.target,
+            )
+        )
     return out, notes

@@ -82,8 +82,21 @@ FileFacts = tuple[str, list[RawRef], list[tuple[int, str]], dict[str, Any]]
 
 PY_SUFFIXES = (".py", ".pyi", ".pyx", ".pxd")
 CPP_SUFFIXES = (
-    ".c", ".cc", ".cpp", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx",
-    ".cu", ".cuh", ".inl", ".ipp", ".m", ".mm",
+    ".c",
+    ".cc",
+    ".cpp",
+    ".cxx",
+    ".c++",
+    ".h",
+    ".hh",
+    ".hpp",
+    ".hxx",
+    ".cu",
+    ".cuh",
+    ".inl",
+    ".ipp",
+    ".m",
+    ".mm",
 )
 CPP_SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".c++", ".cu", ".m", ".mm")
 

@@ -67,7 +67,9 @@ def _git_files(root: Path) -> FileSet:
     out_o, _ = others.communicate()
     out_m, _ = modified.communicate()
     if staged.returncode != 0:
-        raise EnvironmentProblem(f"{root}: git ls-files failed: {err_s.decode(errors='replace').strip()}")
+        raise EnvironmentProblem(
+            f"{root}: git ls-files failed: {err_s.decode(errors='replace').strip()}"
+        )
     keys: dict[str, str] = {}
     notes: list[tuple[str, int, str]] = []
     for rec in out_s.split(b"\0"):
@@ -122,9 +124,9 @@ def _walk_files(root: Path) -> FileSet:
             except OSError:
                 pass
 
-        def ignored(p: str, is_dir: bool) -> bool:
+        def ignored(p: str, is_dir: bool, rel: str = rel, specs: list = specs) -> bool:
             full = rel + p + ("/" if is_dir else "")
-            return any(s.match_file(full[len(base):]) for base, s in specs)
+            return any(s.match_file(full[len(base) :]) for base, s in specs)
 
         keep = []
         for d in sorted(dirnames):
@@ -138,5 +140,11 @@ def _walk_files(root: Path) -> FileSet:
             if os.path.islink(os.path.join(dirpath, f)) or ignored(f, False):
                 continue
             keys[rel + f] = ""
-    notes = [("", 0, "not a git repository: files listed by walking the tree, honouring .gitignore files")]
+    notes = [
+        (
+            "",
+            0,
+            "not a git repository: files listed by walking the tree, honouring .gitignore files",
+        )
+    ]
     return FileSet(root, keys, False, notes)

@@ -8,7 +8,6 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .cache import FactsCache
@@ -105,11 +104,21 @@ def read_one(
     try:
         size = os.path.getsize(full)
         if size > MAX_BYTES:
-            return path, key or f"size:{path}:{size}", ("skip", [], [(0, f"skipped: larger than 5 MiB ({size} bytes)")], {}), []
+            return (
+                path,
+                key or f"size:{path}:{size}",
+                ("skip", [], [(0, f"skipped: larger than 5 MiB ({size} bytes)")], {}),
+                [],
+            )
         with open(full, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        return path, key or f"unreadable:{path}", ("skip", [], [(0, f"unreadable: {exc.strerror}")], {}), []
+        return (
+            path,
+            key or f"unreadable:{path}",
+            ("skip", [], [(0, f"unreadable: {exc.strerror}")], {}),
+            [],
+        )
     if not key:
         key = blob_id(data)
     if b"\0" in data[:BINARY_PROBE]:
@@ -122,7 +131,12 @@ def read_one(
         try:
             facts = _reader(lang)(text)
         except Exception as exc:  # a reader bug must not stop the scan
-            facts = (lang, [], [(0, f"reader failed ({type(exc).__name__}); no references read")], {})
+            facts = (
+                lang,
+                [],
+                [(0, f"reader failed ({type(exc).__name__}); no references read")],
+                {},
+            )
         if notes:
             facts = (facts[0], facts[1], notes + list(facts[2]), facts[3])
     elif need_facts:
@@ -200,7 +214,11 @@ def scan(
 
 
 def _parallel(
-    root: str, todo: list, patterns: Patterns, workers: int, progress: Callable[[int, int], None] | None
+    root: str,
+    todo: list,
+    patterns: Patterns,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
 ) -> list:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
