@@ -326,3 +326,15 @@ def test_init_writes_a_loadable_registry(tmp_path: Path) -> None:
     assert code == 2 and "already exists" in err
     code, out, err = run_cli(root, "check")
     assert code == 0, err
+
+
+def test_glob_only_for_source_group_is_a_note_not_sm007(repo) -> None:
+    files = base_files(stage="s0")
+    files["CMakeLists.txt"] = CMAKE_ROOT + (
+        'file(GLOB_RECURSE GROUP_SOURCE "src/*.cc")\nsource_group("Source" FILES ${GROUP_SOURCE})\n'
+        'file(GLOB_RECURSE ALL_SRCS "src/*.cc")\nadd_library(all ${ALL_SRCS})\n'
+    )
+    root = repo(files)
+    _, report = check_json(root)
+    assert [(f["line"], f["target"]) for f in findings(report, "SM007")] == [(11, "src/uma/uma.cc")]
+    assert any("source_group" in n["message"] and n["line"] == 9 for n in report["notes"])

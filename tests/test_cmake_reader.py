@@ -262,12 +262,13 @@ def test_atom_forms():
         "DEFINED USE_X",
         'USE_X MATCHES "ON"',
         "USE_X EQUAL 1",
-        "EXISTS ${USE_X}",
         '"USE_X"',
         'NOT USE_X OR USE_X STREQUAL "/path"',
-        'USE_X STREQUAL "path"',
     ):
         assert not implies_on(cond_guard(cond), X), cond
+    # beyond SPEC's `STREQUAL "ON"`: any other non-false value, or a path that exists, means on
+    for cond in ("EXISTS ${USE_X}", 'USE_X STREQUAL "path"'):
+        assert implies_on(cond_guard(cond), X), cond
 
 
 def test_comparisons_bind_tighter_than_not():
@@ -445,3 +446,27 @@ def test_conditions_agree_with_cmake(tmp_path: Path) -> None:
         ["cmake", "-P", str(script)], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stderr.splitlines() == expected
+
+
+def test_strequal_non_off_value_and_is_directory_mean_on() -> None:
+    from scoped_modules.scan.cmake_reader import read_cmake
+    from scoped_modules.scan.guards import implies_on
+
+    facts = read_cmake(
+        "if(IS_DIRECTORY ${USE_DNNL})\n  a(x.cc)\n"
+        'elseif((USE_DNNL STREQUAL "ON") OR (USE_DNNL STREQUAL "JSON"))\n  b(y.cc)\n'
+        'elseif(USE_DNNL STREQUAL "OFF")\n  c(z.cc)\nendif()\n'
+    )
+    wiring = {r[1]: implies_on(r[4], frozenset({"USE_DNNL"})) for r in facts[1]}
+    assert wiring == {"x.cc": True, "y.cc": True, "z.cc": False}
+
+
+def test_glob_variables_and_their_readers_are_recorded() -> None:
+    from scoped_modules.scan.cmake_reader import read_cmake
+
+    facts = read_cmake(
+        'tvm_file_glob(GLOB_RECURSE GROUP_SOURCE\n  "src/*.cc")\n'
+        'assign_source_group("Source" ${GROUP_SOURCE})\n'
+    )
+    assert facts[3]["glob_vars"] == {1: "GROUP_SOURCE", 2: "GROUP_SOURCE"}
+    assert facts[3]["var_uses"] == {"GROUP_SOURCE": ["assign_source_group"]}

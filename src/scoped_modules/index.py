@@ -36,6 +36,7 @@ class Reference:
     lang: str = "other"
     wiring: str | None = None  # the first name of the toggle this reference is wiring for
     spec: str = ""  # the reference as written (after CMake variable substitution)
+    flags: int = 0  # facts.F_* bits
 
     def as_json(self) -> dict:
         return {
@@ -207,7 +208,7 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
             targets = owner.get(target, ()) if target else ()
         if not targets and src is None:
             return
-        kind, _spec, line, evidence, _g, flags = raw
+        kind, spec, line, evidence, _g, flags = raw
         kind = PUBLIC_KIND.get(kind, kind)
         if not targets:
             index.refs.append(
@@ -224,7 +225,8 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
                     guard,
                     lang,
                     None,
-                    _spec,
+                    spec,
+                    flags,
                 )
             )
             return
@@ -245,7 +247,8 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
                     guard,
                     lang,
                     wiring_for(guard, lang, toggles.get(t, [])),
-                    _spec,
+                    spec,
+                    flags,
                 )
             )
 

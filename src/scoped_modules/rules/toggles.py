@@ -10,7 +10,7 @@ import posixpath
 
 from ..index import Index, Reference, toggle_names
 from ..registry.model import Module
-from ..scan.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH
+from ..scan.facts import CPP_SOURCE_SUFFIXES, F_GLOB, F_GLOB_RECURSE, K_CMAKE_PATH
 from ..scan.guards import implies_on
 from .base import Finding, severity
 
@@ -116,6 +116,16 @@ def _names_a_file(ref: Reference) -> bool:
     return bool(ref.target) and posixpath.basename(spec) == posixpath.basename(ref.target or "")
 
 
+def _only_grouped(index: Index, ref: Reference) -> bool:
+    """A glob whose variable the file reads only in ``source_group()``-like calls builds nothing."""
+    facts = index.scan.facts.get(ref.path)
+    if not facts or facts[0] != "cmake":
+        return False
+    var = facts[3].get("glob_vars", {}).get(ref.line)
+    uses = facts[3].get("var_uses", {}).get(var or "", [])
+    return bool(uses) and all("source_group" in u for u in uses)
+
+
 def check_partial(
     index: Index, module: Module, refs: list[Reference]
 ) -> tuple[list[Finding], list[tuple[str, int, str]]]:
@@ -135,6 +145,15 @@ def check_partial(
         if ref.target_module != module.name:
             continue
         if not ref.target.lower().endswith(CPP_SOURCE_SUFFIXES) or not _names_a_file(ref):
+            continue
+        if ref.flags & (F_GLOB | F_GLOB_RECURSE) and _only_grouped(index, ref):
+            notes.append(
+                (
+                    ref.path,
+                    ref.line,
+                    f"'{ref.target}' of module '{module.name}' is globbed only for source_group() (IDE grouping), not built",
+                )
+            )
             continue
         facts = index.scan.facts.get(ref.target)
         body = facts[3].get("body_guard") if facts and facts[0] == "cpp" else None

@@ -431,8 +431,12 @@ def _strequal(lhs: tuple[str, bool], rhs: tuple[str, bool]) -> Cond:
         value = b[0].upper()
         if value in _TRUE:
             return ("v", (name,))
-        if value in _FALSE:
+        if value in _FALSE or value.endswith("-NOTFOUND"):
             return ("not", ("v", (name,)))
+        # equal to any other non-empty text (`USE_DNNL STREQUAL "JSON"`): the variable holds
+        # a value that is not a false constant, so `if(NAME)` would be true: the switch is on
+        if value:
+            return ("v", (name,))
     return _unknown()
 
 
@@ -448,7 +452,12 @@ def _reduce(items: list[_Item]) -> Cond:
     while i < len(items):
         it = items[i]
         if it[0] == "a" and not it[2] and it[1] in _UNARY_TESTS and i + 1 < len(items):
-            out.append(("c", _unknown()))
+            # `IS_DIRECTORY ${USE_X}` / `EXISTS ${USE_X}`: the switch holds a path, so it is on
+            nxt = items[i + 1]
+            name = (
+                _var_name(nxt[1]) if nxt[0] == "a" and it[1] in ("IS_DIRECTORY", "EXISTS") else None
+            )
+            out.append(("c", ("v", (name,)) if name else _unknown()))
             i += 2
             continue
         out.append(it)
@@ -618,10 +627,15 @@ def _expand(args: list[Arg], variables: dict[str, str]) -> list[_Expanded]:
 _READS_ONLY = frozenset({"if", "elseif", "while", "message", "set", "option", "add_subdirectory"})
 
 
+_VAR_USE = re.compile(r"\$\{([A-Za-z0-9_.+-]+)\}")
+
+
 def _read_cmake(text: str) -> FileFacts:
     refs: list[RawRef] = []
     notes: list[tuple[int, str]] = []
     calls: list[tuple[str, str, int, Any]] = []
+    glob_vars: dict[int, str] = {}  # line of a GLOB call -> the variable it fills
+    var_uses: dict[str, list[str]] = {}  # variable -> commands that read `${VAR}`
     variables: dict[str, str] = {}
     stack: list[_Frame] = []
     cum: Cond = True
@@ -674,6 +688,15 @@ def _read_cmake(text: str) -> FileFacts:
             continue
         if cum is False:
             continue  # dead code: if(FALSE), if(0), ...
+        for value, _quoted, _aline in args:
+            if "${" in value:
+                for var in _VAR_USE.findall(value):
+                    var_uses.setdefault(var, []).append(name)
+        for i, (value, quoted, _aline) in enumerate(args[:-1]):
+            if not quoted and value in ("GLOB", "GLOB_RECURSE"):
+                for arg in args:  # refs carry their argument's own line
+                    glob_vars[arg[2]] = args[i + 1][0]
+                break
 
         expanded = _expand(args, variables)
         if name == "set" or (name == "list" and len(args) >= 2 and args[0][0] == "APPEND"):
@@ -736,7 +759,7 @@ def _read_cmake(text: str) -> FileFacts:
             refs.append((K_CMAKE_PATH, value, aline, ev, guard, flags))
     if stack:
         notes.append((stack[-1].line, f"{len(stack)} if() not closed by endif()"))
-    return ("cmake", refs, notes, {"calls": calls})
+    return ("cmake", refs, notes, {"calls": calls, "glob_vars": glob_vars, "var_uses": var_uses})
 
 
 def _guard_of(cond: Cond) -> Any:

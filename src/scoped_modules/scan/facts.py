@@ -48,7 +48,8 @@ File facts tuple (``FileFacts``)::
 - ``extra``: dict of language-specific facts:
     cmake: ``"calls"``: list of ``(command_lower, first_arg, line, guard)`` for every command
         whose first argument is a plain identifier (used for option declarations, set() in
-        config templates);
+        config templates); ``"glob_vars"``: {line of a GLOB call: the variable it fills};
+        ``"var_uses"``: {variable: names of the commands that read ``${variable}``};
     cpp: ``"body_guard"``: guard covering every code line of the file, or None;
     py: nothing required.
 """
@@ -57,7 +58,7 @@ from __future__ import annotations
 
 from typing import Any
 
-READER_VERSION = 1
+READER_VERSION = 3
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"
