@@ -338,3 +338,21 @@ def test_glob_only_for_source_group_is_a_note_not_sm007(repo) -> None:
     _, report = check_json(root)
     assert [(f["line"], f["target"]) for f in findings(report, "SM007")] == [(11, "src/uma/uma.cc")]
     assert any("source_group" in n["message"] and n["line"] == 9 for n in report["notes"])
+
+
+def test_explain_prints_the_rule_page_and_rejects_unknown(tmp_path: Path) -> None:
+    code, out, _ = run_cli(tmp_path, "explain", "inbound-reference")
+    assert code == 0 and "SM003" in out and "No disruptive change" in out
+    code, out, err = run_cli(tmp_path, "explain", "SM999")
+    assert code == 2 and "unknown rule" in err
+
+
+def test_ambiguous_top_level_names_are_notes_not_references(repo) -> None:
+    files = base_files()
+    files["tests/a/utils.py"] = "X = 1\n"
+    files["tests/b/utils.py"] = "X = 2\n"
+    files["python/pkg/core.py"] = "import utils\nutils.X\n"
+    root = repo(files)
+    _, report = check_json(root)
+    amb = [n for n in report["notes"] if "ambiguous" in n["message"]]
+    assert [(n["path"], n["line"]) for n in amb] == [("python/pkg/core.py", 1)]

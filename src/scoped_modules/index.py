@@ -263,6 +263,8 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
             for raw in facts[1]:
                 target = py_names.resolve(raw[1], path, raw[5])
                 if target is AMBIGUOUS:
+                    if raw[0] == F.K_PY_ATTR:
+                        continue  # the import statement already got its note
                     index.notes.append(
                         (
                             path,

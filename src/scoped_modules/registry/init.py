@@ -13,6 +13,18 @@ from .load import git_toplevel
 _OPTION = re.compile(
     r"^\s*(?:option|cmake_dependent_option)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.I | re.M
 )
+NOT_ROOTS = {
+    "tests",
+    "test",
+    "docs",
+    "doc",
+    "benchmarks",
+    "bench",
+    "examples",
+    "tools",
+    "scripts",
+    "ci",
+}
 SKIP_DIRS = {
     ".git",
     ".scoped_cache",
@@ -42,7 +54,9 @@ def survey(root: Path) -> tuple[list[str], list[str], list[tuple[str, str]]]:
             os.path.join(os.path.dirname(dirpath), "__init__.py")
         ):
             base = os.path.relpath(os.path.dirname(dirpath), root).replace(os.sep, "/")
-            if base != "." and not base.startswith(("tests", "test", "docs")):
+            # a source root holds the top-level packages: `python/`, `src/`, `lib/`; test, doc and
+            # tool trees are found anyway (SPEC §3.1) and only declared roots settle conflicts
+            if base != "." and "/" not in base and base not in NOT_ROOTS:
                 py_roots.add(base)
         for f in filenames:
             if f == "CMakeLists.txt" or f.endswith(".cmake"):
