@@ -356,3 +356,21 @@ def test_ambiguous_top_level_names_are_notes_not_references(repo) -> None:
     _, report = check_json(root)
     amb = [n for n in report["notes"] if "ambiguous" in n["message"]]
     assert [(n["path"], n["line"]) for n in amb] == [("python/pkg/core.py", 1)]
+
+
+def test_result_cache_follows_now_and_roster(repo) -> None:
+    files = base_files()
+    files["scoped.toml"] = files["scoped.toml"].replace(
+        'roles = [{ role = "pmc", since = 2020-01-01 }]',
+        'roles = [{ role = "pmc", since = 2020-01-01, until = 2030-01-01 }]',
+    )
+    root = repo(files)
+
+    def sm009(now: str) -> list[dict]:
+        code, out, err = run_cli(root, "--now", now, "check", "--format", "json")
+        return findings(json.loads(out), "SM009")
+
+    assert sm009("2025-01-01T00:00:00Z") == []
+    assert sm009("2025-06-01T00:00:00Z") == []  # served from the result cache
+    assert len(sm009("2031-01-01T00:00:00Z")) == 1  # the champion's pmc role ended
+    assert (root / ".scoped_cache").is_dir()

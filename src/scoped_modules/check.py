@@ -1,29 +1,26 @@
-"""The ``check`` use case: registry → files → facts → index → rules → one CheckResult.
+"""The ``check`` use case: registry → files → (result cache | analysis) → one CheckResult.
 
-Everything here is orchestration; the readers and git are adapters, the rules pure functions.
+A warm run with nothing changed reads the registry, lists the files, hashes the inputs and loads
+the cached result; only a cold run imports the readers, the index and the rules (``analyse``).
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from .index import Index, build_index
+from . import __version__
 from .registry.model import Registry
 from .result import CheckResult, ModuleRow, Note
-from .rules.base import SEVERITY_ORDER, Finding
-from .rules.boundary import check_dependents_stage, check_inbound, judged
-from .rules.paths import check_missing_paths, check_overlaps, check_stray_files
-from .rules.toggles import check_partial, check_toggles
-from .scan.cache import FactsCache
-from .scan.files import list_files
-from .scan.scanner import scan
-
-CHECKED_STAGES = ("proposed", "s0", "s1", "s2", "deprecated", "removed")
+from .rules.base import Finding
+from .scan.cache import ResultCache
+from .scan.facts import READER_VERSION
+from .scan.files import FileSet, fill_content_keys, list_files
 
 
 @dataclass
@@ -35,114 +32,70 @@ class CheckOptions:
     progress: Callable[[int, int], None] | None = None
 
 
-def build(registry: Registry, options: CheckOptions) -> Index:
-    """List, read (cache first) and index the repository."""
+def list_registry_files(registry: Registry) -> FileSet:
     from .registry.load import git_toplevel
 
     root = registry.root
-    in_git = git_toplevel(root) is not None
-    fileset = list_files(root, in_git, registry.project.exclude)
-    cache = FactsCache(root, options.use_cache)
-    patterns = {m.name: m.references for m in registry.modules.values() if m.references}
-    result = scan(fileset, patterns, cache, options.progress, options.jobs)
-    cache.save(set(fileset.keys.values()))
-    files = sorted(fileset.keys)
-    index = build_index(registry, files, result)
-    index.notes = [*fileset.notes, *result.notes, *index.notes]
-    return index
+    fileset = list_files(root, git_toplevel(root) is not None, registry.project.exclude)
+    fill_content_keys(fileset)
+    return fileset
 
 
-def _evidence_loader(root: Path) -> Callable[[str], tuple[bytes | None, str | None]]:
-    def load(rel: str) -> tuple[bytes | None, str | None]:
+def _now_epoch(registry: Registry, now: datetime) -> int:
+    """Which interval between the registry's dates "now" falls in: results that read roles
+    today or open votes change only when "now" crosses one of these dates."""
+    marks: set[datetime] = set()
+    for p in registry.people:
+        for r in p.roles:
+            marks.add(r.since)
+            if r.until:
+                marks.add(r.until)
+    for m in registry.modules.values():
+        for d in m.decisions:
+            marks.update((d.opened, d.closes))
+    return bisect.bisect_right(sorted(marks), now)
+
+
+def result_key(registry: Registry, fileset: FileSet, now: datetime) -> str:
+    """A hash of every input of ``check``."""
+    h = hashlib.sha256()
+    voting = os.environ.get("SCOPED_VOTING", "1")
+    h.update(f"{__version__}|{READER_VERSION}|{voting}|{_now_epoch(registry, now)}\n".encode())
+    h.update(registry.text.encode())
+    extra = [registry.people_file] if registry.people_file else []
+    extra += [e.path for m in registry.modules.values() for d in m.decisions for e in d.evidence]
+    for rel in extra:
         try:
-            return (root / rel).read_bytes(), None
-        except OSError as exc:
-            return None, f"cannot read '{rel}': {exc.strerror}"
-
-    return load
-
-
-def run_rules(index: Index, now: datetime) -> tuple[list[Finding], list[tuple[str, int, str]]]:
-    registry = index.registry
-    modules = [m for m in registry.modules.values() if m.stage in CHECKED_STAGES]
-    findings: list[Finding] = []
-    notes: list[tuple[str, int, str]] = []
-    findings += check_overlaps(index, modules)
-    findings += check_stray_files(index, modules)
-    findings += check_toggles(index, modules)
-    governance = _governance_rules()
-    loader = _evidence_loader(registry.root)
-    for m in modules:
-        findings += check_missing_paths(index, m)
-        findings += check_inbound(index, m, index.inbound(m.name))
-        findings += check_dependents_stage(index, m)
-        partial, partial_notes = check_partial(index, m, index.targeting(m.name))
-        findings += partial
-        notes += partial_notes
-        if governance is not None:
-            people_rules, decision_rules = governance
-            findings += [_from_dict(d) for d in people_rules(registry, m, now)]
-            findings += [_from_dict(d) for d in decision_rules(registry, m, loader, now)]
-    return findings, notes
-
-
-def _governance_rules():  # -> tuple[callable, callable] | None
-    """SM008/SM009/SM013 and SM010 live with the voting code, a scoped module of this project
-    switched off by ``SCOPED_VOTING=0`` (see the project's own scoped.toml)."""
-    if os.environ.get("SCOPED_VOTING", "1") == "1":
-        from .governance.decisions import check_decisions, check_people
-
-        return check_people, check_decisions
-    return None
-
-
-def _from_dict(d: dict) -> Finding:
-    return Finding(
-        d["rule"],
-        d.get("level") or d.get("severity") or "error",
-        d.get("module"),
-        d.get("path"),
-        d.get("line"),
-        d["message"],
-        d.get("hint"),
-        evidence=d.get("evidence"),
-    )
+            h.update(hashlib.sha256((registry.root / rel).read_bytes()).digest())
+        except OSError:
+            h.update(b"missing:" + rel.encode())
+    for path, key in sorted(fileset.keys.items()):
+        h.update(f"{path}\0{key}\n".encode())
+    for path, line, msg in fileset.notes:
+        h.update(f"{path}\0{line}\0{msg}\n".encode())
+    return h.hexdigest()
 
 
 def check(registry: Registry, options: CheckOptions) -> CheckResult:
     started = time.perf_counter()
     now = options.now or datetime.now(UTC)
-    index = build(registry, options)
-    findings, rule_notes = run_rules(index, now)
-    if options.module:
-        findings = [f for f in findings if f.module == options.module]
-    findings.sort(key=Finding.sort_key)
-    rows = []
-    for m in registry.modules.values():
-        if options.module and m.name != options.module:
-            continue
-        inbound = index.inbound(m.name)
-        mine = [f for f in findings if f.module == m.name]
-        worst = min((SEVERITY_ORDER[f.severity] for f in mine), default=3)
-        status = "error" if worst == 0 else "warning" if worst == 1 else "ok"
-        rows.append(
-            ModuleRow(
-                m.name,
-                m.stage,
-                len(index.module_files(m.name)),
-                sum(1 for r in inbound if judged(r)),
-                sum(1 for r in inbound if r.wiring is not None),
-                status,
-            )
-        )
-    notes = [Note(p or None, line or None, msg) for p, line, msg in [*index.notes, *rule_notes]]
-    if options.module:
-        files_of = set(index.module_files(options.module))
-        notes = [n for n in notes if n.path in files_of]
+    fileset = list_registry_files(registry)
+    cache = ResultCache(registry.root, options.use_cache)
+    key = result_key(registry, fileset, now)
+    data = cache.load(key)
+    if data is None:
+        from .analyse import analyse  # the cold path: readers, index, rules
+
+        data = analyse(registry, options, fileset, now)
+        cache.save(key, data)
+    want = options.module
+    findings = [Finding(*f) for f in data["findings"] if not want or f[2] == want]
+    rows = [ModuleRow(*r) for r in data["rows"] if not want or r[0] == want]
+    notes = [Note(p, line, msg) for p, line, msg, mod in data["notes"] if not want or mod == want]
     return CheckResult(
         root=str(registry.root),
         registry_path=registry.rel_path,
-        files=len(index.files),
+        files=data["files"],
         modules=rows,
         findings=findings,
         notes=notes,

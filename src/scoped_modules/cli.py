@@ -192,7 +192,8 @@ def check(
 @click.pass_obj
 def deps(obj: Context, module: str, fmt: str, no_cache: bool) -> None:
     """MODULE's inbound references (wiring marked) and outbound references."""
-    from .check import CheckOptions, build
+    from .analyse import build
+    from .check import CheckOptions
     from .report.deps import render_deps_json, render_deps_text
 
     registry = obj.registry()

@@ -4,6 +4,7 @@ reported at once as ``FILE:LINE:COL: message``; the caller exits 2."""
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import subprocess
 import tomllib
@@ -328,17 +329,32 @@ def _safe_rel(c: _Checker, value: str, keys: KeyPath, root: Path) -> bool:
         c.err(keys, f"path '{value}' contains '..'; paths must stay inside the repository")
         return False
     plain = value.rstrip("/")
-    if plain and not any(ch in plain for ch in "*?["):
+    if plain and not any(ch in plain for ch in "*?[") and _through_symlink(root, plain):
         full = root / plain
-        if full.exists() or full.is_symlink():
-            try:
-                resolved = full.resolve()
-            except OSError:
-                return True
-            if not resolved.is_relative_to(root.resolve()):
-                c.err(keys, f"path '{value}' resolves outside the repository through a symlink")
-                return False
+        try:
+            resolved = full.resolve()
+        except OSError:
+            return True
+        if not resolved.is_relative_to(root.resolve()):
+            c.err(keys, f"path '{value}' resolves outside the repository through a symlink")
+            return False
     return True
+
+
+_LINK_CACHE: dict[str, bool] = {}
+
+
+def _through_symlink(root: Path, rel: str) -> bool:
+    """True when some component of ``rel`` below ``root`` is a symlink (cached per prefix)."""
+    parts = rel.split("/")
+    for i in range(1, len(parts) + 1):
+        prefix = os.path.join(root, *parts[:i])
+        hit = _LINK_CACHE.get(prefix)
+        if hit is None:
+            hit = _LINK_CACHE[prefix] = os.path.islink(prefix)
+        if hit:
+            return True
+    return False
 
 
 def _project(c: _Checker, t: Any, root: Path) -> ProjectSettings:

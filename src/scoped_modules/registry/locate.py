@@ -86,28 +86,15 @@ def _with_indexes(
     return tuple(path)
 
 
+_STRINGS = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""")
+
+
 def _bracket_balance(s: str) -> int:
-    bal = 0
-    quote = None
-    i = 0
-    while i < len(s):
-        c = s[i]
-        if quote:
-            if c == "\\" and quote == '"':
-                i += 2
-                continue
-            if c == quote:
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == "#":
-            break
-        elif c in "[{":
-            bal += 1
-        elif c in "]}":
-            bal -= 1
-        i += 1
-    return bal
+    """Open minus closed brackets outside strings and comments."""
+    if "[" not in s and "{" not in s and "]" not in s and "}" not in s:
+        return 0
+    code = _STRINGS.sub("", s).split("#", 1)[0]
+    return code.count("[") + code.count("{") - code.count("]") - code.count("}")
 
 
 def nearest(locs: dict[KeyPath, tuple[int, int]], path: KeyPath) -> tuple[int, int]:

@@ -49,19 +49,53 @@ class FactsCache:
             fp: {k: v for k, v in hits.items() if k in live_keys}
             for fp, hits in list(self.patterns.items())[-4:]
         }
-        data = {"v": READER_VERSION, "facts": facts, "patterns": patterns}
+        _atomic_dump(self.path, {"v": READER_VERSION, "facts": facts, "patterns": patterns})
+
+
+class ResultCache:
+    """The last complete check result, valid while its key (every input) is unchanged.
+
+    ``scoped check`` is a pure function of the registry, the roster and evidence files, the
+    scanned files' contents, the reader version and the position of "now" among the registry's
+    dates; the key hashes all of them, so a warm run with nothing changed skips reading,
+    resolving and the rules altogether.
+    """
+
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.path = root / CACHE_DIR / f"result-r{READER_VERSION}-m{marshal.version}.bin"
+        self.enabled = enabled
+
+    def load(self, key: str) -> Any:
+        if not self.enabled:
+            return None
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n")
-            fd, tmp = tempfile.mkstemp(prefix=".facts-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(marshal.dumps(data))
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # a read-only checkout still checks; it just stays cold
+            with open(self.path, "rb") as fh:
+                data = marshal.loads(fh.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if isinstance(data, dict) and data.get("key") == key:
+            return data.get("payload")
+        return None
+
+    def save(self, key: str, payload: Any) -> None:
+        if not self.enabled:
+            return
+        _atomic_dump(self.path, {"key": key, "payload": payload})
+
+
+def _atomic_dump(path: Path, data: Any) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps(data))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        pass  # a read-only checkout still checks; it just stays cold

@@ -148,3 +148,14 @@ def _walk_files(root: Path) -> FileSet:
         )
     ]
     return FileSet(root, keys, False, notes)
+
+
+def fill_content_keys(fs: FileSet) -> None:
+    """Key untracked and modified files by the blob id of their content (read once here)."""
+    for path, key in fs.keys.items():
+        if not key:
+            try:
+                with open(fs.root / path, "rb") as fh:
+                    fs.keys[path] = blob_id(fh.read())
+            except OSError:
+                fs.keys[path] = f"unreadable:{path}"
