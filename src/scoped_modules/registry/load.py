@@ -4,6 +4,7 @@ reported at once as ``FILE:LINE:COL: message``; the caller exits 2."""
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import subprocess
@@ -69,8 +70,9 @@ HISTORY_KEYS = ("date", "stage", "decision", "reason", "activity")
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
+@functools.lru_cache(maxsize=8)
 def git_toplevel(cwd: Path) -> Path | None:
-    """The git work tree root containing ``cwd``, or None outside git."""
+    """The git work tree root containing ``cwd``, or None outside git (asked once per run)."""
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
