@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .check import CheckOptions, list_registry_files
-from .index import Index, build_index
+from .index import Index, Tables, build_index, prepare_tables
 from .registry.model import Registry
 from .rules.base import SEVERITY_ORDER, Finding
 from .rules.boundary import check_dependents_stage, check_inbound, judged
@@ -24,16 +24,31 @@ from .scan.scanner import scan
 CHECKED_STAGES = ("proposed", "s0", "s1", "s2", "deprecated", "removed")
 
 
-def build(registry: Registry, options: CheckOptions, fileset: FileSet | None = None) -> Index:
-    """List, read (cache first) and index the repository."""
+def build(
+    registry: Registry,
+    options: CheckOptions,
+    fileset: FileSet | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Index:
+    """List, read (cache first) and index the repository.
+
+    The name tables need only the file list, so they are built while the reader processes
+    work, together with ``meanwhile`` (the rules that need no index)."""
     if fileset is None:
         fileset = list_registry_files(registry)
     cache = FactsCache(registry.root, options.use_cache)
     patterns = {m.name: m.references for m in registry.modules.values() if m.references}
-    result = scan(fileset, patterns, cache, options.progress, options.jobs)
-    cache.save(set(fileset.keys.values()))
     files = sorted(fileset.keys)
-    index = build_index(registry, files, result)
+    tables: list[Tables] = []
+
+    def background() -> None:
+        tables.append(prepare_tables(registry, files))
+        if meanwhile is not None:
+            meanwhile()
+
+    result = scan(fileset, patterns, cache, options.progress, options.jobs, background)
+    cache.save(set(fileset.keys.values()))
+    index = build_index(registry, files, result, tables[0])
     index.notes = [*fileset.notes, *result.notes, *index.notes]
     return index
 
@@ -48,7 +63,24 @@ def _evidence_loader(root: Path) -> Callable[[str], tuple[bytes | None, str | No
     return load
 
 
-def run_rules(index: Index, now: datetime) -> tuple[list[Finding], list[tuple[str, int, str]]]:
+def governance_findings(registry: Registry, now: datetime) -> list[Finding]:
+    """SM008/SM009/SM013 and SM010: they read the registry and evidence only, not the index."""
+    governance = _governance_rules()
+    if governance is None:
+        return []
+    people_rules, decision_rules = governance
+    loader = _evidence_loader(registry.root)
+    out: list[Finding] = []
+    for m in registry.modules.values():
+        if m.stage in CHECKED_STAGES:
+            out += [_from_dict(d) for d in people_rules(registry, m, now)]
+            out += [_from_dict(d) for d in decision_rules(registry, m, loader, now)]
+    return out
+
+
+def run_rules(
+    index: Index, now: datetime, governance: list[Finding] | None = None
+) -> tuple[list[Finding], list[tuple[str, int, str]]]:
     registry = index.registry
     modules = [m for m in registry.modules.values() if m.stage in CHECKED_STAGES]
     findings: list[Finding] = []
@@ -56,8 +88,7 @@ def run_rules(index: Index, now: datetime) -> tuple[list[Finding], list[tuple[st
     findings += check_overlaps(index, modules)
     findings += check_stray_files(index, modules)
     findings += check_toggles(index, modules)
-    governance = _governance_rules()
-    loader = _evidence_loader(registry.root)
+    findings += governance if governance is not None else governance_findings(registry, now)
     for m in modules:
         findings += check_missing_paths(index, m)
         findings += check_inbound(index, m, index.inbound(m.name))
@@ -65,10 +96,6 @@ def run_rules(index: Index, now: datetime) -> tuple[list[Finding], list[tuple[st
         partial, partial_notes = check_partial(index, m, index.targeting(m.name))
         findings += partial
         notes += partial_notes
-        if governance is not None:
-            people_rules, decision_rules = governance
-            findings += [_from_dict(d) for d in people_rules(registry, m, now)]
-            findings += [_from_dict(d) for d in decision_rules(registry, m, loader, now)]
     return findings, notes
 
 
@@ -97,8 +124,11 @@ def _from_dict(d: dict) -> Finding:
 
 def analyse(registry: Registry, options: CheckOptions, fileset: FileSet, now: datetime) -> dict:
     """Everything ``check`` reports, for all modules, as plain data (what the result cache holds)."""
-    index = build(registry, options, fileset)
-    findings, rule_notes = run_rules(index, now)
+    governance: list[Finding] = []
+    index = build(
+        registry, options, fileset, lambda: governance.extend(governance_findings(registry, now))
+    )
+    findings, rule_notes = run_rules(index, now, governance)
     findings.sort(key=Finding.sort_key)
     rows = []
     for m in registry.modules.values():

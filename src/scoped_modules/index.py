@@ -179,14 +179,41 @@ def wiring_for(guard: Guard, lang: str, toggles: list[Toggle]) -> str | None:
     return None
 
 
-def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index:
-    from .scan.cmakegraph import resolve_cmake
+@dataclass
+class Tables:
+    """What resolution needs from the file list alone (built while the readers run)."""
+
+    dirs: set[str]
+    membership: Membership
+    py_names: object  # PythonNames
+    includes: object  # IncludeResolver
+
+
+def prepare_tables(registry: Registry, files: list[str]) -> Tables:
     from .scan.cppnames import IncludeResolver
-    from .scan.pynames import AMBIGUOUS, PythonNames
+    from .scan.pynames import PythonNames
 
     dirs = all_dirs(files)
+    membership = Membership(list(registry.modules.values()), files, dirs)
+    return Tables(
+        dirs,
+        membership,
+        PythonNames(files, registry.project.python_roots),
+        IncludeResolver(set(files), registry.project.include_roots),
+    )
+
+
+def build_index(
+    registry: Registry, files: list[str], scan: ScanResult, tables: Tables | None = None
+) -> Index:
+    from .scan.cmakegraph import resolve_cmake
+    from .scan.pynames import AMBIGUOUS
+
+    if tables is None:
+        tables = prepare_tables(registry, files)
+    dirs = tables.dirs
     modules = list(registry.modules.values())
-    membership = Membership(modules, files, dirs)
+    membership = tables.membership
     index = Index(registry, files, dirs, membership, scan)
     owner = membership.owner
     toggles = {m.name: m.toggles for m in modules}
@@ -252,14 +279,12 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
                 )
             )
 
-    py_names: PythonNames | None = None
-    includes: IncludeResolver | None = None
+    py_names = tables.py_names
+    includes = tables.includes
     cmake_facts: dict[str, F.FileFacts] = {}
     for path, facts in scan.facts.items():
         lang = facts[0]
         if lang == "py":
-            if py_names is None:
-                py_names = PythonNames(files, registry.project.python_roots)
             for raw in facts[1]:
                 target = py_names.resolve(raw[1], path, raw[5])
                 if target is AMBIGUOUS:
@@ -276,8 +301,6 @@ def build_index(registry: Registry, files: list[str], scan: ScanResult) -> Index
                 if target is not None:
                     add(path, raw, target, raw[4], lang)
         elif lang == "cpp":
-            if includes is None:
-                includes = IncludeResolver(set(file_set), registry.project.include_roots)
             for raw in facts[1]:
                 target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
                 if target is not None:
