@@ -81,7 +81,7 @@ def check(registry: Registry, options: CheckOptions) -> CheckResult:
     now = options.now or datetime.now(UTC)
     fileset = list_registry_files(registry)
     cache = ResultCache(registry.root, options.use_cache)
-    key = result_key(registry, fileset, now)
+    key = result_key(registry, fileset, now) if options.use_cache else ""
     data = cache.load(key)
     if data is None:
         from .analyse import analyse  # the cold path: readers, index, rules

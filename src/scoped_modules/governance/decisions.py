@@ -18,7 +18,6 @@ from ..errors import ScopedError
 from ..registry.model import Decision, Module, Registry
 from .entry import Entry
 from .evidence import read_file, sha256_hex
-from .mbox import select_thread
 from .roster import Roster
 from .tally import TallyResult, tally
 
@@ -163,7 +162,10 @@ def recount(
     if not complete:
         return rc
     try:
-        select_thread(rc.entries)
+        if any(e.kind == "mail" for e in rc.entries):
+            from .mbox import select_thread
+
+            select_thread(rc.entries)
     except ScopedError as exc:
         problem(
             f"decision '{decision.id}': {exc.problems[0]}",

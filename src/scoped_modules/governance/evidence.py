@@ -15,9 +15,6 @@ from typing import Any
 
 from ..errors import ScopedError
 from .entry import Entry, EvidenceError
-from .github import NotAnExport, comments_of, read_comments
-from .mbox import looks_like_mbox, read_mbox, select_thread
-from .toml_ballots import read_ballots
 
 FORMATS = ("mbox", "github", "toml")
 
@@ -45,8 +42,11 @@ def detect(data: bytes, path: str) -> Parsed:
         data = data[3:]
     if not data.strip():
         raise EvidenceError(f"{path}: empty file; expected {_EXPECTED}")
-    if looks_like_mbox(data):
-        return Parsed("mbox", data)
+    if data.lstrip(b"\r\n").startswith(b"From "):  # the mail parser loads only for mail
+        from .mbox import looks_like_mbox
+
+        if looks_like_mbox(data):
+            return Parsed("mbox", data)
     if b"\x00" in data[:8192]:
         raise EvidenceError(f"{path}: a binary file; expected {_EXPECTED}")
     first = data.lstrip()[:1]
@@ -57,6 +57,8 @@ def detect(data: bytes, path: str) -> Parsed:
         except (ValueError, RecursionError) as exc:
             json_problem = f"not valid JSON ({exc})"
         else:
+            from .github import NotAnExport, comments_of
+
             try:
                 comments_of(doc)
             except NotAnExport as exc:
@@ -88,9 +90,15 @@ def read_file(data: bytes, path: str, file_index: int = 0) -> tuple[str, list[En
     """(format, entries) of one evidence file. Threads are not chosen here."""
     parsed = detect(data, path)
     if parsed.format == "mbox":
+        from .mbox import read_mbox
+
         return "mbox", read_mbox(parsed.data, path, file_index)
     if parsed.format == "github":
+        from .github import read_comments
+
         return "github", read_comments(parsed.doc, path, file_index)
+    from .toml_ballots import read_ballots
+
     return "toml", read_ballots(parsed.doc, parsed.text, path, file_index)
 
 
@@ -117,6 +125,8 @@ def read_evidence(files: list[tuple[str, bytes]], subject: str | None = None) ->
         raise EvidenceError(problems)
     mails = [e for e in out.entries if e.kind == "mail"]
     if mails:
+        from .mbox import select_thread
+
         links = select_thread(out.entries, subject)
         out.threads.extend(links)
         roots = {e.subject for e in mails if e.source in links or e.archived_at in links}

@@ -239,9 +239,7 @@ def _parallel(
         if background is not None:
             background()
         return out
-    # larger files first, dealt round-robin: the shares come out even
-    order = sorted(todo, key=lambda t: -_size(root, t[0]))
-    shares = [order[i::workers] for i in range(workers)]
+    shares = _shares(root, todo, workers, own_weight=0.7 if background is not None else 1.0)
     children: list[tuple[int, int, list]] = []
     for share in shares[1:]:
         rfd, wfd = os.pipe()
@@ -279,6 +277,20 @@ def _parallel(
             part = [read_one(root, p, k, nf, compiled) for p, k, nf in share]
         out.extend(part)
     return out
+
+
+def _shares(root: str, todo: list, workers: int, own_weight: float) -> list[list]:
+    """Split by bytes, largest files first, each to the least loaded process; this process
+    (share 0) takes ``own_weight`` of a fair share, leaving room for its background work."""
+    weights = [own_weight] + [1.0] * (workers - 1)
+    loads = [0.0] * workers
+    shares: list[list] = [[] for _ in range(workers)]
+    sized = sorted(((_size(root, t[0]) + 2048, t) for t in todo), key=lambda st: -st[0])
+    for size, item in sized:  # size counts a fixed cost per file besides its bytes
+        i = min(range(workers), key=lambda j: loads[j] / weights[j])
+        shares[i].append(item)
+        loads[i] += size
+    return shares
 
 
 def _size(root: str, path: str) -> int:
