@@ -237,29 +237,12 @@ def build_index(
             return
         kind, spec, line, evidence, _g, flags = raw
         kind = PUBLIC_KIND.get(kind, kind)
-        if not targets:
-            index.refs.append(
-                Reference(
-                    path,
-                    line,
-                    kind,
-                    evidence,
-                    target,
-                    "",
-                    src,
-                    bool(flags & F.F_TYPE_CHECKING),
-                    bool(flags & F.F_OPTIONAL),
-                    guard,
-                    lang,
-                    None,
-                    spec,
-                    flags,
-                )
-            )
-            return
-        for t in targets:
+        tc, opt = bool(flags & F.F_TYPE_CHECKING), bool(flags & F.F_OPTIONAL)
+        # a module's outbound reference into core has target module "" (core)
+        for t in targets or ("",):
             if src_mods and t in src_mods and lang != "cmake":
                 continue  # inside the module (a module's own CMake files matter to SM007)
+            wiring = wiring_for(guard, lang, toggles.get(t, [])) if t else None
             index.refs.append(
                 Reference(
                     path,
@@ -269,11 +252,11 @@ def build_index(
                     target,
                     t,
                     src,
-                    bool(flags & F.F_TYPE_CHECKING),
-                    bool(flags & F.F_OPTIONAL),
+                    tc,
+                    opt,
                     guard,
                     lang,
-                    wiring_for(guard, lang, toggles.get(t, [])),
+                    wiring,
                     spec,
                     flags,
                 )

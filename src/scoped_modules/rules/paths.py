@@ -131,37 +131,26 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
                 f.startswith(d) for (mn, d) in dir_hits if mn == m.name
             ):
                 file_hits.append((m.name, f))
+
+    def stray(mname: str, path: str, what: str) -> Finding:
+        return Finding(
+            "SM004",
+            severity("SM004", index.registry.modules[mname].stage) or "warning",
+            mname,
+            path,
+            None,
+            f"{what} is named like module '{mname}' but lies outside its paths",
+            f"move it under the module's paths or add it to modules.{mname}.paths",
+            evidence=path,
+        )
+
     out = []
     reported_dirs: dict[str, list[str]] = {}
     for (mname, d), files in sorted(dir_hits.items()):
         if any(d.startswith(p) and d != p for p in reported_dirs.get(mname, ())):
             continue  # a parent directory was already reported
         reported_dirs.setdefault(mname, []).append(d)
-        m = index.registry.modules[mname]
-        out.append(
-            Finding(
-                "SM004",
-                severity("SM004", m.stage) or "warning",
-                mname,
-                d.rstrip("/"),
-                None,
-                f"directory '{d}' is named like module '{mname}' but lies outside its paths ({len(files)} file(s))",
-                f"move it under the module's paths or add it to modules.{mname}.paths",
-                evidence=d,
-            )
-        )
+        out.append(stray(mname, d.rstrip("/"), f"directory '{d}' ({len(files)} file(s))"))
     for mname, f in sorted(file_hits):
-        m = index.registry.modules[mname]
-        out.append(
-            Finding(
-                "SM004",
-                severity("SM004", m.stage) or "warning",
-                mname,
-                f,
-                None,
-                f"file '{posixpath.basename(f)}' is named like module '{mname}' but lies outside its paths",
-                f"move it under the module's paths or add it to modules.{mname}.paths",
-                evidence=f,
-            )
-        )
+        out.append(stray(mname, f, f"file '{posixpath.basename(f)}'"))
     return out

@@ -26,9 +26,7 @@ from .facts import (
     RawRef,
     evidence_text,
 )
-from .guards import conj, disj, neg
-
-Cond = Any  # True / False while reading, or a guard expression tuple
+from .guards import Cond, cond_and, cond_not, cond_or, fresh_unknown
 
 # Tokens inside an argument list; group numbers are the kinds below.
 _ARG_TOKEN = re.compile(
@@ -198,37 +196,10 @@ _BINARY_TESTS = frozenset(
 )
 
 
-def _unknown() -> tuple:
-    """A fresh unknown atom: each unknown condition is its own free variable (by identity)."""
-    return tuple(["u"])
-
-
-def _and(a: Cond, b: Cond) -> Cond:
-    if a is False or b is False:
-        return False
-    if a is True:
-        return b
-    if b is True:
-        return a
-    return conj(a, b)
-
-
-def _or(a: Cond, b: Cond) -> Cond:
-    if a is True or b is True:
-        return True
-    if a is False:
-        return b
-    if b is False:
-        return a
-    return disj(a, b)
-
-
-def _not(a: Cond) -> Cond:
-    if a is True:
-        return False
-    if a is False:
-        return True
-    return neg(a)
+_unknown = fresh_unknown
+_and = cond_and
+_or = cond_or
+_not = cond_not
 
 
 # ------------------------------------------------------------------------------------------

@@ -19,10 +19,9 @@ from bisect import bisect_right
 from typing import Any
 
 from .facts import F_ANGLE, K_CPP_INCLUDE, FileFacts, RawRef, evidence_text
-from .guards import conj, disj, neg
+from .guards import Cond, cond_and, cond_not, cond_or, disj, fresh_unknown
 
 # A condition while reading: True / False (constants), or a guard expression tuple.
-Cond = Any
 
 # A directive that matters: group 1 an include word (2: "x", 3: <x>), group 4 a conditional.
 # Searched from its `#` (a literal prefix keeps the search fast); the line start is checked after.
@@ -65,37 +64,10 @@ _EXPR_TOKEN = re.compile(
 _INT = re.compile(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*")
 
 
-def _unknown() -> tuple:
-    """A fresh unknown atom: each unknown condition is its own free variable (by identity)."""
-    return tuple(["u"])
-
-
-def _and(a: Cond, b: Cond) -> Cond:
-    if a is False or b is False:
-        return False
-    if a is True:
-        return b
-    if b is True:
-        return a
-    return conj(a, b)
-
-
-def _or(a: Cond, b: Cond) -> Cond:
-    if a is True or b is True:
-        return True
-    if a is False:
-        return b
-    if b is False:
-        return a
-    return disj(a, b)
-
-
-def _not(a: Cond) -> Cond:
-    if a is True:
-        return False
-    if a is False:
-        return True
-    return neg(a)
+_unknown = fresh_unknown
+_and = cond_and
+_or = cond_or
+_not = cond_not
 
 
 def _var(name: str) -> Cond:

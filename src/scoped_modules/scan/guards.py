@@ -111,3 +111,40 @@ def mentions(g: Guard, names: frozenset[str]) -> bool:
     leaves: list = []
     _leaves(g, names, leaves)
     return "T" in leaves
+
+
+# Conditions while a reader evaluates them: True / False (known constants) or a guard expression.
+Cond = Any
+
+
+def fresh_unknown() -> tuple:
+    """A fresh unknown atom: each unknown condition is its own free variable (by identity)."""
+    return tuple(["u"])
+
+
+def cond_and(a: Cond, b: Cond) -> Cond:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return conj(a, b)
+
+
+def cond_or(a: Cond, b: Cond) -> Cond:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return disj(a, b)
+
+
+def cond_not(a: Cond) -> Cond:
+    if a is True:
+        return False
+    if a is False:
+        return True
+    return neg(a)
