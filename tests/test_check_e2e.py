@@ -349,6 +349,9 @@ def test_explain_prints_the_rule_page_and_rejects_unknown(tmp_path: Path) -> Non
 
 def test_ambiguous_top_level_names_are_notes_not_references(repo) -> None:
     files = base_files()
+    files["scoped.toml"] = files["scoped.toml"].replace(
+        '"cmake/UMA.cmake"]', '"cmake/UMA.cmake", "tests/a/"]'
+    )
     files["tests/a/utils.py"] = "X = 1\n"
     files["tests/b/utils.py"] = "X = 2\n"
     files["python/pkg/core.py"] = "import utils\nutils.X\n"

@@ -265,10 +265,41 @@ def build_index(
     py_names = tables.py_names
     includes = tables.includes
     cmake_facts: dict[str, F.FileFacts] = {}
+    # A core file's reference matters only if it can land in a module: a Python name must have
+    # a module file's dotted name as a prefix, an include must end in a module file's name.
+    # Checking that first skips resolving the bulk of core-to-core references.
+    mod_dotted: set[str] = set()
+    mod_names: set[str] = set()
+    for f in owner:
+        mod_names.add(f.rsplit("/", 1)[-1])
+        if f.endswith(F.PY_SUFFIXES):
+            d = py_names.dotted(f)
+            if d:
+                mod_dotted.add(d)
+
+    reach: dict[str, bool] = {}  # specs repeat across files: decide each once
+
+    def may_reach_module(spec: str) -> bool:
+        if spec[:1] == "." or spec in mod_dotted:
+            return True
+        dot = spec.find(".")
+        while dot > 0:
+            if spec[:dot] in mod_dotted:
+                return True
+            dot = spec.find(".", dot + 1)
+        return False
+
     for path, facts in scan.facts.items():
         lang = facts[0]
+        core = path not in owner
         if lang == "py":
             for raw in facts[1]:
+                if core:
+                    ok = reach.get(raw[1])
+                    if ok is None:
+                        ok = reach[raw[1]] = may_reach_module(raw[1])
+                    if not ok:
+                        continue
                 target = py_names.resolve(raw[1], path, raw[5])
                 if target is AMBIGUOUS:
                     if raw[0] == F.K_PY_ATTR:
@@ -285,6 +316,8 @@ def build_index(
                     add(path, raw, target, raw[4], lang)
         elif lang == "cpp":
             for raw in facts[1]:
+                if core and raw[1].rsplit("/", 1)[-1] not in mod_names:
+                    continue
                 target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
                 if target is not None:
                     add(path, raw, target, raw[4], lang)

@@ -239,7 +239,7 @@ def _parallel(
         if background is not None:
             background()
         return out
-    shares = _shares(root, todo, workers, own_weight=0.7 if background is not None else 1.0)
+    shares = _shares(todo, workers, own_weight=0.7 if background is not None else 1.0)
     children: list[tuple[int, int, list]] = []
     for share in shares[1:]:
         rfd, wfd = os.pipe()
@@ -279,22 +279,14 @@ def _parallel(
     return out
 
 
-def _shares(root: str, todo: list, workers: int, own_weight: float) -> list[list]:
-    """Split by bytes, largest files first, each to the least loaded process; this process
-    (share 0) takes ``own_weight`` of a fair share, leaving room for its background work."""
-    weights = [own_weight] + [1.0] * (workers - 1)
-    loads = [0.0] * workers
+def _shares(todo: list, workers: int, own_weight: float) -> list[list]:
+    """Deal the files out in turn (neighbours in path order are alike, so the shares come out
+    even); this process (share 0) takes ``own_weight`` of a fair share, leaving room for its
+    background work. No stat() per file: at 100,000 files that alone costs a good part of a
+    second."""
+    slots = [0] * round(own_weight * 10) + [w for w in range(1, workers) for _ in range(10)]
     shares: list[list] = [[] for _ in range(workers)]
-    sized = sorted(((_size(root, t[0]) + 2048, t) for t in todo), key=lambda st: -st[0])
-    for size, item in sized:  # size counts a fixed cost per file besides its bytes
-        i = min(range(workers), key=lambda j: loads[j] / weights[j])
-        shares[i].append(item)
-        loads[i] += size
+    n = len(slots)
+    for i, item in enumerate(todo):
+        shares[slots[i % n]].append(item)
     return shares
-
-
-def _size(root: str, path: str) -> int:
-    try:
-        return os.path.getsize(os.path.join(root, path))
-    except OSError:
-        return 0
