@@ -387,9 +387,11 @@ class _Reader:
         big = self.n + 1
         nd, ns = self.next_dq, self.next_sq
         dm, sm = self.dq_match, self.sq_match
+        rfind = text.rfind
+        dq_search = _DQ_FULL.search
         while pos <= upto:
             if nd < pos:
-                dm = _DQ_FULL.search(text, pos)
+                dm = dq_search(text, pos)
                 nd = big if dm is None else dm.start()
             if ns < pos:
                 sm = _SQ_FULL.search(text, pos)
@@ -401,10 +403,10 @@ class _Reader:
             else:
                 pos = big
                 break
-            s0 = text.rfind("\n", pos, q) + 1
+            s0 = rfind("\n", pos, q) + 1
             if s0 == 0:
                 s0 = pos
-            else:
+            elif s0 >= 2 and text[s0 - 2] == "\\":
                 while s0 >= 2 and text[s0 - 2] == "\\" and s0 > pos:
                     s0 = text.rfind("\n", pos, s0 - 1) + 1  # a backslash-continued line
                     if s0 == 0:
@@ -761,7 +763,12 @@ class _Reader:
         text = self.text
         tops: dict[str, None] = {}
         stmts = self.stmts
+        found = self.found
+        starts, ends = self.starts, self.ends
         find = text.find
+        rfind = text.rfind
+        fast_import = _FAST_IMPORT.match
+        fast_from = _FAST_FROM.match
         skip = 0
         p = find("import")
         while p >= 0:
@@ -770,40 +777,83 @@ class _Reader:
                 p = find("import", skip)
                 continue
             after = text[nxt : nxt + 1]
-            prev = text[p - 1 : p] if p else ""
-            if after.isalnum() or after == "_" or after == ".":
+            if after != " " and (after.isalnum() or after == "_" or after == "."):
                 if after == "_":
                     if text.startswith("_module", nxt):
                         dyn.append(p)
-                    elif prev == "_" and text.startswith("__import__", p - 2):
+                    elif p >= 2 and text.startswith("__import__", p - 2):
                         dyn.append(p - 2)
                 p = find("import", nxt)
                 continue
+            prev = text[p - 1 : p]
             kw = p
             if prev == "c":
                 if p >= 2 and (text[p - 2].isalnum() or text[p - 2] == "_"):
                     p = find("import", nxt)
                     continue
                 kw = p - 1
-            elif prev.isalnum() or prev == "_":
+            elif prev != " " and prev != "\n" and (prev.isalnum() or prev == "_"):
                 p = find("import", nxt)
                 continue
-            ls = text.rfind("\n", 0, kw) + 1
+            ls = rfind("\n", 0, kw) + 1
             if ls < 2 or text[ls - 2] != "\\":
-                prefix = text[ls:kw]
-                lead = prefix.lstrip()
                 m = None
-                if not lead:
-                    m = _FAST_IMPORT.match(text, kw)
-                elif lead.startswith("from"):
-                    m = _FAST_FROM.match(text, kw - len(lead))
-                    if m is not None and m.start(2) != kw:
-                        m = None
+                is_from = False
+                if ls == kw:
+                    m = fast_import(text, kw)
+                else:
+                    lead = text[ls:kw].lstrip()
+                    if not lead:
+                        m = fast_import(text, kw)
+                    elif lead.startswith("from"):
+                        m = fast_from(text, kw - len(lead))
+                        if m is not None and m.start(2) != kw:
+                            m = None
+                        is_from = True
                 if m is not None:
                     start = m.start()
                     skip = m.end()
-                    if self.span_at(start) < 0:
-                        self.fast_statement(m, start, start - ls, tops)
+                    if self.span_pos <= start:
+                        self.ensure_spans(start)
+                    k = bisect_right(starts, start) - 1
+                    if k < 0 or start >= ends[k]:
+                        # the statement (was ``fast_statement``), inlined
+                        if is_from:
+                            module, kwd, names, names2 = m.group(1, 2, 3, 4)
+                            flags = F_FROM
+                            if names is None:
+                                names = names2
+                                end = find(")", m.end(4)) + 1
+                            else:
+                                end = m.end(3)
+                            if names == "*":
+                                specs = [module]
+                            else:
+                                head = module + "." if module[-1] != "." else module
+                                specs = [head + x.split()[0] for x in names.split(",")]
+                        else:
+                            kwd, names = m.group(1, 2)
+                            flags = 0
+                            end = m.end(2)
+                            specs = []
+                            for x in names.split(","):
+                                words = x.split()
+                                spec = words[0]
+                                specs.append(spec)
+                                if len(words) == 1:
+                                    tops[spec.split(".", 1)[0]] = None
+                        if kwd == "cimport":
+                            flags |= F_CIMPORT
+                        stmts.append((start, end))
+                        g = None
+                        if start != ls:
+                            g, f = self.context(start)
+                            flags |= f
+                        ev = text[start:end]
+                        if "  " in ev or "\t" in ev or "\n" in ev:
+                            ev = evidence_text(ev)
+                        for spec in specs:
+                            found.append((start, K_PY_IMPORT, spec, ev, g, flags))
                     p = find("import", skip)
                     continue
             got = self._classify(kw)
@@ -837,49 +887,6 @@ class _Reader:
         if pm is None:
             return None
         return ls + pm.start(1), not prefix[: pm.start(1)].strip()
-
-    def fast_statement(self, m: re.Match[str], start: int, ind: int, tops: dict[str, None]) -> None:
-        """An import matched by ``_FAST_IMPORT`` or ``_FAST_FROM``."""
-        text = self.text
-        flags = 0
-        if m.re is _FAST_FROM:
-            flags = F_FROM
-            module = m.group(1)
-            kw = m.group(2)
-            names = m.group(3)
-            if names is None:
-                names = m.group(4)
-                end = text.find(")", m.end(4)) + 1
-            else:
-                end = m.end(3)
-            if names == "*":
-                specs = [module]
-            else:
-                head = module + "." if module[-1] != "." else module
-                specs = [head + x.split()[0] for x in names.split(",")]
-        else:
-            kw = m.group(1)
-            end = m.end(2)
-            specs = []
-            for x in m.group(2).split(","):
-                words = x.split()
-                spec = words[0]
-                specs.append(spec)
-                if len(words) == 1:
-                    tops[spec.split(".", 1)[0]] = None
-        if kw == "cimport":
-            flags |= F_CIMPORT
-        self.stmts.append((start, end))
-        g = None
-        if ind:
-            g, f = self.context(start)
-            flags |= f
-        ev = text[start:end]
-        if "  " in ev or "\t" in ev or "\n" in ev:
-            ev = evidence_text(ev)
-        found = self.found
-        for spec in specs:
-            found.append((start, K_PY_IMPORT, spec, ev, g, flags))
 
     def statement(self, start: int, end: int, tops: dict[str, None]) -> None:
         raw = self.text[start:end]
