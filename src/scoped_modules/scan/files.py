@@ -24,10 +24,6 @@ class FileSet:
     in_git: bool
     notes: list[tuple[str, int, str]] = field(default_factory=list)  # (path, line, message)
 
-    @property
-    def paths(self) -> list[str]:
-        return list(self.keys)
-
 
 def blob_id(data: bytes) -> str:
     """The git blob id of ``data`` (so untracked files are keyed like tracked ones)."""

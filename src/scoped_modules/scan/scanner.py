@@ -29,7 +29,6 @@ class ScanResult:
     facts: dict[str, FileFacts]
     hits: dict[str, list[PatternHit]]
     notes: list[tuple[str, int, str]] = field(default_factory=list)
-    read: int = 0  # files read (not served by the cache)
 
 
 def _reader(lang: str) -> Callable[[str], FileFacts]:
@@ -186,7 +185,6 @@ def scan(
             result.hits[path] = pcache[key]
         if need_facts or need_hits:
             todo.append((path, key, need_facts))
-    result.read = len(todo)
     if todo:
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
