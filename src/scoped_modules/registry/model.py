@@ -31,7 +31,9 @@ def iso(value: datetime | None) -> str | None:
     """``2022-06-01T00:00:00Z`` style text for a UTC datetime."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 @dataclass(frozen=True)
