@@ -110,9 +110,9 @@ def _num(x: float | int) -> float | int:
 
 def _iso(at: datetime | None) -> str | None:
     """``iso()`` for the UTC datetimes of entries, without the cost of ``strftime``."""
-    if at is None or at.microsecond or at.utcoffset():
-        return iso(at)
-    return at.isoformat()[:19] + "Z"
+    if at is not None and at.tzinfo is UTC and not at.microsecond:
+        return at.isoformat()[:19] + "Z"
+    return iso(at)
 
 
 def _day(at: datetime) -> str:
