@@ -74,3 +74,19 @@ def test_result_cache_sees_a_new_file(repo) -> None:
     git(root, "add", "-A")
     _, after = check_json(root)
     assert after["modules"][0]["files"] == before["modules"][0]["files"] + 1
+
+
+def test_result_cache_sees_tampered_evidence(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "polyglot"
+    root = tmp_path / "acme"
+    shutil.copytree(example, root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "acme")
+    _, before = check_json(root)
+    assert not [f for f in before["findings"] if f["rule"] == "SM010"]
+    mbox = root / "governance/votes/fastmath-s0.mbox"
+    mbox.write_bytes(mbox.read_bytes() + b"\n")  # outside git's index: only the content changed
+    _, after = check_json(root)
+    sm010 = [f for f in after["findings"] if f["rule"] == "SM010"]
+    assert sm010 and all(f["module"] == "fastmath" and f["severity"] == "error" for f in sm010)
