@@ -377,3 +377,30 @@ def test_result_cache_follows_now_and_roster(repo) -> None:
     assert sm009("2025-06-01T00:00:00Z") == []  # served from the result cache
     assert len(sm009("2031-01-01T00:00:00Z")) == 1  # the champion's pmc role ended
     assert (root / ".scoped_cache").is_dir()
+
+
+def test_pattern_references_respect_guards(repo) -> None:
+    files = base_files(module_extra='references = ["relay\\\\.ext\\\\.uma"]')
+    files["python/pkg/core.py"] = (
+        "import os\n"
+        'if os.environ.get("USE_UMA") == "ON":\n'
+        '    CODEGEN = "relay.ext.uma"\n'
+        'FALLBACK = "relay.ext.uma"  # unguarded: a pattern reference\n'
+        '# "relay.ext.uma" in a comment is not one\n'
+    )
+    files["src/core.cc"] = (
+        '#include "pkg/api.h"\n#ifdef PKG_USE_UMA\nconst char* k = "relay.ext.uma";\n#endif\n'
+        '#if 0\nconst char* dead = "relay.ext.uma";\n#endif\nconst char* g = "relay.ext.uma";\n'
+    )
+    files["CMakeLists.txt"] = CMAKE_ROOT + 'if(USE_UMA)\n  message("relay.ext.uma")\nendif()\n'
+    root = repo(files)
+    _, report = check_json(root)
+    got = sorted((f["path"], f["line"]) for f in findings(report, "SM003"))
+    assert got == [("python/pkg/core.py", 4), ("src/core.cc", 8)]
+    code, out, _ = run_cli(root, "deps", "uma", "--format", "json")
+    wired = sorted(
+        (r["path"], r["line"])
+        for r in json.loads(out)["inbound"]
+        if r["kind"] == "pattern" and r["wiring"]
+    )
+    assert wired == [("CMakeLists.txt", 10), ("python/pkg/core.py", 3), ("src/core.cc", 3)]

@@ -330,10 +330,11 @@ def build_index(
                 for target in targets:
                     add(path, raw, target, guard, "cmake")
     for path, hits in scan.hits.items():
-        for line, module, evidence in hits:
+        lang = F.language_of(path)
+        for line, module, evidence, guard in hits:
             if module in registry.modules:
-                raw = (F.K_PATTERN, "", line, evidence, None, 0)
-                add(path, raw, None, None, "other", tmod=module)
+                raw = (F.K_PATTERN, "", line, evidence, guard, 0)
+                add(path, raw, None, guard, lang, tmod=module)
     # `from a import b, c` names one file through two specs: one reference per place and target
     unique: dict[tuple, Reference] = {}
     for r in index.refs:

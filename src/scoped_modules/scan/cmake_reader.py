@@ -26,7 +26,7 @@ from .facts import (
     RawRef,
     evidence_text,
 )
-from .guards import Cond, cond_and, cond_not, cond_or, fresh_unknown
+from .guards import Cond, cond_and, cond_not, cond_or, fresh_unknown, segment_value
 
 # Tokens inside an argument list; group numbers are the kinds below.
 _ARG_TOKEN = re.compile(
@@ -607,6 +607,7 @@ def _read_cmake(text: str) -> FileFacts:
     calls: list[tuple[str, str, int, Any]] = []
     glob_vars: dict[int, str] = {}  # line of a GLOB call -> the variable it fills
     var_uses: dict[str, list[str]] = {}  # variable -> commands that read `${VAR}`
+    segments: list[tuple[int, Any]] = []  # (first line, condition) where the condition changes
     variables: dict[str, str] = {}
     stack: list[_Frame] = []
     cum: Cond = True
@@ -628,6 +629,7 @@ def _read_cmake(text: str) -> FileFacts:
             frame = _Frame(parse_condition(args), cum, cmd.line)
             stack.append(frame)
             cum = frame.cum
+            segments.append((cmd.line + 1, segment_value(cum)))
             continue
         if name in ("elseif", "else"):
             if not stack:
@@ -649,6 +651,7 @@ def _read_cmake(text: str) -> FileFacts:
             frame.conds.append(cond)
             frame.cum = _and(outer, branch)
             cum = frame.cum
+            segments.append((cmd.line + 1, segment_value(cum)))
             continue
         if name == "endif":
             if not stack:
@@ -656,6 +659,7 @@ def _read_cmake(text: str) -> FileFacts:
                 continue
             stack.pop()
             cum = stack[-1].cum if stack else True
+            segments.append((cmd.line + 1, segment_value(cum)))
             continue
         if cum is False:
             continue  # dead code: if(FALSE), if(0), ...
@@ -730,7 +734,12 @@ def _read_cmake(text: str) -> FileFacts:
             refs.append((K_CMAKE_PATH, value, aline, ev, guard, flags))
     if stack:
         notes.append((stack[-1].line, f"{len(stack)} if() not closed by endif()"))
-    return ("cmake", refs, notes, {"calls": calls, "glob_vars": glob_vars, "var_uses": var_uses})
+    return (
+        "cmake",
+        refs,
+        notes,
+        {"calls": calls, "glob_vars": glob_vars, "var_uses": var_uses, "segments": segments},
+    )
 
 
 def _guard_of(cond: Cond) -> Any:

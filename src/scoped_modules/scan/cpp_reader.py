@@ -19,7 +19,7 @@ from bisect import bisect_right
 from typing import Any
 
 from .facts import F_ANGLE, K_CPP_INCLUDE, FileFacts, RawRef, evidence_text
-from .guards import Cond, cond_and, cond_not, cond_or, disj, fresh_unknown
+from .guards import Cond, cond_and, cond_not, cond_or, disj, fresh_unknown, segment_value
 
 # A condition while reading: True / False (constants), or a guard expression tuple.
 
@@ -408,6 +408,7 @@ def _read_cpp(text: str) -> FileFacts:
 
     stack: list[_Frame] = []
     cum: Cond = True  # the condition of the current position
+    segments: list[tuple[int, Any]] = []  # (first line, condition) where the condition changes
     code_guards: list[Cond] = []
     code_ids: set[int] = set()
     unguarded_code = False
@@ -533,6 +534,7 @@ def _read_cpp(text: str) -> FileFacts:
             frame.conds.append(cond)
             frame.cum = _and(outer, branch)
             cum = frame.cum
+        segments.append((line + text.count("\n", ls, end) + 1, segment_value(cum)))
     if (
         seg_start < n
         and cum is not False
@@ -548,7 +550,7 @@ def _read_cpp(text: str) -> FileFacts:
     body_guard: Any = None
     if not unguarded_code and code_guards:
         body_guard = code_guards[0] if len(code_guards) == 1 else disj(*code_guards)
-    return ("cpp", refs, notes, {"body_guard": body_guard})
+    return ("cpp", refs, notes, {"body_guard": body_guard, "segments": segments})
 
 
 def _name_condition(body: str, negate: bool) -> Cond:

@@ -51,6 +51,8 @@ File facts tuple (``FileFacts``)::
         config templates); ``"glob_vars"``: {line of a GLOB call: the variable it fills};
         ``"var_uses"``: {variable: names of the commands that read ``${variable}``};
     cpp: ``"body_guard"``: guard covering every code line of the file, or None;
+    cpp and cmake: ``"segments"``: ``(first line, condition)`` wherever the condition changes
+        (None = unconditional, ``guards.DEAD`` = never compiled), for pattern hits;
     py: nothing required.
 """
 
@@ -58,7 +60,7 @@ from __future__ import annotations
 
 from typing import Any
 
-READER_VERSION = 3
+READER_VERSION = 4
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"

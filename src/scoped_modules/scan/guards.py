@@ -148,3 +148,23 @@ def cond_not(a: Cond) -> Cond:
     if a is False:
         return True
     return neg(a)
+
+
+DEAD: tuple = ("dead",)  # a segment that is never compiled or run (`#if 0`, `if(FALSE)`)
+
+
+def segment_value(cond: Cond) -> Guard:
+    """A reader's condition as stored in ``extra["segments"]``: None, DEAD or a guard."""
+    if cond is True:
+        return None
+    if cond is False:
+        return DEAD
+    return cond
+
+
+def guard_at(segments: list, line: int) -> Guard:
+    """The condition of ``line`` from a reader's ``(first line, condition)`` segments."""
+    from bisect import bisect_right
+
+    k = bisect_right(segments, line, key=lambda seg: seg[0]) - 1
+    return segments[k][1] if k >= 0 else None

@@ -1086,3 +1086,30 @@ def blank_comments_py(text: str) -> str:
             last = m.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def guards_at_lines(text: str, lines: list[int]) -> dict[int, Guard]:
+    """The ``if``/``elif``/``else`` guard of each given line (1-based), as for a reference there.
+
+    Used for module ``references`` pattern hits, which the import reader does not see. Never
+    raises: a line whose context cannot be read gets no guard.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = _Reader(text)
+    starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    out: dict[int, Guard] = {}
+    for line in lines:
+        if not 1 <= line <= len(starts):
+            continue
+        ls = starts[line - 1]
+        at = ls + (len(text[ls:].split("\n", 1)[0]) - len(text[ls:].split("\n", 1)[0].lstrip()))
+        try:
+            out[line] = reader.context(at)[0]
+        except Exception:
+            out[line] = None
+    return out

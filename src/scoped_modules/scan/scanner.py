@@ -20,8 +20,8 @@ PARALLEL_THRESHOLD = 400  # below this, forking costs more than it saves
 
 # module name -> its `references` regexes
 Patterns = dict[str, list[str]]
-# (line, module, evidence)
-PatternHit = tuple[int, str, str]
+# (line, module, evidence, guard): the guard is the condition the matched line sits under
+PatternHit = tuple[int, str, str, Any]
 
 
 @dataclass
@@ -80,7 +80,7 @@ def find_patterns(text: str, compiled: list[tuple[str, re.Pattern[str]]]) -> lis
             seen.add(line)
             if lines is None:
                 lines = text.split("\n")
-            hits.append((line, module, " ".join(lines[line - 1].split())[:200]))
+            hits.append((line, module, " ".join(lines[line - 1].split())[:200], None))
     hits.sort()
     return hits
 
@@ -146,7 +146,32 @@ def read_one(
             hits = find_patterns(blank(text) if blank else text, compiled)
         except Exception:
             hits = find_patterns(text, compiled)
+        if hits and lang != "other":
+            hits = _with_guards(hits, lang, text, facts)
     return path, key, facts, hits
+
+
+def _with_guards(hits: list, lang: str, text: str, facts: FileFacts | None) -> list:
+    """Attach to each pattern hit the condition its line sits under (dead code drops out)."""
+    from .guards import DEAD, guard_at
+
+    try:
+        if lang == "py":
+            from .python_reader import guards_at_lines
+
+            at = guards_at_lines(text, [h[0] for h in hits])
+            return [(*h[:3], at.get(h[0])) for h in hits]
+        if facts is None or facts[0] != lang:
+            facts = _reader(lang)(text)
+        segments = facts[3].get("segments", [])
+        out = []
+        for h in hits:
+            g = guard_at(segments, h[0])
+            if g != DEAD:
+                out.append((*h[:3], g))
+        return out
+    except Exception:  # a guard is a refinement: without one the hit stays a plain reference
+        return [(*h[:3], None) for h in hits]
 
 
 def _batch(args: tuple[str, list[tuple[str, str, bool]], Patterns]) -> list:
