@@ -404,3 +404,32 @@ def test_pattern_references_respect_guards(repo) -> None:
         if r["kind"] == "pattern" and r["wiring"]
     )
     assert wired == [("CMakeLists.txt", 10), ("python/pkg/core.py", 3), ("src/core.cc", 3)]
+
+
+def test_machine_formats_end_to_end(repo) -> None:
+    import jsonschema
+    from junitparser import JUnitXml
+
+    files = base_files()
+    files["python/pkg/core.py"] = "from pkg.uma import backend\n"
+    root = repo(files)
+    code, out, _ = run_cli(root, "check", "--format", "sarif")
+    assert code == 1
+    schema_path = (
+        Path(__file__).parents[2] / "shared" / "data" / "sarif" / "sarif-schema-2.1.0.json"
+    )
+    sarif = json.loads(out)
+    jsonschema.Draft4Validator(json.loads(schema_path.read_text())).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in results
+        if r["level"] == "error"
+    ] == [("SM003", 1)]
+    code, out, _ = run_cli(root, "check", "--format", "junit")
+    junit_file = root.parent / "junit.xml"
+    junit_file.write_text(out)
+    xml = JUnitXml.fromfile(str(junit_file))
+    assert xml.failures == 1 and xml.tests >= 5
+    code, out, _ = run_cli(root, "check", "--format", "github")
+    assert out.startswith("::error file=python/pkg/core.py,line=1,title=SM003 inbound-reference::")
