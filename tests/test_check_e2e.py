@@ -433,3 +433,18 @@ def test_machine_formats_end_to_end(repo) -> None:
     assert xml.failures == 1 and xml.tests >= 5
     code, out, _ = run_cli(root, "check", "--format", "github")
     assert out.startswith("::error file=python/pkg/core.py,line=1,title=SM003 inbound-reference::")
+
+
+def test_strict_makes_warnings_fail_and_no_history_is_accepted(repo) -> None:
+    files = base_files(project_extra='config_templates = ["cmake/config.cmake"]')
+    files["cmake/config.cmake"] = "set(USE_OTHER OFF)\n"
+    root = repo(files)
+    code, report = check_json(root, "--no-history")
+    assert code == 0 and report["summary"]["errors"] == 0
+    (sm006,) = findings(report, "SM006")  # declared by option(), but missing from the template
+    assert sm006["severity"] == "warning" and "config template" in sm006["message"]
+    code, out, err = run_cli(root, "check", "--strict")
+    assert code == 1
+    (root / "cmake/config.cmake").write_text("set(USE_UMA OFF)\n")
+    _, report = check_json(root)
+    assert findings(report, "SM006") == []

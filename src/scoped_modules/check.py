@@ -36,9 +36,7 @@ def list_registry_files(registry: Registry) -> FileSet:
     from .registry.load import git_toplevel
 
     root = registry.root
-    fileset = list_files(root, git_toplevel(root) is not None, registry.project.exclude)
-    fill_content_keys(fileset)
-    return fileset
+    return list_files(root, git_toplevel(root) is not None, registry.project.exclude)
 
 
 def _now_epoch(registry: Registry, now: datetime) -> int:
@@ -81,7 +79,12 @@ def check(registry: Registry, options: CheckOptions) -> CheckResult:
     now = options.now or datetime.now(UTC)
     fileset = list_registry_files(registry)
     cache = ResultCache(registry.root, options.use_cache)
-    key = result_key(registry, fileset, now) if options.use_cache else ""
+    key = ""
+    if options.use_cache:
+        # the key needs the content of untracked and modified files; without a cache the
+        # readers hash them as they read them, so nothing is read twice
+        fill_content_keys(fileset)
+        key = result_key(registry, fileset, now)
     data = cache.load(key)
     if data is None:
         from .analyse import analyse  # the cold path: readers, index, rules
