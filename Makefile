@@ -28,6 +28,8 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples/run_demo.py
 	$(BIN)/ruff format --check src tests bench examples/run_demo.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .scoped_cache .pytest_cache

@@ -13,10 +13,10 @@ from pathlib import Path
 from helpers import check_json, git
 from test_check_e2e import base_files
 
-from scoped_modules.analyse import build
-from scoped_modules.check import CheckOptions
-from scoped_modules.registry.load import load_registry
-from scoped_modules.scan import scanner
+from scoped_modules.app import scan as scanner
+from scoped_modules.app.analyse import build
+from scoped_modules.app.config import load_registry
+from scoped_modules.app.options import CheckOptions
 
 
 def count_reads(monkeypatch) -> list[str]:

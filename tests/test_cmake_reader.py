@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoped_modules.scan.cmake_reader import blank_comments_cmake, read_cmake
-from scoped_modules.scan.facts import (
+from scoped_modules.readers.cmake import blank_comments_cmake, read_cmake
+from scoped_modules.readers.facts import (
     F_GLOB,
     F_GLOB_RECURSE,
     K_CMAKE_INCLUDE,
     K_CMAKE_PATH,
     K_CMAKE_SUBDIR,
 )
-from scoped_modules.scan.guards import implies_on, mentions
+from scoped_modules.readers.guards import implies_on, mentions
 
 X = frozenset({"USE_X"})
 
@@ -449,8 +449,8 @@ def test_conditions_agree_with_cmake(tmp_path: Path) -> None:
 
 
 def test_strequal_non_off_value_and_is_directory_mean_on() -> None:
-    from scoped_modules.scan.cmake_reader import read_cmake
-    from scoped_modules.scan.guards import implies_on
+    from scoped_modules.readers.cmake import read_cmake
+    from scoped_modules.readers.guards import implies_on
 
     facts = read_cmake(
         "if(IS_DIRECTORY ${USE_DNNL})\n  a(x.cc)\n"
@@ -462,7 +462,7 @@ def test_strequal_non_off_value_and_is_directory_mean_on() -> None:
 
 
 def test_glob_variables_and_their_readers_are_recorded() -> None:
-    from scoped_modules.scan.cmake_reader import read_cmake
+    from scoped_modules.readers.cmake import read_cmake
 
     facts = read_cmake(
         'tvm_file_glob(GLOB_RECURSE GROUP_SOURCE\n  "src/*.cc")\n'

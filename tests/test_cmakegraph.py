@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from scoped_modules.scan.cmake_reader import read_cmake
-from scoped_modules.scan.cmakegraph import resolve_cmake
-from scoped_modules.scan.facts import K_CMAKE_INCLUDE, K_CMAKE_SUBDIR, language_of
-from scoped_modules.scan.guards import implies_on, mentions
+from scoped_modules.readers.cmake import read_cmake
+from scoped_modules.readers.facts import K_CMAKE_INCLUDE, K_CMAKE_SUBDIR, language_of
+from scoped_modules.readers.guards import implies_on, mentions
+from scoped_modules.resolve.cmake import resolve_cmake
 
 FOO = frozenset({"USE_FOO"})
 BAR = frozenset({"USE_BAR"})

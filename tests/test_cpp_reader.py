@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoped_modules.scan.cpp_reader import blank_comments_cpp, parse_condition, read_cpp
-from scoped_modules.scan.cppnames import IncludeResolver, normalize
-from scoped_modules.scan.facts import F_ANGLE, K_CPP_INCLUDE
-from scoped_modules.scan.guards import implies_on, mentions
+from scoped_modules.readers.cpp import blank_comments_cpp, parse_condition, read_cpp
+from scoped_modules.readers.facts import F_ANGLE, K_CPP_INCLUDE
+from scoped_modules.readers.guards import implies_on, mentions
+from scoped_modules.resolve.includes import IncludeResolver, normalize
 
 X = frozenset({"USE_X", "TVM_USE_X"})
 
@@ -442,7 +442,7 @@ _LINES = [
 def _reference_includes(text: str) -> list[tuple[str, int]]:
     import re
 
-    from scoped_modules.scan.cpp_reader import _TOKENS
+    from scoped_modules.readers.cpp import _TOKENS
 
     spans = [
         (m.start(), m.end()) for m in _TOKENS.finditer(text) if m.group(0).startswith(("/*", 'R"'))
@@ -467,7 +467,7 @@ def test_comment_and_raw_string_spans_match_a_full_tokenizer(lines: list[str]) -
 
 
 def _reference_blank(text: str) -> str:
-    from scoped_modules.scan.cpp_reader import _TOKENS
+    from scoped_modules.readers.cpp import _TOKENS
 
     def repl(m):  # type: ignore[no-untyped-def]
         tok = m.group(0)

@@ -16,8 +16,8 @@ from test_governance_support import (
     write_mbox,
 )
 
+from scoped_modules.app.config import load_registry
 from scoped_modules.governance.decisions import check_decisions, check_people
-from scoped_modules.registry.load import load_registry
 
 NOW = datetime(2022, 7, 1, tzinfo=UTC)
 C4 = ballots_toml([{"voter": "c4", "vote": "+1", "at": "2022-06-03T00:00:00Z"}])

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoped_modules.app.config import load_registry
 from scoped_modules.errors import ConfigError
 from scoped_modules.registry.edit import append_table, append_table_text, atomic_write
-from scoped_modules.registry.load import load_registry
 
 DECISION = {
     "id": "uma-s0",

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoped_modules.governance.entry import Entry
-from scoped_modules.governance.profiles import BUILTIN_PROFILES, derive
 from scoped_modules.governance.roster import Roster
 from scoped_modules.governance.tally import tally
 from scoped_modules.registry.model import Module, Person, Role
+from scoped_modules.registry.profiles import BUILTIN_PROFILES, derive
 
 OPENED = datetime(2022, 6, 1, tzinfo=UTC)
 CLOSES = datetime(2022, 6, 8, tzinfo=UTC)

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoped_modules.scan.facts import F_CIMPORT, F_FROM, K_PY_IMPORT
-from scoped_modules.scan.pynames import AMBIGUOUS, PythonNames
-from scoped_modules.scan.python_reader import read_python
+from scoped_modules.readers.facts import F_CIMPORT, F_FROM, K_PY_IMPORT
+from scoped_modules.readers.python import read_python
+from scoped_modules.resolve.pynames import AMBIGUOUS, PythonNames
 
 TREE = [
     "python/tvm/__init__.py",

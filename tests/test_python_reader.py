@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scoped_modules.scan.facts import (
+from scoped_modules.readers.facts import (
     F_CIMPORT,
     F_FROM,
     F_FUNC,
@@ -21,8 +21,8 @@ from scoped_modules.scan.facts import (
     K_PY_DYNAMIC,
     K_PY_IMPORT,
 )
-from scoped_modules.scan.guards import implies_on, mentions
-from scoped_modules.scan.python_reader import blank_comments_py, read_python
+from scoped_modules.readers.guards import implies_on, mentions
+from scoped_modules.readers.python import blank_comments_py, read_python
 
 USE_X = frozenset({"USE_X"})
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import run_cli, write_tree
 
+from scoped_modules.app.config import load_registry
 from scoped_modules.errors import ConfigError
-from scoped_modules.registry.load import load_registry
 
 GOOD = """
 schema = 1

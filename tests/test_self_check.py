@@ -39,7 +39,7 @@ def test_voting_toggle_really_switches_the_module_off() -> None:
         "sys.argv = ['scoped', 'check', '--format', 'json']\n"
         "try:\n    runpy.run_module('scoped_modules.cli', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "loaded = sorted(m for m in sys.modules if m.startswith('scoped_modules.governance.') and m != 'scoped_modules.governance.profiles')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('scoped_modules.governance.') and m != 'scoped_modules.registry.profiles')\n"
         "print('LOADED', loaded, file=sys.stderr)\n"
     )
     off = subprocess.run(

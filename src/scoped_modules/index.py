@@ -10,10 +10,10 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from .readers import facts as F
+from .readers.facts import ScanResult
+from .readers.guards import Guard, implies_on
 from .registry.model import Module, Registry, Toggle
-from .scan import facts as F
-from .scan.guards import Guard, implies_on
-from .scan.scanner import ScanResult
 
 PUBLIC_KIND = {
     F.K_CMAKE_SUBDIR: F.K_CMAKE_PATH,
@@ -190,8 +190,8 @@ class Tables:
 
 
 def prepare_tables(registry: Registry, files: list[str]) -> Tables:
-    from .scan.cppnames import IncludeResolver
-    from .scan.pynames import PythonNames
+    from .resolve.includes import IncludeResolver
+    from .resolve.pynames import PythonNames
 
     dirs = all_dirs(files)
     membership = Membership(list(registry.modules.values()), files, dirs)
@@ -206,8 +206,8 @@ def prepare_tables(registry: Registry, files: list[str]) -> Tables:
 def build_index(
     registry: Registry, files: list[str], scan: ScanResult, tables: Tables | None = None
 ) -> Index:
-    from .scan.cmakegraph import resolve_cmake
-    from .scan.pynames import AMBIGUOUS
+    from .resolve.cmake import resolve_cmake
+    from .resolve.pynames import AMBIGUOUS
 
     if tables is None:
         tables = prepare_tables(registry, files)

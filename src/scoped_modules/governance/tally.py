@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..registry.model import Module, Person, iso
+from ..registry.profiles import BUILTIN_PROFILES, Profile
 from .ballot_text import declared_binding, read_vote
 from .entry import Entry
-from .profiles import BUILTIN_PROFILES, Profile
 from .roster import Identity, Roster
 
 SCHEMA = 1

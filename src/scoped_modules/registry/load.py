@@ -4,17 +4,14 @@ reported at once as ``FILE:LINE:COL: message``; the caller exits 2."""
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 import re
-import subprocess
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..governance.profiles import BUILTIN_PROFILES, MAJORITY_CHOICES, PARAMETER_TYPES, derive
 from .locate import KeyPath, locate, nearest
 from .model import (
     DECISION_KINDS,
@@ -35,6 +32,7 @@ from .model import (
     Toggle,
     to_utc,
 )
+from .profiles import BUILTIN_PROFILES, MAJORITY_CHOICES, PARAMETER_TYPES, derive
 
 TOP_KEYS = ("schema", "project", "activity", "people", "rules", "modules")
 PROJECT_KEYS = (
@@ -68,61 +66,6 @@ TOGGLE_KEYS = ("cmake", "define", "env", "off")
 DECISION_KEYS = ("id", "kind", "opened", "closes", "evidence", "result", "rules")
 HISTORY_KEYS = ("date", "stage", "decision", "reason", "activity")
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
-@functools.lru_cache(maxsize=8)
-def git_toplevel(cwd: Path) -> Path | None:
-    """The git work tree root containing ``cwd``, or None outside git (asked once per run)."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    if out.returncode != 0 or not out.stdout.strip():
-        return None
-    return Path(out.stdout.strip())
-
-
-def find_registry(config: Path | None, cwd: Path) -> tuple[Path, Path]:
-    """(registry file, root). ``--config`` wins; else scoped.toml or [tool.scoped] at the root."""
-    if config is not None:
-        config = config if config.is_absolute() else cwd / config
-        if not config.is_file():
-            raise ConfigError(f"{config}: no such registry file")
-        return config, config.parent
-    root = git_toplevel(cwd) or cwd
-    scoped = root / "scoped.toml"
-    pyproject = root / "pyproject.toml"
-    has_tool = False
-    if pyproject.is_file():
-        try:
-            has_tool = "scoped" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            has_tool = False
-    if scoped.is_file() and has_tool:
-        raise ConfigError(
-            f"{scoped}: both scoped.toml and [tool.scoped] in pyproject.toml exist; keep one "
-            "(or pass --config)"
-        )
-    if scoped.is_file():
-        return scoped, root
-    if has_tool:
-        return pyproject, root
-    raise ConfigError(
-        f"{root}: no scoped.toml and no [tool.scoped] in pyproject.toml; run `scoped init` "
-        "to write a starting registry"
-    )
-
-
-def load_registry(config: Path | None = None, cwd: Path | None = None) -> Registry:
-    cwd = (cwd or Path.cwd()).resolve()
-    path, root = find_registry(config, cwd)
-    return read_registry(path, root.resolve())
 
 
 def parse_toml(path: Path, text: str | None = None) -> tuple[str, dict[str, Any]]:

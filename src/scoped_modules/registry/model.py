@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..governance.profiles import Profile
+from .profiles import Profile
 
 STAGES = ("proposed", "s0", "s1", "s2", "deprecated", "removed", "rejected", "withdrawn")
 DECISION_KINDS = ("establish", "integrate", "evolve", "deprecate", "remove")

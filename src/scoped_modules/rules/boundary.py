@@ -7,8 +7,8 @@ related namespaces": nothing outside a module may depend on it, except through i
 from __future__ import annotations
 
 from ..index import Index, Reference
+from ..readers.facts import K_CMAKE_PATH
 from ..registry.model import Module
-from ..scan.facts import K_CMAKE_PATH
 from .base import Finding, severity
 
 VERBS = {

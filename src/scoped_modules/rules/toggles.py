@@ -9,9 +9,9 @@ from __future__ import annotations
 import posixpath
 
 from ..index import Index, Reference, toggle_names
+from ..readers.facts import CPP_SOURCE_SUFFIXES, F_GLOB, F_GLOB_RECURSE, K_CMAKE_PATH
+from ..readers.guards import implies_on
 from ..registry.model import Module
-from ..scan.facts import CPP_SOURCE_SUFFIXES, F_GLOB, F_GLOB_RECURSE, K_CMAKE_PATH
-from ..scan.guards import implies_on
 from .base import Finding, severity
 
 

@@ -10,16 +10,16 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from .check import CheckOptions, list_registry_files
-from .index import Index, Tables, build_index, prepare_tables
-from .registry.model import Registry
-from .rules.base import SEVERITY_ORDER, Finding
-from .rules.boundary import check_dependents_stage, check_inbound, judged
-from .rules.paths import check_missing_paths, check_overlaps, check_stray_files
-from .rules.toggles import check_partial, check_toggles
-from .scan.cache import FactsCache
-from .scan.files import FileSet
-from .scan.scanner import scan
+from ..adapters.cache import FactsCache
+from ..adapters.files import FileSet
+from ..index import Index, Tables, build_index, prepare_tables
+from ..registry.model import Registry
+from ..rules.base import SEVERITY_ORDER, Finding
+from ..rules.boundary import check_dependents_stage, check_inbound, judged
+from ..rules.paths import check_missing_paths, check_overlaps, check_stray_files
+from ..rules.toggles import check_partial, check_toggles
+from .options import CheckOptions, list_registry_files
+from .scan import scan
 
 CHECKED_STAGES = ("proposed", "s0", "s1", "s2", "deprecated", "removed")
 
@@ -103,7 +103,7 @@ def _governance_rules():  # -> tuple[callable, callable] | None
     """SM008/SM009/SM013 and SM010 live with the voting code, a scoped module of this project
     switched off by ``SCOPED_VOTING=0`` (see the project's own scoped.toml)."""
     if os.environ.get("SCOPED_VOTING", "1") == "1":
-        from .governance.decisions import check_decisions, check_people
+        from ..governance.decisions import check_decisions, check_people
 
         return check_people, check_decisions
     return None

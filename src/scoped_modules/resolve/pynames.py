@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .facts import F_CIMPORT, PY_SUFFIXES
+from ..readers.facts import F_CIMPORT, PY_SUFFIXES
 
 
 class _Ambiguous:

@@ -10,33 +10,16 @@ import bisect
 import hashlib
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from . import __version__
-from .registry.model import Registry
-from .result import CheckResult, ModuleRow, Note
-from .rules.base import Finding
-from .scan.cache import ResultCache
-from .scan.facts import READER_VERSION
-from .scan.files import FileSet, fill_content_keys, list_files
-
-
-@dataclass
-class CheckOptions:
-    module: str | None = None
-    use_cache: bool = True
-    now: datetime | None = None
-    jobs: int | None = None
-    progress: Callable[[int, int], None] | None = None
-
-
-def list_registry_files(registry: Registry) -> FileSet:
-    from .registry.load import git_toplevel
-
-    root = registry.root
-    return list_files(root, git_toplevel(root) is not None, registry.project.exclude)
+from .. import __version__
+from ..adapters.cache import ResultCache
+from ..adapters.files import FileSet, fill_content_keys
+from ..readers.facts import READER_VERSION
+from ..registry.model import Registry
+from ..result import CheckResult, ModuleRow, Note
+from ..rules.base import Finding
+from .options import CheckOptions, list_registry_files
 
 
 def _now_epoch(registry: Registry, now: datetime) -> int:

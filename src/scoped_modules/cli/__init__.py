@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import ScopedError
+from .. import __version__
+from ..errors import ScopedError
 
 STARTED = time.perf_counter()
 
@@ -27,7 +27,7 @@ class Context:
     config: Path | None
 
     def registry(self):  # -> Registry
-        from .registry.load import load_registry
+        from ..app.config import load_registry
 
         return load_registry(self.config, Path.cwd())
 
@@ -67,7 +67,7 @@ class ScopedGroup(click.Group):
     """Turns every ScopedError into its messages on stderr and exit code 2; loads the command
     groups that need heavier imports (mail parsing, ...) only when they are invoked."""
 
-    lazy = {"vote": ("scoped_modules.cli_vote", "vote")}
+    lazy = {"vote": ("scoped_modules.cli.vote", "vote")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -157,9 +157,9 @@ def check(
     import gc
 
     gc.disable()  # a short-lived process that allocates many small tuples: the collector only costs
-    from .check import CheckOptions
-    from .check import check as run_check
-    from .report import RENDERERS
+    from ..app.check import check as run_check
+    from ..app.options import CheckOptions
+    from ..report import RENDERERS
 
     registry = obj.registry()
     if module and module not in registry.modules:
@@ -192,9 +192,9 @@ def check(
 @click.pass_obj
 def deps(obj: Context, module: str, fmt: str, no_cache: bool) -> None:
     """MODULE's inbound references (wiring marked) and outbound references."""
-    from .analyse import build
-    from .check import CheckOptions
-    from .report.deps import render_deps_json, render_deps_text
+    from ..app.analyse import build
+    from ..app.options import CheckOptions
+    from ..report.deps import render_deps_json, render_deps_text
 
     registry = obj.registry()
     if module not in registry.modules:
@@ -215,9 +215,9 @@ def deps(obj: Context, module: str, fmt: str, no_cache: bool) -> None:
 @click.pass_obj
 def status(obj: Context, fmt: str, no_cache: bool) -> None:
     """One row per module: stage, owners, champion, toggle, inbound references, verdict."""
-    from .check import CheckOptions
-    from .check import check as run_check
-    from .report.status import render_status_json, render_status_text, status_rows
+    from ..app.check import check as run_check
+    from ..app.options import CheckOptions
+    from ..report.status import render_status_json, render_status_text, status_rows
 
     registry = obj.registry()
     result = run_check(registry, CheckOptions(use_cache=not no_cache, now=obj.now))
@@ -231,7 +231,7 @@ def status(obj: Context, fmt: str, no_cache: bool) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the documentation of RULE (an id such as SM003 or a name such as inbound-reference)."""
-    from .rules.docs import RULE_DOCS, lookup, render_doc
+    from ..rules.docs import RULE_DOCS, lookup, render_doc
 
     doc = lookup(rule)
     if doc is None:
@@ -243,7 +243,7 @@ def explain(rule: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing scoped.toml.")
 def init(force: bool) -> None:
     """Write a starting scoped.toml from what the repository holds (no modules)."""
-    from .registry.init import write_initial_registry
+    from ..app.init import write_initial_registry
 
     path = write_initial_registry(Path.cwd(), force=force)
     click.echo(f"wrote {path}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EnvironmentProblem
+from .git import popen as _git
 
 ALWAYS_EXCLUDED = (".git/", ".scoped_cache/")
 
@@ -30,12 +30,6 @@ def blob_id(data: bytes) -> str:
     h = hashlib.sha1(b"blob %d\0" % len(data))
     h.update(data)
     return h.hexdigest()
-
-
-def _git(root: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        ["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
 
 
 def list_files(root: Path, in_git: bool, exclude: Iterable[str]) -> FileSet:

@@ -17,9 +17,16 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .cppnames import normalize
-from .facts import F_GLOB_RECURSE, K_CMAKE_INCLUDE, K_CMAKE_PATH, K_CMAKE_SUBDIR, FileFacts, RawRef
-from .guards import Guard, conj, disj
+from ..readers.facts import (
+    F_GLOB_RECURSE,
+    K_CMAKE_INCLUDE,
+    K_CMAKE_PATH,
+    K_CMAKE_SUBDIR,
+    FileFacts,
+    RawRef,
+)
+from ..readers.guards import Guard, conj, disj
+from .includes import normalize
 
 Resolved = dict[str, list[tuple[RawRef, Guard, tuple[str, ...]]]]
 

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .facts import READER_VERSION
+from ..readers.facts import READER_VERSION
 
 CACHE_DIR = ".scoped_cache"
 # marshal's own format version is part of the name: a Python upgrade starts a new cache

@@ -58,6 +58,7 @@ File facts tuple (``FileFacts``)::
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 READER_VERSION = 4
@@ -124,3 +125,16 @@ def evidence_text(text: str) -> str:
     """Normalise a statement to one evidence line."""
     one = " ".join(text.split())
     return one if len(one) <= 200 else one[:197] + "..."
+
+
+# module name -> its `references` regexes
+Patterns = dict[str, list[str]]
+# (line, module, evidence, guard): the guard is the condition the matched line sits under
+PatternHit = tuple[int, str, str, Any]
+
+
+@dataclass
+class ScanResult:
+    facts: dict[str, FileFacts]
+    hits: dict[str, list[PatternHit]]
+    notes: list[tuple[str, int, str]] = field(default_factory=list)

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import ConfigError, ScopedError
-from .registry.model import DECISION_KINDS
+from ..errors import ConfigError, ScopedError
+from ..registry.model import DECISION_KINDS
 
 if TYPE_CHECKING:
-    from .governance.profiles import Profile
-    from .governance.roster import Roster
-    from .governance.tally import TallyResult
-    from .registry.model import Decision, Module, Registry
+    from ..governance.roster import Roster
+    from ..governance.tally import TallyResult
+    from ..registry.model import Decision, Module, Registry
+    from ..registry.profiles import Profile
 
 FORMATS = ("text", "json", "result-mail")
 
@@ -35,7 +35,7 @@ def vote() -> None:
 
 def _find_registry(obj: Any) -> Registry | None:
     """The registry, or None when there is none (a broken one is still an error)."""
-    from .registry.load import find_registry
+    from ..app.config import find_registry
 
     try:
         find_registry(obj.config, Path.cwd())
@@ -47,7 +47,7 @@ def _find_registry(obj: Any) -> Registry | None:
 
 
 def _when(value: str, option: str) -> datetime:
-    from .cli import parse_when
+    from . import parse_when
 
     return parse_when(value, option)
 
@@ -85,8 +85,8 @@ def _read_files(paths: list[tuple[Path, str]]) -> list[tuple[str, bytes]]:
 
 
 def _roster(registry: Registry | None, roster_file: Path | None) -> Roster:
-    from .governance.roster import Roster
-    from .registry.load import load_roster_file
+    from ..governance.roster import Roster
+    from ..registry.load import load_roster_file
 
     bots = registry.activity.bots if registry is not None else ["*[bot]"]
     if roster_file is not None:
@@ -101,7 +101,7 @@ def _roster(registry: Registry | None, roster_file: Path | None) -> Roster:
 
 
 def _profile(registry: Registry | None, name: str | None) -> Profile:
-    from .governance.profiles import BUILTIN_PROFILES
+    from ..registry.profiles import BUILTIN_PROFILES
 
     profiles = registry.profiles if registry is not None else BUILTIN_PROFILES
     chosen = name or (registry.project.rules if registry is not None else "tvm-s0")
@@ -122,8 +122,8 @@ def run_tally(
     decision_id: str | None = None,
     subject: str | None = None,
 ) -> TallyResult:
-    from .governance.evidence import read_evidence
-    from .governance.tally import tally
+    from ..governance.evidence import read_evidence
+    from ..governance.tally import tally
 
     # Reading builds millions of small objects and no reference cycles: the cyclic collector
     # would only rescan them (a third of the time on a 50,000-comment export).
@@ -143,14 +143,14 @@ def run_tally(
 
 def _render(res: TallyResult, fmt: str) -> str:
     if fmt == "json":
-        from .report.tally_json import dumps
+        from ..report.tally_json import dumps
 
         return dumps(res.to_json())
     if fmt == "result-mail":
-        from .report.result_mail import render as render_mail
+        from ..report.result_mail import render as render_mail
 
         return render_mail(res)
-    from .report.tally_text import render as render_text
+    from ..report.tally_text import render as render_text
 
     return render_text(res)
 
@@ -275,7 +275,7 @@ def tally_command(
         subject,
     )
     if pinned:
-        from .governance.evidence import sha256_hex
+        from ..governance.evidence import sha256_hex
 
         for shown, data in files:
             want = pinned.get(shown)
@@ -321,8 +321,8 @@ def record_command(
     fmt: str,
 ) -> None:
     """Tally EVIDENCE and append the decision to module NAME, each file pinned by sha256."""
-    from .governance.evidence import sha256_hex
-    from .registry.edit import append_table, atomic_write
+    from ..governance.evidence import sha256_hex
+    from ..registry.edit import append_table, atomic_write
 
     registry = obj.registry()
     module = registry.modules.get(name)

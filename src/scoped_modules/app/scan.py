@@ -7,55 +7,42 @@ import marshal
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from .cache import FactsCache
-from .facts import FileFacts, language_of
-from .files import FileSet, blob_id
+from ..adapters.cache import FactsCache
+from ..adapters.files import FileSet, blob_id
+from ..readers.facts import FileFacts, PatternHit, Patterns, ScanResult, language_of
 
 MAX_BYTES = 5 * 1024 * 1024
 BINARY_PROBE = 8192
 PARALLEL_THRESHOLD = 400  # below this, forking costs more than it saves
 
-# module name -> its `references` regexes
-Patterns = dict[str, list[str]]
-# (line, module, evidence, guard): the guard is the condition the matched line sits under
-PatternHit = tuple[int, str, str, Any]
-
-
-@dataclass
-class ScanResult:
-    facts: dict[str, FileFacts]
-    hits: dict[str, list[PatternHit]]
-    notes: list[tuple[str, int, str]] = field(default_factory=list)
-
 
 def _reader(lang: str) -> Callable[[str], FileFacts]:
     if lang == "py":
-        from .python_reader import read_python
+        from ..readers.python import read_python
 
         return read_python
     if lang == "cpp":
-        from .cpp_reader import read_cpp
+        from ..readers.cpp import read_cpp
 
         return read_cpp
-    from .cmake_reader import read_cmake
+    from ..readers.cmake import read_cmake
 
     return read_cmake
 
 
 def _blanker(lang: str) -> Callable[[str], str] | None:
     if lang == "py":
-        from .python_reader import blank_comments_py
+        from ..readers.python import blank_comments_py
 
         return blank_comments_py
     if lang == "cpp":
-        from .cpp_reader import blank_comments_cpp
+        from ..readers.cpp import blank_comments_cpp
 
         return blank_comments_cpp
     if lang == "cmake":
-        from .cmake_reader import blank_comments_cmake
+        from ..readers.cmake import blank_comments_cmake
 
         return blank_comments_cmake
     return None
@@ -153,11 +140,11 @@ def read_one(
 
 def _with_guards(hits: list, lang: str, text: str, facts: FileFacts | None) -> list:
     """Attach to each pattern hit the condition its line sits under (dead code drops out)."""
-    from .guards import DEAD, guard_at
+    from ..readers.guards import DEAD, guard_at
 
     try:
         if lang == "py":
-            from .python_reader import guards_at_lines
+            from ..readers.python import guards_at_lines
 
             at = guards_at_lines(text, [h[0] for h in hits])
             return [(*h[:3], at.get(h[0])) for h in hits]

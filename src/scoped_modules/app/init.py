@@ -7,8 +7,8 @@ import os
 import re
 from pathlib import Path
 
+from ..adapters.git import toplevel
 from ..errors import ConfigError
-from .load import git_toplevel
 
 _OPTION = re.compile(
     r"^\s*(?:option|cmake_dependent_option)\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.I | re.M
@@ -110,9 +110,9 @@ def render_initial(
 
 
 def write_initial_registry(cwd: Path, force: bool = False) -> Path:
-    from .edit import atomic_write
+    from ..registry.edit import atomic_write
 
-    root = git_toplevel(cwd) or cwd
+    root = toplevel(cwd) or cwd
     target = root / "scoped.toml"
     if target.exists() and not force:
         raise ConfigError(f"{target}: already exists; edit it, or pass --force to start over")

@@ -1,0 +1,2 @@
+"""The outside world: git, the file system, and the caches (kept where a checked tree cannot
+plant them)."""
