@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import check_json, git, make_repo, run_cli, write_tree
+from helpers import check_json, git, make_repo, run_cli, shared_file, write_tree
 
 REGISTRY = """
 schema = 1
@@ -219,7 +219,7 @@ def test_dependents_allow_inbound_at_s1(repo) -> None:
 def test_cache_is_reused_and_follows_changes(repo) -> None:
     root = repo(base_files())
     _, cold = check_json(root)
-    assert (root / ".scoped_cache").is_dir()
+    assert (root / ".git" / "scoped").is_dir() and not (root / ".scoped_cache").exists()
     _, warm = check_json(root)
     assert cold["findings"] == warm["findings"] and cold["modules"] == warm["modules"]
     # a working-tree change, an untracked file and an ignored file
@@ -376,7 +376,7 @@ def test_result_cache_follows_now_and_roster(repo) -> None:
     assert sm009("2025-01-01T00:00:00Z") == []
     assert sm009("2025-06-01T00:00:00Z") == []  # served from the result cache
     assert len(sm009("2031-01-01T00:00:00Z")) == 1  # the champion's pmc role ended
-    assert (root / ".scoped_cache").is_dir()
+    assert (root / ".git" / "scoped").is_dir() and not (root / ".scoped_cache").exists()
 
 
 def test_pattern_references_respect_guards(repo) -> None:
@@ -415,9 +415,7 @@ def test_machine_formats_end_to_end(repo) -> None:
     root = repo(files)
     code, out, _ = run_cli(root, "check", "--format", "sarif")
     assert code == 1
-    schema_path = (
-        Path(__file__).parents[2] / "shared" / "data" / "sarif" / "sarif-schema-2.1.0.json"
-    )
+    schema_path = shared_file("data", "sarif", "sarif-schema-2.1.0.json")
     sarif = json.loads(out)
     jsonschema.Draft4Validator(json.loads(schema_path.read_text())).validate(sarif)
     results = sarif["runs"][0]["results"]

@@ -7,18 +7,16 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import shared_file
 from junitparser import Failure, JUnitXml
 
 from scoped_modules.report import FORMATS, RENDERERS, github, junit, sarif, text
 from scoped_modules.result import CheckResult, ModuleRow, Note
 from scoped_modules.rules.base import RULE_IDS, Finding, severity
 from scoped_modules.rules.docs import render_doc
-
-SARIF_SCHEMA = Path(__file__).parents[2] / "shared" / "data" / "sarif" / "sarif-schema-2.1.0.json"
 
 INBOUND = Finding(
     rule="SM003",
@@ -211,7 +209,7 @@ def test_json_is_the_result_object() -> None:
 
 @pytest.fixture(scope="module")
 def sarif_validator() -> jsonschema.Draft4Validator:
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    schema = json.loads(shared_file("data", "sarif", "sarif-schema-2.1.0.json").read_text("utf-8"))
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
 
 

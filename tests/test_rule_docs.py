@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import shared_file
 
 from scoped_modules.rules.base import RULE_IDS, RULE_NAMES, severity
 from scoped_modules.rules.docs import (
@@ -23,7 +24,6 @@ from scoped_modules.rules.docs import (
 )
 
 REPO = Path(__file__).parents[1]
-RFC = REPO.parent / "shared" / "background" / "scoped-module-process-rfc.txt"
 
 
 def test_every_rule_has_a_page_with_its_base_name() -> None:
@@ -50,7 +50,8 @@ def test_pages_have_every_section_in_order(rule_id: str) -> None:
 
 
 def _process_text() -> str:
-    return " ".join(RFC.read_text(encoding="utf-8").split())
+    rfc = shared_file("background", "scoped-module-process-rfc.txt")
+    return " ".join(rfc.read_text(encoding="utf-8").split())
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)

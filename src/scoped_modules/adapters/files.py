@@ -12,7 +12,12 @@ from pathlib import Path
 from ..errors import EnvironmentProblem
 from .git import popen as _git
 
-ALWAYS_EXCLUDED = (".git/", ".scoped_cache/")
+LEGACY_CACHE = ".scoped_cache/"
+ALWAYS_EXCLUDED = (".git/", LEGACY_CACHE)
+LEGACY_NOTE = (
+    "a committed .scoped_cache/ is ignored: scoped keeps its caches outside the checked tree "
+    "(in the git directory), so a repository cannot choose its own verdict; delete it"
+)
 
 
 @dataclass
@@ -62,6 +67,7 @@ def _git_files(root: Path) -> FileSet:
         )
     keys: dict[str, str] = {}
     notes: list[tuple[str, int, str]] = []
+    legacy_noted = False
     for rec in out_s.split(b"\0"):
         if not rec:
             continue
@@ -69,6 +75,9 @@ def _git_files(root: Path) -> FileSet:
         mode, blob, _stage = meta.split(b" ")
         path = raw.decode("utf-8", "surrogateescape")
         if _always_excluded(path):
+            if path.startswith(LEGACY_CACHE) and not legacy_noted:
+                legacy_noted = True
+                notes.append((LEGACY_CACHE, 0, LEGACY_NOTE))
             continue
         if mode == b"160000":
             notes.append((path, 0, "submodule not entered"))
@@ -115,8 +124,15 @@ def _walk_files(root: Path) -> FileSet:
                 pass
 
         def ignored(p: str, is_dir: bool, rel: str = rel, specs: list = specs) -> bool:
+            # as git decides: the deepest .gitignore with a matching rule wins (a negation
+            # `!keep.log` in sub/ re-includes what `*.log` at the root excludes)
             full = rel + p + ("/" if is_dir else "")
-            return any(s.match_file(full[len(base) :]) for base, s in specs)
+            decision = False
+            for base, s in specs:  # shallowest first
+                found = s.check_file(full[len(base) :]).include
+                if found is not None:
+                    decision = found
+            return decision
 
         keep = []
         for d in sorted(dirnames):
