@@ -446,3 +446,26 @@ def test_strict_makes_warnings_fail_and_no_history_is_accepted(repo) -> None:
     (root / "cmake/config.cmake").write_text("set(USE_UMA OFF)\n")
     _, report = check_json(root)
     assert findings(report, "SM006") == []
+
+
+def test_the_registry_line_that_declares_a_pattern_is_not_a_reference(repo) -> None:
+    files = base_files(module_extra='references = ["relay\\\\.ext\\\\.uma"]')
+    files["scoped.toml"] += "# also named here: relay.ext.uma\n"
+    root = repo(files)
+    _, report = check_json(root)
+    assert [f for f in report["findings"] if f["rule"] == "SM003"] == []
+    files["python/pkg/core.py"] = 'NAME = "relay.ext.uma"\n'
+    write_tree(root, {"python/pkg/core.py": files["python/pkg/core.py"]})
+    _, report = check_json(root)
+    assert [(f["path"], f["kind"]) for f in report["findings"] if f["rule"] == "SM003"] == [
+        ("python/pkg/core.py", "pattern")
+    ]
+
+
+def test_check_in_process_leaves_the_garbage_collector_on(repo) -> None:
+    import gc
+
+    root = repo(base_files())
+    assert gc.isenabled()
+    check_json(root)
+    assert gc.isenabled()

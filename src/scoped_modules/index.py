@@ -330,6 +330,8 @@ def build_index(
                 for target in targets:
                     add(path, raw, target, guard, "cmake")
     for path, hits in scan.hits.items():
+        if path == registry.rel_path:
+            continue  # the registry names its modules' patterns; that is no dependency on them
         lang = F.language_of(path)
         for line, module, evidence, guard in hits:
             if module in registry.modules:

@@ -6,9 +6,12 @@ Exit codes: 0 success / no error findings; 1 error findings or a refused precond
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +60,11 @@ def use_color(stream=None) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+def voting_enabled() -> bool:
+    """The toggle of this project's optional `voting` module (see its scoped.toml)."""
+    return os.environ.get("SCOPED_VOTING", "1") == "1"
+
+
 def fail(problems: list[str]) -> None:
     for p in problems:
         click.echo(f"error: {p}" if not p[:1].isspace() else p, err=True)
@@ -67,12 +75,22 @@ class ScopedGroup(click.Group):
     """Turns every ScopedError into its messages on stderr and exit code 2; loads the command
     groups that need heavier imports (mail parsing, ...) only when they are invoked."""
 
-    lazy = {"vote": ("scoped_modules.cli.vote", "vote")}
+    lazy: dict[str, tuple[str, str]] = {}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.lazy])
+        extra = ["vote"] if voting_enabled() else []
+        return sorted({*super().list_commands(ctx), *self.lazy, *extra})
 
     def get_command(self, ctx: click.Context, name: str):
+        if name == "vote" and name not in self.commands:
+            # the wiring of the `voting` module (this project's own scoped.toml): imported only
+            # when its toggle is on, so SCOPED_VOTING=0 never loads the vote-counting code
+            if os.environ.get("SCOPED_VOTING", "1") == "1":
+                from .vote import vote
+
+                self.add_command(vote, name)
+            else:
+                ctx.fail("'scoped vote' is switched off (SCOPED_VOTING=0); unset it to count votes")
         if name in self.lazy and name not in self.commands:
             import importlib
 
@@ -106,6 +124,20 @@ class ScopedGroup(click.Group):
 def main(ctx: click.Context, config: Path | None, now: str | None) -> None:
     """Check and govern scoped modules: namespaces, toggles, owners and votes."""
     ctx.obj = Context(parse_when(now, "--now") if now else None, config)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The scan allocates many small, long-lived tuples and frees none of them: the cyclic
+    collector only costs time there. Paused for the run, restored afterwards (also when the
+    CLI is called in-process, as the tests do)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _progress_printer():
@@ -154,9 +186,6 @@ def check(
     no_cache: bool,
 ) -> None:
     """Run every rule; exit 1 when there are error findings."""
-    import gc
-
-    gc.disable()  # a short-lived process that allocates many small tuples: the collector only costs
     from ..app.check import check as run_check
     from ..app.options import CheckOptions
     from ..report import RENDERERS
@@ -172,12 +201,13 @@ def check(
         )
     if baseline:
         click.echo("note: --baseline is not implemented yet; every finding is reported", err=True)
-    result = run_check(
-        registry,
-        CheckOptions(
-            module=module, use_cache=not no_cache, now=obj.now, progress=_progress_printer()
-        ),
-    )
+    with _collector_paused():
+        result = run_check(
+            registry,
+            CheckOptions(
+                module=module, use_cache=not no_cache, now=obj.now, progress=_progress_printer()
+            ),
+        )
     result.seconds = time.perf_counter() - STARTED
     out = RENDERERS[fmt](result, color=use_color()) if fmt == "text" else RENDERERS[fmt](result)
     click.echo(out, nl=not out.endswith("\n"))
