@@ -469,3 +469,39 @@ def test_check_in_process_leaves_the_garbage_collector_on(repo) -> None:
     assert gc.isenabled()
     check_json(root)
     assert gc.isenabled()
+
+
+def test_includes_written_from_the_root_without_the_root_among_include_roots(repo) -> None:
+    registry = """
+schema = 1
+[project]
+include_roots = []
+[modules.gpu]
+stage = "proposed"
+paths = ["proj/gpu/"]
+toggles = [{ cmake = "USE_GPU" }]
+"""
+    files = {
+        "scoped.toml": registry,
+        "proj/gpu/kernels.h": "#pragma once\n",
+        "proj/gpu/more.h": "#pragma once\n",
+        "proj/core/a.cc": "#include <proj/gpu/kernels.h>\n#include <vector>\n",
+        "proj/core/b.cc": '#include "proj/gpu/more.h"\n#include <proj/core/none.h>\n',
+    }
+    root = repo(files)
+    _, report = check_json(root)
+    assert [f for f in report["findings"] if f["rule"] == "SM003"] == []
+    notes = [n["message"] for n in report["notes"] if "include_roots" in n["message"]]
+    assert notes == [
+        "2 includes of the form <proj/...> name module files from the root but resolve to "
+        "nothing; proj/ exists at the root: add '.' to include_roots?"
+    ]
+    write_tree(
+        root, {"scoped.toml": registry.replace("include_roots = []", 'include_roots = ["."]')}
+    )
+    _, report = check_json(root)
+    assert sorted(f["path"] for f in report["findings"] if f["rule"] == "SM003") == [
+        "proj/core/a.cc",
+        "proj/core/b.cc",
+    ]
+    assert not [n for n in report["notes"] if "include_roots" in n["message"]]

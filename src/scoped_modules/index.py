@@ -207,6 +207,7 @@ def build_index(
     registry: Registry, files: list[str], scan: ScanResult, tables: Tables | None = None
 ) -> Index:
     from .resolve.cmake import resolve_cmake
+    from .resolve.includes import normalize
     from .resolve.pynames import AMBIGUOUS
 
     if tables is None:
@@ -289,6 +290,9 @@ def build_index(
             dot = spec.find(".", dot + 1)
         return False
 
+    # includes written from the root (<proj/x.h>) that name module files, when include_roots
+    # lacks the root: counted per first directory, for one note each (never silent)
+    from_root: dict[str, int] | None = None if "" in includes.roots else {}
     for path, facts in scan.facts.items():
         lang = facts[0]
         core = path not in owner
@@ -321,8 +325,23 @@ def build_index(
                 target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
                 if target is not None:
                     add(path, raw, target, raw[4], lang)
+                elif from_root is not None:
+                    at_root = normalize(raw[1].strip())
+                    if at_root is not None and at_root in owner and "/" in at_root:
+                        top = at_root.split("/", 1)[0]
+                        from_root[top] = from_root.get(top, 0) + 1
         elif lang == "cmake":
             cmake_facts[path] = facts
+    for top, count in sorted((from_root or {}).items()):
+        index.notes.append(
+            (
+                "",
+                0,
+                f"{count} include{'s' if count != 1 else ''} of the form <{top}/...> name module "
+                f"files from the root but resolve to nothing; {top}/ exists at the root: "
+                "add '.' to include_roots?",
+            )
+        )
     if cmake_facts:
         resolved = resolve_cmake(cmake_facts, file_set, dirs)
         for path, items in resolved.items():
