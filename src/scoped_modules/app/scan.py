@@ -245,10 +245,10 @@ def _parallel(
     """
     if not hasattr(os, "fork"):
         compiled = compile_patterns(patterns)
-        out = [read_one(root, p, k, nf, compiled) for p, k, nf in todo]
+        sequential = [read_one(root, p, k, nf, compiled) for p, k, nf in todo]
         if background is not None:
             background()
-        return out
+        return sequential
     shares = _shares(todo, workers, own_weight=0.7 if background is not None else 1.0)
     children: list[tuple[int, int, list]] = []
     for share in shares[1:]:
