@@ -32,4 +32,4 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) .scoped_cache .pytest_cache
+	rm -rf $(VENV) .pytest_cache .git/scoped
