@@ -173,7 +173,7 @@ def _progress_printer():
 )
 @click.option("--strict", is_flag=True, help="Warnings count as errors.")
 @click.option("--no-history", is_flag=True, help="Skip rules that read git history (SM011).")
-@click.option("--no-cache", is_flag=True, help="Read every file again; do not use .scoped_cache/.")
+@click.option("--no-cache", is_flag=True, help="Read every file again; neither read nor write the caches.")
 @click.pass_obj
 def check(
     obj: Context,
