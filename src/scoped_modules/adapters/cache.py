@@ -41,11 +41,7 @@ class FactsCache:
             self._load()
 
     def _load(self) -> None:
-        try:
-            with open(self.path, "rb") as fh:
-                data = marshal.loads(fh.read())  # 5x faster than marshal.load(fh)
-        except (OSError, EOFError, ValueError, TypeError):
-            return
+        data = load_marshal(self.path)
         if isinstance(data, dict) and data.get("v") == READER_VERSION:
             self.facts = data.get("facts", {})
             self.patterns = data.get("patterns", {})
@@ -59,7 +55,7 @@ class FactsCache:
             fp: {k: v for k, v in hits.items() if k in live_keys}
             for fp, hits in list(self.patterns.items())[-4:]
         }
-        _atomic_dump(self.path, {"v": READER_VERSION, "facts": facts, "patterns": patterns})
+        atomic_dump(self.path, {"v": READER_VERSION, "facts": facts, "patterns": patterns})
 
 
 class ResultCache:
@@ -78,11 +74,7 @@ class ResultCache:
     def load(self, key: str) -> Any:
         if not self.enabled:
             return None
-        try:
-            with open(self.path, "rb") as fh:
-                data = marshal.loads(fh.read())
-        except (OSError, EOFError, ValueError, TypeError):
-            return None
+        data = load_marshal(self.path)
         if isinstance(data, dict) and data.get("key") == key:
             return data.get("payload")
         return None
@@ -90,7 +82,7 @@ class ResultCache:
     def save(self, key: str, payload: Any) -> None:
         if not self.enabled:
             return
-        _atomic_dump(self.path, {"key": key, "payload": payload})
+        atomic_dump(self.path, {"key": key, "payload": payload})
 
 
 def _root_key(root: Path) -> str:
@@ -150,7 +142,18 @@ def cache_dir(root: Path) -> Path:
     return common / "scoped" / _root_key(root)  # a registry below the top level (--config)
 
 
-def _atomic_dump(path: Path, data: Any) -> None:
+def load_marshal(path: Path) -> Any:
+    """What ``atomic_dump`` wrote at ``path``, or None (missing, unreadable, another format)."""
+    try:
+        with open(path, "rb") as fh:
+            return marshal.loads(fh.read())  # 5x faster than marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def atomic_dump(path: Path, data: Any) -> None:
+    """Write ``data`` with marshal to a temporary file, then rename it over ``path``: readers
+    see the old file or the new one, never a part. Failing to write only leaves caches cold."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)

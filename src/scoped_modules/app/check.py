@@ -22,9 +22,9 @@ from ..rules.base import Finding
 from .options import CheckOptions, list_registry_files
 
 
-def _now_epoch(registry: Registry, now: datetime) -> int:
-    """Which interval between the registry's dates "now" falls in: results that read roles
-    today or open votes change only when "now" crosses one of these dates."""
+def date_marks(registry: Registry) -> list[datetime]:
+    """The registry's dates, sorted: results that read roles today or open votes change only
+    when "now" crosses one of them."""
     marks: set[datetime] = set()
     for p in registry.people:
         for r in p.roles:
@@ -34,18 +34,24 @@ def _now_epoch(registry: Registry, now: datetime) -> int:
     for m in registry.modules.values():
         for d in m.decisions:
             marks.update((d.opened, d.closes))
-    return bisect.bisect_right(sorted(marks), now)
+    return sorted(marks)
+
+
+def input_files(registry: Registry) -> list[str]:
+    """The files besides the scanned ones whose bytes a check reads (roster, evidence)."""
+    extra = [registry.people_file] if registry.people_file else []
+    extra += [e.path for m in registry.modules.values() for d in m.decisions for e in d.evidence]
+    return extra
 
 
 def result_key(registry: Registry, fileset: FileSet, now: datetime) -> str:
     """A hash of every input of ``check``."""
     h = hashlib.sha256()
     voting = os.environ.get("SCOPED_VOTING", "1")
-    h.update(f"{__version__}|{READER_VERSION}|{voting}|{_now_epoch(registry, now)}\n".encode())
+    epoch = bisect.bisect_right(date_marks(registry), now)
+    h.update(f"{__version__}|{READER_VERSION}|{voting}|{epoch}\n".encode())
     h.update(registry.text.encode())
-    extra = [registry.people_file] if registry.people_file else []
-    extra += [e.path for m in registry.modules.values() for d in m.decisions for e in d.evidence]
-    for rel in extra:
+    for rel in input_files(registry):
         try:
             h.update(hashlib.sha256((registry.root / rel).read_bytes()).digest())
         except OSError:

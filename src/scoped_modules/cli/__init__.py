@@ -22,6 +22,9 @@ from .. import __version__
 from ..errors import ScopedError
 
 STARTED = time.perf_counter()
+# set by the `scoped` entry point (scoped_modules.entry): its command line, which a full
+# `check` records with its output for the thin warm path; None when called otherwise
+RECORD_ARGV: list[str] | None = None
 
 
 @dataclass
@@ -173,7 +176,9 @@ def _progress_printer():
 )
 @click.option("--strict", is_flag=True, help="Warnings count as errors.")
 @click.option("--no-history", is_flag=True, help="Skip rules that read git history (SM011).")
-@click.option("--no-cache", is_flag=True, help="Read every file again; neither read nor write the caches.")
+@click.option(
+    "--no-cache", is_flag=True, help="Read every file again; neither read nor write the caches."
+)
 @click.pass_obj
 def check(
     obj: Context,
@@ -201,6 +206,7 @@ def check(
         )
     if baseline:
         click.echo("note: --baseline is not implemented yet; every finding is reported", err=True)
+    recorder = _warm_recorder(registry) if not no_cache else None
     with _collector_paused():
         result = run_check(
             registry,
@@ -208,11 +214,33 @@ def check(
                 module=module, use_cache=not no_cache, now=obj.now, progress=_progress_printer()
             ),
         )
-    result.seconds = time.perf_counter() - STARTED
-    out = RENDERERS[fmt](result, color=use_color()) if fmt == "text" else RENDERERS[fmt](result)
-    click.echo(out, nl=not out.endswith("\n"))
+    color = use_color() if fmt == "text" else False
+
+    def render(seconds: float) -> str:
+        result.seconds = seconds
+        out = RENDERERS[fmt](result, color=color)
+        return out if out.endswith("\n") else out + "\n"
+
+    click.echo(render(time.perf_counter() - STARTED), nl=False)
     failing = result.errors + (result.warnings if strict else 0)
-    sys.exit(1 if failing else 0)
+    code = 1 if failing else 0
+    if recorder is not None:
+        recorder.save(render, color, code)
+    sys.exit(code)
+
+
+def _warm_recorder(registry):  # -> app.warm.Recorder | None
+    """Record this run for the thin warm path when the process came through the ``scoped``
+    entry point (which knows the command line) and the registry sits at the git top level."""
+    if RECORD_ARGV is None:
+        return None
+    from ..app.check import date_marks, input_files
+    from ..app.warm import Recorder, find_root
+
+    if find_root(Path.cwd()) != registry.root:
+        return None
+    marks = [d.timestamp() for d in date_marks(registry)]
+    return Recorder(RECORD_ARGV, registry.root, input_files(registry), marks)
 
 
 @main.command()
