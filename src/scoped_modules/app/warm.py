@@ -58,11 +58,11 @@ def signature(argv: list[str], color: bool, cwd: Path) -> tuple:
 
 
 def replayable(argv: list[str]) -> bool:
-    return (
-        bool(argv)
-        and argv[0] == "check"
-        and not any(a == o or a.startswith(o + "=") for a in argv for o in NOT_REPLAYED)
-    )
+    """Only ``check`` without options that read more than the files; never when the run has a
+    side effect besides its output (a GitHub job summary)."""
+    if not argv or argv[0] != "check" or os.environ.get("GITHUB_STEP_SUMMARY"):
+        return False
+    return not any(a == o or a.startswith(o + "=") for a in argv for o in NOT_REPLAYED)
 
 
 def _blob(data: bytes) -> str:
