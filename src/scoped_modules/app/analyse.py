@@ -1,6 +1,7 @@
 """The analysis behind ``check``: read (cache first), index, run every rule.
 
-Everything here is orchestration; the readers and git are adapters, the rules pure functions.
+Everything here is orchestration; the readers and git are adapters, and the rules (the one list
+:data:`scoped_modules.rules.RULES`) read a :class:`~scoped_modules.rules.base.RuleContext`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from ..rules.base import EvidenceLoader, RuleContext
 from ..rules.boundary import judged
 from .options import CheckOptions, list_registry_files
 from .scan import scan
-
-CHECKED_STAGES = STAGES
 
 
 def build(
@@ -64,7 +63,7 @@ def _evidence_loader(root: Path) -> EvidenceLoader:
 
 def rule_context(registry: Registry, now: datetime) -> RuleContext:
     """What the rules read: the modules checked (every stage but rejected and withdrawn)."""
-    modules = [m for m in registry.modules.values() if m.stage in CHECKED_STAGES]
+    modules = [m for m in registry.modules.values() if m.stage in STAGES]
     return RuleContext(registry, modules, now, _evidence_loader(registry.root))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import process
 from .base import Rule
-from .page import RuleDoc, snippet
+from .page import UMA_PACKAGE, RuleDoc, registry, snippet
 
 
 class NoActiveMaintainers(Rule):
@@ -34,37 +34,16 @@ class NoActiveMaintainers(Rule):
             "snapshot in the history."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [activity]
-                window_days = 365
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-                owners = ["alice", "bob", "carol", "dave"]
-                """,
+            registry(
+                'owners = ["alice", "bob", "carol", "dave"]', head="[activity]\nwindow_days = 365"
             ),
-            snippet("python/tvm/contrib/uma/__init__.py", '"""The UMA backend."""'),
+            UMA_PACKAGE,
             snippet(
                 "$ git log --since=1.year --format=%an -- python/tvm/contrib/uma/",
                 "dependabot[bot]",
             ),
         ),
         use_instead=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-                owners = ["erin", "frank", "grace", "heidi"]  # committing to uma this year
-                """,
-            ),
+            registry('owners = ["erin", "frank", "grace", "heidi"]  # committing to uma this year'),
         ),
     )

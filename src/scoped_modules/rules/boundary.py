@@ -13,7 +13,7 @@ from ..readers.facts import K_CMAKE_PATH
 from ..registry.model import Module
 from . import process
 from .base import Finding, Rule, RuleContext, severity
-from .page import RuleDoc, snippet
+from .page import UMA_PACKAGE, RuleDoc, registry, snippet
 
 VERBS = {
     "python-import": "imports",
@@ -133,21 +133,11 @@ class InboundReference(Rule):
             "in `dependents`. `scoped deps uma` lists every inbound reference."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [project]
-                python_roots = ["python"]
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-                toggles = [{ env = "USE_UMA" }]
-                """,
+            registry(
+                'toggles = [{ env = "USE_UMA" }]',
+                head='[project]\npython_roots = ["python"]',
             ),
-            snippet("python/tvm/contrib/uma/__init__.py", '"""The UMA backend."""'),
+            UMA_PACKAGE,
             snippet("python/tvm/relax/transform.py (core)", "from tvm.contrib import uma"),
         ),
         use_instead=(
@@ -168,6 +158,9 @@ class InboundReference(Rule):
             yield from check_inbound(ctx.index, m, ctx.index.inbound(m.name))
 
 
+_DEPENDENT = 'dependents = [{{ path = "python/tvm/relax/transform.py", rfc = "{}" }}]'
+
+
 class DependentsTooEarly(Rule):
     id = "SM015"
     doc = RuleDoc(
@@ -185,31 +178,11 @@ class DependentsTooEarly(Rule):
             "that RFC."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-                dependents = [{ path = "python/tvm/relax/transform.py", rfc = "" }]
-                """,
-            ),
-            snippet("python/tvm/contrib/uma/__init__.py", '"""The UMA backend."""'),
+            registry(_DEPENDENT.format("")),
+            UMA_PACKAGE,
         ),
         use_instead=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s1"
-                paths = ["python/tvm/contrib/uma/"]
-                dependents = [{ path = "python/tvm/relax/transform.py", rfc = "https://github.com/apache/tvm-rfcs/pull/99" }]
-                """,
-            ),
+            registry(_DEPENDENT.format("https://github.com/apache/tvm-rfcs/pull/99"), stage="s1"),
         ),
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import process
 from .base import Rule
-from .page import RuleDoc, snippet
+from .page import RuleDoc, registry, snippet
 
 
 class MixedChange(Rule):
@@ -38,16 +38,7 @@ class MixedChange(Rule):
             "<URL of the discussion>` to a commit of the range."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-                """,
-            ),
+            registry(),
             snippet("python/tvm/contrib/uma/api.py", '"""The UMA backend API."""'),
             snippet(
                 "$ git diff --name-only origin/main",

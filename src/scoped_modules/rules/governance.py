@@ -17,7 +17,7 @@ from types import ModuleType
 from ..registry.model import Module
 from . import process
 from .base import Finding, Rule, RuleContext
-from .page import RuleDoc, snippet
+from .page import UMA_PACKAGE, RuleDoc, registry, roster, snippet
 
 
 def voting() -> ModuleType | None:
@@ -50,17 +50,8 @@ def _recounts(impl: ModuleType, ctx: RuleContext, module: Module) -> list:
     )
 
 
-_MODULE_FILE = snippet("python/tvm/contrib/uma/__init__.py", '"""The UMA backend."""')
-_PEOPLE = """\
-    schema = 1
-
-    [people]
-    file = "governance/people.toml"
-
-    [modules.uma]
-    stage = "s0"
-    paths = ["python/tvm/contrib/uma/"]
-    """
+_PEOPLE = '[people]\nfile = "governance/people.toml"'
+_ALICE = ("alice", "committer", "2020-01-01")
 
 
 class OwnersInsufficient(_GovernanceRule):
@@ -87,44 +78,17 @@ class OwnersInsufficient(_GovernanceRule):
             "(see SM011)."
         ),
         example=(
-            snippet("scoped.toml", _PEOPLE + '    owners = ["alice", "bob"]\n'),
-            snippet(
-                "governance/people.toml",
-                """\
-                [[person]]
-                handle = "alice"
-                roles = [{ role = "committer", since = 2020-01-01 }]
-
-                [[person]]
-                handle = "bob"
-                """,
-            ),
-            _MODULE_FILE,
+            registry('owners = ["alice", "bob"]', head=_PEOPLE),
+            roster(_ALICE, ("bob",)),
+            UMA_PACKAGE,
         ),
         use_instead=(
-            snippet(
-                "scoped.toml",
-                _PEOPLE + '    owners = ["alice", "bob", "carol", "dave"]  # all committers\n',
-            ),
-            snippet(
-                "governance/people.toml",
-                """\
-                [[person]]
-                handle = "alice"
-                roles = [{ role = "committer", since = 2020-01-01 }]
-
-                [[person]]
-                handle = "bob"
-                roles = [{ role = "committer", since = 2021-03-01 }]
-
-                [[person]]
-                handle = "carol"
-                roles = [{ role = "committer", since = 2019-05-01 }]
-
-                [[person]]
-                handle = "dave"
-                roles = [{ role = "pmc", since = 2018-01-01 }]
-                """,
+            registry('owners = ["alice", "bob", "carol", "dave"]  # all committers', head=_PEOPLE),
+            roster(
+                _ALICE,
+                ("bob", "committer", "2021-03-01"),
+                ("carol", "committer", "2019-05-01"),
+                ("dave", "pmc", "2018-01-01"),
             ),
         ),
     )
@@ -151,40 +115,41 @@ class ChampionInvalid(_GovernanceRule):
         severity_notes="Roles are read as of now (`--now`, else the clock).",
         fix="Name a current PMC member as `champion`, or fix the champion's roles in the roster.",
         example=(
-            snippet(
-                "scoped.toml", _PEOPLE + '    champion = "alice"  # a committer, not on the PMC\n'
-            ),
-            snippet(
-                "governance/people.toml",
-                """\
-                [[person]]
-                handle = "alice"
-                roles = [{ role = "committer", since = 2020-01-01 }]
-                """,
-            ),
-            _MODULE_FILE,
+            registry('champion = "alice"  # a committer, not on the PMC', head=_PEOPLE),
+            roster(_ALICE),
+            UMA_PACKAGE,
         ),
         use_instead=(
-            snippet(
-                "scoped.toml", _PEOPLE + '    champion = "kparzysz-quic"  # holds the pmc role\n'
-            ),
-            snippet(
-                "governance/people.toml",
-                """\
-                [[person]]
-                handle = "alice"
-                roles = [{ role = "committer", since = 2020-01-01 }]
-
-                [[person]]
-                handle = "kparzysz-quic"
-                roles = [{ role = "pmc", since = 2021-01-01 }]
-                """,
-            ),
+            registry('champion = "kparzysz-quic"  # holds the pmc role', head=_PEOPLE),
+            roster(_ALICE, ("kparzysz-quic", "pmc", "2021-01-01")),
         ),
     )
 
     def run(self, impl: ModuleType, ctx: RuleContext, module: Module) -> list[Finding]:
         return impl.check_champion(ctx.registry, module, ctx.now)
+
+
+_BALLOTS = snippet(
+    "governance/votes/uma-s0.toml",
+    """\
+    [[ballot]]
+    voter = "ann"
+    vote = "+1"
+    at = 2022-06-02T10:00:00Z
+
+    [[ballot]]
+    voter = "ben"
+    vote = "+1"
+    at = 2022-06-03T08:30:00Z
+
+    [[ballot]]
+    voter = "cho"
+    vote = "+1"
+    at = 2022-06-05T17:00:00Z
+    """,
+)
+# the pin shown on the page, checked by the test that runs the example (a wrong one is SM010)
+_BALLOTS_SHA256 = "f738d46ef57d4ebe72c20a5670a9bd0d3b595c0469868ecc050626364e6b41ac"
 
 
 class DecisionUnsupported(_GovernanceRule):
@@ -214,77 +179,26 @@ class DecisionUnsupported(_GovernanceRule):
             "recount disagrees, `scoped vote tally --decision ID` shows every ballot and "
             "condition."
         ),
-        example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-                """,
-            ),
-            _MODULE_FILE,
-        ),
+        example=(registry(), UMA_PACKAGE),
         use_instead=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [people]
-                file = "governance/people.toml"
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-
-                [[modules.uma.decisions]]
-                id = "uma-s0"
-                kind = "establish"
-                rules = "apache-consensus"  # three binding +1, no veto
-                opened = 2022-06-01T00:00:00Z
-                closes = 2022-06-08T00:00:00Z
-                evidence = [{ path = "governance/votes/uma-s0.toml", sha256 = "f738d46ef57d4ebe72c20a5670a9bd0d3b595c0469868ecc050626364e6b41ac" }]
-                result = "passed"
-                """,
+            registry(
+                "",
+                "[[modules.uma.decisions]]",
+                'id = "uma-s0"',
+                'kind = "establish"',
+                'rules = "apache-consensus"  # three binding +1, no veto',
+                "opened = 2022-06-01T00:00:00Z",
+                "closes = 2022-06-08T00:00:00Z",
+                f'evidence = [{{ path = "{_BALLOTS.path}", sha256 = "{_BALLOTS_SHA256}" }}]',
+                'result = "passed"',
+                head=_PEOPLE,
             ),
-            snippet(
-                "governance/people.toml",
-                """\
-                [[person]]
-                handle = "ann"
-                roles = [{ role = "pmc", since = 2019-01-01 }]
-
-                [[person]]
-                handle = "ben"
-                roles = [{ role = "pmc", since = 2020-01-01 }]
-
-                [[person]]
-                handle = "cho"
-                roles = [{ role = "pmc", since = 2021-01-01 }]
-                """,
+            roster(
+                ("ann", "pmc", "2019-01-01"),
+                ("ben", "pmc", "2020-01-01"),
+                ("cho", "pmc", "2021-01-01"),
             ),
-            snippet(
-                "governance/votes/uma-s0.toml",
-                """\
-                [[ballot]]
-                voter = "ann"
-                vote = "+1"
-                at = 2022-06-02T10:00:00Z
-
-                [[ballot]]
-                voter = "ben"
-                vote = "+1"
-                at = 2022-06-03T08:30:00Z
-
-                [[ballot]]
-                voter = "cho"
-                vote = "+1"
-                at = 2022-06-05T17:00:00Z
-                """,
-            ),
+            _BALLOTS,
         ),
     )
 
@@ -310,20 +224,11 @@ class UnknownPerson(_GovernanceRule):
         ),
         fix="Correct the handle, or add the person to the roster with their roles.",
         example=(
-            snippet("scoped.toml", _PEOPLE + '    owners = ["alice", "bbo"]\n'),
-            snippet(
-                "governance/people.toml",
-                """\
-                [[person]]
-                handle = "alice"
-
-                [[person]]
-                handle = "bob"
-                """,
-            ),
-            _MODULE_FILE,
+            registry('owners = ["alice", "bbo"]', head=_PEOPLE),
+            roster(("alice",), ("bob",)),
+            UMA_PACKAGE,
         ),
-        use_instead=(snippet("scoped.toml", _PEOPLE + '    owners = ["alice", "bob"]\n'),),
+        use_instead=(registry('owners = ["alice", "bob"]', head=_PEOPLE),),
     )
 
     def run(self, impl: ModuleType, ctx: RuleContext, module: Module) -> list[Finding]:

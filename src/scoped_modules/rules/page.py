@@ -78,3 +78,33 @@ class RuleDoc:
 
 def _files(snippets: tuple[Snippet, ...]) -> dict[str, str]:
     return {s.path: s.text + "\n" for s in snippets if s.path is not None}
+
+
+# Builders for the files most examples share. Every example is about a module `uma` (TVM's
+# Universal Modular Accelerator interface); the rendered pages show the files in full.
+
+UMA_PATH = "python/tvm/contrib/uma/"
+UMA_PACKAGE = Snippet(f"{UMA_PATH}__init__.py", '"""The UMA backend."""')
+
+
+def registry(
+    *module_lines: str, head: str = "", stage: str = "s0", paths: tuple[str, ...] = (UMA_PATH,)
+) -> Snippet:
+    """An example's ``scoped.toml``: ``schema = 1``, the tables of ``head``, then module ``uma``
+    at ``stage`` with ``paths`` and ``module_lines``."""
+    shown = ", ".join(f'"{p}"' for p in paths)
+    parts = ["schema = 1", textwrap.dedent(head).strip()] if head else ["schema = 1"]
+    module = ["[modules.uma]", f'stage = "{stage}"', f"paths = [{shown}]", *module_lines]
+    return Snippet("scoped.toml", "\n\n".join([*parts, "\n".join(module)]))
+
+
+def roster(*people: tuple[str, ...]) -> Snippet:
+    """``governance/people.toml`` with one ``[[person]]`` per ``(handle, role, since)`` (or
+    ``(handle,)`` for a person without a role)."""
+    tables = []
+    for handle, *role in people:
+        table = f'[[person]]\nhandle = "{handle}"'
+        if role:
+            table += f'\nroles = [{{ role = "{role[0]}", since = {role[1]} }}]'
+        tables.append(table)
+    return Snippet("governance/people.toml", "\n\n".join(tables))

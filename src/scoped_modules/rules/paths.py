@@ -12,7 +12,7 @@ from ..index import Index
 from ..registry.model import Module
 from . import process
 from .base import Finding, Rule, RuleContext, severity
-from .page import RuleDoc, snippet
+from .page import UMA_PATH, RuleDoc, registry, snippet
 
 
 def _registry_finding(
@@ -159,15 +159,6 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
     return out
 
 
-_UMA = """\
-    schema = 1
-
-    [modules.uma]
-    stage = "s0"
-    paths = ["python/tvm/contrib/uma/"]
-    """
-
-
 class MissingPath(Rule):
     id = "SM001"
     doc = RuleDoc(
@@ -192,26 +183,18 @@ class MissingPath(Rule):
             "repository root."
         ),
         example=(
-            snippet("scoped.toml", _UMA),
+            registry(),
             snippet("python/tvm/relay/backend/contrib/uma/api.py", '"""The UMA backend API."""'),
         ),
-        use_instead=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/relay/backend/contrib/uma/"]
-                """,
-            ),
-        ),
+        use_instead=(registry(paths=("python/tvm/relay/backend/contrib/uma/",)),),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for m in ctx.modules:
             yield from check_missing_paths(ctx.index, m)
+
+
+_GRAPH = '[modules.graph]\nstage = "s0"\npaths = ["{}"]'
 
 
 class OverlappingPaths(Rule):
@@ -233,39 +216,11 @@ class OverlappingPaths(Rule):
             "references."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.graph]
-                stage = "s0"
-                paths = ["python/tvm/contrib/"]
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-                """,
-            ),
+            registry(head=_GRAPH.format("python/tvm/contrib/")),
             snippet("python/tvm/contrib/graph/runtime.py", '"""The graph runtime."""'),
             snippet("python/tvm/contrib/uma/api.py", '"""The UMA backend API."""'),
         ),
-        use_instead=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.graph]
-                stage = "s0"
-                paths = ["python/tvm/contrib/graph/"]
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/"]
-                """,
-            ),
-        ),
+        use_instead=(registry(head=_GRAPH.format("python/tvm/contrib/graph/")),),
     )
 
     def check(self, ctx: RuleContext) -> list[Finding]:
@@ -291,22 +246,11 @@ class StrayFile(Rule):
             "without `--strict`."
         ),
         example=(
-            snippet("scoped.toml", _UMA),
+            registry(),
             snippet("python/tvm/contrib/uma/api.py", '"""The UMA backend API."""'),
             snippet("src/relay/backend/contrib/uma/codegen.cc", '#include "tvm/ir/module.h"'),
         ),
-        use_instead=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["python/tvm/contrib/uma/", "src/relay/backend/contrib/uma/"]
-                """,
-            ),
-        ),
+        use_instead=(registry(paths=(UMA_PATH, "src/relay/backend/contrib/uma/")),),
     )
 
     def check(self, ctx: RuleContext) -> list[Finding]:

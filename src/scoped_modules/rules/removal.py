@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import process
 from .base import Rule
-from .page import RuleDoc, snippet
+from .page import RuleDoc, registry, snippet
 
 
 class RemovalRemnant(Rule):
@@ -33,16 +33,8 @@ class RemovalRemnant(Rule):
             "temporary worktree without the module."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "removed"
-                paths = ["src/contrib/uma/"]
-                toggles = [{ cmake = "USE_UMA" }]
-                """,
+            registry(
+                'toggles = [{ cmake = "USE_UMA" }]', stage="removed", paths=("src/contrib/uma/",)
             ),
             snippet("CMakeLists.txt", 'option(USE_UMA "Build the UMA backend" OFF)'),
         ),

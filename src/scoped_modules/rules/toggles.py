@@ -15,7 +15,7 @@ from ..readers.guards import implies_on
 from ..registry.model import Module
 from . import process
 from .base import Finding, Rule, RuleContext, severity
-from .page import RuleDoc, snippet
+from .page import RuleDoc, registry, snippet
 
 
 def _declared_options(index: Index) -> dict[str, tuple[str, int]]:
@@ -175,6 +175,12 @@ def check_partial(
     return out, notes
 
 
+_UMA_CMAKE = "cmake/modules/contrib/UMA.cmake"
+_UMA_CMAKE_FILE = snippet(_UMA_CMAKE, 'message(STATUS "Build with UMA")')
+_OPTION = 'option(USE_UMA "Build the UMA backend" OFF)'
+_INCLUDE_IF_ON = f"if(USE_UMA)\n  include({_UMA_CMAKE})\nendif()"
+
+
 def _toggle_findings(ctx: RuleContext) -> list[Finding]:
     """SM005 and SM006 are found in one pass over the modules."""
     return ctx.shared(check_toggles, lambda: check_toggles(ctx.index, ctx.modules))
@@ -201,40 +207,13 @@ class ToggleMissing(Rule):
             "the module's wiring with it."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["cmake/modules/contrib/UMA.cmake"]
-                """,
-            ),
-            snippet("cmake/modules/contrib/UMA.cmake", 'message(STATUS "Build with UMA")'),
-            snippet("CMakeLists.txt", "include(cmake/modules/contrib/UMA.cmake)"),
+            registry(paths=(_UMA_CMAKE,)),
+            _UMA_CMAKE_FILE,
+            snippet("CMakeLists.txt", f"include({_UMA_CMAKE})"),
         ),
         use_instead=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["cmake/modules/contrib/UMA.cmake"]
-                toggles = [{ cmake = "USE_UMA" }]
-                """,
-            ),
-            snippet(
-                "CMakeLists.txt",
-                """\
-                option(USE_UMA "Build the UMA backend" OFF)
-                if(USE_UMA)
-                  include(cmake/modules/contrib/UMA.cmake)
-                endif()
-                """,
-            ),
+            registry('toggles = [{ cmake = "USE_UMA" }]', paths=(_UMA_CMAKE,)),
+            snippet("CMakeLists.txt", f"{_OPTION}\n{_INCLUDE_IF_ON}"),
         ),
     )
 
@@ -264,38 +243,11 @@ class ToggleUndeclared(Rule):
             "e.g. `set(USE_UMA OFF)` in `cmake/config.cmake`."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["cmake/modules/contrib/UMA.cmake"]
-                toggles = [{ cmake = "USE_UMA" }]
-                """,
-            ),
-            snippet("cmake/modules/contrib/UMA.cmake", 'message(STATUS "Build with UMA")'),
-            snippet(
-                "CMakeLists.txt",
-                """\
-                if(USE_UMA)
-                  include(cmake/modules/contrib/UMA.cmake)
-                endif()
-                """,
-            ),
+            registry('toggles = [{ cmake = "USE_UMA" }]', paths=(_UMA_CMAKE,)),
+            _UMA_CMAKE_FILE,
+            snippet("CMakeLists.txt", _INCLUDE_IF_ON),
         ),
-        use_instead=(
-            snippet(
-                "CMakeLists.txt",
-                """\
-                option(USE_UMA "Build the UMA backend" OFF)
-                if(USE_UMA)
-                  include(cmake/modules/contrib/UMA.cmake)
-                endif()
-                """,
-            ),
-        ),
+        use_instead=(snippet("CMakeLists.txt", f"{_OPTION}\n{_INCLUDE_IF_ON}"),),
     )
 
     def check(self, ctx: RuleContext) -> list[Finding]:
@@ -328,36 +280,29 @@ class TogglePartial(Rule):
             "sources still compiled."
         ),
         example=(
-            snippet(
-                "scoped.toml",
-                """\
-                schema = 1
-
-                [modules.uma]
-                stage = "s0"
-                paths = ["src/contrib/uma/"]
-                toggles = [{ cmake = "USE_UMA", define = "TVM_USE_UMA" }]
-                """,
+            registry(
+                'toggles = [{ cmake = "USE_UMA", define = "TVM_USE_UMA" }]',
+                paths=("src/contrib/uma/",),
             ),
             snippet("src/contrib/uma/codegen.cc", "int uma_codegen() { return 0; }"),
             snippet(
                 "CMakeLists.txt",
-                """\
-                option(USE_UMA "Build the UMA backend" OFF)
+                f"""\
+                {_OPTION}
                 file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)
-                add_library(tvm ${UMA_SRCS})
+                add_library(tvm ${{UMA_SRCS}})
                 """,
             ),
         ),
         use_instead=(
             snippet(
                 "CMakeLists.txt",
-                """\
-                option(USE_UMA "Build the UMA backend" OFF)
+                f"""\
+                {_OPTION}
                 if(USE_UMA)
                   file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)
                 endif()
-                add_library(tvm ${UMA_SRCS})
+                add_library(tvm ${{UMA_SRCS}})
                 """,
             ),
         ),
