@@ -8,8 +8,9 @@ core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .readers import facts as F
 from .readers.facts import ScanResult
@@ -53,6 +54,20 @@ class Reference:
             "type_checking": self.type_checking,
             "wiring": self.wiring,
         }
+
+    @property
+    def is_glob(self) -> bool:
+        """A CMake ``file(GLOB ...)``/``GLOB_RECURSE`` pattern (or a wrapper's) that matched."""
+        return bool(self.flags & (F.F_GLOB | F.F_GLOB_RECURSE))
+
+
+class CMakeCall(NamedTuple):
+    """A CMake command whose first argument is a plain identifier: ``option(USE_X ...)``."""
+
+    path: str
+    command: str  # lower case
+    arg: str
+    line: int
 
 
 class Membership:
@@ -154,6 +169,33 @@ class Index:
         if not hasattr(self, "_by_source"):
             self._group()
         return [r for r in self._by_source.get(module, []) if r.target_module != module]
+
+    # What the rules read of the files, by name: rules never read the readers' fact tuples.
+
+    def cmake_calls(self, paths: Iterable[str] | None = None) -> Iterator[CMakeCall]:
+        """The :class:`CMakeCall` s of the CMake files ``paths`` (default: every CMake file)."""
+        facts = self.scan.facts
+        for path in facts if paths is None else paths:
+            f = facts.get(path)
+            if f is None or f[0] != "cmake":
+                continue
+            for command, arg, line, _guard in f[3].get("calls", ()):
+                yield CMakeCall(path, command, arg, line)
+
+    def glob_uses(self, path: str, line: int) -> list[str]:
+        """The commands of CMake file ``path`` that read the variable filled by the glob call at
+        ``line`` (empty when the file has no such call or never reads the variable)."""
+        f = self.scan.facts.get(path)
+        if not f or f[0] != "cmake":
+            return []
+        var = f[3].get("glob_vars", {}).get(line)
+        return list(f[3].get("var_uses", {}).get(var or "", []))
+
+    def body_guard(self, path: str) -> Guard:
+        """The condition covering every code line of C/C++ file ``path`` (None: unconditional,
+        or not a C/C++ file)."""
+        f = self.scan.facts.get(path)
+        return f[3].get("body_guard") if f and f[0] == "cpp" else None
 
 
 def all_dirs(files: list[str]) -> set[str]:

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from .. import __version__
 from ..adapters.cache import ResultCache
 from ..adapters.files import FileSet, fill_content_keys
+from ..finding import Finding
 from ..readers.facts import READER_VERSION
 from ..registry.model import Registry
 from ..result import CheckResult, ModuleRow, Note
-from ..rules.base import Finding
 from .options import CheckOptions, list_registry_files
 
 

@@ -289,12 +289,15 @@ def status(obj: Context, fmt: str, no_cache: bool) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the documentation of RULE (an id such as SM003 or a name such as inbound-reference)."""
-    from ..rules.docs import RULE_DOCS, lookup, render_doc
+    from ..rules import BY_ID
+    from ..rules.docs import lookup, render_doc, suggest
 
-    doc = lookup(rule)
-    if doc is None:
-        raise ScopedError(f"unknown rule '{rule}' (known: {', '.join(RULE_DOCS)})")
-    click.echo(render_doc(doc.id))
+    found = lookup(rule)
+    if found is None:
+        close = suggest(rule)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise ScopedError(f"unknown rule '{rule}'{hint} (known: {', '.join(BY_ID)})")
+    click.echo(render_doc(found))
 
 
 @main.command()

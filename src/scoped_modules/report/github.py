@@ -9,8 +9,8 @@ files are shown as ``\\xNN``, so they cannot restyle the log.
 
 from __future__ import annotations
 
+from ..finding import SEVERITY_ORDER, Finding
 from ..result import CheckResult
-from ..rules.base import SEVERITY_ORDER, Finding
 from ._common import first_line, summary_line, visible
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}

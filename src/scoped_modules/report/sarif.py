@@ -1,6 +1,7 @@
 """SARIF 2.1.0 (OASIS, errata01) for code-scanning services such as GitHub's.
 
-Rule metadata comes from :mod:`scoped_modules.rules.docs` (one source with ``scoped explain``).
+Rule metadata comes from the rules' own pages (:data:`scoped_modules.rules.RULES`, rendered by
+:mod:`scoped_modules.rules.docs`: one source with ``scoped explain``).
 Locations are relative to ``%SRCROOT%``, declared in ``originalUriBaseIds`` as the repository
 root. ``partialFingerprints`` hash the rule, module, path and evidence (the message when there is
 no evidence) but not the line, so an alert survives edits above it. Scan notes go to the
@@ -15,9 +16,10 @@ from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
 from .. import __version__
+from ..finding import Finding
 from ..result import CheckResult, Note
-from ..rules.base import Finding
-from ..rules.docs import RULE_DOCS, render_doc, render_markdown
+from ..rules import BY_ID
+from ..rules.docs import render_doc, render_markdown
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -58,15 +60,15 @@ def _location(path: str, line: int | None, snippet: str | None = None) -> dict:
 
 
 def _rule(rule_id: str, name: str) -> dict:
-    doc = RULE_DOCS.get(rule_id)
-    if doc is None:  # a rule this version has no page for: still a valid descriptor
+    rule = BY_ID.get(rule_id)
+    if rule is None:  # a rule this version does not know: still a valid descriptor
         return {"id": rule_id, "name": name, "shortDescription": {"text": name}}
     return {
-        "id": doc.id,
-        "name": doc.name,
-        "shortDescription": {"text": doc.summary},
-        "fullDescription": {"text": doc.what},
-        "help": {"text": render_doc(doc), "markdown": render_markdown(doc)},
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.doc.summary},
+        "fullDescription": {"text": rule.doc.what},
+        "help": {"text": render_doc(rule), "markdown": render_markdown(rule)},
     }
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from ..finding import Finding
 from ..result import CheckResult, ModuleRow
-from ..rules.base import Finding
 from ._common import first_line, location, plural, printable, summary_line
 
 MAX_NOTES = 20

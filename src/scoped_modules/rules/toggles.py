@@ -7,24 +7,24 @@ the modules."
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
 from ..index import Index, Reference, toggle_names
-from ..readers.facts import CPP_SOURCE_SUFFIXES, F_GLOB, F_GLOB_RECURSE, K_CMAKE_PATH
+from ..readers.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH
 from ..readers.guards import implies_on
 from ..registry.model import Module
-from .base import Finding, severity
+from . import process
+from .base import Finding, Rule, RuleContext, severity
+from .page import RuleDoc, registry, snippet
 
 
 def _declared_options(index: Index) -> dict[str, tuple[str, int]]:
     """CMake option names declared by any ``cmake_option_commands`` call: name -> (file, line)."""
     commands = {c.lower() for c in index.registry.project.cmake_option_commands}
     out: dict[str, tuple[str, int]] = {}
-    for path, facts in index.scan.facts.items():
-        if facts[0] != "cmake":
-            continue
-        for cmd, arg, line, _guard in facts[3].get("calls", ()):
-            if cmd in commands:
-                out.setdefault(arg, (path, line))
+    for call in index.cmake_calls():
+        if call.command in commands:
+            out.setdefault(call.arg, (call.path, call.line))
     return out
 
 
@@ -33,15 +33,7 @@ def _template_settings(index: Index) -> set[str] | None:
     templates = index.registry.project.config_templates
     if not templates:
         return None
-    names: set[str] = set()
-    for t in templates:
-        facts = index.scan.facts.get(t)
-        if facts is None or facts[0] != "cmake":
-            continue
-        for cmd, arg, _line, _guard in facts[3].get("calls", ()):
-            if cmd == "set":
-                names.add(arg)
-    return names
+    return {call.arg for call in index.cmake_calls(templates) if call.command == "set"}
 
 
 def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
@@ -118,11 +110,9 @@ def _names_a_file(ref: Reference) -> bool:
 
 def _only_grouped(index: Index, ref: Reference) -> bool:
     """A glob whose variable the file reads only in ``source_group()``-like calls builds nothing."""
-    facts = index.scan.facts.get(ref.path)
-    if not facts or facts[0] != "cmake":
+    if not ref.is_glob:
         return False
-    var = facts[3].get("glob_vars", {}).get(ref.line)
-    uses = facts[3].get("var_uses", {}).get(var or "", [])
+    uses = index.glob_uses(ref.path, ref.line)
     return bool(uses) and all("source_group" in u for u in uses)
 
 
@@ -146,7 +136,7 @@ def check_partial(
             continue
         if not ref.target.lower().endswith(CPP_SOURCE_SUFFIXES) or not _names_a_file(ref):
             continue
-        if ref.flags & (F_GLOB | F_GLOB_RECURSE) and _only_grouped(index, ref):
+        if _only_grouped(index, ref):
             notes.append(
                 (
                     ref.path,
@@ -155,8 +145,7 @@ def check_partial(
                 )
             )
             continue
-        facts = index.scan.facts.get(ref.target)
-        body = facts[3].get("body_guard") if facts and facts[0] == "cpp" else None
+        body = index.body_guard(ref.target)
         if body is not None and any(
             implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
         ):
@@ -184,3 +173,144 @@ def check_partial(
             )
         )
     return out, notes
+
+
+_UMA_CMAKE = "cmake/modules/contrib/UMA.cmake"
+_UMA_CMAKE_FILE = snippet(_UMA_CMAKE, 'message(STATUS "Build with UMA")')
+_OPTION = 'option(USE_UMA "Build the UMA backend" OFF)'
+_INCLUDE_IF_ON = f"if(USE_UMA)\n  include({_UMA_CMAKE})\nendif()"
+
+
+def _toggle_findings(ctx: RuleContext) -> list[Finding]:
+    """SM005 and SM006 are found in one pass over the modules."""
+    return ctx.shared(check_toggles, lambda: check_toggles(ctx.index, ctx.modules))
+
+
+class ToggleMissing(Rule):
+    id = "SM005"
+    doc = RuleDoc(
+        summary="The module declares no toggle.",
+        what=(
+            "Reports a module whose `toggles` list is empty. A toggle names how the module is "
+            "switched off: a CMake option (`cmake`), the preprocessor macro the build defines "
+            "when it is on (`define`) or an environment variable (`env`)."
+        ),
+        quotes=(process.TOGGLE,),
+        why=(
+            "Without a declared toggle nothing tells the build or `scoped` how the module is "
+            "switched off, so its guards cannot be recognised as wiring and users who do not "
+            "need the module still build and load it."
+        ),
+        fix=(
+            "Declare the toggle the build already uses, or add one: a CMake option guarding the "
+            "module's sources, or an environment variable for a Python-only module. Then guard "
+            "the module's wiring with it."
+        ),
+        example=(
+            registry(paths=(_UMA_CMAKE,)),
+            _UMA_CMAKE_FILE,
+            snippet("CMakeLists.txt", f"include({_UMA_CMAKE})"),
+        ),
+        use_instead=(
+            registry('toggles = [{ cmake = "USE_UMA" }]', paths=(_UMA_CMAKE,)),
+            snippet("CMakeLists.txt", f"{_OPTION}\n{_INCLUDE_IF_ON}"),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> list[Finding]:
+        return [f for f in _toggle_findings(ctx) if f.rule == self.id]
+
+
+class ToggleUndeclared(Rule):
+    id = "SM006"
+    doc = RuleDoc(
+        summary="A toggle's CMake option is declared nowhere.",
+        what=(
+            "Reports a `cmake` toggle that no call of a `project.cmake_option_commands` command "
+            "(`option` and `cmake_dependent_option` by default) declares. A declared toggle "
+            "missing from every `project.config_templates` file is also reported."
+        ),
+        quotes=(process.TOGGLE,),
+        why=(
+            "An option the build never declares cannot be switched from the command line or a "
+            "cache, and one missing from the configuration template is invisible to the users "
+            "who would turn it off: the toggle exists only on paper."
+        ),
+        severity_notes="A toggle missing from the configuration templates is always a warning.",
+        fix=(
+            "Declare the option with `option()` (or the project's wrapper, listed in "
+            "`cmake_option_commands`) and add a line for it to each configuration template, "
+            "e.g. `set(USE_UMA OFF)` in `cmake/config.cmake`."
+        ),
+        example=(
+            registry('toggles = [{ cmake = "USE_UMA" }]', paths=(_UMA_CMAKE,)),
+            _UMA_CMAKE_FILE,
+            snippet("CMakeLists.txt", _INCLUDE_IF_ON),
+        ),
+        use_instead=(snippet("CMakeLists.txt", f"{_OPTION}\n{_INCLUDE_IF_ON}"),),
+    )
+
+    def check(self, ctx: RuleContext) -> list[Finding]:
+        return [f for f in _toggle_findings(ctx) if f.rule == self.id]
+
+
+class TogglePartial(Rule):
+    id = "SM007"
+    doc = RuleDoc(
+        summary="The module's sources are built with its toggle off.",
+        what=(
+            "Reports a CMake path reference that is not wiring, from any CMake file (the "
+            "module's own included), to a C/C++/CUDA source file of the module; headers and "
+            "directories do not count. Such a source is compiled whether the toggle is on or "
+            "off."
+        ),
+        quotes=(process.TOGGLE,),
+        why=(
+            "A toggle that leaves the module's sources in the build turns nothing off: the "
+            "dependency is not contained, and a module that fails to compile breaks the build "
+            "for everyone."
+        ),
+        severity_notes=(
+            "A source whose whole body sits under the module's `define` compiles to nothing "
+            "when the module is off: building it unguarded is a note, not SM007."
+        ),
+        fix=(
+            "Move the source list or glob under `if(USE_UMA)`. `scoped toggles prove uma "
+            "--cmake` configures the real build with the toggle off and lists the module "
+            "sources still compiled."
+        ),
+        example=(
+            registry(
+                'toggles = [{ cmake = "USE_UMA", define = "TVM_USE_UMA" }]',
+                paths=("src/contrib/uma/",),
+            ),
+            snippet("src/contrib/uma/codegen.cc", "int uma_codegen() { return 0; }"),
+            snippet(
+                "CMakeLists.txt",
+                f"""\
+                {_OPTION}
+                file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)
+                add_library(tvm ${{UMA_SRCS}})
+                """,
+            ),
+        ),
+        use_instead=(
+            snippet(
+                "CMakeLists.txt",
+                f"""\
+                {_OPTION}
+                if(USE_UMA)
+                  file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)
+                endif()
+                add_library(tvm ${{UMA_SRCS}})
+                """,
+            ),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for m in ctx.modules:
+            findings, notes = check_partial(ctx.index, m, ctx.index.targeting(m.name))
+            for path, line, message in notes:
+                ctx.note(path, line, message)
+            yield from findings
