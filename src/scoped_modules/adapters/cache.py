@@ -85,6 +85,22 @@ class ResultCache:
         atomic_dump(self.path, {"key": key, "payload": payload})
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of this tool's own source files (names, sizes, modification times): part of every
+    cache key, so results computed by other code (a development checkout, an upgrade without a
+    version bump) are never served."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(dirpath, name))
+                h.update(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
 def _root_key(root: Path) -> str:
     return hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 

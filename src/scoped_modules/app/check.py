@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from .. import __version__
-from ..adapters.cache import ResultCache
+from ..adapters.cache import ResultCache, code_fingerprint
 from ..adapters.files import FileSet, fill_content_keys
 from ..finding import Finding
 from ..readers.facts import READER_VERSION
@@ -49,7 +49,7 @@ def result_key(registry: Registry, fileset: FileSet, now: datetime) -> str:
     h = hashlib.sha256()
     voting = os.environ.get("SCOPED_VOTING", "1")
     epoch = bisect.bisect_right(date_marks(registry), now)
-    h.update(f"{__version__}|{READER_VERSION}|{voting}|{epoch}\n".encode())
+    h.update(f"{__version__}|{code_fingerprint()}|{READER_VERSION}|{voting}|{epoch}\n".encode())
     h.update(registry.text.encode())
     for rel in input_files(registry):
         try:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..adapters.cache import atomic_dump, cache_dir, load_marshal
+from ..adapters.cache import atomic_dump, cache_dir, code_fingerprint, load_marshal
 from ..adapters.git import popen
 from ..readers.facts import READER_VERSION
 
@@ -76,7 +76,7 @@ def inputs_key(root: Path, extra: list[str], marks: list[float], now: float) -> 
     h = hashlib.sha256()
     env = "|".join(f"{k}={os.environ.get(k)}" for k in ENV)
     epoch = bisect.bisect_right(marks, now)
-    h.update(f"{__version__}|{READER_VERSION}|{env}|{epoch}\n".encode())
+    h.update(f"{__version__}|{code_fingerprint()}|{READER_VERSION}|{env}|{epoch}\n".encode())
     for rel in (*REGISTRY_FILES, *extra):
         try:
             data = (root / rel).read_bytes()
