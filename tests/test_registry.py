@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from helpers import run_cli, write_tree
+from hypothesis import HealthCheck, given, settings
+from toml_docs import registries, walk
 
 from scoped_modules.app.config import load_registry
 from scoped_modules.errors import ConfigError
+from scoped_modules.registry.locate import locate
 
 GOOD = """
 schema = 1
@@ -199,3 +203,39 @@ def test_cli_exit_2_and_messages_on_stderr(tmp_path: Path) -> None:
     code, out, err = run_cli(tmp_path, "check")
     assert code == 2 and out == ""
     assert "scoped.toml:1:1: schema must be 1" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# The one TOML position locator (issue 6, layout): checked against documents whose true
+# positions are known by construction, and against tomllib for what exists.
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registries())
+def test_locator_finds_every_key_where_it_was_written(generated: tuple) -> None:
+    doc, _modules, newline = generated
+    text = doc.text(newline)
+    parsed = tomllib.loads(text)
+    found = locate(text)
+    wrong = {p: (found.get(p), want) for p, want in doc.where.items() if found.get(p) != want}
+    assert not wrong, text
+    missing = [p for p in walk(parsed) if p not in found]
+    assert not missing, text
+
+
+def test_locator_corners() -> None:
+    text = (
+        's = """\n[not.a.header]\nx = 1"""\n'
+        "[a]  # [b]\n"
+        '\'q.k\'."r\\u0041" = [ 1, [2, {z = 3}], "]" ]\n'
+        "[[t]]\n[[t.u]]\n[[t]]\n[[t.u]]\nv = 1979-05-27 07:32:00Z\n"
+    )
+    found = locate(text)
+    assert ("not",) not in found and found[("s",)] == (1, 1)
+    assert found[("a", "q.k", "rA")] == (5, 1)
+    assert found[("a", "q.k", "rA", 1, 1, "z")] == (5, 29)
+    assert found[("a", "q.k", "rA", 2)] == (5, 38)
+    assert found[("t", 1, "u", 0, "v")] == (10, 1)  # nested arrays of tables count per parent
+    assert found[("t", 1, "u", 0)] == (9, 1)
+    # unterminated (text tomllib refuses): what was seen, no exception
+    assert locate("x = [[[\n") == {("x",): (1, 1), ("x", 0): (1, 6), ("x", 0, 0): (1, 7)}
