@@ -384,3 +384,15 @@ def test_tally_decision_notes_a_changed_pin(root: Path) -> None:
     assert (
         "evidence votes/ballots.toml changed since it was pinned (sha256 differs)" in doc["notes"]
     )
+
+
+@pytest.mark.parametrize("option", ["--now", "--opened"])
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"])
+def test_out_of_range_datetime_option_is_exit_2(root: Path, option: str, value: str) -> None:
+    args = ["vote", "tally", *EVIDENCE, *WINDOW]
+    if option == "--now":
+        args = ["--now", value, *args]
+    else:
+        args[args.index("--opened") + 1] = value
+    code, out, err = run_cli(root, *args)
+    assert code == 2 and "out of range" in err and "Traceback" not in err, err

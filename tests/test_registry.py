@@ -239,3 +239,19 @@ def test_locator_corners() -> None:
     assert found[("t", 1, "u", 0)] == (9, 1)
     # unterminated (text tomllib refuses): what was seen, no exception
     assert locate("x = [[[\n") == {("x",): (1, 1), ("x", 0): (1, 6), ("x", 0, 0): (1, 7)}
+
+
+# Issue 13 defect 8: a role's `since` or a decision's window out of range once in UTC.
+@pytest.mark.parametrize(
+    "old,new,line",
+    [
+        ("since = 2020-01-01 }", "since = 0001-01-01T00:00:00+01:00 }", 10),
+        ("opened = 2022-06-01T00:00:00Z", "opened = 0001-01-01T00:00:00+01:00", 22),
+        ("closes = 2022-06-08", "closes = 9999-12-31T23:00:00-05:00", 23),
+    ],
+)
+def test_datetime_out_of_range_is_a_registry_error(
+    tmp_path: Path, old: str, new: str, line: int
+) -> None:
+    found = problems(tmp_path, GOOD.replace(old, new))
+    assert any(f"scoped.toml:{line}:" in p and "out of range" in p for p in found), found

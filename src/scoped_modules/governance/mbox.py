@@ -329,12 +329,17 @@ def parse_date(value: str) -> datetime | None:
             )
         except ValueError:
             return None
-        return dt.astimezone(UTC)
+    else:
+        try:
+            dt = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if dt.tzinfo is None:
+            return dt.replace(tzinfo=UTC)
     try:
-        dt = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
+        return dt.astimezone(UTC)
+    except OverflowError:  # year 1 with a positive offset, year 9999 with a negative one
         return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 @lru_cache(maxsize=4096)

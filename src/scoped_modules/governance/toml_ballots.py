@@ -73,7 +73,10 @@ def read_ballots(doc: dict[str, Any], text: str, path: str, file_index: int = 0)
                     f"{where('at')}: datetime {at.isoformat()} has no offset; add Z or +hh:mm"
                 )
             else:
-                at_utc = to_utc(at)
+                try:
+                    at_utc = to_utc(at)
+                except ValueError as exc:
+                    problems.append(f"{where('at')}: 'at' {exc}")
         elif isinstance(at, date):
             at_utc = to_utc(at)
         elif isinstance(at, time) or at is not None:

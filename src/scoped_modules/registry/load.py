@@ -143,7 +143,11 @@ class _Checker:
                     f"{what} {value.isoformat()} has no UTC offset; write it with 'Z' or '+hh:mm'",
                 )
                 return None
-            return to_utc(value)
+            try:
+                return to_utc(value)
+            except ValueError as exc:
+                self.err(keys, f"{what} {exc}")
+                return None
         if isinstance(value, date):
             return to_utc(value)
         self.err(keys, f"{what} must be a date or a datetime with offset, not {_value_name(value)}")
