@@ -396,3 +396,24 @@ def test_out_of_range_datetime_option_is_exit_2(root: Path, option: str, value: 
         args[args.index("--opened") + 1] = value
     code, out, err = run_cli(root, *args)
     assert code == 2 and "out of range" in err and "Traceback" not in err, err
+
+
+def test_gzip_bomb_and_deep_ballots_exit_2(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
+    (root / "votes/bomb.mbox.gz").write_bytes(gzip.compress(b"\0" * (2 << 20)))
+    (root / "votes/deep.toml").write_text(
+        '[[ballot]]\nvoter = "p1"\nvote = "+1"\nat = 2022-06-02\nnote = '
+        + "[" * 3000
+        + "]" * 3000
+        + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", "1MiB")
+    code, _out, err = run_cli(root, "vote", "tally", "votes/bomb.mbox.gz", *WINDOW)
+    assert code == 2 and "votes/bomb.mbox.gz: too large" in err and "Traceback" not in err, err
+    code, _out, err = run_cli(root, "vote", "tally", "votes/deep.toml", *WINDOW)
+    assert code == 2 and "votes/deep.toml:5:" in err and "nested too deeply" in err, err
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", "a lot")
+    code, _out, err = run_cli(root, "vote", "tally", "votes/ballots.toml", *WINDOW)
+    assert code == 2 and "SCOPED_MAX_EVIDENCE_BYTES" in err, err

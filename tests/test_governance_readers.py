@@ -355,3 +355,30 @@ def test_toml_ballot_time_out_of_range_names_file_line_and_column(value: str) ->
         read_file(text.encode(), "b.toml")
     (problem,) = exc.value.problems
     assert problem.startswith("b.toml:4:3: ballot 1: ") and "out of range" in problem
+
+
+# Issue 13 defect 10: deeply nested arrays in a ballot file are an error naming the file.
+def test_deeply_nested_ballot_file_is_a_clear_error() -> None:
+    deep = "[" * 3000 + "]" * 3000
+    text = f'[[ballot]]\nvoter = "p1"\nvote = "+1"\nat = 2022-06-02\nnote = {deep}\n'
+    with pytest.raises(EvidenceError) as exc:
+        read_file(text.encode(), "b.toml")
+    (problem,) = exc.value.problems
+    assert problem.startswith("b.toml:5:") and "nested too deeply" in problem
+
+
+# Issue 14 item 3: a gzip bomb is refused once the decompressed size passes the cap.
+def test_gzip_bomb_is_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    bomb = gzip.compress(
+        b"From a@b.c Thu Jun  2 08:00:00 2022\nFrom: a@b.c\n\n" + b"\0" * (3 << 20)
+    )
+    assert len(bomb) < 10_000
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", str(1 << 20))
+    with pytest.raises(EvidenceError, match=r"^v\.mbox\.gz: too large: more than 1048576 bytes"):
+        detect(bomb, "v.mbox.gz")
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", str(4 << 20))
+    assert detect(bomb, "v.mbox.gz").format == "mbox"  # under a higher cap it is read
+    multi = gzip.compress(b"a" * (600 << 10)) + gzip.compress(b"b" * (600 << 10))
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", str(1 << 20))
+    with pytest.raises(EvidenceError, match="too large"):  # members add up
+        detect(multi, "m.gz")

@@ -63,6 +63,9 @@ def _display_path(path: Path, registry: Registry | None, given: str) -> str:
 
 def _read_files(paths: list[tuple[Path, str]]) -> list[tuple[str, bytes]]:
     """(display path, bytes) of each file, once per file; every problem at once."""
+    from ..governance.evidence import max_bytes, too_large
+
+    limit = max_bytes()
     out: list[tuple[str, bytes]] = []
     seen: set[Path] = set()
     problems: list[str] = []
@@ -72,6 +75,9 @@ def _read_files(paths: list[tuple[Path, str]]) -> list[tuple[str, bytes]]:
             continue
         seen.add(real)
         try:
+            if path.is_file() and path.stat().st_size > limit:
+                problems.extend(too_large(shown, limit).problems)
+                continue
             out.append((shown, path.read_bytes()))
         except FileNotFoundError:
             problems.append(f"{shown}: no such evidence file")

@@ -190,12 +190,16 @@ def _tomlkit_append(text: str, keys: tuple[str, ...], table: dict[str, Any]) -> 
 
 
 def append_table_text(text: str, keys: list[str], table: dict[str, Any], where: str = "") -> str:
-    """``text`` with ``table`` appended to the array of tables at ``keys`` (full key path)."""
+    """``text`` with ``table`` appended to the array of tables at ``keys`` (full key path).
+
+    A leading UTF-8 BOM is kept as it is."""
+    if text.startswith("\ufeff"):
+        return "\ufeff" + append_table_text(text[1:], keys, table, where)
     path = tuple(keys)
     try:
         old = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: cannot edit: not valid TOML ({exc})")
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{where}: cannot edit: not valid TOML ({exc})") from None
     expected = _expected(old, path, table)
     newline = "\r\n" if "\r\n" in text else "\n"
     # The text placed by the locator first (it keeps a comment that heads the next table with
