@@ -503,7 +503,9 @@ def select_thread(entries: list[Entry], subject: str | None = None) -> list[str]
     roots: dict[str, Entry] = {}
     for e in mails:
         if is_vote(e) and not is_reply(e.subject) and (not want or want in norm[id(e)]):
-            roots.setdefault(e.message_id or e.key, e)
+            rid = e.message_id or e.key
+            if rid not in roots or e.source < roots[rid].source:  # copies: not by file order
+                roots[rid] = e
     files = ", ".join(sorted({e.file for e in mails}))
     hint = "pick one with --subject TEXT" if not want else "make --subject TEXT more precise"
     if len(roots) > 1:
