@@ -417,3 +417,29 @@ def test_gzip_bomb_and_deep_ballots_exit_2(root: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", "a lot")
     code, _out, err = run_cli(root, "vote", "tally", "votes/ballots.toml", *WINDOW)
     assert code == 2 and "SCOPED_MAX_EVIDENCE_BYTES" in err, err
+
+
+# Issue 13 defect 13: parallel `vote record` runs on one registry: each exits 0 and no decision
+# is lost (a lock beside the registry serialises read-check-rename).
+def test_parallel_records_lose_no_decision(root: Path) -> None:
+    import subprocess
+    import sys
+
+    runs = 12
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scoped_modules.cli", *NOW, "vote", "record", "uma"]
+            + ["--kind", "establish", *WINDOW, "votes/ballots.toml", "--id", f"uma-{n}"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(runs)
+    ]
+    errors = [(p.wait(), p.stderr.read() if p.stderr else "") for p in procs]
+    assert all(code == 0 for code, _ in errors), errors
+    doc = tomllib.loads((root / "scoped.toml").read_text(encoding="utf-8"))
+    ids = sorted(d["id"] for d in doc["modules"]["uma"]["decisions"])
+    assert ids == sorted(f"uma-{n}" for n in range(runs))
+    assert sorted(p.name for p in root.iterdir()) == ["scoped.toml", "votes"]  # no lock left

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,7 +17,12 @@ from toml_docs import registries
 
 from scoped_modules.app.config import load_registry
 from scoped_modules.errors import ConfigError
-from scoped_modules.registry.edit import append_table, append_table_text, atomic_write
+from scoped_modules.registry.edit import (
+    append_table,
+    append_table_text,
+    atomic_write,
+    registry_lock,
+)
 
 DECISION = {
     "id": "uma-s0",
@@ -255,3 +261,20 @@ def test_edit_round_trip_keeps_bytes_outside_the_new_table(generated: tuple, dat
     if not before:
         del doc_new["modules"][module]["decisions"]
     assert doc_new == old
+
+
+@pytest.mark.parametrize("flock", [True, False])
+def test_registry_lock_is_exclusive_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flock: bool
+) -> None:
+    if not flock:
+        monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: an O_EXCL file
+    p = tmp_path / "scoped.toml"
+    p.write_text(BASE, encoding="utf-8")
+    with registry_lock(p):
+        assert (tmp_path / ".scoped.toml.lock").exists()
+        with pytest.raises(ConfigError, match="scoped.toml"), registry_lock(p, timeout=0.2):
+            pass
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["scoped.toml"]
+    with registry_lock(p):  # free again
+        pass

@@ -1,11 +1,12 @@
 """Safe edits of the registry (SPEC §2 "Edits").
 
-A new array-of-tables element is inserted as text right after the array's last element (or after
-the parent table's family of tables), so every other byte of the file stays as it was; the result
-is parsed again and must equal the old document plus the new table. When the text cannot be
-placed that way (the array is written inline, the parent is an inline table, ...), tomlkit edits
-the document instead, under the same check. Writes are atomic (temporary file in the same
-directory + ``os.replace``) and refused when the file changed on disk since it was read.
+A new array-of-tables element is inserted as text where the TOML locator (``locate.scan``) says
+the array continues: after its last element's block (or after the parent table's family of
+tables), inside an inline array, or inside the parent's inline table. Where that fails, tomlkit
+edits the document. Either result is taken only when it is the old text with one run of text
+inserted (every other byte unchanged) and it parses to the old document plus the new table.
+Writes are atomic (temporary file in the same directory + ``os.replace``) and refused when the
+file changed on disk since it was read; ``registry_lock`` serialises concurrent writers.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import copy
 import json
 import math
 import os
+import random
 import re
 import tempfile
+import time as clock
 import tomllib
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -298,3 +302,84 @@ def atomic_write(path: Path, new_text: str, expected_old_text: str | None) -> No
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Locking
+
+
+@contextlib.contextmanager
+def registry_lock(path: Path, timeout: float = 120.0) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for a read-check-write cycle (``vote record``).
+
+    The lock is a file beside the registry, ``.NAME.lock``, removed on release: ``fcntl.flock``
+    where it exists (a lock dies with its process, so a crash leaves nothing stale), else a file
+    created with ``O_EXCL``. Other processes wait for it up to ``timeout`` seconds.
+    """
+    target = path.resolve()
+    lock = target.parent / f".{target.name}.lock"
+    deadline = clock.monotonic() + timeout
+    try:
+        import fcntl
+    except ImportError:  # no flock here (Windows): an O_EXCL lock file
+        fd = _exclusive_file(lock, target, deadline)
+        try:
+            yield
+        finally:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(lock)
+        return
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        try:
+            fd = os.open(lock, flags, 0o600)
+        except OSError as exc:
+            raise ConfigError(f"{target}: cannot create the lock file {lock}: {exc.strerror}")
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    _wait(target, lock, deadline)
+            # the holder before us removes the file as it lets go: lock the file that is there
+            here = os.fstat(fd)
+            try:
+                now = os.stat(lock, follow_symlinks=False)
+            except FileNotFoundError:
+                now = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if now is not None and (now.st_ino, now.st_dev) == (here.st_ino, here.st_dev):
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+def _wait(target: Path, lock: Path, deadline: float) -> None:
+    if clock.monotonic() > deadline:
+        raise ConfigError(
+            f"{target}: another scoped command is editing it (lock {lock.name}); try again"
+        )
+    clock.sleep(0.01 + random.random() * 0.04)
+
+
+def _exclusive_file(lock: Path, target: Path, deadline: float) -> int:
+    while True:
+        try:
+            return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if clock.monotonic() > deadline:
+                raise ConfigError(
+                    f"{target}: locked by {lock}; if no scoped command is running, delete it"
+                ) from None
+            clock.sleep(0.05)
+        except OSError as exc:
+            raise ConfigError(f"{target}: cannot create the lock file {lock}: {exc.strerror}")
