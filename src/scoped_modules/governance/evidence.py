@@ -186,11 +186,11 @@ def read_evidence(files: list[tuple[str, bytes]], subject: str | None = None) ->
         if all(e.flag in ("other-thread", "unreadable") for e in mails):
             paths = ", ".join(sorted({e.file for e in mails}))
             out.notes.append(f"{paths}: no [VOTE] thread found; no message of it counts")
-    links: set[str] = set()
+    others: set[str] = set()
     for e in out.entries:
         if e.kind == "github" and e.source.startswith("http"):
-            links.add(e.source.split("#", 1)[0])
+            others.add(e.source.split("#", 1)[0])
         elif e.kind == "toml" and e.source.startswith("http"):
-            links.add(e.source)
-    out.threads.extend(sorted(links - set(out.threads)))  # sorted: file order never shows
+            others.add(e.source)
+    out.threads.extend(sorted(others - set(out.threads)))  # sorted: file order never shows
     return out

@@ -512,6 +512,7 @@ def select_thread(entries: list[Entry], subject: str | None = None) -> list[str]
         listing = "; ".join(sorted(f"'{e.subject}' ({e.source})" for e in roots.values()))
         raise ScopedError(f"{files}: {len(roots)} [VOTE] threads: {listing}; {hint}")
     root = next(iter(roots.values()), None)
+    thread_subject: str | None
     if root is not None:
         thread_subject = norm[id(root)]
     else:

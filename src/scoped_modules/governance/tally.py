@@ -341,6 +341,7 @@ def tally(
         if _is_bot(e, ident, roster):
             ignore(e, "bot", e.body if e.kind != "toml" else f"{e.value} {e.note or ''}")
             continue
+        line: str | None
         if e.kind == "toml":
             value, note, line = e.value or "0", e.note, f"{e.value} {e.note or ''}".strip()
         else:
