@@ -55,7 +55,12 @@ def parse_when(value: str, what: str) -> datetime:
         raise click.BadParameter(
             f"{value!r} has no UTC offset; add 'Z' or '+hh:mm'", param_hint=what
         )
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise click.BadParameter(
+            f"{value!r} is out of range: in UTC it falls outside years 1-9999", param_hint=what
+        ) from None
 
 
 def use_color(stream=None) -> bool:

@@ -63,6 +63,9 @@ def _display_path(path: Path, registry: Registry | None, given: str) -> str:
 
 def _read_files(paths: list[tuple[Path, str]]) -> list[tuple[str, bytes]]:
     """(display path, bytes) of each file, once per file; every problem at once."""
+    from ..governance.evidence import max_bytes, too_large
+
+    limit = max_bytes()
     out: list[tuple[str, bytes]] = []
     seen: set[Path] = set()
     problems: list[str] = []
@@ -72,6 +75,9 @@ def _read_files(paths: list[tuple[Path, str]]) -> list[tuple[str, bytes]]:
             continue
         seen.add(real)
         try:
+            if path.is_file() and path.stat().st_size > limit:
+                problems.extend(too_large(shown, limit).problems)
+                continue
             out.append((shown, path.read_bytes()))
         except FileNotFoundError:
             problems.append(f"{shown}: no such evidence file")
@@ -321,6 +327,26 @@ def record_command(
     fmt: str,
 ) -> None:
     """Tally EVIDENCE and append the decision to module NAME, each file pinned by sha256."""
+    from ..app.config import find_registry
+    from ..registry.edit import registry_lock
+
+    # read, check and write under one lock: two runs at once both land, one after the other
+    path, _root = find_registry(obj.config, Path.cwd())
+    with registry_lock(path):
+        _record(obj, name, evidence, kind, opened, closes, decision_id, rules, fmt)
+
+
+def _record(
+    obj: Any,
+    name: str,
+    evidence: tuple[Path, ...],
+    kind: str,
+    opened: str,
+    closes: str,
+    decision_id: str | None,
+    rules: str | None,
+    fmt: str,
+) -> None:
     from ..governance.evidence import sha256_hex
     from ..registry.edit import append_table, atomic_write
 

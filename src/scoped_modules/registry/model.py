@@ -21,9 +21,17 @@ Loc = tuple[str, int, int]
 
 
 def to_utc(value: date | datetime) -> datetime:
-    """A bare date means 00:00 UTC of that day; a datetime must carry an offset."""
+    """A bare date means 00:00 UTC of that day; a datetime must carry an offset.
+
+    ValueError when the time leaves years 1-9999 once in UTC (``0001-01-01T00:00:00+01:00``).
+    """
     if isinstance(value, datetime):
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(
+                f"{value.isoformat()} is out of range: in UTC it falls outside years 1-9999"
+            ) from None
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
