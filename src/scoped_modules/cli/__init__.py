@@ -67,7 +67,11 @@ class ScopedGroup(click.Group):
     """Turns every ScopedError into its messages on stderr and exit code 2; loads the command
     groups that need heavier imports (mail parsing, ...) only when they are invoked."""
 
-    lazy = {"vote": ("scoped_modules.cli.vote", "vote")}
+    lazy = {
+        "vote": ("scoped_modules.cli.vote", "vote"),
+        "baseline": ("scoped_modules.cli.adoption", "baseline"),
+        "codeowners": ("scoped_modules.cli.adoption", "codeowners"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -124,8 +128,31 @@ def _progress_printer():
     return show
 
 
+def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    from ..rules.selection import parse_rules
+
+    ids, unknown = parse_rules(values)
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(map(repr, unknown))}: no such rule (see `scoped explain`)",
+            ctx=ctx,
+            param=param,
+        )
+    return ids
+
+
 @main.command()
-@click.option("--changed", metavar="BASE", default=None, help="Check the change from BASE (SM012).")
+@click.option(
+    "--changed",
+    metavar="BASE",
+    default=None,
+    help="Check the change since the merge base of BASE and HEAD, working tree included (SM012).",
+)
+@click.option(
+    "--only-changed",
+    is_flag=True,
+    help="With --changed: report findings in changed files only (the pre-commit speed path).",
+)
 @click.option("--module", "module", default=None, help="Report only this module.")
 @click.option(
     "--format",
@@ -137,21 +164,48 @@ def _progress_printer():
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Known findings to tolerate (see `scoped baseline`).",
+    help="Known errors to tolerate, written by `scoped baseline` (default: [project].baseline).",
 )
-@click.option("--strict", is_flag=True, help="Warnings count as errors.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    callback=_rule_list,
+    help="Report only these rules (ids or names, comma-separated; repeatable).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULES",
+    callback=_rule_list,
+    help="Do not report these rules (ids or names, comma-separated; repeatable).",
+)
+@click.option("--strict", is_flag=True, help="Warnings and stale baseline entries count as errors.")
 @click.option("--no-history", is_flag=True, help="Skip rules that read git history (SM011).")
 @click.option("--no-cache", is_flag=True, help="Read every file again; do not use .scoped_cache/.")
+@click.option(
+    "--max-per-rule",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Text output: findings shown per module and rule (then a count).",
+)
+@click.option("--all", "show_all", is_flag=True, help="Text output: show every finding.")
 @click.pass_obj
 def check(
     obj: Context,
     changed: str | None,
+    only_changed: bool,
     module: str | None,
     fmt: str,
     baseline: Path | None,
+    select: list[str],
+    ignore: list[str],
     strict: bool,
     no_history: bool,
     no_cache: bool,
+    max_per_rule: int,
+    show_all: bool,
 ) -> None:
     """Run every rule; exit 1 when there are error findings."""
     import gc
@@ -166,21 +220,38 @@ def check(
         raise ScopedError(
             f"unknown module '{module}' (known: {', '.join(sorted(registry.modules)) or 'none'})"
         )
-    if changed:
-        click.echo(
-            "note: --changed (SM012) is not implemented yet; checking the whole tree", err=True
-        )
-    if baseline:
-        click.echo("note: --baseline is not implemented yet; every finding is reported", err=True)
+    if only_changed and not changed:
+        raise click.UsageError("--only-changed needs --changed BASE")
     result = run_check(
         registry,
         CheckOptions(
-            module=module, use_cache=not no_cache, now=obj.now, progress=_progress_printer()
+            module=module,
+            use_cache=not no_cache,
+            now=obj.now,
+            progress=_progress_printer(),
+            select=select,
+            ignore=ignore,
+            baseline=baseline,
+            changed=changed,
+            only_changed=only_changed,
+            strict=strict,
         ),
     )
     result.seconds = time.perf_counter() - STARTED
-    out = RENDERERS[fmt](result, color=use_color()) if fmt == "text" else RENDERERS[fmt](result)
+    if fmt == "text":
+        from ..report.text import render as render_text
+
+        out = render_text(
+            result, color=use_color(), max_per_rule=None if show_all else max_per_rule
+        )
+    else:
+        out = RENDERERS[fmt](result, False)
     click.echo(out, nl=not out.endswith("\n"))
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from ..report.github import job_summary
+
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+            fh.write(job_summary(result))
     failing = result.errors + (result.warnings if strict else 0)
     sys.exit(1 if failing else 0)
 
