@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..errors import ScopedError
 from . import Context
 
 
@@ -45,27 +44,39 @@ def baseline(obj: Context, file: Path | None, no_cache: bool) -> None:
 @click.option("--write", "write", is_flag=True, help="Write the section into the CODEOWNERS file.")
 @click.pass_obj
 def codeowners(obj: Context, verify: bool, write: bool) -> None:
-    """Render the CODEOWNERS section of the modules' owners (print, --check or --write)."""
-    from ..app.codeowners import plan
+    """Render the modules' owners as a CODEOWNERS section: print it, --check it or --write it
+    (into .github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS, whichever exists)."""
+    from ..app.codeowners import Refused, plan
 
     if verify and write:
         raise click.UsageError("--check and --write exclude each other")
     registry = obj.registry()
-    result = plan(registry)
+    try:
+        result = plan(registry)
+    except Refused as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    for name in result.skipped:
+        click.echo(f"note: module '{name}' has no owners; it gets no CODEOWNERS entry", err=True)
+    if not verify and not write:
+        click.echo(result.section, nl=False)
+        return
+    for line in result.overridden_by():
+        click.echo(
+            f"warning: {result.display}: '{line}' comes after the scoped section and overrides "
+            "it where both match (the last match wins)",
+            err=True,
+        )
     if write:
         changed = result.write()
-        click.echo(f"{'updated' if changed else 'up to date:'} {result.display}")
+        click.echo(f"{'wrote' if changed else 'up to date:'} {result.display}")
         return
-    if verify:
-        if result.up_to_date:
-            click.echo(f"{result.display}: the scoped section is up to date")
-            return
-        click.echo(
-            f"{result.display}: the scoped section is out of date; run `scoped codeowners --write`"
-        )
-        click.echo(result.diff(), nl=False)
-        sys.exit(1)
-    click.echo(result.section, nl=False)
-
-
-__all__ = ["baseline", "codeowners", "ScopedError"]
+    if result.up_to_date:
+        click.echo(f"{result.display}: the scoped section is up to date")
+        return
+    click.echo(
+        f"{result.display}: the scoped section is out of date; run `scoped codeowners --write`"
+    )
+    click.echo(result.diff(), nl=False)
+    sys.exit(1)
