@@ -195,3 +195,15 @@ def test_file_round_trip(tmp_path_factory, entries: list[Entry]) -> None:
     path = tmp_path_factory.mktemp("b") / "baseline.toml"
     path.write_text(render(entries), encoding="utf-8")
     assert read(path) == entries
+
+
+def test_the_baseline_file_is_not_scanned(tmp_path: Path) -> None:
+    """It quotes evidence: a module's `references` pattern must not match its own entries."""
+    root = _repo(tmp_path)
+    text = (root / "scoped.toml").read_text() + 'references = ["pkg\\\\.uma"]\n'
+    (root / "scoped.toml").write_text(text)
+    run_cli(root, "baseline")
+    assert "pkg.uma" in (root / "scoped-baseline.toml").read_text()
+    code, data = check_json(root, "--baseline", "scoped-baseline.toml")
+    assert code == 0, data["findings"]
+    assert not [f for f in data["findings"] if f["path"] == "scoped-baseline.toml"]

@@ -17,8 +17,9 @@ from ..errors import ConfigError
 from ..registry.model import Registry
 from ..rules.base import Finding
 from ..rules.baseline import Entry, entries_for
+from .options import BASELINE_FILE
 
-DEFAULT_FILE = "scoped-baseline.toml"
+DEFAULT_FILE = BASELINE_FILE
 HEADER = (
     "Known findings that `scoped check --baseline` tolerates: only new errors fail.",
     "Written by `scoped baseline`; review it like code. Entries should only disappear: an",

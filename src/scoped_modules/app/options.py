@@ -29,6 +29,13 @@ class CheckOptions:
     strict: bool = False  # stale baseline entries are errors
 
 
+BASELINE_FILE = "scoped-baseline.toml"
+
+
 def list_registry_files(registry: Registry) -> FileSet:
+    """The scanned files: minus ``exclude`` and the baseline file, which quotes evidence (a
+    module's ``references`` patterns would match there)."""
     root = registry.root
-    return list_files(root, toplevel(root) is not None, registry.project.exclude)
+    fileset = list_files(root, toplevel(root) is not None, registry.project.exclude)
+    fileset.keys.pop(registry.project.baseline or BASELINE_FILE, None)
+    return fileset
