@@ -341,9 +341,9 @@ def _package_dirs(root: Path) -> list[str]:
     out = set()
     for rel, filenames in _walk(root):
         parent = posixpath.dirname(rel)
-        if "__init__.py" in filenames and parent and "/" not in parent:
-            if parent not in NOT_ROOTS and not (root / parent / "__init__.py").is_file():
-                out.add(parent)
+        top = parent and "/" not in parent and parent not in NOT_ROOTS
+        if top and "__init__.py" in filenames and not (root / parent / "__init__.py").is_file():
+            out.add(parent)
     return sorted(out)
 
 
