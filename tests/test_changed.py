@@ -46,6 +46,11 @@ def _commit(root: Path, message: str, files: dict[str, str]) -> None:
     git(root, "commit", "-q", "-m", message)
 
 
+UMA_EDIT = {"python/pkg/uma/__init__.py": "def run():\n    return 3\n"}
+CORE_EDIT = {"python/pkg/core.py": "def core():\n    return 5\n"}
+MIXED = {**UMA_EDIT, **CORE_EDIT}
+
+
 def _sm012(data: dict) -> list[dict]:
     return [f for f in data["findings"] if f["rule"] == "SM012"]
 
@@ -55,10 +60,7 @@ def test_mixed_change_is_an_error_naming_the_core_files(tmp_path: Path) -> None:
     _commit(
         root,
         "uma: faster run, and a core tweak",
-        {
-            "python/pkg/uma/__init__.py": "def run():\n    return 3\n",
-            "python/pkg/core.py": "def core():\n    return 5\n",
-        },
+        MIXED,
     )
     code, data = check_json(root, "--changed", "main")
     assert code == 1
@@ -76,12 +78,12 @@ def test_mixed_change_is_an_error_naming_the_core_files(tmp_path: Path) -> None:
 
 def test_trailer_acknowledges_the_core_change(tmp_path: Path) -> None:
     root = _repo(tmp_path)
-    _commit(root, "uma: part 1", {"python/pkg/uma/__init__.py": "def run():\n    return 3\n"})
+    _commit(root, "uma: part 1", UMA_EDIT)
     _commit(
         root,
         "core: hook for uma\n\nAgreed on the list.\n\n"
         "Scoped-Core-Change: https://discuss.example.org/t/uma-hook\n",
-        {"python/pkg/core.py": "def core():\n    return 5\n"},
+        CORE_EDIT,
     )
     code, data = check_json(root, "--changed", "main")
     assert code == 0
@@ -96,10 +98,7 @@ def test_trailer_in_the_body_only_is_not_a_trailer(tmp_path: Path) -> None:
     _commit(
         root,
         "mixed\n\nScoped-Core-Change: https://example.org/x is what we would need\n\nmore text\n",
-        {
-            "python/pkg/uma/__init__.py": "def run():\n    return 3\n",
-            "python/pkg/core.py": "def core():\n    return 5\n",
-        },
+        MIXED,
     )
     code, data = check_json(root, "--changed", "main")
     assert code == 1 and _sm012(data)[0]["severity"] == "error"
@@ -114,7 +113,7 @@ def test_registry_and_markdown_changes_are_exempt(tmp_path: Path) -> None:
         {
             "scoped.toml": text,
             "README.md": "# demo\n\numa is here\n",
-            "python/pkg/uma/__init__.py": "def run():\n    return 3\n",
+            **UMA_EDIT,
         },
     )
     code, data = check_json(root, "--changed", "main")
@@ -129,11 +128,7 @@ def test_exempt_files_are_listed_beside_blocking_ones(tmp_path: Path) -> None:
     _commit(
         root,
         "mixed",
-        {
-            "README.md": "# demo 2\n",
-            "python/pkg/uma/__init__.py": "def run():\n    return 3\n",
-            "python/pkg/util.py": "X = 2\n",
-        },
+        {**UMA_EDIT, "README.md": "# demo 2\n", "python/pkg/util.py": "X = 2\n"},
     )
     _code, data = check_json(root, "--changed", "main")
     [finding] = _sm012(data)
@@ -152,11 +147,7 @@ def test_custom_exempt_list_replaces_the_default(tmp_path: Path) -> None:
     _commit(
         root,
         "mixed",
-        {
-            "README.md": "# demo 2\n",
-            "python/pkg/uma/__init__.py": "def run():\n    return 3\n",
-            "python/pkg/util.py": "X = 2\n",
-        },
+        {**UMA_EDIT, "README.md": "# demo 2\n", "python/pkg/util.py": "X = 2\n"},
     )
     _code, data = check_json(root, "--changed", "main")
     [finding] = _sm012(data)
@@ -169,10 +160,7 @@ def test_s1_mixed_change_is_a_warning_and_proposed_is_not_checked(tmp_path: Path
         _commit(
             root,
             "mixed",
-            {
-                "src/uma/uma.cc": "int uma() { return 1; }\n",
-                "python/pkg/core.py": "def core():\n    return 5\n",
-            },
+            {"src/uma/uma.cc": "int uma() { return 1; }\n", **CORE_EDIT},
         )
         _code, data = check_json(root, "--changed", "main")
         assert [f["severity"] for f in _sm012(data)] == expected, stage
@@ -199,7 +187,7 @@ def test_moving_a_file_out_of_the_module_touches_both_sides(tmp_path: Path) -> N
 def test_branch_point_not_the_tip_of_base(tmp_path: Path) -> None:
     """Core changes landed on main after the branch point are not part of the change."""
     root = _repo(tmp_path)
-    _commit(root, "uma only", {"python/pkg/uma/__init__.py": "def run():\n    return 3\n"})
+    _commit(root, "uma only", UMA_EDIT)
     git(root, "checkout", "-q", "main")
     _commit(root, "core on main", {"python/pkg/core.py": "def core():\n    return 7\n"})
     git(root, "checkout", "-q", "feature")
@@ -242,7 +230,7 @@ def test_only_changed_needs_changed_and_bad_base_is_exit_2(tmp_path: Path) -> No
 
 def test_shallow_clone_without_the_merge_base_says_fetch_depth(tmp_path: Path) -> None:
     origin = _repo(tmp_path)
-    _commit(origin, "uma", {"python/pkg/uma/__init__.py": "def run():\n    return 3\n"})
+    _commit(origin, "uma", UMA_EDIT)
     _commit(origin, "uma 2", {"python/pkg/uma/__init__.py": "def run():\n    return 4\n"})
     clone = tmp_path / "clone"
     subprocess.run(
@@ -270,10 +258,7 @@ def test_sm012_renders_in_text_and_github(tmp_path: Path, fmt: str) -> None:
     _commit(
         root,
         "mixed",
-        {
-            "python/pkg/uma/__init__.py": "def run():\n    return 3\n",
-            "python/pkg/core.py": "def core():\n    return 5\n",
-        },
+        MIXED,
     )
     code, out, _err = run_cli(root, "check", "--changed", "main", "--format", fmt)
     assert code == 1
