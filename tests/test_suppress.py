@@ -211,3 +211,22 @@ def test_suppression_added_after_a_cached_run_is_seen(tmp_path: Path) -> None:
     write_tree(root, {"python/pkg/core.py": "import os  # scoped: ignore[SM003] for now\n"})
     code, data = check_json(root)
     assert code == 1 and _by_rule(data, "SM003")[0]["message"].startswith("stale")
+
+
+def test_comment_after_a_multi_line_python_statement_covers_it(tmp_path: Path) -> None:
+    root = _repo(
+        tmp_path,
+        {
+            "python/pkg/core.py": (
+                "from pkg.uma import (\n"
+                "    run,\n"
+                ")  # scoped: ignore[SM003] the old entry point\n"
+                "import os  # scoped: ignore[SM003] nothing here\n"
+            )
+        },
+        project="governance = false",
+    )
+    code, data = check_json(root)
+    got = [(f["line"], f["severity"], f["message"][:16]) for f in data["findings"]]
+    assert got == [(4, "error", "stale suppressio"), (1, "note", "suppressed (the ")], got
+    assert code == 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..readers.facts import language_of
 from .base import RULE_NAMES, Finding
@@ -53,6 +53,15 @@ class Suppression:
     reason: str  # empty when none was given
     unknown: tuple[str, ...] = ()  # bracket items that are no rule id
     known_syntax: bool = True  # found by the file's own comment syntax
+    first_line: int = 0  # the statement the comment ends starts here (Python); 0: ``line``
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """The lines whose findings it suppresses: its own, and for a comment after a Python
+        statement spanning lines (``from x import (\n a,\n)  # scoped: ...``), each of them."""
+        if self.first_line and self.first_line < self.line:
+            return tuple(range(self.first_line, self.line + 1))
+        return (self.line,)
 
 
 def syntax_of(path: str) -> str:
@@ -113,14 +122,39 @@ def parse(path: str, line: int, comment: str, known_syntax: bool = True) -> Supp
     return Suppression(path, line, tuple(rules), reason, tuple(unknown), known_syntax)
 
 
+def _statement_starts(text: str, lines: set[int]) -> dict[int, int]:
+    """For each of ``lines`` that ends a Python statement spanning several lines, the line the
+    statement starts on (Python's own tokenizer; nothing when it cannot read the file)."""
+    import io
+    import tokenize
+
+    out: dict[int, int] = {}
+    start = 0
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT):
+                continue
+            if tok.type == tokenize.NEWLINE:
+                if start and tok.start[0] in lines and start < tok.start[0]:
+                    out[tok.start[0]] = start
+                start = 0
+            elif not start:
+                start = tok.start[0]
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass
+    return out
+
+
 def find_in_text(path: str, text: str, lines: Iterable[int]) -> list[Suppression]:
     """The suppressions on ``lines`` of one file's ``text``."""
     syntax = syntax_of(path)
     found = []
-    for n, comment in sorted(comments_by_line(text, syntax, lines).items()):
+    comments = comments_by_line(text, syntax, lines)
+    starts = _statement_starts(text, set(comments)) if syntax == "py" and comments else {}
+    for n, comment in sorted(comments.items()):
         s = parse(path, n, comment, syntax != "other")
         if s is not None:
-            found.append(s)
+            found.append(replace(s, first_line=starts.get(n, 0)))
     return found
 
 
@@ -133,7 +167,11 @@ def apply_suppressions(
     errors: a suppression without a reason, and a rule named that has no finding on that line
     (stale). Rules that did not run (``active`` says False: not selected, ignored, governance
     off) are never stale. A bracket item that is no rule id is a note: it suppresses nothing."""
-    at: dict[tuple[str, int], Suppression] = {(s.path, s.line): s for s in suppressions}
+    listed = list(suppressions)
+    at: dict[tuple[str, int], Suppression] = {}
+    for s in listed:
+        for n in s.lines:
+            at.setdefault((s.path, n), s)
     used: set[tuple[str, int, str]] = set()
     out: list[Finding] = []
     for f in findings:
@@ -162,7 +200,7 @@ def apply_suppressions(
         )
     problems: list[Finding] = []
     notes: list[tuple[str, int, str]] = []
-    for s in sorted(at.values(), key=lambda s: (s.path, s.line)):
+    for s in sorted(listed, key=lambda s: (s.path, s.line)):
         marker = f"scoped: ignore[{','.join(s.rules)}]"
         for item in s.unknown:
             notes.append(
