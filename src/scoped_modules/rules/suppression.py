@@ -169,13 +169,13 @@ def apply_suppressions(
     off) are never stale. A bracket item that is no rule id is a note: it suppresses nothing."""
     listed = list(suppressions)
     at: dict[tuple[str, int], Suppression] = {}
-    for s in listed:
-        for n in s.lines:
-            at.setdefault((s.path, n), s)
+    for sup in listed:
+        for n in sup.lines:
+            at.setdefault((sup.path, n), sup)
     used: set[tuple[str, int, str]] = set()
     out: list[Finding] = []
     for f in findings:
-        s = at.get((f.path or "", f.line or 0)) if f.path and f.line else None
+        s = at.get((f.path, f.line)) if f.path and f.line else None
         if s is None or f.rule not in s.rules:
             out.append(f)
             continue
