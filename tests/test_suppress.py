@@ -230,3 +230,12 @@ def test_comment_after_a_multi_line_python_statement_covers_it(tmp_path: Path) -
     got = [(f["line"], f["severity"], f["message"][:16]) for f in data["findings"]]
     assert got == [(4, "error", "stale suppressio"), (1, "note", "suppressed (the ")], got
     assert code == 1
+
+
+def test_governance_suppression_is_not_stale_when_governance_does_not_run(
+    tmp_path: Path, monkeypatch
+) -> None:
+    root = _repo(tmp_path, {}, module='owners = ["ghost"]  # scoped: ignore[SM013] joins soon')
+    monkeypatch.setenv("SCOPED_VOTING", "0")
+    code, data = check_json(root)
+    assert code == 0 and not [f for f in data["findings"] if "stale" in f["message"]]

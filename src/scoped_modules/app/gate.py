@@ -13,6 +13,7 @@ Applied after the analysis (cached or not) and before rendering, so it composes 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,8 @@ class Gated:
 
 def selection(registry: Registry, options: CheckOptions) -> Selection:
     ignore = [*options.ignore, *registry.project.ignore]
-    if not registry.project.governance:
+    # SCOPED_VOTING=0 (the project's own switch for its voting code) runs no governance rule
+    if not registry.project.governance or os.environ.get("SCOPED_VOTING", "1") != "1":
         ignore += GOVERNANCE_RULES
     module_ignore = {m.name: list(m.ignore) for m in registry.modules.values() if m.ignore}
     return Selection(list(options.select), ignore, module_ignore)
