@@ -19,6 +19,7 @@ from ..finding import Finding
 from ..readers.facts import READER_VERSION
 from ..registry.model import Registry
 from ..result import CheckResult, ModuleRow, Note
+from .gate import gate
 from .options import CheckOptions, list_registry_files
 
 
@@ -77,19 +78,28 @@ def check(registry: Registry, options: CheckOptions) -> CheckResult:
     data = cache.load(key)
     if data is None:
         from .analyse import analyse  # the cold path: readers, index, rules
+        from .suppress import finish, start
 
+        grep = start(fileset)  # suppression comments, found while the analysis runs
         data = analyse(registry, options, fileset, now)
+        data["suppressions"] = finish(grep, fileset)
         cache.save(key, data)
+    findings = [Finding(*f) for f in data["findings"]]
+    notes = [(p, line, msg, mod) for p, line, msg, mod in data["notes"]]
+    rows = list(data["rows"])
+    if "suppressions" not in data:  # a result cached by a version without suppressions
+        from .suppress import finish, start
+
+        data["suppressions"] = finish(start(fileset), fileset)
+        cache.save(key, data)
+    gated = gate(registry, options, fileset, findings, notes, rows, data["suppressions"])
     want = options.module
-    findings = [Finding(*f) for f in data["findings"] if not want or f[2] == want]
-    rows = [ModuleRow(*r) for r in data["rows"] if not want or r[0] == want]
-    notes = [Note(p, line, msg) for p, line, msg, mod in data["notes"] if not want or mod == want]
     return CheckResult(
         root=str(registry.root),
         registry_path=registry.rel_path,
         files=data["files"],
-        modules=rows,
-        findings=findings,
-        notes=notes,
+        modules=[ModuleRow(*r) for r in gated.rows if not want or r[0] == want],
+        findings=[f for f in gated.findings if not want or f.module == want],
+        notes=[Note(p, line, msg) for p, line, msg, mod in gated.notes if not want or mod == want],
         seconds=time.perf_counter() - started,
     )

@@ -83,7 +83,10 @@ class ScopedGroup(click.Group):
     """Turns every ScopedError into its messages on stderr and exit code 2; loads the command
     groups that need heavier imports (mail parsing, ...) only when they are invoked."""
 
-    lazy: dict[str, tuple[str, str]] = {}
+    lazy: dict[str, tuple[str, str]] = {
+        "baseline": ("scoped_modules.cli.adoption", "baseline"),
+        "codeowners": ("scoped_modules.cli.adoption", "codeowners"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         extra = ["vote"] if voting_enabled() else []
@@ -164,8 +167,31 @@ def _progress_printer():
     return show
 
 
+def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    from ..rules.selection import parse_rules
+
+    ids, unknown = parse_rules(values)
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(map(repr, unknown))}: no such rule (see `scoped explain`)",
+            ctx=ctx,
+            param=param,
+        )
+    return ids
+
+
 @main.command()
-@click.option("--changed", metavar="BASE", default=None, help="Check the change from BASE (SM012).")
+@click.option(
+    "--changed",
+    metavar="BASE",
+    default=None,
+    help="Check the change since the merge base of BASE and HEAD, working tree included (SM012).",
+)
+@click.option(
+    "--only-changed",
+    is_flag=True,
+    help="With --changed: report findings in changed files only (the pre-commit speed path).",
+)
 @click.option("--module", "module", default=None, help="Report only this module.")
 @click.option(
     "--format",
@@ -177,23 +203,50 @@ def _progress_printer():
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Known findings to tolerate (see `scoped baseline`).",
+    help="Known errors to tolerate, written by `scoped baseline` (default: [project].baseline).",
 )
-@click.option("--strict", is_flag=True, help="Warnings count as errors.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    callback=_rule_list,
+    help="Report only these rules (ids or names, comma-separated; repeatable).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULES",
+    callback=_rule_list,
+    help="Do not report these rules (ids or names, comma-separated; repeatable).",
+)
+@click.option("--strict", is_flag=True, help="Warnings and stale baseline entries count as errors.")
 @click.option("--no-history", is_flag=True, help="Skip rules that read git history (SM011).")
 @click.option(
     "--no-cache", is_flag=True, help="Read every file again; neither read nor write the caches."
 )
+@click.option(
+    "--max-per-rule",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Text output: findings shown per module and rule (then a count).",
+)
+@click.option("--all", "show_all", is_flag=True, help="Text output: show every finding.")
 @click.pass_obj
 def check(
     obj: Context,
     changed: str | None,
+    only_changed: bool,
     module: str | None,
     fmt: str,
     baseline: Path | None,
+    select: list[str],
+    ignore: list[str],
     strict: bool,
     no_history: bool,
     no_cache: bool,
+    max_per_rule: int,
+    show_all: bool,
 ) -> None:
     """Run every rule; exit 1 when there are error findings."""
     from ..app.check import check as run_check
@@ -205,28 +258,43 @@ def check(
         raise ScopedError(
             f"unknown module '{module}' (known: {', '.join(sorted(registry.modules)) or 'none'})"
         )
-    if changed:
-        click.echo(
-            "note: --changed (SM012) is not implemented yet; checking the whole tree", err=True
-        )
-    if baseline:
-        click.echo("note: --baseline is not implemented yet; every finding is reported", err=True)
-    recorder = _warm_recorder(registry) if not no_cache else None
+    if only_changed and not changed:
+        raise click.UsageError("--only-changed needs --changed BASE")
+    recorder = _warm_recorder(registry, baseline) if not no_cache else None
     with _collector_paused():
         result = run_check(
             registry,
             CheckOptions(
-                module=module, use_cache=not no_cache, now=obj.now, progress=_progress_printer()
+                module=module,
+                use_cache=not no_cache,
+                now=obj.now,
+                progress=_progress_printer(),
+                select=select,
+                ignore=ignore,
+                baseline=baseline,
+                changed=changed,
+                only_changed=only_changed,
+                strict=strict,
             ),
         )
     color = use_color() if fmt == "text" else False
 
     def render(seconds: float) -> str:
         result.seconds = seconds
-        out = RENDERERS[fmt](result, color=color)
+        if fmt == "text":
+            from ..report.text import render as render_text
+
+            out = render_text(result, color=color, max_per_rule=None if show_all else max_per_rule)
+        else:
+            out = RENDERERS[fmt](result, False)
         return out if out.endswith("\n") else out + "\n"
 
     click.echo(render(time.perf_counter() - STARTED), nl=False)
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from ..report.github import job_summary
+
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+            fh.write(job_summary(result))
     failing = result.errors + (result.warnings if strict else 0)
     code = 1 if failing else 0
     if recorder is not None:
@@ -234,18 +302,23 @@ def check(
     sys.exit(code)
 
 
-def _warm_recorder(registry):  # -> app.warm.Recorder | None
+def _warm_recorder(registry, baseline: Path | None):  # -> app.warm.Recorder | None
     """Record this run for the thin warm path when the process came through the ``scoped``
     entry point (which knows the command line) and the registry sits at the git top level."""
     if RECORD_ARGV is None:
         return None
+    from ..app.baseline import resolve_path
     from ..app.check import date_marks, input_files
     from ..app.warm import Recorder, find_root
 
     if find_root(Path.cwd()) != registry.root:
         return None
     marks = [d.timestamp() for d in date_marks(registry)]
-    return Recorder(RECORD_ARGV, registry.root, input_files(registry), marks)
+    extra = input_files(registry)
+    used = resolve_path(registry, baseline, Path.cwd())
+    if used is not None:
+        extra.append(str(used))  # its bytes decide which errors are shown
+    return Recorder(RECORD_ARGV, registry.root, extra, marks)
 
 
 @main.command()

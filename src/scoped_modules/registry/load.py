@@ -45,6 +45,9 @@ PROJECT_KEYS = (
     "cmake_option_commands",
     "config_templates",
     "mixed_change_exempt",
+    "baseline",
+    "ignore",
+    "governance",
 )
 ACTIVITY_KEYS = ("window_days", "focus", "min_focused_commits", "bots")
 PEOPLE_KEYS = ("file", "person")
@@ -62,6 +65,7 @@ MODULE_KEYS = (
     "dependents",
     "decisions",
     "history",
+    "ignore",
 )
 TOGGLE_KEYS = ("cmake", "define", "env", "off")
 DECISION_KEYS = ("id", "kind", "opened", "closes", "evidence", "result", "rules")
@@ -362,6 +366,14 @@ def _project(c: _Checker, t: Any, root: Path) -> ProjectSettings:
                 for i, pattern in enumerate(v):
                     _check_pattern(c, pattern, (*k, key, i), f"project.{key}", anchored=False)
             setattr(s, key, v)
+    if "mixed_change_exempt" not in t:  # SPEC §2: the registry file and Markdown
+        s.mixed_change_exempt = ["/" + c.path.name, "*.md"]
+    baseline = c.typed(t, "baseline", (str,), k, "project")
+    if baseline is not None and _safe_rel(c, baseline, (*k, "baseline"), root):
+        s.baseline = baseline
+    s.ignore = _rule_ids(c, t, k, "project")
+    governance = c.typed(t, "governance", (bool,), k, "project")
+    s.governance = True if governance is None else governance
     return s
 
 
@@ -388,6 +400,21 @@ def _check_pattern(c: _Checker, pattern: str, keys: KeyPath, what: str, anchored
         c.err(keys, f"{what}: invalid pattern {pattern!r} ({detail})")
         return False
     return True
+
+
+_RULE_ID = re.compile(r"SM\d{3}\Z")
+
+
+def _rule_ids(c: _Checker, t: dict, k: KeyPath, what: str) -> list[str]:
+    """An ``ignore`` list: rule ids such as SM004."""
+    v = c.str_list(t, "ignore", k, what) or []
+    bad = [r for r in v if not _RULE_ID.match(r)]
+    if bad:
+        c.err(
+            (*k, "ignore"),
+            f"{what}.ignore: {', '.join(map(repr, bad))} is not a rule id like 'SM004'",
+        )
+    return [r for r in v if _RULE_ID.match(r)]
 
 
 def _activity(c: _Checker, t: Any) -> ActivitySettings:
@@ -572,6 +599,7 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
     m.rfc = c.typed(t, "rfc", (str,), k, what)
     m.champion = c.typed(t, "champion", (str,), k, what)
     m.owners = c.str_list(t, "owners", k, what) or []
+    m.ignore = _rule_ids(c, t, k, what)
     refs = c.str_list(t, "references", k, what) or []
     for r in refs:
         try:

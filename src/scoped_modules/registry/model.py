@@ -136,6 +136,7 @@ class Module:
     owners: list[str] = field(default_factory=list)
     champion: str | None = None
     dependents: list[Dependent] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)  # rule ids not reported for this module
     decisions: list[Decision] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
     # where each key of the module table sits: "stage", "paths", "owners", "toggles", ...
@@ -157,6 +158,9 @@ class ProjectSettings:
     )
     config_templates: list[str] = field(default_factory=list)
     mixed_change_exempt: list[str] = field(default_factory=list)
+    baseline: str | None = None  # a baseline file `check` applies (`scoped baseline`)
+    ignore: list[str] = field(default_factory=list)  # rule ids not reported
+    governance: bool = True  # false: SM008-SM010 and SM013 are not reported
 
 
 @dataclass
