@@ -14,8 +14,8 @@ from pathlib import Path
 import tomlkit
 
 from ..errors import ConfigError
-from ..registry.model import Registry
 from ..finding import Finding
+from ..registry.model import Registry
 from ..rules.baseline import Entry, entries_for
 from .options import BASELINE_FILE
 

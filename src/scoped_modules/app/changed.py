@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..adapters.git import changed_paths, merge_base, toplevel, trailer_values
 from ..errors import EnvironmentProblem
-from ..registry.model import Registry
 from ..finding import Finding
-from ..rules.mixed_change import TRAILER, Change, check_mixed_change
+from ..registry.model import Registry
+from ..rules.mixed_change import TRAILER, Change
 
 
 def read_change(registry: Registry, base: str) -> Change:
@@ -43,9 +43,22 @@ def _prefix(root: Path, top: Path) -> str:
 def mixed_change(
     registry: Registry, change: Change, scanned: list[str]
 ) -> tuple[list[Finding], list[tuple[str, int, str]]]:
-    return check_mixed_change(
-        registry.modules.values(), change, registry.project.mixed_change_exempt, scanned
+    """SM012 through its rule (``rules/changes.py``), after the cached analysis: the change is
+    not an input of the result cache."""
+    from datetime import UTC, datetime
+
+    from ..rules import BY_ID
+    from ..rules.base import RuleContext
+
+    ctx = RuleContext(
+        registry,
+        list(registry.modules.values()),
+        datetime.now(UTC),
+        lambda _rel: (None, "no evidence is read by SM012"),
+        change=change,
+        files=scanned,
     )
+    return list(BY_ID["SM012"].check(ctx)), ctx.notes
 
 
 def in_change(finding: Finding, changed: set[str]) -> bool:

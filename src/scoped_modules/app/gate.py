@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..adapters.files import FileSet
-from ..registry.model import Registry
 from ..finding import RULE_IDS, SEVERITY_ORDER, Finding
+from ..registry.model import Registry
 from ..rules.selection import GOVERNANCE_RULES, Selection
 from ..rules.suppression import apply_suppressions
 from .options import CheckOptions

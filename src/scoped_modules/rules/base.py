@@ -13,7 +13,7 @@ False and its page says "not yet checked", until the check is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -24,6 +24,7 @@ from .page import RuleDoc
 if TYPE_CHECKING:
     from ..index import Index
     from ..registry.model import Module, Registry
+    from .mixed_change import Change
 
 __all__ = [
     "SEVERITY_ORDER",
@@ -55,6 +56,8 @@ class RuleContext:
     load_evidence: EvidenceLoader
     index_: Index | None = None
     notes: list[tuple[str, int, str]] = field(default_factory=list)
+    change: Change | None = None  # `check --changed BASE`: what changed since BASE (SM012)
+    files: Sequence[str] = ()  # the scanned files, for rules that run without the index
     _shared: dict[Any, Any] = field(default_factory=dict)
 
     @property

@@ -1,4 +1,4 @@
-"""Change rule: SM012 mixed-change (documented; its check is not written yet).
+"""Change rule: SM012 mixed-change (runs with ``scoped check --changed BASE``).
 
 "Clean isolation of changes from existing modules, when the change touches existing modules,
 they should be discussed separately."
@@ -6,15 +6,20 @@ they should be discussed separately."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from ..finding import Finding
 from . import process
-from .base import Rule
+from .base import Rule, RuleContext
+from .mixed_change import check_mixed_change
 from .page import RuleDoc, registry, snippet
 
 
 class MixedChange(Rule):
-    """Not yet checked: defining ``check`` makes ``scoped check`` run it and drops the marker."""
+    """Only a run with ``--changed BASE`` has a change to judge (``ctx.change``)."""
 
     id = "SM012"
+    reads_index = False
     doc = RuleDoc(
         summary="One change touches both the module and core files.",
         what=(
@@ -59,3 +64,12 @@ class MixedChange(Rule):
             ),
         ),
     )
+
+    def check(self, ctx: RuleContext) -> Iterable[Finding]:
+        if ctx.change is None:
+            return ()
+        findings, notes = check_mixed_change(
+            ctx.modules, ctx.change, ctx.registry.project.mixed_change_exempt, ctx.files
+        )
+        ctx.notes.extend(notes)
+        return findings
