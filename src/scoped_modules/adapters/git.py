@@ -1,9 +1,11 @@
-"""Every call to git in one place: the work tree's top level and the files git knows."""
+"""Every call to git in one place: the work tree's top level, the files git knows, and the
+history ``scoped activity`` reads."""
 
 from __future__ import annotations
 
 import functools
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -30,3 +32,159 @@ def popen(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         ["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# History (``scoped activity``, SM011): one streaming ``git log`` over the window.
+
+# A commit's header in ``history``'s output: RS, then US-separated fields, then NUL
+_HEADER_FORMAT = (
+    "%x1e%H%x1f%at%x1f%an%x1f%ae%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1d)%x1f"
+)
+
+# (commit id, author time in epoch seconds, author name, author email, Co-authored-by values,
+# changed paths)
+RawCommit = tuple[str, int, str, str, tuple[str, ...], tuple[str, ...]]
+
+
+def _run(root: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=root,
+            input=stdin.encode("utf-8", "surrogateescape") if stdin is not None else None,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+
+
+def resolve_commit(root: Path, rev: str) -> tuple[str, int] | None:
+    """(commit id, committer time in epoch seconds) of ``rev``, or None when it names no commit."""
+    out = _run(root, "log", "-1", "--no-walk", "--format=%H%x1f%ct", rev, "--")
+    if out is None or out.returncode != 0:
+        return None
+    sha, _, ct = out.stdout.decode("ascii", "replace").strip().partition("\x1f")
+    if not sha or not ct.lstrip("-").isdigit():
+        return None
+    return sha, int(ct)
+
+
+def shallow_boundary(root: Path) -> frozenset[str]:
+    """The commits where a shallow clone's history is cut (empty for a complete clone)."""
+    out = _run(root, "rev-parse", "--is-shallow-repository", "--git-path", "shallow")
+    if out is None or out.returncode != 0:
+        return frozenset()
+    lines = out.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if not lines or lines[0].strip() != "true" or len(lines) < 2:
+        return frozenset()
+    path = Path(lines[1])
+    try:
+        text = (path if path.is_absolute() else root / path).read_text("ascii", "replace")
+    except OSError:
+        return frozenset()
+    return frozenset(line.strip() for line in text.split() if line.strip())
+
+
+def count_commits(root: Path, rev: str, since: int) -> int | None:
+    """How many non-merge commits ``history`` will walk (for a progress bar)."""
+    out = _run(root, "rev-list", "--count", "--no-merges", *_since(since), rev, "--")
+    if out is None or out.returncode != 0:
+        return None
+    text = out.stdout.decode("ascii", "replace").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _since(since: int) -> list[str]:
+    # git reads "--since=@0" as "no commit at all": the epoch itself means no limit
+    return [f"--since=@{since}"] if since > 0 else []
+
+
+def history(root: Path, rev: str, since: int) -> Iterator[RawCommit]:
+    """Every non-merge commit reachable from ``rev`` whose committer date is at least ``since``
+    (epoch seconds), newest first, with its changed paths: one ``git log`` process, read as it
+    streams. Identities are as recorded (``.mailmap`` is applied by :func:`check_mailmap`).
+
+    Raises :class:`OSError` when git cannot be run and ``RuntimeError`` (git's message) when
+    the log fails."""
+    proc = subprocess.Popen(
+        [
+            "git",
+            "-c",
+            "core.quotepath=off",
+            "log",
+            "--no-merges",
+            "--no-renames",
+            "--name-only",
+            "-z",
+            *_since(since),
+            f"--format={_HEADER_FORMAT}",
+            rev,
+            "--",
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    current: list | None = None
+    paths: list[str] = []
+    tail = b""
+    try:
+        while True:
+            chunk = proc.stdout.read(1 << 20)
+            if not chunk:
+                break
+            parts = (tail + chunk).split(b"\0")
+            tail = parts.pop()
+            for part in parts:
+                if part[:1] == b"\x1e":
+                    if current is not None:
+                        yield _commit(current, paths)
+                    current = part[1:].decode("utf-8", "replace").split("\x1f")
+                    paths = []
+                elif part:
+                    # the first path of a commit follows the header's newline
+                    name = part[1:] if part[:1] == b"\n" and not paths else part
+                    if name:
+                        paths.append(name.decode("utf-8", "surrogateescape"))
+        if tail:
+            if tail[:1] == b"\x1e":
+                if current is not None:
+                    yield _commit(current, paths)
+                current, paths = tail[1:].decode("utf-8", "replace").split("\x1f"), []
+            else:
+                paths.append(tail.lstrip(b"\n").decode("utf-8", "surrogateescape"))
+        if current is not None:
+            yield _commit(current, paths)
+        err = proc.stderr.read()
+    finally:
+        proc.stdout.close()
+        rc = proc.wait()
+    if rc != 0:
+        raise RuntimeError(err.decode("utf-8", "replace").strip() or f"git log exited {rc}")
+
+
+def _commit(fields: list[str], paths: list[str]) -> RawCommit:
+    sha = fields[0] if fields else ""
+    when = int(fields[1]) if len(fields) > 1 and fields[1].lstrip("-").isdigit() else 0
+    name = fields[2] if len(fields) > 2 else ""
+    email = fields[3] if len(fields) > 3 else ""
+    trailers = fields[4] if len(fields) > 4 else ""
+    co = tuple(t.strip() for t in trailers.split("\x1d") if t.strip())
+    return sha, when, name, email, co, tuple(paths)
+
+
+def check_mailmap(root: Path, contacts: list[str]) -> list[str] | None:
+    """``Name <email>`` contacts as ``.mailmap`` (and ``mailmap.file``) rewrite them, in order:
+    one ``git check-mailmap --stdin`` for all of them. None when git cannot answer."""
+    if not contacts:
+        return []
+    out = _run(root, "check-mailmap", "--stdin", stdin="".join(c + "\n" for c in contacts))
+    if out is None or out.returncode != 0:
+        return None
+    lines = out.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if len(lines) < len(contacts):
+        return None
+    return lines[: len(contacts)]

@@ -18,6 +18,7 @@ class CheckOptions:
     now: datetime | None = None
     jobs: int | None = None
     progress: Callable[[int, int], None] | None = None
+    history: bool = True  # SM011 reads git history; --no-history skips it
 
 
 def list_registry_files(registry: Registry) -> FileSet:

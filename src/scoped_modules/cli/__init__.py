@@ -67,7 +67,13 @@ class ScopedGroup(click.Group):
     """Turns every ScopedError into its messages on stderr and exit code 2; loads the command
     groups that need heavier imports (mail parsing, ...) only when they are invoked."""
 
-    lazy = {"vote": ("scoped_modules.cli.vote", "vote")}
+    lazy = {
+        "vote": ("scoped_modules.cli.vote", "vote"),
+        "activity": ("scoped_modules.cli.lifecycle", "activity"),
+        "propose": ("scoped_modules.cli.lifecycle", "propose"),
+        "transition": ("scoped_modules.cli.lifecycle", "transition"),
+        "summary": ("scoped_modules.cli.lifecycle", "summary"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -175,7 +181,11 @@ def check(
     result = run_check(
         registry,
         CheckOptions(
-            module=module, use_cache=not no_cache, now=obj.now, progress=_progress_printer()
+            module=module,
+            use_cache=not no_cache,
+            now=obj.now,
+            progress=_progress_printer(),
+            history=not no_history,
         ),
     )
     result.seconds = time.perf_counter() - STARTED
