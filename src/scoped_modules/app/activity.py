@@ -163,11 +163,3 @@ def activity_rules(
     from ..rules.activity import check_activity
 
     findings.extend(check_activity(registry, report))
-
-
-def history_key(registry: Registry, use_history: bool) -> str:
-    """What the result cache must also key on when SM011 runs: the commit checked out."""
-    if not use_history or not any(severity("SM011", m.stage) for m in registry.modules.values()):
-        return ""
-    found = git.resolve_commit(registry.root, "HEAD") if git.toplevel(registry.root) else None
-    return f"|history:{found[0] if found else 'none'}"

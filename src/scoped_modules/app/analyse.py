@@ -18,7 +18,7 @@ from ..rules.base import SEVERITY_ORDER, Finding
 from ..rules.boundary import check_dependents_stage, check_inbound, judged
 from ..rules.paths import check_missing_paths, check_overlaps, check_stray_files
 from ..rules.toggles import check_partial, check_toggles
-from .activity import activity_rules
+from .lifecycle import lifecycle_checks
 from .options import CheckOptions, list_registry_files
 from .scan import scan
 
@@ -130,7 +130,7 @@ def analyse(registry: Registry, options: CheckOptions, fileset: FileSet, now: da
         registry, options, fileset, lambda: governance.extend(governance_findings(registry, now))
     )
     findings, rule_notes = run_rules(index, now, governance)
-    activity_rules(registry, options.history, options.use_cache, findings, rule_notes)  # SM011
+    lifecycle_checks(registry, options, findings, rule_notes)  # SM011, proposal documents
     findings.sort(key=Finding.sort_key)
     rows = []
     for m in registry.modules.values():

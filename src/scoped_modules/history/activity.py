@@ -261,15 +261,16 @@ def measure(
 
 
 def snapshot(report: ActivityReport, module: str) -> dict[str, Any]:
-    """The activity behind a deprecation, as the history entry stores it (TOML: no nulls)."""
+    """The activity behind a deprecation, as the history entry stores it: TOML has no null, and
+    the owners are a table by handle so the entry stays one inline table."""
     act = report.module(module)
     assert act is not None
-    owners = []
+    owners: dict[str, dict[str, Any]] = {}
     for o in act.owners:
-        row: dict[str, Any] = {"handle": o.handle, "focused_commits": o.focused_commits}
+        row: dict[str, Any] = {"focused_commits": o.focused_commits}
         if o.last_focused is not None:
             row["last_focused"] = o.last_focused
-        owners.append(row)
+        owners[o.handle] = row
     return {
         "rev": report.rev,
         "window_start": report.window.start.replace(microsecond=0),
