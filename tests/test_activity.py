@@ -368,3 +368,90 @@ def test_shallow_clone_is_exit_2_with_the_fetch_that_fixes_it(
     for cmd in fetch[0].split(" && "):
         git(clone, *cmd.split()[1:])
     assert activity_json(clone) == activity_json(history)
+
+
+SMALL = """\
+schema = 1
+
+[activity]
+window_days = 100
+bots = ["*[bot]", "ci-?"]
+
+[[people.person]]
+handle = "alice"
+emails = ["alice@example.org"]
+
+[modules.uma]
+stage = "s0"
+paths = ["uma/"]
+owners = ["alice"]
+"""
+
+
+def small_repo(root: Path, first: str = "2020-01-01T00:00:00Z") -> Path:
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    write_tree(root, {"scoped.toml": SMALL, ".mailmap": "<alice@example.org> <al@old.example>\n"})
+    commit(root, "Init <init@example.org>", first, {}, "initial")
+    return root
+
+
+def test_coauthors_go_through_mailmap_and_bot_globs_are_literal(tmp_path: Path) -> None:
+    root = small_repo(tmp_path / "repo")
+    # alice only as a co-author under her old address, which .mailmap maps to her roster email
+    commit(
+        root,
+        "Abbot <abbot@example.net>",
+        "2025-05-01T00:00:00Z",
+        {"uma/a.py": "1\n"},
+        trailers=("Co-authored-by: Al <al@old.example>",),
+    )
+    # "ci-?" matches ci-1 but not ci-10; "*[bot]" matches the literal suffix only
+    commit(root, "ci-1 <ci1@example.net>", "2025-05-02T00:00:00Z", {"uma/b.py": "1\n"})
+    commit(root, "ci-10 <ci10@example.net>", "2025-05-03T00:00:00Z", {"uma/c.py": "1\n"})
+    commit(root, "Robot <robot@example.net>", "2025-05-04T00:00:00Z", {"uma/d.py": "1\n"})
+    report = activity_json(root)
+    uma = by_name(report)["uma"]
+    assert uma["owners"] == [
+        {"handle": "alice", "focused_commits": 1, "last_focused": "2025-05-01", "active": True}
+    ]
+    assert (uma["commits"], uma["bot_commits"]) == (3, 1)
+    assert report["unresolved_authors"] == [
+        {"identity": "Abbot <abbot@example.net>", "commits": 1},
+        {"identity": "Robot <robot@example.net>", "commits": 1},
+        {"identity": "ci-10 <ci10@example.net>", "commits": 1},
+    ]
+    assert report["history_start"] is None
+
+
+def test_history_starting_inside_the_window_is_no_verdict_for_sm011(tmp_path: Path) -> None:
+    root = small_repo(tmp_path / "repo", first="2025-04-01T00:00:00Z")
+    commit(root, "Other <other@example.net>", "2025-05-01T00:00:00Z", {"uma/a.py": "1\n"})
+    report = activity_json(root)
+    first = git(root, "rev-list", "--max-parents=0", "HEAD").strip()
+    assert report["history_start"] == {"commit": first, "date": "2025-04-01"}
+    assert by_name(report)["uma"]["verdict"] == "no-active-maintainers"
+    _, checked = check_json(root, "--no-cache")
+    assert not [f for f in checked["findings"] if f["rule"] == "SM011"]
+    (note,) = [n for n in checked["notes"] if "SM011 not evaluated" in n["message"]]
+    assert "history starts at commit" in note["message"]
+    code, _, err = run_cli(root, "transition", "uma", "--to", "deprecated", "--dry-run")
+    assert code == 1 and "no activity verdict: the history starts at commit" in err
+
+
+def test_status_shows_the_activity_columns(history: Path, tmp_path: Path) -> None:
+    code, out, _ = run_cli(history, "status", "--format", "json")
+    assert code == 0
+    rows = {r["name"]: r for r in json.loads(out)["modules"]}
+    assert rows["uma"]["owners"] == {"active": 2, "total": 2}
+    assert rows["uma"]["last_focused_commit"] == "2025-01-01"
+    assert rows["dead"]["owners"] == {"active": 0, "total": 2}
+    assert rows["dead"]["last_focused_commit"] == "2025-04-01"  # hank's commit
+    assert rows["botmod"]["last_focused_commit"] is None  # bots only
+    code, out, _ = run_cli(history, "status", "--format", "json", "--no-history")
+    rows = {r["name"]: r for r in json.loads(out)["modules"]}
+    assert rows["uma"]["owners"] == {"active": None, "total": 2}
+    assert rows["uma"]["last_focused_commit"] is None
+    code, out, _ = run_cli(history, "status")
+    (uma,) = [line for line in out.splitlines() if line.startswith("uma ")]
+    assert uma.split()[2:3] == ["2/2"] and "2025-01-01" in uma

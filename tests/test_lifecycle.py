@@ -491,3 +491,67 @@ def test_a_concurrent_change_is_detected(repo: Path) -> None:
     with pytest.raises(ConfigError, match="changed on disk since it was read"):
         apply_transition(reg, plan)
     assert path.read_text(encoding="utf-8") == edited
+
+
+# ---------------------------------------------------------------------------------------------
+# summary
+
+
+def test_summary_gathers_the_facts_of_check_deps_activity_and_tally(repo: Path) -> None:
+    propose_gizmo(repo)
+    write_tree(
+        repo,
+        {
+            "pkg/__init__.py": "",
+            "pkg/util.py": "def f():\n    return 1\n",
+            "pkg/ops/__init__.py": "",
+            "pkg/ops/add.py": "def add(a, b):\n    return a + b\n",
+            "gizmo/__init__.py": "",
+            "gizmo/g.py": "import pkg.util\nfrom pkg.ops import add\n\nX = add.add(1, 2)\n",
+            "gizmo/native.cc": "int f() {\n  return 1;\n}\n",
+            "core/use.py": "import gizmo.g\n",
+        },
+    )
+    did = record_vote(repo, "gizmo", "establish", "2025-03-01", PMC)
+    code, out, err = scoped(repo, "summary", "gizmo", "--format", "json")
+    assert code == 0, err
+    data = __import__("json").loads(out)
+    assert data["module"]["stage"] == "proposed" and data["module"]["champion"] == "p5"
+    assert [h["stage"] for h in data["history"]] == ["proposed"]
+    assert data["paths"] == [{"entry": "gizmo/", "files": 4}]
+    # gizmo.py (1 line), __init__.py (0), g.py (4), native.cc (3)
+    assert data["files"] == 4 and data["lines"] == {"Python": 5, "C/C++": 3}
+    assert data["toggle"]["names"] == ["USE_GIZMO"]
+    assert data["inbound"]["judged"] == 1
+    assert [(r["path"], r["line"]) for r in data["inbound"]["references"]] == [("core/use.py", 1)]
+    assert data["outbound"] == {
+        "references": 2,
+        "areas": [
+            {"area": "pkg", "references": 1, "files": 1},
+            {"area": "pkg/ops", "references": 1, "files": 1},
+        ],
+    }
+    (dec,) = data["decisions"]
+    assert (dec["id"], dec["recorded"], dec["recounted"]) == (did, "passed", "passed")
+    assert dec["counts"]["binding"] == {"+1": 5, "0": 0, "-1": 0}
+    assert ("SM003", "error") in {(f["rule"], f["severity"]) for f in data["findings"]}
+    assert data["activity"]["verdict"] == "no-active-maintainers"  # owners never committed
+
+    code, md, err = scoped(repo, "summary", "gizmo")
+    assert code == 0, err
+    assert md.startswith("## Scoped module `gizmo`: state at stage proposed\n")
+    for heading in (
+        "### History",
+        "### Code",
+        "### Toggle",
+        "### What depends on it",
+        "### What it uses of the codebase",
+        "### Owners and activity",
+        "### Decisions",
+        "### Open findings",
+    ):
+        assert f"\n{heading}\n" in md
+    assert "4 files, 8 lines: Python 5 · C/C++ 3." in md
+    assert "| `core/use.py:1` | python-import | `import gizmo.g` |" in md
+    assert f"| `{did}` | establish | 2025-03-01 – 2025-03-08 | passed | 5/0/0 (0/0/0) |" in md
+    assert "- **error** SM003 inbound-reference `core/use.py:1`:" in md

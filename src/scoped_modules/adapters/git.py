@@ -39,12 +39,13 @@ def popen(root: Path, *args: str) -> subprocess.Popen:
 
 # A commit's header in ``history``'s output: RS, then US-separated fields, then NUL
 _HEADER_FORMAT = (
-    "%x1e%H%x1f%at%x1f%an%x1f%ae%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1d)%x1f"
+    "%x1e%H%x1f%at%x1f%an%x1f%ae%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1d)"
+    "%x1f%P%x1f"
 )
 
 # (commit id, author time in epoch seconds, author name, author email, Co-authored-by values,
-# changed paths)
-RawCommit = tuple[str, int, str, str, tuple[str, ...], tuple[str, ...]]
+# changed paths, True for a commit without parents: a root, or where a shallow clone is cut)
+RawCommit = tuple[str, int, str, str, tuple[str, ...], tuple[str, ...], bool]
 
 
 def _run(root: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess | None:
@@ -173,7 +174,8 @@ def _commit(fields: list[str], paths: list[str]) -> RawCommit:
     email = fields[3] if len(fields) > 3 else ""
     trailers = fields[4] if len(fields) > 4 else ""
     co = tuple(t.strip() for t in trailers.split("\x1d") if t.strip())
-    return sha, when, name, email, co, tuple(paths)
+    parentless = len(fields) > 5 and not fields[5].strip()
+    return sha, when, name, email, co, tuple(paths), parentless
 
 
 def check_mailmap(root: Path, contacts: list[str]) -> list[str] | None:

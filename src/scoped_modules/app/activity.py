@@ -21,7 +21,7 @@ from ..rules.base import Finding, severity
 if TYPE_CHECKING:  # the measure loads the index and the roster: only when history is read
     from ..history.activity import ActivityReport, Commit, Window
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 Progress = Callable[[int, int], None]
 
 
@@ -36,8 +36,9 @@ def read_history(
     at: datetime | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
-) -> tuple[str, Window, list[Commit]]:
-    """(commit id of ``rev``, the window, its commits with ``.mailmap`` applied).
+) -> tuple[str, Window, list[Commit], tuple[str, int] | None]:
+    """(commit id of ``rev``, the window, its commits with ``.mailmap`` applied, the root commit
+    where history starts when it starts inside the window: (id, author time) or None).
 
     Exit-2 problems (:class:`EnvironmentProblem`): outside git, a rev that names no commit, a
     shallow clone whose history stops inside the window (never reported as inactivity)."""
@@ -72,7 +73,9 @@ def read_history(
             if a not in authors:
                 authors.append(a)
         commits.append(Commit(sha_, when, tuple(authors), tuple(paths[i] for i in idx)))
-    return sha, window, commits
+    start = window.start.timestamp()
+    roots = [tuple(r) for r in raw["roots"] if r[1] > start]
+    return sha, window, commits, min(roots, key=lambda r: r[1]) if roots else None
 
 
 def _below(paths: list[str], top: Path, root: Path) -> list[str]:
@@ -95,11 +98,16 @@ def _walk(root: Path, sha: str, since: int, window: Window, progress: Progress |
     total = git.count_commits(root, sha, since) if progress is not None else None
     index: dict[str, int] = {}
     records = []
+    roots = []
     cut: tuple[str, int] | None = None
     try:
-        for n, (c_sha, when, name, email, co, paths) in enumerate(git.history(root, sha, since), 1):
-            if c_sha in boundary and cut is None:
-                cut = (c_sha, when)
+        for n, (c_sha, when, name, email, co, paths, parentless) in enumerate(
+            git.history(root, sha, since), 1
+        ):
+            if c_sha in boundary:
+                cut = cut or (c_sha, when)
+            elif parentless:
+                roots.append((c_sha, when))
             ids = tuple(index.setdefault(p, len(index)) for p in paths)
             records.append((c_sha, when, name, email, co, ids))
             if progress is not None and total and (n % 500 == 0 or n == total):
@@ -117,7 +125,7 @@ def _walk(root: Path, sha: str, since: int, window: Window, progress: Progress |
             f"  git fetch --shallow-since={day_before} && git fetch --deepen=1\n"
             "  (or fetch the whole history: git fetch --unshallow)"
         )
-    return {"paths": list(index), "commits": records}
+    return {"paths": list(index), "commits": records, "roots": roots}
 
 
 def measure_activity(
@@ -136,11 +144,13 @@ def measure_activity(
         settings = ActivitySettings(
             window_days, settings.focus, settings.min_focused_commits, list(settings.bots)
         )
-    sha, window, commits = read_history(
+    sha, window, commits, start = read_history(
         registry.root, rev, settings.window_days, at, use_cache, progress
     )
     modules = [registry.modules[module]] if module else None
-    return measure(commits, registry, window, sha, modules, settings)
+    report = measure(commits, registry, window, sha, modules, settings)
+    report.history_start = start
+    return report
 
 
 def activity_rules(
@@ -159,6 +169,9 @@ def activity_rules(
     except EnvironmentProblem as exc:
         first = exc.problems[0].split("\n", 1)[0]
         notes.append((registry.rel_path, 0, f"SM011 not evaluated: {first}"))
+        return
+    if report.incomplete:
+        notes.append((registry.rel_path, 0, f"SM011 not evaluated: {report.incomplete}"))
         return
     from ..rules.activity import check_activity
 

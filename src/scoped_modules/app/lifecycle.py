@@ -122,7 +122,7 @@ def _voting_on() -> bool:
     return os.environ.get("SCOPED_VOTING", "1") == "1"
 
 
-def _recount(registry: Registry, module: Module, decision: Decision, now: datetime):
+def recount_decision(registry: Registry, module: Module, decision: Decision, now: datetime):
     """The governance re-count of one recorded decision (as SM010 does), None without voting."""
     if os.environ.get("SCOPED_VOTING", "1") == "1":
         from ..governance.decisions import recount
@@ -212,7 +212,7 @@ def _verify_decision(
             f"{result} decision"
         )
         ok = False
-    rc = _recount(registry, module, d, now)
+    rc = recount_decision(registry, module, d, now)
     if rc is None:
         t.unmet.append(NO_VOTING)
         return False
@@ -378,6 +378,12 @@ def _deprecation(
     act = report.module(module.name)
     assert act is not None
     start, end = report.window.start.date(), report.window.end.date()
+    if report.incomplete:
+        t.unmet.append(
+            f"no activity verdict: {report.incomplete}; deprecate it through a passing deprecate "
+            "decision instead (--decision ID)"
+        )
+        return
     if act.verdict == "active":
         active = ", ".join(
             f"{o.handle} ({o.focused_commits} focused, last {o.last_focused})"

@@ -104,7 +104,7 @@ def _toggle(value: str):  # -> Toggle
     return Toggle(names.get("cmake"), names.get("define"), names.get("env"))
 
 
-def _day(value: str | None, now: datetime | None):  # -> date | None
+def _day(value: str | None):  # -> date | None
     if value is None:
         return None
     return parse_when(value, "--date").date()
@@ -167,7 +167,7 @@ def propose(
         parsed,
         summary,
         rfc,
-        _day(day, obj.now),
+        _day(day),
         obj.now,
     )
     if not plan.ok:
@@ -221,7 +221,7 @@ def transition(
         target,
         decision=decision,
         reason=reason,
-        when=_day(day, obj.now),
+        when=_day(day),
         now=obj.now,
         rfc=rfc,
         use_cache=not no_cache,
@@ -244,7 +244,18 @@ def transition(
 @click.command("summary")
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown")
+@click.option("--no-cache", is_flag=True, help="Read every file and history again.")
 @click.pass_obj
-def summary(obj: Context, name: str, fmt: str) -> None:
-    """The champion's technical summary of module NAME (not written yet)."""
-    raise ScopedError("scoped summary is not implemented yet")
+def summary(obj: Context, name: str, fmt: str, no_cache: bool) -> None:
+    """The champion's technical summary of module NAME: state, history, paths, toggle, inbound
+    and outbound references, owners' activity, decisions and open findings."""
+    from ..app.summary import summarise
+    from ..report.summary import render_summary_json, render_summary_markdown
+
+    registry = obj.registry()
+    _known_module(registry, name)
+    data = summarise(registry, name, obj.now, use_cache=not no_cache)
+    if fmt == "json":
+        click.echo(render_summary_json(data))
+    else:
+        click.echo(render_summary_markdown(data), nl=False)

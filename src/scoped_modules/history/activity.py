@@ -124,6 +124,20 @@ class ActivityReport:
     modules: list[ModuleActivity]
     unresolved: list[tuple[str, int]]  # (identity, commits), most first
     walked: int = 0  # non-merge commits in the window
+    # the root commit (id, author time) when the history starts inside the window: owners had
+    # less than the window to be active, or earlier history was squashed away
+    history_start: tuple[str, int] | None = None
+
+    @property
+    def incomplete(self) -> str | None:
+        """Why the history cannot show a whole window of activity, or None."""
+        if self.history_start is None:
+            return None
+        sha, when = self.history_start
+        return (
+            f"the history starts at commit {sha[:12]} ({_day(when).isoformat()}), inside the "
+            f"{self.window.days}-day activity window; activity before it is unknown"
+        )
 
     def module(self, name: str) -> ModuleActivity | None:
         return next((m for m in self.modules if m.name == name), None)
@@ -139,6 +153,11 @@ class ActivityReport:
                 "min_focused_commits": self.settings.min_focused_commits,
             },
             "commits": self.walked,
+            "history_start": (
+                {"commit": self.history_start[0], "date": _day(self.history_start[1]).isoformat()}
+                if self.history_start
+                else None
+            ),
             "modules": [m.as_json() for m in self.modules],
             "unresolved_authors": [{"identity": who, "commits": n} for who, n in self.unresolved],
         }

@@ -66,6 +66,8 @@ def render_activity_text(report: ActivityReport) -> str:
         f"{s.focus:g} of a commit's files in the module; active = {s.min_focused_commits}+ "
         "focused commits",
     ]
+    if report.incomplete:
+        lines.append(f"note: {report.incomplete}; SM011 is not evaluated")
     for act in report.modules:
         lines.append("")
         lines += _module_lines(act)
