@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import subprocess
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -44,8 +45,9 @@ _HEADER_FORMAT = (
 )
 
 # (commit id, author time in epoch seconds, author name, author email, Co-authored-by values,
-# changed paths, True for a commit without parents: a root, or where a shallow clone is cut)
-RawCommit = tuple[str, int, str, str, tuple[str, ...], tuple[str, ...], bool]
+# changed paths (ids of a PathTable), True for a commit without parents: a root, or where a
+# shallow clone is cut)
+RawCommit = tuple[str, int, str, str, tuple[str, ...], tuple[int, ...], bool]
 
 
 def _run(root: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess | None:
@@ -102,80 +104,84 @@ def _since(since: int) -> list[str]:
     return [f"--since=@{since}"] if since > 0 else []
 
 
-def history(root: Path, rev: str, since: int) -> Iterator[RawCommit]:
+class PathTable(dict[bytes, int]):
+    """Interns the changed paths of a history: each distinct path gets the next integer, so a
+    commit's paths are a tuple of small ints (``decoded()`` gives the paths in id order)."""
+
+    def __missing__(self, key: bytes) -> int:
+        value = self[key] = len(self)
+        return value
+
+    def decoded(self) -> list[str]:
+        return [p.decode("utf-8", "surrogateescape") for p in self]
+
+
+def history(root: Path, rev: str, since: int, table: PathTable) -> Iterator[RawCommit]:
     """Every non-merge commit reachable from ``rev`` whose committer date is at least ``since``
-    (epoch seconds), newest first, with its changed paths: one ``git log`` process, read as it
-    streams. Identities are as recorded (``.mailmap`` is applied by :func:`check_mailmap`).
+    (epoch seconds), newest first, with its changed paths as ids of ``table``: one ``git log``
+    process, read as it streams. Identities are as recorded (``.mailmap`` is applied by
+    :func:`check_mailmap`).
 
     Raises :class:`OSError` when git cannot be run and ``RuntimeError`` (git's message) when
     the log fails."""
-    proc = subprocess.Popen(
-        [
-            "git",
-            "-c",
-            "core.quotepath=off",
-            "log",
-            "--no-merges",
-            "--no-renames",
-            "--name-only",
-            "-z",
-            *_since(since),
-            f"--format={_HEADER_FORMAT}",
-            rev,
-            "--",
-        ],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stdout is not None and proc.stderr is not None
-    current: list | None = None
-    paths: list[str] = []
-    tail = b""
-    try:
-        while True:
-            chunk = proc.stdout.read(1 << 20)
-            if not chunk:
-                break
-            parts = (tail + chunk).split(b"\0")
-            tail = parts.pop()
-            for part in parts:
-                if part[:1] == b"\x1e":
-                    if current is not None:
-                        yield _commit(current, paths)
-                    current = part[1:].decode("utf-8", "replace").split("\x1f")
-                    paths = []
-                elif part:
-                    # the first path of a commit follows the header's newline
-                    name = part[1:] if part[:1] == b"\n" and not paths else part
-                    if name:
-                        paths.append(name.decode("utf-8", "surrogateescape"))
-        if tail:
-            if tail[:1] == b"\x1e":
-                if current is not None:
-                    yield _commit(current, paths)
-                current, paths = tail[1:].decode("utf-8", "replace").split("\x1f"), []
-            else:
-                paths.append(tail.lstrip(b"\n").decode("utf-8", "surrogateescape"))
-        if current is not None:
-            yield _commit(current, paths)
-        err = proc.stderr.read()
-    finally:
-        proc.stdout.close()
-        rc = proc.wait()
-    if rc != 0:
-        raise RuntimeError(err.decode("utf-8", "replace").strip() or f"git log exited {rc}")
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "log",
+                "--no-merges",
+                "--no-renames",
+                "--name-only",
+                "-z",
+                *_since(since),
+                f"--format={_HEADER_FORMAT}",
+                rev,
+                "--",
+            ],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        assert proc.stdout is not None
+        intern = table.__getitem__
+        rest = b""
+        try:
+            while True:
+                chunk = proc.stdout.read(1 << 20)
+                if not chunk:
+                    break
+                records = (rest + chunk).split(b"\x1e")
+                rest = records.pop()
+                for rec in records:
+                    if rec:
+                        yield _commit(rec, intern)
+            if rest:
+                yield _commit(rest, intern)
+        finally:
+            proc.stdout.close()
+            rc = proc.wait()
+        if rc != 0:
+            errors.seek(0)
+            err = errors.read().decode("utf-8", "replace").strip()
+            raise RuntimeError(err or f"git log exited {rc}")
 
 
-def _commit(fields: list[str], paths: list[str]) -> RawCommit:
-    sha = fields[0] if fields else ""
-    when = int(fields[1]) if len(fields) > 1 and fields[1].lstrip("-").isdigit() else 0
-    name = fields[2] if len(fields) > 2 else ""
-    email = fields[3] if len(fields) > 3 else ""
-    trailers = fields[4] if len(fields) > 4 else ""
-    co = tuple(t.strip() for t in trailers.split("\x1d") if t.strip())
-    parentless = len(fields) > 5 and not fields[5].strip()
-    return sha, when, name, email, co, tuple(paths), parentless
+def _commit(rec: bytes, intern: Callable[[bytes], int]) -> RawCommit:
+    """One record: US-separated header fields, NUL, then (after a newline) NUL-ended paths."""
+    head, _, body = rec.partition(b"\0")
+    fields = head.decode("utf-8", "replace").split("\x1f")
+    fields += [""] * (6 - len(fields))
+    sha, at, name, email, trailers, parents = fields[:6]
+    when = int(at) if at.lstrip("-").isdigit() else 0
+    co = tuple(t.strip() for t in trailers.split("\x1d") if t.strip()) if trailers else ()
+    if body[:1] == b"\n":
+        body = body[1:]
+    if body.endswith(b"\0"):
+        body = body[:-1]
+    ids = tuple(map(intern, body.split(b"\0"))) if body else ()
+    return sha, when, name, email, co, ids, not parents.strip()
 
 
 def check_mailmap(root: Path, contacts: list[str]) -> list[str] | None:

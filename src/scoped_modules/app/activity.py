@@ -21,7 +21,7 @@ from ..rules.base import Finding, severity
 if TYPE_CHECKING:  # the measure loads the index and the roster: only when history is read
     from ..history.activity import ActivityReport, Commit, Window
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 Progress = Callable[[int, int], None]
 
 
@@ -36,9 +36,10 @@ def read_history(
     at: datetime | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
-) -> tuple[str, Window, list[Commit], tuple[str, int] | None]:
-    """(commit id of ``rev``, the window, its commits with ``.mailmap`` applied, the root commit
-    where history starts when it starts inside the window: (id, author time) or None).
+) -> tuple[str, Window, list[Commit], list[str], tuple[str, int] | None]:
+    """(commit id of ``rev``, the window, its commits with ``.mailmap`` applied, the path table
+    their path ids index, the root commit where history starts when it starts inside the
+    window: (id, author time) or None).
 
     Exit-2 problems (:class:`EnvironmentProblem`): outside git, a rev that names no commit, a
     shallow clone whose history stops inside the window (never reported as inactivity)."""
@@ -60,22 +61,29 @@ def read_history(
     if raw is None:
         raw = _walk(root, sha, since, window, progress)
         cache.save(key, raw)
-    paths: list[str] = _below(raw["paths"], top, root)
     records = raw["commits"]
-    contacts = sorted({contact(r[2], r[3]) for r in records} | {c for r in records for c in r[4]})
+    # every distinct identity through .mailmap once: authors as (name, email), co-authors as
+    # their trailer text
+    pairs = sorted({(r[2], r[3]) for r in records})
+    trailers = sorted({c for r in records for c in r[4]})
+    contacts = [contact(n, e) for n, e in pairs] + trailers
     mapped = git.check_mailmap(root, contacts) or contacts
-    who = {c: parse_contact(m) for c, m in zip(contacts, mapped, strict=True)}
+    parsed = [parse_contact(m) for m in mapped]
+    by_pair: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+        p: (parsed[i],) for i, p in enumerate(pairs)
+    }
+    by_trailer = {t: parsed[len(pairs) + i] for i, t in enumerate(trailers)}
     commits = []
-    for sha_, when, name, email, co, idx in records:
-        authors = [who[contact(name, email)]]
+    for c_sha, when, name, email, co, ids in records:
+        authors = by_pair[(name, email)]
         for c in co:
-            a = who[c]
-            if a not in authors:
-                authors.append(a)
-        commits.append(Commit(sha_, when, tuple(authors), tuple(paths[i] for i in idx)))
+            if by_trailer[c] not in authors:
+                authors = (*authors, by_trailer[c])
+        commits.append(Commit(c_sha, when, authors, ids))
     start = window.start.timestamp()
     roots = [tuple(r) for r in raw["roots"] if r[1] > start]
-    return sha, window, commits, min(roots, key=lambda r: r[1]) if roots else None
+    first = min(roots, key=lambda r: r[1]) if roots else None
+    return sha, window, commits, _below(raw["paths"], top, root), first
 
 
 def _below(paths: list[str], top: Path, root: Path) -> list[str]:
@@ -96,20 +104,19 @@ def _walk(root: Path, sha: str, since: int, window: Window, progress: Progress |
     """The raw commit records (paths interned) of one ``git log`` from ``sha`` back to ``since``."""
     boundary = git.shallow_boundary(root)
     total = git.count_commits(root, sha, since) if progress is not None else None
-    index: dict[str, int] = {}
+    table = git.PathTable()
     records = []
     roots = []
     cut: tuple[str, int] | None = None
     try:
         for n, (c_sha, when, name, email, co, paths, parentless) in enumerate(
-            git.history(root, sha, since), 1
+            git.history(root, sha, since, table), 1
         ):
             if c_sha in boundary:
                 cut = cut or (c_sha, when)
             elif parentless:
                 roots.append((c_sha, when))
-            ids = tuple(index.setdefault(p, len(index)) for p in paths)
-            records.append((c_sha, when, name, email, co, ids))
+            records.append((c_sha, when, name, email, co, paths))
             if progress is not None and total and (n % 500 == 0 or n == total):
                 progress(n, total)
     except (OSError, RuntimeError) as exc:
@@ -125,7 +132,7 @@ def _walk(root: Path, sha: str, since: int, window: Window, progress: Progress |
             f"  git fetch --shallow-since={day_before} && git fetch --deepen=1\n"
             "  (or fetch the whole history: git fetch --unshallow)"
         )
-    return {"paths": list(index), "commits": records, "roots": roots}
+    return {"paths": table.decoded(), "commits": records, "roots": roots}
 
 
 def measure_activity(
@@ -144,11 +151,11 @@ def measure_activity(
         settings = ActivitySettings(
             window_days, settings.focus, settings.min_focused_commits, list(settings.bots)
         )
-    sha, window, commits, start = read_history(
+    sha, window, commits, paths, start = read_history(
         registry.root, rev, settings.window_days, at, use_cache, progress
     )
     modules = [registry.modules[module]] if module else None
-    report = measure(commits, registry, window, sha, modules, settings)
+    report = measure(commits, paths, registry, window, sha, modules, settings)
     report.history_start = start
     return report
 

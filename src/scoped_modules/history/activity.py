@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..governance.roster import Roster
 from ..index import Membership, all_dirs
@@ -37,14 +37,13 @@ def parse_contact(text: str) -> tuple[str, str]:
     return ("", text) if "@" in text and " " not in text else (text, "")
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(NamedTuple):
     """One non-merge commit: its author first, then its co-authors (after ``.mailmap``)."""
 
     sha: str
     when: int  # author date, epoch seconds
     authors: tuple[tuple[str, str], ...]  # (name, email)
-    paths: tuple[str, ...]
+    paths: tuple[int, ...]  # changed paths, as indexes into the history's path table
 
 
 @dataclass(frozen=True)
@@ -172,13 +171,15 @@ class _Who:
 
 
 class _Identities:
-    """Authors resolved once per distinct (name, email) pair."""
+    """Authors resolved once per distinct (name, email) pair, and each distinct author list
+    once into the people it counts (bots dropped, a person named twice counted once)."""
 
     def __init__(self, roster: Roster) -> None:
         self.roster = roster
         self.seen: dict[tuple[str, str], _Who] = {}
+        self.lists: dict[tuple[tuple[str, str], ...], tuple[_Who, ...]] = {}
 
-    def __call__(self, name: str, email: str) -> _Who:
+    def one(self, name: str, email: str) -> _Who:
         who = self.seen.get((name, email))
         if who is None:
             ident = self.roster.resolve_mail(name or None, email or None)
@@ -192,6 +193,17 @@ class _Identities:
             self.seen[(name, email)] = who
         return who
 
+    def people(self, authors: tuple[tuple[str, str], ...]) -> tuple[_Who, ...]:
+        found = self.lists.get(authors)
+        if found is None:
+            keyed: dict[str, _Who] = {}
+            for name, email in authors:
+                w = self.one(name, email)
+                if not w.bot:
+                    keyed.setdefault(w.key, w)
+            found = self.lists[authors] = tuple(keyed.values())
+        return found
+
 
 def _day(ts: int) -> date:
     return datetime.fromtimestamp(ts, UTC).date()
@@ -199,66 +211,75 @@ def _day(ts: int) -> date:
 
 def measure(
     commits: Iterable[Commit],
+    paths: Sequence[str],
     registry: Registry,
     window: Window,
     rev: str,
     modules: Sequence[Module] | None = None,
     settings: ActivitySettings | None = None,
 ) -> ActivityReport:
-    """Each module's activity in ``window`` (author dates, both ends included)."""
+    """Each module's activity in ``window`` (author dates, both ends included); ``paths`` is the
+    path table the commits' path ids index (root-relative paths)."""
     settings = settings or registry.activity
     mods = list(registry.modules.values()) if modules is None else list(modules)
     roster = Roster(registry.people, settings.bots)
     start, end = window.start.timestamp(), window.end.timestamp()
     inside = [c for c in commits if start <= c.when <= end]
-    paths = sorted({p for c in inside for p in c.paths})
-    owner_of = Membership(mods, paths, all_dirs(paths)).owner
-    who = _Identities(roster)
+    ids: set[int] = set()
+    for c in inside:
+        ids.update(c.paths)
+    touched = sorted(paths[i] for i in ids)
+    owner_of = Membership(mods, touched, all_dirs(touched)).owner
+    mods_of = [owner_of.get(p, ()) for p in paths]  # path id -> modules claiming it
+    people_of = _Identities(roster).people
     focus = settings.focus
     acts = {m.name: ModuleActivity(m.name, m.stage) for m in mods}
     # per module: identity key -> [focused commits, last focused time, shown]
     people: dict[str, dict[str, list]] = {m.name: {} for m in mods}
+    last: dict[str, int] = {}  # module -> time of its last focused commit
     unresolved: dict[str, list] = {}  # key -> [commits, shown]
     for c in inside:
         counts: dict[str, int] = {}
-        for path in c.paths:
-            for name in owner_of.get(path, ()):
+        for i in c.paths:
+            for name in mods_of[i]:
                 counts[name] = counts.get(name, 0) + 1
         if not counts:
             continue
-        authors: dict[str, _Who] = {}
-        for who_name, who_email in c.authors:
-            w = who(who_name, who_email)
-            if not w.bot:
-                authors.setdefault(w.key, w)
-        n = len(c.paths)
+        authors = people_of(c.authors)
+        if not authors:
+            for mod in counts:
+                acts[mod].bot_commits += 1
+            continue
+        need = focus * len(c.paths) - 1e-9
+        when = c.when
         for mod, k in counts.items():
             act = acts[mod]
-            if not authors:
-                act.bot_commits += 1
-                continue
             act.commits += 1
-            if k < focus * n - 1e-9:
+            if k < need:
                 continue
             act.focused_commits += 1
-            day = _day(c.when)
-            if act.last_focused is None or day > act.last_focused:
-                act.last_focused = day
+            if when > last.get(mod, -1):
+                last[mod] = when
             mine = people[mod]
-            for w in authors.values():
+            for w in authors:
                 row = mine.get(w.key)
                 if row is None:
-                    mine[w.key] = [1, c.when, w.shown]
+                    mine[w.key] = [1, when, w.shown]
                 else:
                     row[0] += 1
-                    row[1] = max(row[1], c.when)
-        if authors:
-            for w in authors.values():
-                if not w.resolved:
-                    row = unresolved.setdefault(w.key, [0, w.shown])
+                    if when > row[1]:
+                        row[1] = when
+        for w in authors:
+            if not w.resolved:
+                row = unresolved.get(w.key)
+                if row is None:
+                    unresolved[w.key] = [1, w.shown]
+                else:
                     row[0] += 1
     for m in mods:
         act = acts[m.name]
+        if m.name in last:
+            act.last_focused = _day(last[m.name])
         mine = people[m.name]
         owners: set[str] = set()
         for h in dict.fromkeys(m.owners):
