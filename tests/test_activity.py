@@ -7,13 +7,11 @@ files), not copied from the tool's output.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import check_json, run_cli, write_tree
+from helpers import check_json, git, run_cli, write_tree
 
 REGISTRY = """\
 schema = 1
@@ -78,17 +76,18 @@ owners = ["gina"]
 END = "2025-06-01T12:00:00Z"
 
 
-def git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    full = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", **(env or {})}
-    out = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=full,
-        check=True,
-    )
-    return out.stdout
+def identity(author: str, date: str) -> dict[str, str]:
+    """The environment that makes ``Name <email>`` author and committer of a commit at ``date``."""
+    name, email = author.rsplit(" <", 1)
+    email = email.rstrip(">")
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
 
 
 def commit(
@@ -102,17 +101,8 @@ def commit(
     """One commit by ``Name <email>`` dated ``date`` (author and committer) changing ``files``."""
     write_tree(root, files)
     git(root, "add", "-A")
-    name, email = author.rsplit(" <", 1)
-    env = {
-        "GIT_AUTHOR_NAME": name,
-        "GIT_AUTHOR_EMAIL": email.rstrip(">"),
-        "GIT_COMMITTER_NAME": name,
-        "GIT_COMMITTER_EMAIL": email.rstrip(">"),
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-    }
     body = message + ("\n\n" + "\n".join(trailers) if trailers else "")
-    git(root, "commit", "-q", "--allow-empty", "-m", body, env=env)
+    git(root, "commit", "-q", "--allow-empty", "-m", body, env=identity(author, date))
 
 
 def refactor(n: int) -> dict[str, str]:
@@ -192,14 +182,7 @@ def build_history(root: Path) -> Path:
     commit(root, "Hank <hank@example.net>", "2025-04-01T00:00:00Z", {"dead/z.py": "1\n"})
     git(root, "checkout", "-q", "main")
     commit(root, "Init <init@example.org>", "2025-04-02T00:00:00Z", {"README.md": "hi\n"})
-    env = {
-        "GIT_AUTHOR_NAME": "Dave",
-        "GIT_AUTHOR_EMAIL": "dave@example.org",
-        "GIT_COMMITTER_NAME": "Dave",
-        "GIT_COMMITTER_EMAIL": "dave@example.org",
-        "GIT_AUTHOR_DATE": "2025-04-03T00:00:00Z",
-        "GIT_COMMITTER_DATE": "2025-04-03T00:00:00Z",
-    }
+    env = identity("Dave <dave@example.org>", "2025-04-03T00:00:00Z")
     git(root, "merge", "-q", "--no-ff", "--no-commit", "side", env=env)
     write_tree(root, {"dead/x.py": "merged\n"})
     git(root, "add", "-A")
@@ -213,12 +196,16 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_history(tmp_path_factory.mktemp("activity") / "repo")
 
 
+def private_copy(template: Path, tmp_path: Path) -> Path:
+    """A copy of a repository built once per module, for a test that writes."""
+    dest = tmp_path / "repo"
+    shutil.copytree(template, dest)
+    return dest
+
+
 @pytest.fixture
 def fresh(history: Path, tmp_path: Path) -> Path:
-    """A private copy of the history (for tests that write)."""
-    dest = tmp_path / "repo"
-    shutil.copytree(history, dest)
-    return dest
+    return private_copy(history, tmp_path)
 
 
 def activity_json(root: Path, *args: str) -> dict:

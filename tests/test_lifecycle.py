@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import check_json, run_cli, write_tree
-from test_activity import commit, git
+from helpers import check_json, git, run_cli, write_tree
+from test_activity import commit, private_copy
 
 from scoped_modules.app.config import load_registry
 from scoped_modules.app.lifecycle import EDGES, apply_transition, plan_transition
@@ -140,9 +139,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def repo(template: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "repo"
-    shutil.copytree(template, dest)
-    return dest
+    return private_copy(template, tmp_path)
 
 
 def scoped(root: Path, *args: str) -> tuple[int, str, str]:
@@ -417,8 +414,7 @@ TARGETS = ["s0", "s1", "s2", "deprecated", "removed", "rejected", "withdrawn"]
     [(a, b) for a, b in itertools.product(STAGES, TARGETS) if (a, b) not in EDGES],
 )
 def test_every_other_edge_is_refused(template: Path, tmp_path: Path, source: str, target: str):
-    root = tmp_path / "repo"
-    shutil.copytree(template, root)
+    root = private_copy(template, tmp_path)
     text = (root / "scoped.toml").read_text(encoding="utf-8")
     (root / "scoped.toml").write_text(
         text.replace('stage = "s0"   # established', f'stage = "{source}"   # established')

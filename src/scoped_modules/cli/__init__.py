@@ -114,7 +114,7 @@ def main(ctx: click.Context, config: Path | None, now: str | None) -> None:
     ctx.obj = Context(parse_when(now, "--now") if now else None, config)
 
 
-def _progress_printer():
+def _progress_printer(what: str = "reading files"):
     if not sys.stderr.isatty():
         return None
     last = [0.0]
@@ -125,7 +125,7 @@ def _progress_printer():
             return
         last[0] = t
         end = "\n" if done >= total else ""
-        click.echo(f"\rreading files: {done}/{total}", err=True, nl=bool(end))
+        click.echo(f"\r{what}: {done}/{total}", err=True, nl=bool(end))
 
     return show
 

@@ -5,35 +5,18 @@ results out; the work lives in :mod:`scoped_modules.app.activity` and
 from __future__ import annotations
 
 import sys
-import time
 from datetime import datetime
 
 import click
 
 from ..errors import ScopedError
-from . import Context, parse_when
+from . import Context, _progress_printer, parse_when
 
 
 def _known_module(registry, name: str | None) -> None:  # registry: Registry
     if name is not None and name not in registry.modules:
         known = ", ".join(sorted(registry.modules)) or "none"
         raise ScopedError(f"unknown module '{name}' (known: {known})")
-
-
-def _history_progress():  # -> Callable[[int, int], None] | None
-    """``reading history: N/M commits`` on a terminal's stderr; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
-    last = [0.0]
-
-    def show(done: int, total: int) -> None:
-        t = time.perf_counter()
-        if done < total and t - last[0] < 0.1:
-            return
-        last[0] = t
-        click.echo(f"\rreading history: {done}/{total} commits", err=True, nl=done >= total)
-
-    return show
 
 
 @click.command("activity")
@@ -78,7 +61,7 @@ def activity(
         window_days=window_days,
         module=module,
         use_cache=not no_cache,
-        progress=_history_progress(),
+        progress=_progress_printer("reading history (commits)"),
     )
     if fmt == "json":
         click.echo(render_activity_json(report))
