@@ -442,3 +442,19 @@ def test_status_shows_the_activity_columns(history: Path, tmp_path: Path) -> Non
     code, out, _ = run_cli(history, "status")
     (uma,) = [line for line in out.splitlines() if line.startswith("uma ")]
     assert uma.split()[2:3] == ["2/2"] and "2025-01-01" in uma
+
+
+def test_registry_below_the_top_level(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write_tree(root, {"sub/scoped.toml": SMALL})
+    commit(root, "Init <init@example.org>", "2020-01-01T00:00:00Z", {}, "initial")
+    # paths are relative to sub/: uma/ is sub/uma/, and top-level uma/ is not the module
+    commit(root, "A <alice@example.org>", "2025-05-01T00:00:00Z", {"sub/uma/a.py": "1\n"})
+    commit(root, "A <alice@example.org>", "2025-05-02T00:00:00Z", {"uma/x.py": "1\n"})
+    code, out, err = run_cli(root, "--config", "sub/scoped.toml", "activity", "--format", "json")
+    assert code == 0, err
+    (uma,) = json.loads(out)["modules"]
+    assert (uma["commits"], uma["focused_commits"]) == (1, 1)
+    assert uma["owners"][0]["last_focused"] == "2025-05-01"

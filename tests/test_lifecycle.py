@@ -551,3 +551,59 @@ def test_summary_gathers_the_facts_of_check_deps_activity_and_tally(repo: Path) 
     assert "| `core/use.py:1` | python-import | `import gizmo.g` |" in md
     assert f"| `{did}` | establish | 2025-03-01 – 2025-03-08 | passed | 5/0/0 (0/0/0) |" in md
     assert "- **error** SM003 inbound-reference `core/use.py:1`:" in md
+
+
+# ---------------------------------------------------------------------------------------------
+# safe edits
+
+
+def test_edits_keep_crlf_and_refuse_what_they_cannot_place(tmp_path: Path) -> None:
+    from scoped_modules.registry.edit_stage import add_table_text, set_key_text
+
+    text = (
+        "schema = 1\r\n# people\r\n[modules.a]   # the a module\r\n"
+        'stage   =   "s0"    # since 2023\r\npaths = [\r\n  "a/",  # all of it\r\n]\r\n'
+    )
+    new = set_key_text(text, ["modules", "a"], "stage", "s1")
+    assert new == text.replace('"s0"    # since', '"s1"    # since')
+    new = set_key_text(new, ["modules", "a"], "rfc", "https://x/1", after="stage")
+    assert new.split("\r\n")[4] == 'rfc = "https://x/1"' and "\n" not in new.replace("\r\n", "")
+    added = add_table_text(text, ["modules", "b"], {"stage": "proposed", "paths": ["b/"]})
+    assert added.startswith(text) and added.endswith('paths = ["b/"]\r\n')
+    assert tomllib.loads(added)["modules"]["b"] == {"stage": "proposed", "paths": ["b/"]}
+    # a module written as an inline table cannot get a stage line: refused, not corrupted
+    inline = 'schema = 1\nmodules.a = { stage = "s0", paths = ["a/"] }\n'
+    with pytest.raises(ConfigError, match="cannot set modules.a.stage"):
+        set_key_text(inline, ["modules", "a"], "stage", "s1")
+    with pytest.raises(ConfigError, match="exists already"):
+        add_table_text(inline, ["modules", "a"], {"stage": "proposed"})
+    whole = 'schema = 1\nmodules = { a = { stage = "s0" } }\n'
+    with pytest.raises(ConfigError, match="cannot add"):
+        add_table_text(whole, ["modules", "b"], {"stage": "proposed"})
+
+
+def test_propose_and_transition_in_pyproject(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    write_tree(
+        root,
+        {
+            "pyproject.toml": (
+                '[project]\nname = "demo"  # keep me\n\n[tool.scoped]\nschema = 1\n\n'
+                "[tool.ruff]\nline-length = 100\n"
+            ),
+            "x/a.py": "A = 1\n",
+        },
+    )
+    before = (root / "pyproject.toml").read_text(encoding="utf-8")
+    code, _, err = scoped(root, "propose", "x", "--path", "x/")
+    assert code == 0, err
+    code, _, err = scoped(root, "transition", "x", "--to", "withdrawn", "--reason", "no need")
+    assert code == 0, err
+    after = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert after.startswith(before)
+    x = tomllib.loads(after)["tool"]["scoped"]["modules"]["x"]
+    assert x["stage"] == "withdrawn"
+    assert [(h["stage"], h["reason"]) for h in x["history"]] == [
+        ("proposed", "proposal: proposals/x.md"),
+        ("withdrawn", "no need"),
+    ]
