@@ -117,7 +117,7 @@ def _walk(root: Path, sha: str, since: int, window: Window, progress: Progress |
             elif parentless:
                 roots.append((c_sha, when))
             records.append((c_sha, when, name, email, co, paths))
-            if progress is not None and total and (n % 500 == 0 or n == total):
+            if progress is not None and total and n % 500 == 0 and n < total:
                 progress(n, total)
     except (OSError, RuntimeError) as exc:
         raise EnvironmentProblem(f"{root}: cannot read git history: {exc}")
