@@ -52,6 +52,11 @@ def test_the_rule_fires_on_its_example_and_not_on_use_instead(rule: Rule, tmp_pa
     still = _rules_reported(tmp_path / "use-instead", fixed, _commands(rule, True))
     if not rule.checked:
         pytest.skip(f"{rule.id} is not yet checked: both repositories load, nothing to compare")
+    if rule.id == "SM011":
+        pytest.skip(
+            "SM011's example is a year of git history by many authors; tests/test_activity.py "
+            "builds such histories and checks the rule on them"
+        )
     assert (fixed, _commands(rule, True)) != (example, _commands(rule, False)), (
         "Use instead changes nothing of the example"
     )

@@ -182,3 +182,13 @@ def atomic_dump(path: Path, data: Any) -> None:
             raise
     except (OSError, ValueError):
         pass  # a read-only checkout still checks; it just stays cold
+
+
+class HistoryCache(ResultCache):
+    """The commits of the last activity window read from git, keyed by the commit id they were
+    read from and the window's start: a warm ``check`` or ``status`` does not walk history
+    again. Kept beside the result cache, wherever that lives."""
+
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        super().__init__(root, enabled)
+        self.path = self.path.with_name(f"history-m{marshal.version}.bin")

@@ -18,6 +18,8 @@ from ..registry.model import Registry
 from ..rules import RULES
 from ..rules.base import EvidenceLoader, RuleContext
 from ..rules.boundary import judged
+from .activity import activity_for_check
+from .lifecycle import proposal_notes
 from .options import CheckOptions, list_registry_files
 from .scan import scan
 
@@ -81,10 +83,17 @@ def analyse(registry: Registry, options: CheckOptions, fileset: FileSet, now: da
     """Everything ``check`` reports, for all modules, as plain data (what the result cache holds)."""
     ctx = rule_context(registry, now)
     findings: list[Finding] = []
-    # the rules that need no index (the governance rules) run while the readers work
-    index = build(registry, options, fileset, lambda: findings.extend(run_rules(ctx, False)))
+
+    def meanwhile() -> None:
+        # while the readers work: the activity SM011 judges (git history, cached by commit),
+        # then the rules that need no index (governance, SM011)
+        ctx.activity = activity_for_check(registry, options.history, options.use_cache, ctx.notes)
+        findings.extend(run_rules(ctx, False))
+
+    index = build(registry, options, fileset, meanwhile)
     ctx.index_ = index
     findings += run_rules(ctx, True)
+    ctx.notes.extend(proposal_notes(registry))
     findings.sort(key=Finding.sort_key)
     rows = []
     for m in registry.modules.values():

@@ -20,6 +20,7 @@ from ..readers.facts import READER_VERSION
 from ..registry.model import Registry
 from ..result import CheckResult, ModuleRow, Note
 from .gate import gate
+from .lifecycle import lifecycle_key
 from .options import CheckOptions, list_registry_files
 
 
@@ -74,7 +75,7 @@ def check(registry: Registry, options: CheckOptions) -> CheckResult:
         # the key needs the content of untracked and modified files; without a cache the
         # readers hash them as they read them, so nothing is read twice
         fill_content_keys(fileset)
-        key = result_key(registry, fileset, now)
+        key = result_key(registry, fileset, now) + lifecycle_key(registry, options.history)
     data = cache.load(key)
     if data is None:
         from .analyse import analyse  # the cold path: readers, index, rules

@@ -28,6 +28,8 @@ class CheckOptions:
     only_changed: bool = False
     strict: bool = False  # stale baseline entries are errors
 
+    history: bool = True  # SM011 reads git history; --no-history skips it
+
 
 BASELINE_FILE = "scoped-baseline.toml"
 

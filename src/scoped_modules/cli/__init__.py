@@ -86,6 +86,10 @@ class ScopedGroup(click.Group):
     lazy: dict[str, tuple[str, str]] = {
         "baseline": ("scoped_modules.cli.adoption", "baseline"),
         "codeowners": ("scoped_modules.cli.adoption", "codeowners"),
+        "activity": ("scoped_modules.cli.lifecycle", "activity"),
+        "propose": ("scoped_modules.cli.lifecycle", "propose"),
+        "transition": ("scoped_modules.cli.lifecycle", "transition"),
+        "summary": ("scoped_modules.cli.lifecycle", "summary"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -151,7 +155,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _progress_printer():
+def _progress_printer(what: str = "reading files"):
     if not sys.stderr.isatty():
         return None
     last = [0.0]
@@ -162,7 +166,7 @@ def _progress_printer():
             return
         last[0] = t
         end = "\n" if done >= total else ""
-        click.echo(f"\rreading files: {done}/{total}", err=True, nl=bool(end))
+        click.echo(f"\r{what}: {done}/{total}", err=True, nl=bool(end))
 
     return show
 
@@ -275,6 +279,7 @@ def check(
                 changed=changed,
                 only_changed=only_changed,
                 strict=strict,
+                history=not no_history,
             ),
         )
     color = use_color() if fmt == "text" else False
@@ -348,16 +353,27 @@ def deps(obj: Context, module: str, fmt: str, no_cache: bool) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--no-cache", is_flag=True, help="Read every file again.")
+@click.option("--no-history", is_flag=True, help="Leave the activity columns empty.")
 @click.pass_obj
-def status(obj: Context, fmt: str, no_cache: bool) -> None:
-    """One row per module: stage, owners, champion, toggle, inbound references, verdict."""
+def status(obj: Context, fmt: str, no_cache: bool, no_history: bool) -> None:
+    """One row per module: stage, owners (active/total), champion, toggle, inbound references,
+    last focused commit, verdict."""
+    from ..app.activity import measure_activity
     from ..app.check import check as run_check
     from ..app.options import CheckOptions
+    from ..errors import EnvironmentProblem
     from ..report.status import render_status_json, render_status_text, status_rows
 
     registry = obj.registry()
-    result = run_check(registry, CheckOptions(use_cache=not no_cache, now=obj.now))
-    rows = status_rows(registry, result)
+    options = CheckOptions(use_cache=not no_cache, now=obj.now, history=not no_history)
+    result = run_check(registry, options)
+    activity = None
+    if not no_history:
+        try:
+            activity = measure_activity(registry, use_cache=not no_cache)
+        except EnvironmentProblem as exc:
+            click.echo(f"note: no activity columns: {exc.problems[0].splitlines()[0]}", err=True)
+    rows = status_rows(registry, result, activity)
     click.echo(
         render_status_json(rows) if fmt == "json" else render_status_text(rows), nl=fmt == "json"
     )

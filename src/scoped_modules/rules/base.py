@@ -22,6 +22,7 @@ from ..finding import RULE_NAMES, SEVERITY_ORDER, STAGES, Finding, severity
 from .page import RuleDoc
 
 if TYPE_CHECKING:
+    from ..history.activity import ActivityReport
     from ..index import Index
     from ..registry.model import Module, Registry
     from .mixed_change import Change
@@ -57,6 +58,7 @@ class RuleContext:
     index_: Index | None = None
     notes: list[tuple[str, int, str]] = field(default_factory=list)
     change: Change | None = None  # `check --changed BASE`: what changed since BASE (SM012)
+    activity: ActivityReport | None = None  # measured from git history (SM011)
     files: Sequence[str] = ()  # the scanned files, for rules that run without the index
     _shared: dict[Any, Any] = field(default_factory=dict)
 
