@@ -212,7 +212,8 @@ def tally_command(
 ) -> None:
     """Count the ballots in EVIDENCE (mbox archives, GitHub comment exports, TOML ballots).
 
-    Exit 0 when the vote passed or is still open, 1 when it failed or is invalid.
+    Exit 0 when the vote passed or is still open, 1 when it failed or is invalid. A file larger
+    than $SCOPED_MAX_EVIDENCE_BYTES (default 1GiB) once decompressed is refused (exit 2).
     """
     registry = _find_registry(obj)
     decision: Decision | None = None
