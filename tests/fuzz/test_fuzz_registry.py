@@ -139,8 +139,11 @@ def read_or_refuse(root: Path, data: bytes) -> None:
         reg = read_registry(path, root)
     except ConfigError as exc:
         assert exc.problems
+        lines = len(re.split(rb"\r\n|\r|\n", data))  # the file is read with universal newlines
         for p in exc.problems:
             assert p.startswith(str(root)) and _POSITION.search(p), p
+            m = re.match(re.escape(str(path)) + r":(\d+):(\d+): ", p)
+            assert m is None or 1 <= int(m.group(1)) <= lines, p
         return
     for name in list(reg.modules)[:2]:
         try:
@@ -211,22 +214,25 @@ KEYS = [
 def hostile_registries(draw: st.DrawFn) -> bytes:
     """A generated registry with hostile values set at keys the reader validates."""
     doc, modules, newline = draw(registries())
-    text = doc.text(newline)
-    extra = []
+    lines = list(doc.lines)
+    tables: dict[str, list[str]] = {}
     for keys in draw(st.lists(st.sampled_from(KEYS), max_size=4, unique=True)):
-        extra.append(f"[{'.'.join(keys[:-1])}]\n{keys[-1]} = {draw(st.sampled_from(HOSTILE))}\n")
-    for _ in range(draw(st.integers(min_value=0, max_value=2))):
-        module = draw(st.sampled_from(modules))
+        line = f"{keys[-1]} = {draw(st.sampled_from(HOSTILE))}"
+        if keys[0] == "project":  # the table exists: the key goes right below its header
+            lines.insert(doc.where[("project",)][0], line)
+        else:
+            tables.setdefault(".".join(keys[:-1]), []).append(line)
+    for module in draw(st.lists(st.sampled_from(modules), max_size=2, unique=True)):
         key = draw(st.sampled_from(["stage", "paths", "toggles", "references", "owners", "x"]))
-        extra.append(
-            f'[modules.{module}-h]\nstage = "s0"\n{key} = {draw(st.sampled_from(HOSTILE))}\n'
-        )
-    data = (text + newline + newline.join(extra)).encode()
-    try:  # keep what TOML accepts: repeating a table is a syntax error, not hostile values
-        tomllib.loads(data.decode())
+        value = draw(st.sampled_from(HOSTILE))
+        tables[f"modules.{module}-h"] = ['stage = "s0"', f"{key} = {value}"]
+    extra = [f"[{name}]{newline}{newline.join(body)}" for name, body in tables.items()]
+    text = newline.join(lines + extra) + newline
+    try:  # keep what TOML accepts: a table defined twice is a syntax error, not a hostile value
+        tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        data = text.encode()
-    return data
+        text = doc.text(newline)
+    return text.encode()
 
 
 def test_fuzz_registry_values(root: Path, capsys: Any) -> None:
