@@ -443,3 +443,32 @@ def test_parallel_records_lose_no_decision(root: Path) -> None:
     ids = sorted(d["id"] for d in doc["modules"]["uma"]["decisions"])
     assert ids == sorted(f"uma-{n}" for n in range(runs))
     assert sorted(p.name for p in root.iterdir()) == ["scoped.toml", "votes"]  # no lock left
+
+
+def test_record_into_dotted_keys_and_inline_tables(tmp_path: Path) -> None:
+    """Issue 13 defect 12 end to end: every byte outside the new decision stays."""
+    from test_governance_edit import only_insertion
+
+    text = (
+        "schema = 1\n"
+        'people.person = [{ handle = "c4", roles = [{ role = "pmc", since = 2020-01-01 }] }]\n'
+        'modules.uma = { stage = "proposed", paths = ["uma/"] }  # inline\n'
+    )
+    (tmp_path / "scoped.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "votes").mkdir()
+    (tmp_path / "votes/ballots.toml").write_text(C4_BALLOT, encoding="utf-8")
+    code, _out, err = run_cli(
+        tmp_path,
+        *NOW,
+        "vote",
+        "record",
+        "uma",
+        "--kind",
+        "establish",
+        *WINDOW,
+        "votes/ballots.toml",
+    )
+    assert code == 0, err
+    new = (tmp_path / "scoped.toml").read_text(encoding="utf-8")
+    assert "decisions = [{ id = " in only_insertion(text, new)
+    assert tomllib.loads(new)["modules"]["uma"]["decisions"][0]["result"] == "failed"

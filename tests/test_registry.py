@@ -216,7 +216,7 @@ def test_cli_exit_2_and_messages_on_stderr(tmp_path: Path) -> None:
 # positions are known by construction, and against tomllib for what exists.
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(registries())
 def test_locator_finds_every_key_where_it_was_written(generated: tuple) -> None:
     doc, _modules, newline = generated

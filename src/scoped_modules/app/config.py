@@ -16,8 +16,6 @@ def find_registry(config: Path | None, cwd: Path) -> tuple[Path, Path]:
     """(registry file, root). ``--config`` wins; else scoped.toml or [tool.scoped] at the root."""
     if config is not None:
         config = config if config.is_absolute() else cwd / config
-        if config.is_dir():
-            raise ConfigError(f"{config}: is a directory; --config names the registry file")
         if not config.is_file():
             raise ConfigError(f"{config}: no such registry file")
         return config, config.parent

@@ -212,7 +212,8 @@ def tally_command(
 ) -> None:
     """Count the ballots in EVIDENCE (mbox archives, GitHub comment exports, TOML ballots).
 
-    Exit 0 when the vote passed or is still open, 1 when it failed or is invalid.
+    Exit 0 when the vote passed or is still open, 1 when it failed or is invalid. A file larger
+    than $SCOPED_MAX_EVIDENCE_BYTES (default 1GiB) once decompressed is refused (exit 2).
     """
     registry = _find_registry(obj)
     decision: Decision | None = None
@@ -328,28 +329,13 @@ def record_command(
 ) -> None:
     """Tally EVIDENCE and append the decision to module NAME, each file pinned by sha256."""
     from ..app.config import find_registry
-    from ..registry.edit import registry_lock
-
-    # read, check and write under one lock: two runs at once both land, one after the other
-    path, _root = find_registry(obj.config, Path.cwd())
-    with registry_lock(path):
-        _record(obj, name, evidence, kind, opened, closes, decision_id, rules, fmt)
-
-
-def _record(
-    obj: Any,
-    name: str,
-    evidence: tuple[Path, ...],
-    kind: str,
-    opened: str,
-    closes: str,
-    decision_id: str | None,
-    rules: str | None,
-    fmt: str,
-) -> None:
     from ..governance.evidence import sha256_hex
-    from ..registry.edit import append_table, atomic_write
+    from ..registry.edit import append_table, atomic_write, registry_lock
 
+    # read, check and write under one lock, held until the command ends: two runs at once
+    # both land, one after the other
+    path, _root = find_registry(obj.config, Path.cwd())
+    click.get_current_context().with_resource(registry_lock(path))
     registry = obj.registry()
     module = registry.modules.get(name)
     if module is None:

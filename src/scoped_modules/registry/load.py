@@ -8,6 +8,7 @@ import math
 import os
 import re
 import tomllib
+import warnings
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -394,7 +395,9 @@ def _check_pattern(c: _Checker, pattern: str, keys: KeyPath, what: str, anchored
 
     line = "/" + pattern.lstrip("/") if anchored else pattern
     try:
-        pathspec.GitIgnoreSpec.from_lines([line])
+        with warnings.catch_warnings():  # re's FutureWarning on "[[": not the user's concern
+            warnings.simplefilter("ignore", FutureWarning)
+            pathspec.GitIgnoreSpec.from_lines([line])
     except (ValueError, re.error) as exc:
         detail = str(exc).split(" at position")[0]
         c.err(keys, f"{what}: invalid pattern {pattern!r} ({detail})")

@@ -36,6 +36,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _KEY_KINDS = ("bare", "basic", "literal")
+MAX_PATH = 64  # deeper values are followed (for ``deepest``) but not given positions
 _TRIVIA = ("ws", "comment", "nl")
 
 
@@ -99,7 +100,7 @@ class _Scanner:
         return n + 1, offset - line_start + 1
 
     def mark(self, path: KeyPath, offset: int) -> None:
-        if path not in self.out.positions:
+        if len(path) <= MAX_PATH and path not in self.out.positions:
             self.out.positions[path] = self.where(offset)
 
     def mark_all(self, path: KeyPath, offset: int, first: int) -> None:
@@ -240,7 +241,7 @@ class _Scanner:
                 if t in ("]", "}"):  # a stray closer: skip it
                     i += 1
                     continue
-                elem = (*f.path, f.count)
+                elem = (*f.path, f.count) if len(f.path) < MAX_PATH else f.path
                 f.count += 1
                 i, end = self.begin(i, elem, frames, end)
                 if frames and frames[-1] is f:
@@ -254,7 +255,7 @@ class _Scanner:
                 if self.tok(j) != "=":
                     i = max(j, i + 1)
                     continue
-                key_path = (*f.path, *parts)
+                key_path = (*f.path, *parts) if len(f.path) < MAX_PATH else f.path
                 self.mark_all(key_path, start, len(f.path) + 1)
                 f.count += 1
                 f.expect_key = False
