@@ -104,6 +104,69 @@ def implies_on(g: Guard, names: frozenset[str]) -> bool:
     return True
 
 
+def implies_on_search(g: Guard, names: frozenset[str], budget: int = 20_000) -> bool:
+    """``implies_on`` for guards with many atoms (those of the CMake build model).
+
+    ``g AND NOT on(T)`` is searched for a satisfying assignment one atom at a time; a branch
+    stops as soon as the three-valued value of ``g`` is decided, so a conjunct that is false
+    cuts every assignment of the other atoms at once. Past ``budget`` evaluations the answer
+    is a conservative False. Small guards take the exhaustive ``implies_on``.
+    """
+    if g is None or not names:
+        return False
+    leaves: list = []
+    _leaves(g, names, leaves)
+    if "T" not in leaves:
+        return False
+    free = list(dict.fromkeys(x for x in leaves if x != "T"))
+    if len(free) <= 8:
+        return implies_on(g, names)
+    env: dict = {"T": False}
+    steps = [0]
+
+    def ev(n: Guard) -> bool | None:
+        tag = n[0]
+        if tag == "v":
+            return env.get("T" if names.intersection(n[1]) else n[1])
+        if tag == "u":
+            return env.get(id(n))
+        if tag == "not":
+            r = ev(n[1])
+            return None if r is None else not r
+        if tag in ("and", "or"):
+            stop = tag == "or"  # the value that decides: True for OR, False for AND
+            undecided = False
+            for c in n[1:]:
+                r = ev(c)
+                if r is stop:
+                    return stop
+                if r is None:
+                    undecided = True
+            return None if undecided else not stop
+        return False
+
+    def satisfiable(i: int) -> bool | None:
+        steps[0] += 1
+        if steps[0] > budget:
+            return None
+        r = ev(g)
+        if r is not None:
+            return r
+        while i < len(free) and free[i] in env:
+            i += 1
+        if i >= len(free):  # pragma: no cover - every atom assigned decides the value
+            return True
+        for value in (True, False):
+            env[free[i]] = value
+            got = satisfiable(i + 1)
+            del env[free[i]]
+            if got is not False:
+                return got
+        return False
+
+    return satisfiable(0) is False
+
+
 def mentions(g: Guard, names: frozenset[str]) -> bool:
     """True when the guard tests any of ``names`` (in any polarity)."""
     if g is None:
