@@ -375,3 +375,35 @@ def test_case8_defines_derived_from_the_toggle(tmp_path: Path) -> None:
             "under the module's toggle: 'tests/test_npu.cpp'",
         )
     ]
+
+
+# --- issue 14 item 2: an elseif test's own references ------------------------------------------
+
+
+def test_elseif_test_reference_carries_the_negation_of_earlier_tests(tmp_path: Path) -> None:
+    reg = registry(("uma", ["src/uma/"], "USE_UMA")).replace(
+        'champion = "pat"\n', 'champion = "pat"\nreferences = ["UMA_MO[D]E"]\n', 1
+    )
+    files = {
+        "scoped.toml": reg,
+        "CMakeLists.txt": HEAD
+        + 'option(USE_UMA "" OFF)\n'
+        + "if(NOT USE_UMA)\n"
+        + '  message(STATUS "no uma")\n'
+        + 'elseif(UMA_MODE STREQUAL "fast")\n'  # runs only with USE_UMA on: wiring
+        + '  message(STATUS "fast uma")\n'
+        + "endif()\n"
+        + 'message(STATUS "UMA_MODE=${UMA_MODE}")\n',  # 9: the control, unguarded
+        "src/uma/uma.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [
+        (
+            "SM003",
+            "uma",
+            "CMakeLists.txt",
+            9,
+            None,
+            "core file refers to module 'uma'; deleting the module would break it",
+        )
+    ]

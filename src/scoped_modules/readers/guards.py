@@ -122,7 +122,6 @@ def implies_on_search(g: Guard, names: frozenset[str], budget: int = 20_000) -> 
     if len(free) <= 8:
         return implies_on(g, names)
     env: dict = {"T": False}
-    steps = [0]
 
     def ev(n: Guard) -> bool | None:
         tag = n[0]
@@ -145,26 +144,28 @@ def implies_on_search(g: Guard, names: frozenset[str], budget: int = 20_000) -> 
             return None if undecided else not stop
         return False
 
-    def satisfiable(i: int) -> bool | None:
-        steps[0] += 1
-        if steps[0] > budget:
-            return None
+    # depth-first over the atoms in order, without recursion (guards can hold thousands)
+    stack: list[list[int]] = []  # [atom index, 0 while trying True / 1 while trying False]
+    i = 0
+    for _step in range(budget):
         r = ev(g)
-        if r is not None:
-            return r
-        while i < len(free) and free[i] in env:
+        if r is True:
+            return False  # an assignment with T off satisfies g: not implied
+        if r is None and i < len(free):
+            env[free[i]] = True
+            stack.append([i, 0])
             i += 1
-        if i >= len(free):  # pragma: no cover - every atom assigned decides the value
-            return True
-        for value in (True, False):
-            env[free[i]] = value
-            got = satisfiable(i + 1)
-            del env[free[i]]
-            if got is not False:
-                return got
-        return False
-
-    return satisfiable(0) is False
+            continue
+        if r is None:  # pragma: no cover - every atom assigned decides the value
+            return False
+        while stack and stack[-1][1] == 1:
+            del env[free[stack.pop()[0]]]
+        if not stack:
+            return True  # every assignment with T off makes g false
+        stack[-1][1] = 1
+        env[free[stack[-1][0]]] = False
+        i = stack[-1][0] + 1
+    return False
 
 
 def mentions(g: Guard, names: frozenset[str]) -> bool:

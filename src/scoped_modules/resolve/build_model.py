@@ -835,7 +835,9 @@ class _Model(CondEnv):
                 elif mode == "LISTS":
                     for t, c in e[0]:
                         if isinstance(t, str):
-                            items.extend((it, _and(c, ic)) for it, ic in self.lookup(t, env))
+                            items.extend(
+                                (it, _and(c, ic)) for it, ic in _split(self.lookup(t, env))
+                            )
                         else:
                             understood = False
                 else:
@@ -956,21 +958,27 @@ class _Model(CondEnv):
         return out
 
     def expand_genex(self, g: _Genex, env: _Env) -> list[tuple[Text, Any]]:
-        head = [t for t, _c in self.expand(g.parts[0], env)]
+        """A generator expression: ``$<BUILD_INTERFACE:x>`` is x, ``$<cond:x>`` is x where
+        the condition holds; the others the model does not know."""
         args = g.parts[1:]
-        if len(head) != 1 or isinstance(head[0], _Unk):
-            return [(_unk(), True)]
-        h = head[0]
-        if h in ("BUILD_INTERFACE", "BUILD_LOCAL_INTERFACE"):
-            return self.expand(_rejoin(args), env)
-        if h in ("INSTALL_INTERFACE", "INSTALL_PREFIX", "0", ""):
-            return [("", True)]
-        if h == "1":
-            return self.expand(_rejoin(args), env)
-        cond = self.genex_bool(h, args, env)
-        if cond is not None:
-            return [(x, c) for x, c in (("1", cond), ("0", _not(cond))) if c is not False]
-        return [(_unk(), True)]
+        out: list[tuple[Text, Any]] = []
+        for h, hc in self.expand(g.parts[0], env):
+            if isinstance(h, _Unk):
+                return [(_unk(), True)]
+            if h in ("BUILD_INTERFACE", "BUILD_LOCAL_INTERFACE", "1"):
+                part = self.expand(_rejoin(args), env)
+            elif h in ("INSTALL_INTERFACE", "INSTALL_PREFIX", "0", ""):
+                part = [("", True)]
+            else:
+                cond = self.genex_bool(h, args, env)
+                if cond is None:
+                    return [(_unk(), True)]
+                part = [(x, c) for x, c in (("1", cond), ("0", _not(cond))) if c is not False]
+            for t, c in part:
+                both = _and(hc, c)
+                if both is not False:
+                    out.append((t, both))
+        return out if len(out) <= MAX_ALTS else [(_unk(), True)]
 
     def genex_bool(self, h: str, args: list[list], env: _Env) -> Any:
         """``$<BOOL:x>``, ``$<NOT:b>``, ``$<AND:..>``, ``$<OR:..>``; tests of the platform or
@@ -1518,6 +1526,19 @@ class _Model(CondEnv):
         return out
 
 
+def _split(value: Value) -> Value:
+    """A value with each text holding ``;`` split into its list items."""
+    if not any(isinstance(t, str) and ";" in t for t, _c in value):
+        return value
+    out: list[Item] = []
+    for t, c in value:
+        if isinstance(t, str) and ";" in t:
+            out.extend((p, c) for p in t.split(";") if p)
+        else:
+            out.append((t, c))
+    return tuple(out)
+
+
 def _norm(items: list[Item]) -> Value:
     """Items with equal text merged (OR of their conditions); the unknowns the model made
     up merged into one, present always (a value that may be anything)."""
@@ -1583,7 +1604,8 @@ def _path_like(value: str) -> bool:
 
 
 def _words(value: Value) -> list[str]:
-    return [t for t, _c in value if isinstance(t, str)]
+    """The texts of a value as list items (a quoted ``"A;B"`` is two)."""
+    return [w for t, _c in value if isinstance(t, str) for w in t.split(";") if w]
 
 
 def _only_text(args: list, k: int) -> str | None:
