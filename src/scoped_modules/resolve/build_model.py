@@ -485,8 +485,22 @@ class _File:
                 self.ends[start] = len(cmds)
 
 
+# Commands whose effect stays inside a function's own scope (or is a message): a function
+# made of these alone changes nothing the model follows, and its calls are not expanded.
+_LOCAL_ONLY = frozenset(
+    """
+    set unset string list math get_filename_component cmake_path message source_group
+    cmake_parse_arguments if elseif else endif foreach endforeach while endwhile break continue
+    return
+    """.split()  # noqa: SIM905 - a word list
+)
+_LOCAL_FILE_SUBCOMMANDS = frozenset(
+    {"RELATIVE_PATH", "TO_CMAKE_PATH", "TO_NATIVE_PATH", "REAL_PATH", "READ", "STRINGS", "SIZE"}
+)
+
+
 class _Def:
-    __slots__ = ("kind", "params", "file", "lo", "hi")
+    __slots__ = ("kind", "params", "file", "lo", "hi", "local")
 
     def __init__(self, kind: str, params: list[str], file: _File, lo: int, hi: int) -> None:
         self.kind = kind
@@ -494,6 +508,19 @@ class _Def:
         self.file = file
         self.lo = lo
         self.hi = hi
+        # a function whose body only computes local variables (IDE grouping, padding
+        # strings): calling it changes nothing outside, so the model does not run it
+        self.local = kind == "function" and all(_local_only(c) for c in file.cmds[lo:hi])
+
+
+def _local_only(cmd: tuple) -> bool:
+    name, args = cmd[0], cmd[2]
+    words = {a[0] for a in args if not a[1]}
+    if "PARENT_SCOPE" in words or "CACHE" in words:
+        return False
+    if name == "file":
+        return bool(args) and args[0][0] in _LOCAL_FILE_SUBCOMMANDS
+    return name in _LOCAL_ONLY
 
 
 class _Frame:
@@ -547,20 +574,20 @@ class _Env:
 
     def copy(self) -> _Env:
         e = _Env.__new__(_Env)
-        for k in _Env.__slots__:
-            setattr(e, k, getattr(self, k))
+        e.scope, e.src, e.frame, e.mbind = self.scope, self.src, self.frame, self.mbind
+        e.kills, e.pc, e.site, e.loop = self.kills, self.pc, self.site, self.loop
+        e.standalone, e.code, e.memo = self.standalone, self.code, self.memo
         return e
 
     def eff(self) -> Any:
         """The condition of the next command within its frame: the if() branches, and no
         return(), break() or continue() reached before it."""
-        key = (self.pc, *[cell[0] for cell in self.kills])
+        if len(self.kills) == 1:
+            key: tuple = (self.pc, self.kills[0][0])
+        else:
+            key = (self.pc, *[cell[0] for cell in self.kills])
         memo = self.memo
-        if (
-            memo
-            and len(memo[0]) == len(key)
-            and all(a is b for a, b in zip(memo[0], key, strict=True))
-        ):
+        if memo and memo[0] == key:  # interned conditions: equal only when identical
             return memo[1]
         c = self.pc
         for cell in self.kills:
@@ -1224,10 +1251,15 @@ class _Model(CondEnv):
         if spec is None or cond is False:
             return ()
         path = file or env.code
-        listdir = posixpath.dirname(env.frame.file.path)
-        targets, relative = self.res.targets(kind, spec, flags & ~F_BUILD, env.src, listdir)
-        if not targets and relative and env.src:
-            targets, _ = self.res.targets(kind, spec, flags & ~F_BUILD, "", listdir)
+        targets: tuple[str, ...] = ()
+        rest = text[len(ROOT) + 1 :] if kind == K_CMAKE_PATH and text.startswith(ROOT + "/") else ""
+        if rest and rest in self.tree.files:
+            targets = (rest,)  # a file the model globbed or computed: the common case, quickly
+        else:
+            listdir = posixpath.dirname(env.frame.file.path)
+            targets, relative = self.res.targets(kind, spec, flags & ~F_BUILD, env.src, listdir)
+            if not targets and relative and env.src:
+                targets, _ = self.res.targets(kind, spec, flags & ~F_BUILD, "", listdir)
         if not targets:
             return ()
         key = (path, line, kind, spec, flags)
@@ -1449,6 +1481,8 @@ class _Model(CondEnv):
             self.call(fdef, args, sub, when)
 
     def call(self, fdef: _Def, args: list, env: _Env, pc: Any) -> None:
+        if fdef.local:
+            return
         if self.depth >= MAX_DEPTH:
             self.note(
                 fdef.file.path,
