@@ -419,10 +419,13 @@ _DOCS = (
         name="toggle-partial",
         summary="The module's sources are built with its toggle off.",
         what=(
-            "Reports a CMake path reference that is not wiring, from any CMake file (the "
-            "module's own included), to a C/C++/CUDA source file of the module; headers and "
-            "directories do not count. Such a source is compiled whether the toggle is on or "
-            "off."
+            "Reports a command that builds C/C++/CUDA sources of the module (`add_library`, "
+            "`add_executable`, `target_sources`, `cuda_add_library`, a helper function that "
+            "calls one, a command the build model does not know) when the CMake build model "
+            "finds it compiles them with the toggle off; headers and directories do not count, "
+            "and commands that only name a path (`install`, `source_group`, "
+            "`set_source_files_properties`, ...) never do. One finding per building command "
+            "and module, with the number of sources and the first few."
         ),
         quotes=(_TOGGLE,),
         why=(
@@ -441,7 +444,13 @@ _DOCS = (
         ),
         example=(
             _s("scoped.toml", _UMA_TOGGLED),
-            _s("CMakeLists.txt", "file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)"),
+            _s(
+                "CMakeLists.txt",
+                """\
+                file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)
+                add_library(tvm_objs OBJECT ${CORE_SRCS} ${UMA_SRCS})
+                """,
+            ),
         ),
         use_instead=(
             _s(
@@ -450,6 +459,7 @@ _DOCS = (
                 if(USE_UMA)
                   file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)
                 endif()
+                add_library(tvm_objs OBJECT ${CORE_SRCS} ${UMA_SRCS})
                 """,
             ),
         ),
