@@ -364,3 +364,101 @@ def test_implies_on_search_decides_beyond_sixteen_atoms() -> None:
     assert implies_on_search(wired, frozenset({"T"}))
     loose = ("and", *names[:20], ("or", t, names[39]))
     assert not implies_on_search(loose, frozenset({"T"}))
+
+
+# --- robustness: no CMake text can make the model raise ----------------------------------------
+
+
+def test_the_model_never_raises_on_any_cmake_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(
+        [
+            "if(",
+            "elseif(",
+            "else()",
+            "endif()",
+            "foreach(x ",
+            "endforeach()",
+            "while(",
+            "endwhile()",
+            "function(f ",
+            "endfunction()",
+            "macro(m ",
+            "endmacro()",
+            "return()",
+            "break()",
+            "continue()",
+            "set(",
+            "list(APPEND ",
+            "list(REMOVE_ITEM ",
+            "string(",
+            "file(GLOB ",
+            "add_library(",
+            "add_subdirectory(",
+            "include(",
+            "f(",
+            "m(",
+            "cmake_parse_arguments(",
+            "get_filename_component(",
+            "math(EXPR ",
+            "block()",
+            "endblock()",
+            "cmake_language(CALL ",
+            "target_sources(",
+            "add_definitions(",
+            "configure_file(",
+            "set_property(GLOBAL ",
+            "get_property(",
+            "option(",
+            "project(",
+            "${",
+            "$<",
+            "}",
+            ">",
+            ")",
+            "(",
+            '"',
+            ";",
+            " ",
+            "\n",
+            "A",
+            "B",
+            "X",
+            "ARGN",
+            "ARGV0",
+            "src/a.cc",
+            "sub",
+            "*.cc",
+            "PARENT_SCOPE",
+            "CACHE",
+            "NOT",
+            "AND",
+            "OR",
+            "STREQUAL",
+            "RANGE",
+            "3",
+            "IN",
+            "LISTS",
+            "TOUPPER",
+            "REPLACE",
+            ":",
+            ",",
+            "BOOL",
+            "-DM",
+        ]
+    )
+    text = st.lists(words, max_size=80).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(text, text)
+    def check(root: str, sub: str) -> None:
+        files = {"CMakeLists.txt": root, "sub/CMakeLists.txt": sub, "src/a.cc": ""}
+        facts = {p: read_cmake(t) for p, t in files.items() if p.endswith("CMakeLists.txt")}
+        model = build_model(facts, frozenset(files), all_dirs(sorted(files)))
+        for items in model.refs.values():
+            for raw, _g, targets in items:
+                assert raw[2] >= 1 and targets
+
+    check()

@@ -568,3 +568,16 @@ def test_facts_hold_the_command_stream() -> None:
         ("add_library", 3, [("t", False), ("src/a.cc", False)], "add_library(t src/a.cc)"),
         ("endif", 5, [], "endif()"),
     ]
+
+
+def test_absurdly_deep_conditions_are_unknown_not_a_crash() -> None:
+    cond = "A0"
+    for i in range(1, 3000):
+        cond = f"({cond} {'AND' if i % 2 else 'OR'} A{i})"
+    flat = " ".join(f"A{i} {'AND' if i % 2 else 'OR'}" for i in range(3000)) + " USE_X"
+    text = (
+        f"if({cond})\n  add_library(x a.cc)\nendif()\nif({flat})\n  add_library(y b.cc)\nendif()\n"
+    )
+    for spec in ("a.cc", "b.cc"):
+        g = guard_of(text, spec)
+        assert not implies_on(g, X) and not implies_on_search(g, X)

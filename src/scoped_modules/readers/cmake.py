@@ -650,7 +650,25 @@ def parse_condition(args: list[Arg] | tuple[Arg, ...], env: CondEnv | None = Non
             stack[-1].append(("a", value, quoted))
     if len(stack) != 1:
         return _unknown()
-    return _reduce(stack[0], env)
+    cond = _reduce(stack[0], env)
+    # a condition nested deeper than any real one (hundreds of alternating AND/OR or
+    # parentheses) would overflow the recursive walks of its readers: it is unknown
+    return _unknown() if _deeper_than(cond, MAX_GUARD_DEPTH) else cond
+
+
+MAX_GUARD_DEPTH = 64
+
+
+def _deeper_than(g: Cond, limit: int) -> bool:
+    todo = [(g, 0)]
+    while todo:
+        node, depth = todo.pop()
+        if not isinstance(node, tuple) or not node or node[0] in ("v", "u"):
+            continue
+        if depth >= limit:
+            return True
+        todo.extend((k, depth + 1) for k in node[1:])
+    return False
 
 
 # ------------------------------------------------------------------------------------------

@@ -175,10 +175,12 @@ def _fresh() -> tuple:
     return _intern(("u", n), ("u", n), 1)
 
 
-def _canon(g: Any, memo: dict[int, Any] | None = None) -> Any:
+def _canon(g: Any, memo: dict[int, Any] | None = None, depth: int = 0) -> Any:
     """A reader's condition as interned nodes (each of its unknown atoms a fresh one)."""
     if g is True or g is False or id(g) in _SIZES:
         return g
+    if depth > 200:
+        return _fresh()  # deeper than any real condition: unknown
     if memo is None:
         memo = {}
     got = memo.get(id(g))
@@ -190,11 +192,11 @@ def _canon(g: Any, memo: dict[int, Any] | None = None) -> Any:
     elif tag == "u":
         out = _fresh()
     elif tag == "not":
-        out = _not(_canon(g[1], memo))
+        out = _not(_canon(g[1], memo, depth + 1))
     elif tag in ("and", "or"):
         out = tag == "and"
         for k in g[1:]:
-            c = _canon(k, memo)
+            c = _canon(k, memo, depth + 1)
             out = _and(out, c) if tag == "and" else _or(out, c)
     else:
         out = _fresh()
