@@ -748,12 +748,8 @@ class _Frame:
 
 def and_pair(a: Cond, b: Cond) -> Cond:
     """AND of two conditions without flattening: O(1), shares both operands."""
-    if a is False or b is False:
-        return False
-    if a is True:
-        return b
-    if b is True:
-        return a
+    if a is True or a is False or b is True or b is False:
+        return _and(a, b)  # a constant: folded
     return ("and", a, b)
 
 

@@ -80,6 +80,17 @@ def _eval(g: Guard, names: frozenset[str], env: dict) -> bool:
     return False
 
 
+def _other_atoms(g: Guard, names: frozenset[str]) -> list | None:
+    """The atoms of ``g`` other than on(T); None when ``g`` does not test T at all."""
+    if g is None or not names:
+        return None
+    leaves: list = []
+    _leaves(g, names, leaves)
+    if "T" not in leaves:
+        return None
+    return list(dict.fromkeys(x for x in leaves if x != "T"))
+
+
 def implies_on(g: Guard, names: frozenset[str]) -> bool:
     """True when guard ``g`` implies ``on(T)`` for a toggle whose relevant names are ``names``.
 
@@ -87,14 +98,8 @@ def implies_on(g: Guard, names: frozenset[str]) -> bool:
     nothing. Real conditions have a handful of atoms: trying every assignment is instant; past
     16 free atoms the answer is a conservative False.
     """
-    if g is None or not names:
-        return False
-    leaves: list = []
-    _leaves(g, names, leaves)
-    if "T" not in leaves:
-        return False
-    free = list(dict.fromkeys(x for x in leaves if x != "T"))
-    if len(free) > 16:
+    free = _other_atoms(g, names)
+    if free is None or len(free) > 16:
         return False
     for values in product((False, True), repeat=len(free)):
         env: dict = dict(zip(free, values, strict=True))
@@ -112,13 +117,9 @@ def implies_on_search(g: Guard, names: frozenset[str], budget: int = 20_000) -> 
     cuts every assignment of the other atoms at once. Past ``budget`` evaluations the answer
     is a conservative False. Small guards take the exhaustive ``implies_on``.
     """
-    if g is None or not names:
+    free = _other_atoms(g, names)
+    if free is None:
         return False
-    leaves: list = []
-    _leaves(g, names, leaves)
-    if "T" not in leaves:
-        return False
-    free = list(dict.fromkeys(x for x in leaves if x != "T"))
     if len(free) <= 8:
         return implies_on(g, names)
     env: dict = {"T": False}

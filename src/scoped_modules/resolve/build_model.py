@@ -249,24 +249,24 @@ def _weaken(n: tuple) -> Any:
     return _fresh()
 
 
-def _and(a: Any, b: Any) -> Any:
-    if a is False or b is False:
-        return False
-    if a is True:
+def _join2(tag: str, a: Any, b: Any) -> Any:
+    """AND (``tag`` "and") or OR of two conditions, constants folded."""
+    absorbing = tag == "or"  # False absorbs an AND, True an OR
+    if a is absorbing or b is absorbing:
+        return absorbing
+    if a is (not absorbing):
         return b
-    if b is True or a is b:
+    if b is (not absorbing) or a is b:
         return a
-    return _combine("and", a, b)
+    return _combine(tag, a, b)
+
+
+def _and(a: Any, b: Any) -> Any:
+    return _join2("and", a, b)
 
 
 def _or(a: Any, b: Any) -> Any:
-    if a is True or b is True:
-        return True
-    if a is False:
-        return b
-    if b is False or a is b:
-        return a
-    return _combine("or", a, b)
+    return _join2("or", a, b)
 
 
 def _guard(c: Any) -> Guard:
@@ -691,17 +691,16 @@ class _Model(CondEnv):
     def note(self, path: str, line: int, msg: str) -> None:
         self.notes.setdefault((path, line, msg), None)
 
-    def process(
-        self, path: str, scope: _Scope, src: str, base: Any, standalone: bool
-    ) -> tuple[_Frame, _Env] | None:
+    def process(self, path: str, scope: _Scope, src: str, base: Any, standalone: bool) -> None:
+        """Run a CMake file from directory ``src`` in ``scope``, under condition ``base``."""
         f = self.file(path)
         if f is None:
-            return None
+            return
         if path in self.active or self.depth >= MAX_DEPTH:
             self.note(
                 path, 0, "CMake file reached again while it is being processed; not re-entered"
             )
-            return None
+            return
         self.file_cond[path] = _or(self.file_cond.get(path, False), base)
         frame = _Frame(base, f)
         env = _Env(scope, src, frame, None, standalone)
@@ -712,7 +711,6 @@ class _Model(CondEnv):
         finally:
             self.depth -= 1
             self.active.pop()
-        return frame, env
 
     # -- the command loop -----------------------------------------------------------------
 
@@ -962,14 +960,7 @@ class _Model(CondEnv):
                 t = part[0][0]
                 alts = [(_cat(a, t), c) for a, c in alts]
                 continue
-            nxt: list[tuple[Text, Any]] = []
-            for (a, ca), (b, cb) in product(alts, part):
-                c = _and(ca, cb)
-                if c is not False:
-                    nxt.append((_cat(a, b), c))
-            if len(nxt) > MAX_ALTS:
-                return [(_unk(), True)]
-            alts = nxt
+            alts = _cross(alts, part)
         return alts
 
     def expand_ref(self, ref: _Ref, env: _Env) -> list[tuple[Text, Any]]:
@@ -1824,16 +1815,21 @@ def _str_inputs(args: list, k: int) -> list[tuple[Text, Any]]:
     """The alternatives of the inputs of ``string()`` from argument ``k``, concatenated."""
     alts: list[tuple[Text, Any]] = [("", True)]
     for a in args[k:]:
-        part = _joined(a[0])
-        nxt = []
-        for (x, cx), (y, cy) in product(alts, part):
-            c = _and(cx, cy)
-            if c is not False:
-                nxt.append((_cat(x, y), c))
-        if len(nxt) > MAX_ALTS:
-            return [(_unk(), True)]
-        alts = nxt
+        alts = _cross(alts, _joined(a[0]))
     return alts
+
+
+def _cross(
+    left: list[tuple[Text, Any]], right: list[tuple[Text, Any]], prepend: bool = False
+) -> list[tuple[Text, Any]]:
+    """Every concatenation of an alternative of ``left`` and one of ``right`` (``right``
+    first with ``prepend``), under both conditions; one unknown when there are too many."""
+    out: list[tuple[Text, Any]] = []
+    for (x, cx), (y, cy) in product(left, right):
+        c = _and(cx, cy)
+        if c is not False:
+            out.append((_cat(y, x) if prepend else _cat(x, y), c))
+    return out if len(out) <= MAX_ALTS else [(_unk(), True)]
 
 
 def _map_alts(alts: list[tuple[Text, Any]], fn: Any) -> Value:
@@ -1867,14 +1863,8 @@ def _h_string(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -
         var = _only_text(args, 1)
         if var is None:
             return
-        old = _joined(m.lookup(var, env))
-        add = _str_inputs(args, 2)
-        alts = []
-        for (x, cx), (y, cy) in product(old, add):
-            c = _and(cx, cy)
-            if c is not False:
-                alts.append((_cat(x, y) if sub == "APPEND" else _cat(y, x), c))
-        m.assign(env, var, tuple(alts) if len(alts) <= MAX_ALTS else ((_unk(), True),), pc)
+        alts = _cross(_joined(m.lookup(var, env)), _str_inputs(args, 2), sub == "PREPEND")
+        m.assign(env, var, tuple(alts), pc)
     elif sub == "CONCAT" and len(args) >= 2:
         out = _only_text(args, 1)
         if out is not None:
@@ -2081,22 +2071,8 @@ def _module_file(m: _Model, name: str, env: _Env) -> str | None:
 
 
 def _include_file(m: _Model, target: str, env: _Env, cond: Any) -> None:
-    tf = m.file(target)
-    if tf is None:
-        return
-    if target in m.active or m.depth >= MAX_DEPTH:
-        m.note(target, 0, "CMake file included again while it is being processed; not re-entered")
-        return
-    m.file_cond[target] = _or(m.file_cond.get(target, False), cond)
-    frame = _Frame(cond, tf)
-    sub = _Env(env.scope, env.src, frame, None, env.standalone)
-    m.active.append(target)
-    m.depth += 1
-    try:
-        m.run(tf, 0, len(tf.cmds), sub)
-    finally:
-        m.depth -= 1
-        m.active.pop()
+    """``include()``: the file runs in the includer's scope and directory."""
+    m.process(target, env.scope, env.src, cond, env.standalone)
 
 
 def _h_add_subdirectory(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
