@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import check_json, make_repo, run_cli
 
 REGISTRY = """
@@ -405,5 +406,47 @@ def test_elseif_test_reference_carries_the_negation_of_earlier_tests(tmp_path: P
             9,
             None,
             "core file refers to module 'uma'; deleting the module would break it",
+        )
+    ]
+
+
+# --- what the model cannot see stays as the lexical reading had it -----------------------------
+
+
+def test_a_list_read_only_by_an_unreached_file_stays_buildable(tmp_path: Path) -> None:
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD + 'option(USE_NPU "" OFF)\nset(NPU_SRCS src/npu/npu.cpp)\n',
+        # reached by nothing: its ${NPU_SRCS} is unknown there, so the set() above may build
+        "cmake/Extra.cmake": "add_library(extra ${NPU_SRCS})\n",
+        "src/npu/npu.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("npu", "CMakeLists.txt", 4, ["src/npu/npu.cpp"])]
+    assert [n[0] for n in notes] == ["cmake/Extra.cmake"]
+
+
+def test_when_the_model_gives_up_cmake_files_are_read_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scoped_modules.resolve import build_model
+
+    monkeypatch.setattr(build_model, "MAX_STEPS", 2)
+    files = {
+        "scoped.toml": registry(("ann", ["src/ann/"], "USE_ANN")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_ANN "" OFF)\n'
+        + "if(USE_ANN)\n  add_library(ann src/ann/a.cpp)\nendif()\n"
+        + "add_library(core src/ann/b.cpp)\n",
+        "src/ann/a.cpp": "",
+        "src/ann/b.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("ann", "CMakeLists.txt", 7, ["src/ann/b.cpp"])]
+    assert notes == [
+        (
+            None,
+            None,
+            "the CMake model stopped after 2 commands: CMake references are read file by file",
         )
     ]
