@@ -822,7 +822,7 @@ def _read_cmake(text: str) -> FileFacts:
         argev: Any = None
         if long_command:
             argev = [(al, _arg_evidence(cmd, lines, al)) for al in sorted({a[2] for a in args})]
-        cmds.append((name, cmd.line, args, evidence_text(whole), argev))
+        cmds.append((name, cmd.line, tuple(args), evidence_text(whole), argev))
         guard = _guard_of(eff)
         if args and _IDENT.fullmatch(args[0][0]):
             if name in ("elseif", "else", "endif"):
