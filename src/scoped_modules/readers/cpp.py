@@ -30,6 +30,9 @@ _DIRECTIVE = re.compile(
     r"|(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b)"
 )
 _INCLUDE_ARG = re.compile(r'[ \t]*(?:"([^"\n]*)"|<([^>\n]*)>)')
+# `#define M` anywhere (comments and #if 0 included: a macro defined there may be defined);
+# `#cmakedefine M` / `#cmakedefine01 M` in a header template that configure_file() fills
+_DEFINES = re.compile(r"^[ \t]*#[ \t]*(define|cmakedefine(?:01)?)[ \t]+([A-Za-z_]\w*)", re.M)
 _DEFINE_AT = re.compile(r"[ \t\r\n\f\v]*#[ \t]*define[ \t]+([A-Za-z_]\w*)")
 # Whitespace, comments and preprocessor lines (with continuations): what is not code.
 _NOT_CODE = re.compile(
@@ -550,7 +553,17 @@ def _read_cpp(text: str) -> FileFacts:
     body_guard: Any = None
     if not unguarded_code and code_guards:
         body_guard = code_guards[0] if len(code_guards) == 1 else disj(*code_guards)
-    return ("cpp", refs, notes, {"body_guard": body_guard, "segments": segments})
+    defines: set[str] = set()
+    cmakedefines: set[str] = set()
+    if "define" in text:
+        for dm in _DEFINES.finditer(text):
+            (defines if dm.group(1) == "define" else cmakedefines).add(dm.group(2))
+    extra: dict[str, Any] = {"body_guard": body_guard, "segments": segments}
+    if defines:
+        extra["defines"] = sorted(defines)
+    if cmakedefines:
+        extra["cmakedefines"] = sorted(cmakedefines)
+    return ("cpp", refs, notes, extra)
 
 
 def _name_condition(body: str, negate: bool) -> Cond:

@@ -145,12 +145,50 @@ def _statement_starts(text: str, lines: set[int]) -> dict[int, int]:
     return out
 
 
+def _cmake_command_starts(text: str, lines: set[int]) -> dict[int, int]:
+    """For each of ``lines`` inside a CMake command spanning several lines, the line the command
+    starts on (a finding of a building command sits at its first line)."""
+    from ..readers.cmake import blank_comments_cmake
+
+    code = blank_comments_cmake(text)
+    out: dict[int, int] = {}
+    line, depth, start, i, n = 1, 0, 0, 0, len(code)
+    while i < n:
+        c = code[i]
+        if c == "\n":
+            line += 1
+        elif c == '"':
+            i += 1
+            while i < n and code[i] != '"':
+                if code[i] == "\\":
+                    i += 1
+                elif code[i] == "\n":
+                    line += 1
+                i += 1
+        elif c == "(":
+            if depth == 0:
+                start = line
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+            if depth == 0 and line > start:
+                for ln in lines:
+                    if start < ln <= line:
+                        out[ln] = start
+        i += 1
+    return out
+
+
 def find_in_text(path: str, text: str, lines: Iterable[int]) -> list[Suppression]:
     """The suppressions on ``lines`` of one file's ``text``."""
     syntax = syntax_of(path)
     found = []
     comments = comments_by_line(text, syntax, lines)
-    starts = _statement_starts(text, set(comments)) if syntax == "py" and comments else {}
+    starts: dict[int, int] = {}
+    if comments and syntax == "py":
+        starts = _statement_starts(text, set(comments))
+    elif comments and syntax == "cmake":
+        starts = _cmake_command_starts(text, set(comments))
     for n, comment in sorted(comments.items()):
         s = parse(path, n, comment, syntax != "other")
         if s is not None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from ..index import Index, Reference, toggle_names
+from ..index import Index, Reference, toggle_names, with_defines
 from ..readers.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH
-from ..readers.guards import implies_on
+from ..readers.guards import Guard, implies_on
 from ..registry.model import Module
 from . import process
 from .base import Finding, Rule, RuleContext, severity
@@ -108,27 +108,30 @@ def _names_a_file(ref: Reference) -> bool:
     return bool(ref.target) and posixpath.basename(spec) == posixpath.basename(ref.target or "")
 
 
-def _only_grouped(index: Index, ref: Reference) -> bool:
-    """A glob whose variable the file reads only in ``source_group()``-like calls builds nothing."""
-    if not ref.is_glob:
-        return False
-    uses = index.glob_uses(ref.path, ref.line)
-    return bool(uses) and all("source_group" in u for u in uses)
+def _listing(targets: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"'{t}'" for t in targets[:limit])
+    return shown + (f" and {len(targets) - limit} more" if len(targets) > limit else "")
 
 
 def check_partial(
     index: Index, module: Module, refs: list[Reference]
 ) -> tuple[list[Finding], list[tuple[str, int, str]]]:
-    """SM007: a module C/C++ source built by a CMake reference that is not wiring.
+    """SM007: module C/C++ sources that a building CMake command compiles without the toggle.
 
-    A source whose whole body sits under the module's ``define`` compiles to nothing when the
-    module is off: that is a note, not a finding.
+    One finding per building command (the command of the processed CMake file that causes
+    the build: the call of a helper function, not the helper's body) and module, naming how
+    many module sources it compiles and the first few. A source whose whole body sits under
+    the module's ``define`` (or under a macro the build defines only with the toggle on)
+    compiles to nothing when the module is off: a note, one per command. Without a build
+    model (it gave up), every CMake path naming a module source counts as building.
     """
     level = severity("SM007", module.stage)
     if not level or not module.toggles:
         return [], []
-    out: list[Finding] = []
-    notes: list[tuple[str, int, str]] = []
+    building_known = index.build is not None
+    memo: dict[int, Guard] = {}
+    built: dict[tuple[str, int], list[Reference]] = {}
+    grouped: dict[tuple[str, str], list[Reference]] = {}
     for ref in refs:
         if ref.kind != K_CMAKE_PATH or ref.wiring is not None or ref.target is None:
             continue
@@ -136,40 +139,79 @@ def check_partial(
             continue
         if not ref.target.lower().endswith(CPP_SOURCE_SUFFIXES) or not _names_a_file(ref):
             continue
-        if _only_grouped(index, ref):
+        if building_known and not ref.builds:
+            if ref.is_glob:
+                var = index.grouped_glob(ref.path, ref.line)
+                if var is not None:
+                    grouped.setdefault((ref.path, var), []).append(ref)
+            continue
+        if not building_known and ref.is_glob:
+            var = index.grouped_glob(ref.path, ref.line)
+            if var is not None:
+                grouped.setdefault((ref.path, var), []).append(ref)
+                continue
+        built.setdefault((ref.path, ref.line), []).append(ref)
+    out: list[Finding] = []
+    notes: list[tuple[str, int, str]] = []
+    for (path, _var), group in grouped.items():
+        targets = sorted({r.target or "" for r in group})
+        first = min(group, key=lambda r: r.line)
+        notes.append(
+            (
+                path,
+                first.line,
+                f"{len(targets)} source(s) of module '{module.name}' globbed only for "
+                f"source_group() (IDE grouping), not built: {_listing(targets)}",
+            )
+        )
+    for (path, line), group in built.items():
+        quiet: list[str] = []
+        loud: list[Reference] = []
+        for ref in sorted(group, key=lambda r: r.target or ""):
+            if any(t.target == ref.target for t in loud) or (ref.target or "") in quiet:
+                continue
+            body = with_defines(index.body_guard(ref.target or ""), index.derived, memo)
+            if body is not None and any(
+                implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
+            ):
+                quiet.append(ref.target or "")
+            else:
+                loud.append(ref)
+        if quiet:
             notes.append(
                 (
-                    ref.path,
-                    ref.line,
-                    f"'{ref.target}' of module '{module.name}' is globbed only for source_group() (IDE grouping), not built",
+                    path,
+                    line,
+                    f"builds {len(quiet)} source(s) of module '{module.name}' unguarded, but the "
+                    f"whole body of each sits under the module's toggle: {_listing(quiet)}",
                 )
             )
+        if not loud:
             continue
-        body = index.body_guard(ref.target)
-        if body is not None and any(
-            implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
-        ):
-            notes.append(
-                (
-                    ref.path,
-                    ref.line,
-                    f"builds '{ref.target}' unguarded, but its whole body sits under the toggle of module '{module.name}'",
-                )
+        targets = [r.target or "" for r in loud]
+        first = loud[0]
+        if len(targets) == 1:
+            message = (
+                f"module '{module.name}' source '{targets[0]}' is built even with the toggle off"
             )
-            continue
+        else:
+            message = (
+                f"module '{module.name}': {len(targets)} sources are built even with the toggle "
+                f"off: {_listing(targets)}"
+            )
         out.append(
             Finding(
                 "SM007",
                 level,
                 module.name,
-                ref.path,
-                ref.line,
-                f"module '{module.name}' source '{ref.target}' is built even with the toggle off",
+                path,
+                line,
+                message,
                 f"put this under `if({module.toggles[0].cmake or module.toggles[0].first_name})`, or guard the whole source with the module's define",
-                kind=ref.kind,
+                kind=first.kind,
                 type_checking=False,
-                evidence=ref.evidence,
-                target=ref.target,
+                evidence=first.evidence,
+                target=targets[0],
             )
         )
     return out, notes
@@ -259,10 +301,13 @@ class TogglePartial(Rule):
     doc = RuleDoc(
         summary="The module's sources are built with its toggle off.",
         what=(
-            "Reports a CMake path reference that is not wiring, from any CMake file (the "
-            "module's own included), to a C/C++/CUDA source file of the module; headers and "
-            "directories do not count. Such a source is compiled whether the toggle is on or "
-            "off."
+            "Reports a command that builds C/C++/CUDA sources of the module (`add_library`, "
+            "`add_executable`, `target_sources`, `cuda_add_library`, a helper function that "
+            "calls one, a command the build model does not know) when the CMake build model "
+            "finds it compiles them with the toggle off; headers and directories do not count, "
+            "and commands that only name a path (`install`, `source_group`, "
+            "`set_source_files_properties`, ...) never do. One finding per building command "
+            "and module, with the number of sources and the first few."
         ),
         quotes=(process.TOGGLE,),
         why=(
