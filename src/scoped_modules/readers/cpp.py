@@ -101,6 +101,7 @@ _EXPR_TOKEN = re.compile(
 _INT = re.compile(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*")
 _MAX_DEPTH = 64  # nesting of `(` and `!` in one condition; deeper is unknown
 _FLAT = 16  # an #elif chain with more earlier conditions keeps their negations in blocks
+_MAX_NESTING = 64  # deeper conditionals: only `#if 0`/`#if 1` count
 
 
 _unknown = fresh_unknown
@@ -111,6 +112,9 @@ _not = cond_not
 
 def _var(name: str) -> Cond:
     return ("v", (name,))
+
+
+_SPLICE_TAIL = "\\ \t\f\v\r"  # what a line ends with before a splice's newline
 
 
 def _spliced(text: str, nl: int) -> bool:
@@ -299,7 +303,7 @@ def _fast_directives(text: str) -> Iterator[tuple[int, int, tuple, str]]:
             if "*/" not in text[ls:p] and text.find('R"', outside, p) < 0:
                 continue  # code before it on its line: not a directive
             doubt = True  # perhaps only a comment before it
-        elif ls and _spliced(text, ls - 1):
+        elif ls > 1 and text[ls - 2] in _SPLICE_TAIL and _spliced(text, ls - 1):
             doubt = True  # the line continues the previous one
         elif m.group(5) is not None:
             doubt = True  # `# /* c */ include`, `#inc\` + newline + `lude`
@@ -311,7 +315,7 @@ def _fast_directives(text: str) -> Iterator[tuple[int, int, tuple, str]]:
                 doubt = (c > outside and text[c - 1] == "/") or text.find("/*", c + 2, ls) >= 0
         if not doubt:
             end = text.find("\n", m.end())
-            while end > 0 and _spliced(text, end):
+            while end > 0 and text[end - 1] in _SPLICE_TAIL and _spliced(text, end):
                 end = text.find("\n", end + 1)
             if end < 0:
                 end = n
@@ -355,7 +359,7 @@ def _exact_directives(text: str, pos: int) -> Iterator[tuple[int, int, tuple, st
 def _logical_line_start(text: str, p: int, floor: int) -> int:
     """Start of the line of ``p``, earlier lines joined by a line splice included."""
     ls = text.rfind("\n", 0, p) + 1
-    while ls > floor and _spliced(text, ls - 1):
+    while ls > floor and ls > 1 and text[ls - 2] in _SPLICE_TAIL and _spliced(text, ls - 1):
         ls = text.rfind("\n", 0, ls - 1) + 1
     return ls if ls > floor else floor
 
@@ -418,7 +422,8 @@ def blank_comments_cpp(text: str) -> str:
             continue
         if nxt == "/":
             e = find("\n", p + 2)
-            while e >= 0 and _spliced(text, e):  # a line comment continues after a splice
+            # a line comment continues after a splice
+            while e > 0 and text[e - 1] in _SPLICE_TAIL and _spliced(text, e):
                 e = find("\n", e + 1)
             if e < 0:
                 e = n
@@ -464,18 +469,23 @@ class _Frame:
     """One ``#if`` chain. Up to ``_FLAT`` earlier conditions, a branch carries their negations
     flat; past that, as blocks of 2^i negations (a binary counter), so a branch's condition is
     built from O(log k) shared parts: a chain of k branches reads in O(k log k) and nests no
-    deeper than log k."""
+    deeper than log k. In a ``deep`` frame (nested past ``_MAX_NESTING``) only constant
+    conditions count (``#if 0`` is still dead code), so nesting costs O(1) per level."""
 
-    __slots__ = ("outer", "last", "flat", "blocks", "dead", "seen_else", "cum")
+    __slots__ = ("outer", "deep", "last", "flat", "blocks", "dead", "seen_else", "cum")
 
-    def __init__(self, cond: Cond, outer: Cond) -> None:
+    def __init__(self, cond: Cond, outer: Cond, deep: bool = False) -> None:
         self.outer = outer
+        self.deep = deep
         self.last = cond  # the condition of the last branch, not yet negated
         self.flat: list[Cond] = []  # the negations, while there are at most _FLAT
         self.blocks: list[tuple[Cond, int]] = []  # (AND of 2^i negations, 2^i)
         self.dead = False  # an earlier condition is always true: later branches never are
         self.seen_else = False
-        self.cum: Cond = _and(outer, cond)
+        self.cum: Cond = _and(outer, self._counted(cond))
+
+    def _counted(self, cond: Cond) -> Cond:
+        return True if self.deep and cond is not False else cond
 
     def _none_before(self) -> Cond:
         """The negation of every condition so far (True when there is none)."""
@@ -485,7 +495,7 @@ class _Frame:
             self.dead = True
         if self.dead:
             return False
-        if negated is not True:
+        if negated is not True and not self.deep:
             if len(self.flat) <= _FLAT:
                 self.flat.append(negated)
             node, size = negated, 1
@@ -503,7 +513,7 @@ class _Frame:
         """(condition of the directive's own line, condition of the new branch)."""
         none = self._none_before()
         self.last = cond
-        self.cum = _and(self.outer, _and(cond, none))
+        self.cum = _and(self.outer, _and(self._counted(cond), none))
         return _and(self.outer, none), self.cum
 
 
@@ -525,6 +535,7 @@ def _read(text: str, directives: Iterator[tuple[int, int, tuple, str]]) -> FileF
     code_ids: set[int] = set()
     unguarded_code = False
     seg_start = 0  # start of the text since the last directive
+    deep_noted = False
     guards_defined: dict[str, Cond] = {}  # include guard -> the condition it is defined under
     line = 1
     line_pos = 0
@@ -602,7 +613,11 @@ def _read(text: str, directives: Iterator[tuple[int, int, tuple, str]]) -> FileF
                 if dm is not None and dm.group(1) == guard_name:
                     cond = True  # the classic include guard: no condition
                     guards_defined[guard_name] = cum
-            frame = _Frame(cond, cum)
+            deep = len(stack) >= _MAX_NESTING
+            if deep and not deep_noted:
+                deep_noted = True
+                notes.append((line, f"conditionals nested deeper than {_MAX_NESTING}: not read"))
+            frame = _Frame(cond, cum, deep)
             stack.append(frame)
             cum = frame.cum
         else:  # elif, elifdef, elifndef, else
