@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,43 @@ LEGACY_NOTE = (
     "a committed .scoped_cache/ is ignored: scoped keeps its caches outside the checked tree "
     "(in the git directory), so a repository cannot choose its own verdict; delete it"
 )
+NOT_REGULAR_NOTE = "skipped: not a regular file (a named pipe, socket or device)"
+# Opening a named pipe for reading waits for a writer; without O_NONBLOCK it returns at once.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class NotRegularFile(OSError):
+    """The path names a named pipe, socket, device or directory: nothing to read."""
+
+
+class TooLarge(OSError):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"larger than the limit ({size} bytes)")
+        self.size = size
+
+
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, never waiting on a named pipe (O_NONBLOCK, then fstat).
+
+    Raises ``NotRegularFile`` for anything else, ``TooLarge`` past ``limit`` bytes, and
+    ``OSError`` when it cannot be read."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode):  # a socket (ENXIO), or a directory on some systems
+            raise NotRegularFile(path) from None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(path)
+        if limit is not None and st.st_size > limit:
+            raise TooLarge(st.st_size)
+        return fh.read()
 
 
 @dataclass
@@ -42,6 +80,7 @@ def list_files(root: Path, in_git: bool, exclude: Iterable[str]) -> FileSet:
     fs = _git_files(root) if in_git else _walk_files(root)
     if spec is not None:
         fs.keys = {p: k for p, k in fs.keys.items() if not spec.match_file(p)}
+        fs.notes = [n for n in fs.notes if not n[0] or not spec.match_file(n[0])]
     return fs
 
 
@@ -110,6 +149,7 @@ def _walk_files(root: Path) -> FileSet:
     import pathspec
 
     keys: dict[str, str] = {}
+    special: list[str] = []  # named pipes, sockets, devices: never opened
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     for dirpath, dirnames, filenames in os.walk(root):
         rel = os.path.relpath(dirpath, root)
@@ -143,7 +183,14 @@ def _walk_files(root: Path) -> FileSet:
                 keep.append(d)
         dirnames[:] = keep
         for f in sorted(filenames):
-            if os.path.islink(os.path.join(dirpath, f)) or ignored(f, False):
+            try:
+                mode = os.lstat(os.path.join(dirpath, f)).st_mode
+            except OSError:
+                continue  # gone since the directory was listed
+            if stat.S_ISLNK(mode) or ignored(f, False):
+                continue
+            if not stat.S_ISREG(mode):
+                special.append(rel + f)
                 continue
             keys[rel + f] = ""
     notes = [
@@ -153,6 +200,7 @@ def _walk_files(root: Path) -> FileSet:
             "not a git repository: files listed by walking the tree, honouring .gitignore files",
         )
     ]
+    notes += [(path, 0, NOT_REGULAR_NOTE) for path in special]
     return FileSet(root, keys, False, notes)
 
 
@@ -161,7 +209,6 @@ def fill_content_keys(fs: FileSet) -> None:
     for path, key in fs.keys.items():
         if not key:
             try:
-                with open(fs.root / path, "rb") as fh:
-                    fs.keys[path] = blob_id(fh.read())
+                fs.keys[path] = blob_id(read_regular(fs.root / path))
             except OSError:
                 fs.keys[path] = f"unreadable:{path}"
