@@ -70,6 +70,17 @@ class CMakeCall(NamedTuple):
     line: int
 
 
+class Written(NamedTuple):
+    """A reference as written in a file, before (and whether or not) it resolves."""
+
+    path: str
+    kind: str  # facts.K_* (``cmake-subdir``/``cmake-include`` kept apart from ``cmake-path``)
+    spec: str  # see facts.RawRef
+    line: int
+    evidence: str
+    flags: int
+
+
 class Membership:
     """Which module(s) claim each file, from the modules' ``paths`` entries (SPEC §2 Paths)."""
 
@@ -141,6 +152,7 @@ class Index:
     scan: ScanResult
     refs: list[Reference] = field(default_factory=list)
     notes: list[tuple[str, int, str]] = field(default_factory=list)
+    tables: Tables | None = None  # the name tables the references were resolved with
 
     def module_files(self, module: str) -> list[str]:
         out: set[str] = set()
@@ -181,6 +193,15 @@ class Index:
                 continue
             for command, arg, line, _guard in f[3].get("calls", ()):
                 yield CMakeCall(path, command, arg, line)
+
+    def written(self, langs: Iterable[str]) -> Iterator[Written]:
+        """Every reference of the files of languages ``langs`` as written, resolved or not (a
+        removed file resolves to nothing: SM014 matches the written name instead)."""
+        wanted = set(langs)
+        for path, f in self.scan.facts.items():
+            if f[0] in wanted:
+                for kind, spec, line, evidence, _guard, flags in f[1]:
+                    yield Written(path, kind, spec, line, evidence, flags)
 
     def glob_uses(self, path: str, line: int) -> list[str]:
         """The commands of CMake file ``path`` that read the variable filled by the glob call at
@@ -262,7 +283,7 @@ def build_index(
     dirs = tables.dirs
     modules = list(registry.modules.values())
     membership = tables.membership
-    index = Index(registry, files, dirs, membership, scan)
+    index = Index(registry, files, dirs, membership, scan, tables=tables)
     owner = membership.owner
     toggles = {m.name: m.toggles for m in modules}
     file_set = frozenset(files)
