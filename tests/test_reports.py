@@ -326,7 +326,7 @@ def test_junit_failures_are_the_rules_with_errors() -> None:
 
 
 def test_junit_skips_the_rules_not_checked_yet() -> None:
-    """SM011, SM012 and SM014 do not run yet: a skipped case, never a passing one (issue 6,
+    """SM011 and SM012 do not run yet: a skipped case, never a passing one (issue 6,
     defect 7); a finding of such a rule (here an SM012 note) is still reported."""
     parsed = JUnitXml.fromstring(junit.render(make_result()).encode())
     skipped = {

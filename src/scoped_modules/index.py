@@ -70,7 +70,8 @@ class CMakeCall(NamedTuple):
     line: int
 
 
-class Written(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Written:
     """A reference as written in a file, before (and whether or not) it resolves."""
 
     path: str
@@ -78,7 +79,17 @@ class Written(NamedTuple):
     spec: str  # see facts.RawRef
     line: int
     evidence: str
-    flags: int
+    _bits: int
+
+    @property
+    def from_import(self) -> bool:
+        """``from a import b`` (spec ``a.b``: ``b`` may be an attribute of ``a``)."""
+        return bool(self._bits & F.F_FROM)
+
+    @property
+    def angle(self) -> bool:
+        """``#include <x>``."""
+        return bool(self._bits & F.F_ANGLE)
 
 
 class Membership:
@@ -200,8 +211,17 @@ class Index:
         wanted = set(langs)
         for path, f in self.scan.facts.items():
             if f[0] in wanted:
-                for kind, spec, line, evidence, _guard, flags in f[1]:
-                    yield Written(path, kind, spec, line, evidence, flags)
+                for kind, spec, line, evidence, _guard, bits in f[1]:
+                    yield Written(path, kind, spec, line, evidence, bits)
+
+    def resolve_written(self, w: Written) -> object:
+        """The file a Python name or an include resolves to today: a path, None, or
+        :data:`~scoped_modules.resolve.pynames.AMBIGUOUS` (a Python name in several bases)."""
+        if self.tables is None:
+            return None
+        if w.kind == F.K_CPP_INCLUDE:
+            return self.tables.includes.resolve(w.spec, w.path, w.angle)
+        return self.tables.py_names.resolve(w.spec, w.path, w._bits)
 
     def glob_uses(self, path: str, line: int) -> list[str]:
         """The commands of CMake file ``path`` that read the variable filled by the glob call at

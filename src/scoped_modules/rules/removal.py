@@ -174,12 +174,12 @@ def _python_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
                 break
         if found is None:
             continue
-        alive = names.resolve(w.spec, w.path, w.flags)
+        alive = index.resolve_written(w)
         if alive is AMBIGUOUS:
             continue  # the name exists in several base directories: alive somewhere
         # how deep the name must resolve to be alive: an attribute chain or the last name of a
         # from-import may be an attribute; every other part must be a file
-        need = k if w.kind == F.K_PY_ATTR else max(k, len(comps) - (1 if w.flags & F.F_FROM else 0))
+        need = k if w.kind == F.K_PY_ATTR else max(k, len(comps) - (1 if w.from_import else 0))
         if (
             isinstance(alive, str)
             and not entries.claims(alive)
@@ -198,9 +198,9 @@ def _include_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
     for w in index.written(("cpp",)):
         if w.kind != F.K_CPP_INCLUDE or entries.claims(w.path):
             continue
-        angle = bool(w.flags & F.F_ANGLE)
+        angle = w.angle
         spec = w.spec.strip()
-        if includes.resolve(spec, w.path, angle) is not None:
+        if index.resolve_written(w) is not None:
             continue  # names an existing file: alive, or a leftover file of the module
         from ..resolve.includes import normalize
 
