@@ -78,7 +78,10 @@ class ScopedGroup(click.Group):
     """Turns every ScopedError into its messages on stderr and exit code 2; loads the command
     groups that need heavier imports (mail parsing, ...) only when they are invoked."""
 
-    lazy: dict[str, tuple[str, str]] = {}
+    lazy: dict[str, tuple[str, str]] = {
+        "remove": ("scoped_modules.cli.removal", "remove"),
+        "toggles": ("scoped_modules.cli.removal", "toggles"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         extra = ["vote"] if voting_enabled() else []

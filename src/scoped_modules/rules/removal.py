@@ -437,3 +437,65 @@ class RemovalRemnant(Rule):
             for path, line, message in notes:
                 ctx.note(path, line, message)
             yield from findings
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan of `scoped remove` (what deleting a module's paths takes), from the same index
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    path: str
+    line: int | None
+    evidence: str
+    what: str  # "import, wiring for USE_UMA", "option()", "config entry", ...
+
+
+@dataclass
+class RemovalPlan:
+    module: str
+    stage: str
+    files: list[str]
+    wiring: list[PlanItem]  # guarded references: edit them out with the module
+    declarations: list[PlanItem]  # the toggles' option() calls
+    config: list[PlanItem]  # the toggles' config-template entries
+    breaking: list[PlanItem]  # unguarded references: they break when the paths go
+    lines: dict[str, int] | None = None  # lines of each file (filled by whoever reads them)
+
+
+def removal_plan(index: Index, module: Module) -> RemovalPlan:
+    """What removing ``module`` deletes, what must be edited, and what would break."""
+    wiring: list[PlanItem] = []
+    breaking: list[PlanItem] = []
+    seen: set[tuple[str, int, bool]] = set()
+    for r in index.inbound(module.name):
+        key = (r.path, r.line, r.wiring is not None)
+        if key in seen:
+            continue
+        seen.add(key)
+        if r.wiring is not None:
+            wiring.append(PlanItem(r.path, r.line, r.evidence, f"{r.kind}, wiring for {r.wiring}"))
+            continue
+        soft = (
+            " (TYPE_CHECKING only)"
+            if r.type_checking
+            else " (optional import)"
+            if r.optional
+            else ""
+        )
+        breaking.append(PlanItem(r.path, r.line, r.evidence, f"{r.kind}{soft}"))
+    return RemovalPlan(
+        module.name,
+        module.stage,
+        index.module_files(module.name),
+        wiring,
+        [
+            PlanItem(c.path, c.line, c.arg, f"{c.command}() declares toggle {c.arg}")
+            for c in toggle_declarations(index, module)
+        ],
+        [
+            PlanItem(c.path, c.line, c.arg, f"config template sets {c.arg}")
+            for c in config_entries(index, module)
+        ],
+        breaking,
+    )
