@@ -153,3 +153,72 @@ def remove(
 @click.group("toggles")
 def toggles() -> None:
     """Prove a module's toggle against the real build or the real interpreter."""
+
+
+@toggles.command("prove")
+@click.argument("name")
+@click.option(
+    "--cmake", "use_cmake", is_flag=True, help="Configure the real build with the toggle OFF."
+)
+@click.option(
+    "-D",
+    "defines",
+    multiple=True,
+    metavar="VAR=VALUE",
+    help="With --cmake: passed on to cmake (e.g. -DUSE_CUDA=OFF); repeatable.",
+)
+@click.option(
+    "--python",
+    "statement",
+    metavar="STMT",
+    default=None,
+    help="Run STMT in a new interpreter with the env toggle at its off value.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=600.0,
+    show_default=True,
+    help="Seconds before the configure or the statement is killed.",
+)
+@click.option("--no-cache", is_flag=True, help="Read every file again.")
+@click.pass_obj
+def prove(
+    obj: Context,
+    name: str,
+    use_cmake: bool,
+    defines: tuple[str, ...],
+    statement: str | None,
+    timeout: float,
+    no_cache: bool,
+) -> None:
+    """Switch module NAME's toggle off for real and list what is still compiled or loaded.
+
+    Exit 0: nothing of the module is compiled or loaded; 1: something is; 2: no verdict (the
+    configure or the statement failed, cmake is missing)."""
+    from ..app import toggles as app
+    from ..report.toggles import render_cmake_proof, render_python_proof
+
+    if not use_cmake and statement is None:
+        raise click.UsageError("say what to prove: --cmake, --python STMT, or both")
+    if defines and not use_cmake:
+        raise click.UsageError("-D is passed on to cmake: use it with --cmake")
+    registry, _module_ = _module(obj, name)
+    codes = []
+    if use_cmake:
+        proof = app.prove_cmake(registry, name, list(defines), timeout, use_cache=not no_cache)
+        click.echo(render_cmake_proof(proof), nl=False)
+        if proof.problem:
+            _show_tail(proof.outcome.tail)
+            codes.append(2)
+        else:
+            codes.append(1 if set(proof.compiled) - set(proof.empty) else 0)
+    if statement is not None:
+        py = app.prove_python(registry, name, statement, timeout)
+        click.echo(render_python_proof(py), nl=False)
+        if py.problem:
+            _show_tail(py.outcome.tail)
+            codes.append(2)
+        else:
+            codes.append(1 if py.loaded else 0)
+    sys.exit(max(codes))
