@@ -205,12 +205,17 @@ class Index:
             for command, arg, line, _guard in f[3].get("calls", ()):
                 yield CMakeCall(path, command, arg, line)
 
-    def written(self, langs: Iterable[str]) -> Iterator[Written]:
-        """Every reference of the files of languages ``langs`` as written, resolved or not (a
-        removed file resolves to nothing: SM014 matches the written name instead)."""
+    def written(
+        self, langs: Iterable[str], paths: Iterable[str] | None = None
+    ) -> Iterator[Written]:
+        """Every reference of the files of languages ``langs`` (of ``paths``, default all) as
+        written, resolved or not (a removed file resolves to nothing: SM014 matches the written
+        name instead)."""
         wanted = set(langs)
-        for path, f in self.scan.facts.items():
-            if f[0] in wanted:
+        facts = self.scan.facts
+        for path in facts if paths is None else paths:
+            f = facts.get(path)
+            if f is not None and f[0] in wanted:
                 for kind, spec, line, evidence, _guard, bits in f[1]:
                     yield Written(path, kind, spec, line, evidence, bits)
 
