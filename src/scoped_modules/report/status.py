@@ -13,26 +13,16 @@ def status_rows(registry: Registry, result: CheckResult) -> list[dict]:
     by_module = {r.name: r for r in result.modules}
     for m in registry.modules.values():
         row = by_module.get(m.name)
-        mine = [f for f in result.findings if f.module == m.name]
-        rules = {f.rule for f in mine if f.severity in ("error", "warning")}
         names = sorted({n for t in m.toggles for n in t.names})
-        if not m.toggles:
-            state = "missing"
-        elif "SM006" in rules:
-            state = "undeclared"
-        elif rules & {"SM007", "SM003"}:
-            state = "partial"
-        elif row and row.wiring:
-            state = "wired"
-        else:
-            state = None
+        # the toggle state is computed with the check (rules.toggle_state)
+        toggle = (row.toggle if row else None) or {"names": names, "state": None, "detail": None}
         rows.append(
             {
                 "name": m.name,
                 "stage": m.stage,
                 "owners": {"active": None, "total": len(m.owners)},
                 "champion": m.champion,
-                "toggle": {"names": names, "state": state},
+                "toggle": toggle,
                 "inbound": row.inbound if row else 0,
                 "last_focused_commit": None,
                 "verdict": row.status if row else "ok",
