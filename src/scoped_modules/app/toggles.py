@@ -45,6 +45,15 @@ class PythonProof:
     problem: str | None = None
 
 
+def _failed(outcome: Outcome, what: str, timeout: float) -> str | None:
+    """Why a run gives no verdict: killed at the timeout, or failed; None when it succeeded."""
+    if outcome.timed_out:
+        return f"the {what} did not finish in {timeout:g}s; it was killed"
+    if not outcome.ok:
+        return f"the {what} failed (exit {outcome.returncode})"
+    return None
+
+
 def _cmake_names(module: Module) -> list[str]:
     names = [t.cmake for t in module.toggles if t.cmake]
     if not names:
@@ -95,12 +104,8 @@ def prove_cmake(
     try:
         with interruptible():
             outcome = run_bounded(command, tmp, dict(os.environ), timeout, tmp / "configure.log")
-        proof = CMakeProof(name, command, outcome)
-        if outcome.timed_out:
-            proof.problem = f"the configure did not finish in {timeout:g}s; it was killed"
-            return proof
-        if not outcome.ok:
-            proof.problem = f"the configure failed (exit {outcome.returncode})"
+        proof = CMakeProof(name, command, outcome, problem=_failed(outcome, "configure", timeout))
+        if proof.problem:
             return proof
         database = out / "compile_commands.json"
         try:
@@ -168,12 +173,10 @@ def prove_python(registry: Registry, name: str, statement: str, timeout: float) 
                 timeout,
                 tmp / "python.log",
             )
-        proof = PythonProof(name, statement, off, outcome)
-        if outcome.timed_out:
-            proof.problem = f"the statement did not finish in {timeout:g}s; it was killed"
-            return proof
-        if not outcome.ok:
-            proof.problem = f"the statement failed (exit {outcome.returncode})"
+        proof = PythonProof(
+            name, statement, off, outcome, problem=_failed(outcome, "statement", timeout)
+        )
+        if proof.problem:
             return proof
         try:
             loaded = json.loads(dump.read_text("utf-8"))

@@ -33,6 +33,16 @@ def _show_tail(tail: str) -> None:
         click.echo("---", err=True)
 
 
+def _timeout(default: float, help: str):  # -> a click option decorator
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
 @click.command("remove")
 @click.argument("name")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
@@ -48,13 +58,7 @@ def _show_tail(tail: str) -> None:
     default=None,
     help="First run CMD (with /bin/sh) in a temporary worktree without the module; stop if it fails.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=1800.0,
-    show_default=True,
-    help="Seconds before the --prove command is killed.",
-)
+@_timeout(1800.0, "Seconds before the --prove command is killed.")
 @click.option("--decision", default=None, help="Cite this decision in the history entry.")
 @click.option("--reason", default=None, help="The history entry's reason (instead of a decision).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
@@ -174,13 +178,7 @@ def toggles() -> None:
     default=None,
     help="Run STMT in a new interpreter with the env toggle at its off value.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=600.0,
-    show_default=True,
-    help="Seconds before the configure or the statement is killed.",
-)
+@_timeout(600.0, "Seconds before the configure or the statement is killed.")
 @click.option("--no-cache", is_flag=True, help="Read every file again.")
 @click.pass_obj
 def prove(

@@ -37,6 +37,7 @@ from . import process
 from .base import Finding, Rule, RuleContext, severity
 from .boundary import VERBS
 from .page import RuleDoc, registry, snippet
+from .toggles import option_calls, template_settings
 
 _PY_SUFFIXES = F.PY_SUFFIXES
 _GLOB = frozenset("*?[")
@@ -56,20 +57,14 @@ def _verb(kind: str) -> str:
 
 def toggle_declarations(index: Index, module: Module) -> list[CMakeCall]:
     """Calls of ``project.cmake_option_commands`` that declare one of the module's toggles."""
-    commands = {c.lower() for c in index.registry.project.cmake_option_commands}
     names = {t.cmake for t in module.toggles if t.cmake}
-    if not names:
-        return []
-    return [c for c in index.cmake_calls() if c.command in commands and c.arg in names]
+    return [c for c in option_calls(index) if c.arg in names] if names else []
 
 
 def config_entries(index: Index, module: Module) -> list[CMakeCall]:
     """``set(USE_X ...)`` lines of the module's toggles in ``project.config_templates``."""
     names = {t.cmake for t in module.toggles if t.cmake}
-    templates = index.registry.project.config_templates
-    if not names or not templates:
-        return []
-    return [c for c in index.cmake_calls(templates) if c.command == "set" and c.arg in names]
+    return [c for c in template_settings(index) or () if c.arg in names] if names else []
 
 
 class _Entries:
@@ -124,6 +119,18 @@ def _suffix_base(stem: str, joined: str) -> str | None:
     return None
 
 
+def _aligned(
+    lasts: dict[str, list[tuple[str, str]]], comps: list[str]
+) -> Iterator[tuple[int, str, str, str]]:
+    """``(k, stem, entry, base)`` for each entry whose path (``stem``) ends with the first ``k``
+    components of a written name, ``base`` being the rest of its path; ``k`` ascending."""
+    for k in range(1, len(comps) + 1):
+        for stem, entry in lasts.get(comps[k - 1], ()):
+            base = _suffix_base(stem, "/".join(comps[:k]))
+            if base is not None:
+                yield k, stem, entry, base
+
+
 def _absolute(spec: str, dotted: str | None, is_pkg: bool) -> str | None:
     """A relative Python name made absolute against the importing file's dotted name."""
     if not spec.startswith("."):
@@ -162,16 +169,15 @@ def _python_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
             continue
         comps = spec.split(".")
         found: tuple[str, bool] | None = None
-        for k in range(1, len(comps) + 1):
-            for stem, _entry in lasts.get(comps[k - 1], ()):
-                base = _suffix_base(stem, "/".join(comps[:k]))
-                if base is None or (base not in bases and base != own):
-                    continue
-                sure = k >= 2 or base == own or base in roots
-                if found is None or (sure and not found[1]):
-                    found = (stem, sure)
-            if found is not None:
+        found_k = 0
+        for k, stem, _entry, base in _aligned(lasts, comps):
+            if found is not None and k > found_k:
                 break
+            if base not in bases and base != own:
+                continue
+            sure = k >= 2 or base == own or base in roots
+            if found is None or (sure and not found[1]):
+                found, found_k = (stem, sure), k
         if found is None:
             continue
         alive = index.resolve_written(w)
@@ -179,7 +185,11 @@ def _python_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
             continue  # the name exists in several base directories: alive somewhere
         # how deep the name must resolve to be alive: an attribute chain or the last name of a
         # from-import may be an attribute; every other part must be a file
-        need = k if w.kind == F.K_PY_ATTR else max(k, len(comps) - (1 if w.from_import else 0))
+        need = (
+            found_k
+            if w.kind == F.K_PY_ATTR
+            else max(found_k, len(comps) - (1 if w.from_import else 0))
+        )
         if (
             isinstance(alive, str)
             and not entries.claims(alive)
@@ -217,17 +227,13 @@ def _include_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
             continue
         comps = norm.split("/")
         best: tuple[str, int] | None = None
-        for j in range(1, len(comps) + 1):
-            for stem, entry in lasts.get(comps[j - 1], ()):
-                if stem != entry:
-                    continue  # a Python file's stem: includes name files with their suffix
-                base = _suffix_base(entry, "/".join(comps[:j]))
-                if base is None:
-                    continue
-                target = "/".join(filter(None, [base, norm]))
-                dirs = j if j < len(comps) else j - 1  # aligned directory components
-                if best is None or dirs > best[1]:
-                    best = (target, dirs)
+        for j, stem, entry, base in _aligned(lasts, comps):
+            if stem != entry:
+                continue  # a Python file's stem: includes name files with their suffix
+            target = "/".join(filter(None, [base, norm]))
+            dirs = j if j < len(comps) else j - 1  # aligned directory components
+            if best is None or dirs > best[1]:
+                best = (target, dirs)
         if best is not None:
             yield _Match(w.path, w.line, w.kind, w.evidence, best[0], best[1] >= 2 and not angle)
 

@@ -19,7 +19,7 @@ from ..registry.model import Module
 from .base import RuleContext
 from .boundary import judged
 from .removal import toggle_declarations
-from .toggles import check_partial, env_reader
+from .toggles import check_partial, env_reader, template_settings
 
 STAGES_JUDGED = tuple(s for s in STAGES if s != "removed")
 
@@ -80,10 +80,8 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
     undeclared: list[str] = []
     notes: list[str] = []
     declared = {c.arg for c in toggle_declarations(index, module)}
-    templates = index.registry.project.config_templates
-    in_templates = (
-        {c.arg for c in index.cmake_calls(templates) if c.command == "set"} if templates else None
-    )
+    settings = template_settings(index)
+    in_templates = None if settings is None else {c.arg for c in settings}
     for t in module.toggles:
         if t.cmake and t.cmake not in declared:
             undeclared.append(f"'{t.cmake}' is declared by no CMake option command")

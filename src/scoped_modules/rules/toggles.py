@@ -10,7 +10,7 @@ import dataclasses
 import posixpath
 from collections.abc import Iterator
 
-from ..index import Index, Reference, toggle_names
+from ..index import CMakeCall, Index, Reference, toggle_names
 from ..readers.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH, K_PY_IMPORT, language_of
 from ..readers.guards import implies_on
 from ..readers.toggle_reads import option_wrappers, reads_env, reads_environment
@@ -20,22 +20,32 @@ from .base import Finding, Rule, RuleContext, severity
 from .page import RuleDoc, registry, snippet
 
 
+def option_calls(index: Index) -> list[CMakeCall]:
+    """Every call of a ``project.cmake_option_commands`` command: the option declarations."""
+    commands = {c.lower() for c in index.registry.project.cmake_option_commands}
+    return [call for call in index.cmake_calls() if call.command in commands]
+
+
+def template_settings(index: Index) -> list[CMakeCall] | None:
+    """Every ``set()`` of the config templates; None when the project declares no template."""
+    templates = index.registry.project.config_templates
+    if not templates:
+        return None
+    return [call for call in index.cmake_calls(templates) if call.command == "set"]
+
+
 def _declared_options(index: Index) -> dict[str, tuple[str, int]]:
     """CMake option names declared by any ``cmake_option_commands`` call: name -> (file, line)."""
-    commands = {c.lower() for c in index.registry.project.cmake_option_commands}
     out: dict[str, tuple[str, int]] = {}
-    for call in index.cmake_calls():
-        if call.command in commands:
-            out.setdefault(call.arg, (call.path, call.line))
+    for call in option_calls(index):
+        out.setdefault(call.arg, (call.path, call.line))
     return out
 
 
 def _template_settings(index: Index) -> set[str] | None:
     """Names that the config templates set(); None when the project declares no template."""
-    templates = index.registry.project.config_templates
-    if not templates:
-        return None
-    return {call.arg for call in index.cmake_calls(templates) if call.command == "set"}
+    calls = template_settings(index)
+    return None if calls is None else {call.arg for call in calls}
 
 
 def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
