@@ -6,6 +6,7 @@ reported import is one Python cannot import, and every line SM014 stays silent o
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import check_json, make_repo
+from helpers import check_json, make_repo, run_cli
 
 REGISTRY = """\
 schema = 1
@@ -207,3 +208,34 @@ def test_an_external_header_named_like_the_module_is_no_error(tmp_path: Path) ->
     code, report = check_json(root, "--no-cache")
     assert _sm014(report) == {} and code == 0
     assert [n["line"] for n in report["notes"]] == [1]
+
+
+def test_a_parent_directory_covering_a_file_left_behind_is_no_remnant(tmp_path: Path) -> None:
+    """TVM after "Phase out microTVM": src/runtime/crt/common/crt_runtime_api.c was left behind,
+    and `install(DIRECTORY .../src/runtime/ ...)` and a recursive glob over src/runtime cover it.
+    Those name core directories: the one remnant is the file (and the plan lists neither)."""
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "scoped.toml": """\
+            schema = 1
+            [modules.microtvm]
+            stage = "removed"
+            paths = ["src/runtime/crt/", "include/tvm/runtime/crt/"]
+            history = [{ date = 2024-12-01, stage = "removed", reason = "phased out" }]
+            """,
+            "CMakeLists.txt": """\
+            file(GLOB_RECURSE RUNTIME_SRCS src/runtime/*.c)
+            add_library(rt ${RUNTIME_SRCS})
+            install(DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/src/runtime/" DESTINATION "src/runtime/")
+            """,
+            "src/runtime/api.c": "int api(void) { return 0; }\n",
+            "src/runtime/crt/common/crt_runtime_api.c": "int crt(void) { return 0; }\n",
+        },
+    )
+    code, report = check_json(root, "--no-cache")
+    assert list(_sm014(report)) == [("src/runtime/crt/common/crt_runtime_api.c", None)]
+    code, out, _err = run_cli(root, "remove", "microtvm", "--dry-run", "--format", "json")
+    plan = json.loads(out)
+    assert plan["breaking"] == [] and plan["wiring"] == []
+    assert [f["path"] for f in plan["files"]] == ["src/runtime/crt/common/crt_runtime_api.c"]

@@ -260,24 +260,32 @@ def _cmake_candidates(spec: str, path: str) -> list[str]:
     return out
 
 
+def _cmake_target(spec: str, path: str, kind: str, entries: _Entries) -> str | None:
+    """The path of the module a CMake literal written in ``path`` names, if it names one: a
+    path in the module, or a glob whose literal directory is in the module (a parent directory
+    or a glob over one names core, even when it covers files left in the module)."""
+    if kind == F.K_CMAKE_PATH and "/" not in spec and "." not in spec:
+        return None  # a bare word (a target or variable name) is no path of a file
+    for cand in _cmake_candidates(spec, path):
+        if any(ch in _GLOB for ch in cand):
+            parts = cand.split("/")
+            cut = next(i for i, p in enumerate(parts) if any(ch in _GLOB for ch in p))
+            cand = "/".join(parts[:cut])
+            if not cand:
+                continue
+        if entries.claims(cand):
+            return cand
+    return None
+
+
 def _cmake_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
     kinds = (F.K_CMAKE_PATH, F.K_CMAKE_SUBDIR, F.K_CMAKE_INCLUDE)
     for w in index.written(("cmake",)):
         if w.kind not in kinds or entries.claims(w.path):
             continue
-        spec = w.spec
-        if w.kind == F.K_CMAKE_PATH and "/" not in spec and "." not in spec:
-            continue  # a bare word (a target or variable name) is no path of a file
-        for cand in _cmake_candidates(spec, w.path):
-            if any(ch in _GLOB for ch in cand):
-                parts = cand.split("/")
-                cut = next(i for i, p in enumerate(parts) if any(ch in _GLOB for ch in p))
-                cand = "/".join(parts[:cut])
-                if not cand:
-                    continue
-            if entries.claims(cand):
-                yield _Match(w.path, w.line, F.K_CMAKE_PATH, w.evidence, cand, True)
-                break
+        target = _cmake_target(w.spec, w.path, w.kind, entries)
+        if target is not None:
+            yield _Match(w.path, w.line, F.K_CMAKE_PATH, w.evidence, target, True)
 
 
 def check_remnants(
@@ -341,7 +349,11 @@ def check_remnants(
             evidence=call.arg,
         )
     seen: set[tuple[str, int]] = set()
-    refs: list[Reference] = [r for r in index.targeting(name) if r.source_module != name]
+    # CMake paths are matched as written below: a parent directory resolves to the files left
+    # in the module too, but names core
+    refs: list[Reference] = [
+        r for r in index.targeting(name) if r.source_module != name and r.kind != F.K_CMAKE_PATH
+    ]
     for r in refs:
         if (r.path, r.line) in seen:
             continue
@@ -470,11 +482,16 @@ class RemovalPlan:
 
 
 def removal_plan(index: Index, module: Module) -> RemovalPlan:
-    """What removing ``module`` deletes, what must be edited, and what would break."""
+    """What removing ``module`` deletes, what must be edited, and what would break. A CMake
+    path counts when it names a path of the module, not a parent directory (or a glob over
+    one) that also covers the module's files."""
     wiring: list[PlanItem] = []
     breaking: list[PlanItem] = []
     seen: set[tuple[str, int, bool]] = set()
+    entries = _Entries(module)
     for r in index.inbound(module.name):
+        if r.kind == F.K_CMAKE_PATH and _cmake_target(r.spec, r.path, r.kind, entries) is None:
+            continue
         key = (r.path, r.line, r.wiring is not None)
         if key in seen:
             continue
