@@ -36,14 +36,12 @@ def popen(root: Path, *args: str) -> subprocess.Popen:
 # Removal (`scoped remove`): the work tree's state, temporary worktrees, `git rm`
 
 
-def _run(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def _run(root: Path, *args: str) -> bytes:
     """``git ARGS`` in ``root``; stdout, or EnvironmentProblem with git's message."""
     from ..errors import EnvironmentProblem
 
     try:
-        out = subprocess.run(
-            ["git", *args], cwd=root, input=stdin, capture_output=True, check=False
-        )
+        out = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
     except OSError as exc:
         raise EnvironmentProblem(f"cannot run git: {exc.strerror}") from None
     if out.returncode != 0:
