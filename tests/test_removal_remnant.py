@@ -239,3 +239,28 @@ def test_a_parent_directory_covering_a_file_left_behind_is_no_remnant(tmp_path: 
     plan = json.loads(out)
     assert plan["breaking"] == [] and plan["wiring"] == []
     assert [f["path"] for f in plan["files"]] == ["src/runtime/crt/common/crt_runtime_api.c"]
+
+
+def test_several_removed_modules_are_told_apart(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "r",
+        {
+            "scoped.toml": """\
+            schema = 1
+            [modules.alpha]
+            stage = "removed"
+            paths = ["src/contrib/alpha/"]
+            history = [{ date = 2024-01-01, stage = "removed", reason = "gone" }]
+            [modules.beta]
+            stage = "removed"
+            paths = ["pkg/beta/"]
+            history = [{ date = 2024-01-01, stage = "removed", reason = "gone" }]
+            """,
+            "src/core.cc": '#include "contrib/alpha/a.h"\n#include "contrib/beta/b.h"\n',
+            "pkg/__init__.py": "",
+            "pkg/core.py": "from pkg import beta\nfrom pkg import alpha\n",
+        },
+    )
+    _code, report = check_json(root, "--no-cache")
+    found = {(f["module"], f["path"], f["line"]) for f in report["findings"]}
+    assert found == {("alpha", "src/core.cc", 1), ("beta", "pkg/core.py", 1)}

@@ -70,7 +70,7 @@ class CMakeCall(NamedTuple):
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Written:
     """A reference as written in a file, before (and whether or not) it resolves."""
 

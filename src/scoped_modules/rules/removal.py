@@ -68,9 +68,11 @@ def config_entries(index: Index, module: Module) -> list[CMakeCall]:
 
 
 class _Entries:
-    """The paths a module had, as matchable data (nothing needs to exist)."""
+    """The paths a module had, as matchable data (nothing needs to exist); ``own``: the files
+    still under them."""
 
-    def __init__(self, module: Module) -> None:
+    def __init__(self, module: Module, own: frozenset[str] = frozenset()) -> None:
+        self.own = own
         self.plain: list[str] = []  # entries as paths, no trailing slash
         self.patterns = []
         # last path component (a file without its Python suffix) -> entries ending with it
@@ -119,16 +121,26 @@ def _suffix_base(stem: str, joined: str) -> str | None:
     return None
 
 
-def _aligned(
-    lasts: dict[str, list[tuple[str, str]]], comps: list[str]
-) -> Iterator[tuple[int, str, str, str]]:
-    """``(k, stem, entry, base)`` for each entry whose path (``stem``) ends with the first ``k``
-    components of a written name, ``base`` being the rest of its path; ``k`` ascending."""
+_Lasts = dict[str, list[tuple[str, str, str]]]  # last component -> (module, stem, entry)
+
+
+def _lasts(removed: dict[str, _Entries]) -> _Lasts:
+    out: _Lasts = {}
+    for name, entries in removed.items():
+        for last, pairs in entries.by_last.items():
+            out.setdefault(last, []).extend((name, stem, entry) for stem, entry in pairs)
+    return out
+
+
+def _aligned(lasts: _Lasts, comps: list[str]) -> Iterator[tuple[int, str, str, str, str]]:
+    """``(k, module, stem, entry, base)`` for each entry whose path (``stem``) ends with the
+    first ``k`` components of a written name, ``base`` being the rest of its path; ``k``
+    ascending."""
     for k in range(1, len(comps) + 1):
-        for stem, entry in lasts.get(comps[k - 1], ()):
+        for name, stem, entry in lasts.get(comps[k - 1], ()):
             base = _suffix_base(stem, "/".join(comps[:k]))
             if base is not None:
-                yield k, stem, entry, base
+                yield k, name, stem, entry, base
 
 
 def _absolute(spec: str, dotted: str | None, is_pkg: bool) -> str | None:
@@ -148,17 +160,20 @@ def _absolute(spec: str, dotted: str | None, is_pkg: bool) -> str | None:
     return ".".join([*keep, rest] if rest else keep) or None
 
 
-def _python_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
+_Found = tuple[str, _Match]  # (module, match)
+
+
+def _python_matches(index: Index, removed: dict[str, _Entries]) -> Iterator[_Found]:
     tables = index.tables
-    if tables is None or not entries.by_last:
+    lasts = _lasts(removed)
+    if tables is None or not lasts:
         return
     names = tables.py_names
     roots = set(names.roots)
     bases = {names.base(f) for f in index.files if f.endswith(_PY_SUFFIXES)} | roots
-    lasts = entries.by_last
     kinds = (F.K_PY_IMPORT, F.K_PY_DYNAMIC, F.K_PY_ATTR)
     for w in index.written(("py",)):
-        if w.kind not in kinds or entries.claims(w.path):
+        if w.kind not in kinds:
             continue
         comps = w.spec.lstrip(".").split(".")
         if not any(c in lasts for c in comps):
@@ -168,74 +183,73 @@ def _python_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
         if spec is None:
             continue
         comps = spec.split(".")
-        found: tuple[str, bool] | None = None
-        found_k = 0
-        for k, stem, _entry, base in _aligned(lasts, comps):
-            if found is not None and k > found_k:
-                break
-            if base not in bases and base != own:
+        found: dict[str, tuple[int, str, bool]] = {}  # module -> (k, stem, sure)
+        for k, name, stem, _entry, base in _aligned(lasts, comps):
+            if w.path in removed[name].own or (base not in bases and base != own):
                 continue
+            if name in found and k > found[name][0]:
+                continue  # the shortest prefix in the module decides
             sure = k >= 2 or base == own or base in roots
-            if found is None or (sure and not found[1]):
-                found, found_k = (stem, sure), k
-        if found is None:
+            if name not in found or (sure and not found[name][2]):
+                found[name] = (k, stem, sure)
+        if not found:
             continue
         alive = index.resolve_written(w)
         if alive is AMBIGUOUS:
             continue  # the name exists in several base directories: alive somewhere
-        # how deep the name must resolve to be alive: an attribute chain or the last name of a
-        # from-import may be an attribute; every other part must be a file
-        need = (
-            found_k
-            if w.kind == F.K_PY_ATTR
-            else max(found_k, len(comps) - (1 if w.from_import else 0))
-        )
-        if (
-            isinstance(alive, str)
-            and not entries.claims(alive)
-            and len((names.dotted(alive) or "").split(".")) >= need
-        ):
-            continue  # the name still resolves to a file outside the module
-        yield _Match(w.path, w.line, w.kind, w.evidence, found[0], found[1])
+        depth = len((names.dotted(alive) or "").split(".")) if isinstance(alive, str) else 0
+        for name, (k, stem, sure) in found.items():
+            # how deep the name must resolve to be alive: an attribute chain or the last name
+            # of a from-import may be an attribute; every other part must be a file
+            need = k if w.kind == F.K_PY_ATTR else max(k, len(comps) - (1 if w.from_import else 0))
+            if isinstance(alive, str) and not removed[name].claims(alive) and depth >= need:
+                continue  # the name still resolves to a file outside the module
+            yield name, _Match(w.path, w.line, w.kind, w.evidence, stem, sure)
 
 
-def _include_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
+def _include_matches(index: Index, removed: dict[str, _Entries]) -> Iterator[_Found]:
+    from ..resolve.includes import normalize
+
     tables = index.tables
     if tables is None:
         return
     includes = tables.includes
-    lasts = entries.by_last
+    lasts = _lasts(removed)
+    # an include can name a module's file without naming its last component only through an
+    # include root inside the module, or a glob entry
+    everything = any(e.patterns for e in removed.values()) or any(
+        e.claims(r.rstrip("/")) for e in removed.values() for r in includes.roots if r
+    )
     for w in index.written(("cpp",)):
-        if w.kind != F.K_CPP_INCLUDE or entries.claims(w.path):
+        if w.kind != F.K_CPP_INCLUDE:
             continue
-        angle = w.angle
         spec = w.spec.strip()
-        if index.resolve_written(w) is not None:
-            continue  # names an existing file: alive, or a leftover file of the module
-        from ..resolve.includes import normalize
-
-        cands = [] if angle else [posixpath.join(posixpath.dirname(w.path), spec)]
-        cands += [r + spec for r in includes.roots]
-        exact = next(
-            (c for c in map(normalize, cands) if c is not None and entries.claims(c)), None
-        )
-        if exact is not None:
-            yield _Match(w.path, w.line, w.kind, w.evidence, exact, True)
-            continue
         norm = normalize(spec)
-        if norm is None:
+        comps = norm.split("/") if norm else []
+        if not everything and not any(c in lasts for c in comps):
             continue
-        comps = norm.split("/")
-        best: tuple[str, int] | None = None
-        for j, stem, entry, base in _aligned(lasts, comps):
-            if stem != entry:
-                continue  # a Python file's stem: includes name files with their suffix
-            target = "/".join(filter(None, [base, norm]))
+        cands = [] if w.angle else [posixpath.join(posixpath.dirname(w.path), spec)]
+        cands += [r + spec for r in includes.roots]
+        exact = [c for c in map(normalize, cands) if c is not None]
+        hits: dict[str, tuple[str, bool]] = {}
+        for name, entries in removed.items():
+            if w.path in entries.own:
+                continue
+            got = next((c for c in exact if entries.claims(c)), None)
+            if got is not None:
+                hits[name] = (got, True)
+        best: dict[str, tuple[str, int]] = {}
+        for j, name, stem, entry, base in _aligned(lasts, comps):
+            if stem != entry or name in hits or w.path in removed[name].own:
+                continue  # (a Python file's stem: includes name files with their suffix)
             dirs = j if j < len(comps) else j - 1  # aligned directory components
-            if best is None or dirs > best[1]:
-                best = (target, dirs)
-        if best is not None:
-            yield _Match(w.path, w.line, w.kind, w.evidence, best[0], best[1] >= 2 and not angle)
+            if name not in best or dirs > best[name][1]:
+                best[name] = ("/".join(filter(None, [base, norm])), dirs)
+        for name, (target, dirs) in best.items():
+            hits[name] = (target, dirs >= 2 and not w.angle)
+        if hits and index.resolve_written(w) is None:  # an existing file: alive, or left over
+            for name, (target, sure) in hits.items():
+                yield name, _Match(w.path, w.line, w.kind, w.evidence, target, sure)
 
 
 def _cmake_candidates(spec: str, path: str) -> list[str]:
@@ -278,20 +292,35 @@ def _cmake_target(spec: str, path: str, kind: str, entries: _Entries) -> str | N
     return None
 
 
-def _cmake_matches(index: Index, entries: _Entries) -> Iterator[_Match]:
+def _cmake_matches(index: Index, removed: dict[str, _Entries]) -> Iterator[_Found]:
     kinds = (F.K_CMAKE_PATH, F.K_CMAKE_SUBDIR, F.K_CMAKE_INCLUDE)
     for w in index.written(("cmake",)):
-        if w.kind not in kinds or entries.claims(w.path):
+        if w.kind not in kinds:
             continue
-        target = _cmake_target(w.spec, w.path, w.kind, entries)
-        if target is not None:
-            yield _Match(w.path, w.line, F.K_CMAKE_PATH, w.evidence, target, True)
+        for name, entries in removed.items():
+            if w.path in entries.own:
+                continue
+            target = _cmake_target(w.spec, w.path, w.kind, entries)
+            if target is not None:
+                yield name, _Match(w.path, w.line, F.K_CMAKE_PATH, w.evidence, target, True)
+
+
+def _written_matches(index: Index, modules: list[Module]) -> dict[str, list[_Match]]:
+    """References as written that point into the paths of ``modules`` (one pass each over
+    the Python, C/C++ and CMake references, whatever the number of modules)."""
+    removed = {m.name: _Entries(m, frozenset(index.module_files(m.name))) for m in modules}
+    out: dict[str, list[_Match]] = {m.name: [] for m in modules}
+    for finder in (_python_matches, _include_matches, _cmake_matches):
+        for name, match in finder(index, removed):
+            out[name].append(match)
+    return out
 
 
 def check_remnants(
-    index: Index, module: Module
+    index: Index, module: Module, matches: list[_Match] | None = None
 ) -> tuple[list[Finding], list[tuple[str, int, str]]]:
-    """SM014 for one module at stage ``removed``: (findings, notes)."""
+    """SM014 for one module at stage ``removed``: (findings, notes). ``matches``: the written
+    references into its paths, when already found for several modules at once."""
     level = severity("SM014", module.stage)
     if not level:
         return [], []
@@ -369,12 +398,8 @@ def check_remnants(
             evidence=r.evidence,
             target=r.target,
         )
-    entries = _Entries(module)
-    matches = [
-        *_python_matches(index, entries),
-        *_include_matches(index, entries),
-        *_cmake_matches(index, entries),
-    ]
+    if matches is None:
+        matches = _written_matches(index, [module])[name]
     for m in sorted(matches, key=lambda m: (m.path, m.line)):
         if (m.path, m.line) in seen:
             continue
@@ -448,10 +473,10 @@ class RemovalRemnant(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for m in ctx.modules:
-            if m.stage != "removed":
-                continue
-            findings, notes = check_remnants(ctx.index, m)
+        removed = [m for m in ctx.modules if m.stage == "removed"]
+        matches = _written_matches(ctx.index, removed) if removed else {}
+        for m in removed:
+            findings, notes = check_remnants(ctx.index, m, matches[m.name])
             for path, line, message in notes:
                 ctx.note(path, line, message)
             yield from findings
