@@ -163,17 +163,20 @@ toggles = [{{ cmake = "USE_UMA" }}]
 """
 
 UTILS = """\
-# tvm_option(variable description value): an option, or a cached string when value is a list
+# TVM's shape: tvm_option() calls __tvm_option(), which declares the cache entry
+macro(__tvm_option variable description value)
+  {declare}
+endmacro()
 macro(tvm_option variable description value)
   set(__value ${{value}})
   if("${{__value}}" MATCHES ";")
     set(${{variable}} ${{__value}} CACHE STRING "${{description}}")
   else()
-    option(${{variable}} "${{description}}" ${{__value}})
+    __tvm_option(${{variable}} "${{description}}" ${{__value}})
   endif()
 endmacro()
 function(tvm_message name)
-  message(STATUS "${{name}}")
+  message(STATUS "${{name}}")  # option(${{name}}) in a comment declares nothing
 endfunction()
 """
 
@@ -189,25 +192,36 @@ endif()
 """
 
 
-def _wrapper_repo(tmp_path: Path, commands: str) -> Path:
+# how __tvm_option declares: TVM's own cache entry, or option()
+DECLARE = {
+    "STRING": "if(NOT DEFINED ${{variable}})\n    set(${{variable}} ${{value}} CACHE STRING "
+    "${{description}})\n  endif()",
+    "BOOL": 'option(${{variable}} "${{description}}" ${{value}})',
+}
+
+
+def _wrapper_repo(tmp_path: Path, commands: str, declare: str = "STRING") -> Path:
     return make_repo(
         tmp_path / "w",
         {
             "scoped.toml": WRAPPER_REGISTRY.format(commands=commands),
-            "cmake/utils.cmake": UTILS.format(),
+            "cmake/utils.cmake": UTILS.format(declare=DECLARE[declare].format()),
             "CMakeLists.txt": CMAKE,
             "src/uma/CMakeLists.txt": "message(STATUS uma)\n",
         },
     )
 
 
-def test_the_hint_names_the_wrapper_that_declares_the_option(tmp_path: Path) -> None:
-    root = _wrapper_repo(tmp_path, '"option"')
+@pytest.mark.parametrize("declare", sorted(DECLARE))
+def test_the_hint_names_the_wrapper_that_declares_the_option(tmp_path: Path, declare: str) -> None:
+    root = _wrapper_repo(tmp_path, '"option"', declare)
     _code, report = check_json(root, "--no-cache")
     [finding] = _sm006(report)
     assert "declared by no CMake option command" in finding["message"]
     # tvm_message() is also called with the name, but declares nothing
-    assert "`tvm_option()` (cmake/utils.cmake:2)" in finding["hint"]
+    utils = (root / "cmake/utils.cmake").read_text().splitlines()
+    line = next(i for i, text in enumerate(utils, 1) if text.startswith("macro(tvm_option"))
+    assert f"`tvm_option()` (cmake/utils.cmake:{line})" in finding["hint"]
     assert 'add "tvm_option" to project.cmake_option_commands' in finding["hint"]
     listed = _wrapper_repo(tmp_path / "listed", '"option", "tvm_option"')
     _code, report = check_json(listed, "--no-cache")
@@ -215,14 +229,15 @@ def test_the_hint_names_the_wrapper_that_declares_the_option(tmp_path: Path) -> 
 
 
 @pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake (.ci/run installs it)")
-def test_cmake_agrees_the_wrapper_declares_the_option(tmp_path: Path) -> None:
-    root = _wrapper_repo(tmp_path, '"option"')
+@pytest.mark.parametrize("declare", sorted(DECLARE))
+def test_cmake_agrees_the_wrapper_declares_the_option(tmp_path: Path, declare: str) -> None:
+    root = _wrapper_repo(tmp_path, '"option"', declare)
     build = tmp_path / "build"
     subprocess.run(
         ["cmake", "-S", str(root), "-B", str(build)], capture_output=True, text=True, check=True
     )
     cache = (build / "CMakeCache.txt").read_text()
-    assert "USE_UMA:BOOL=OFF" in cache
+    assert f"USE_UMA:{declare}=OFF" in cache
     assert "tvm_message" not in cache
 
 

@@ -102,24 +102,45 @@ def reads_environment(path: str, text: str) -> bool:
 
 
 _DEFINITION = re.compile(r"(?im)^[ \t]*(function|macro)[ \t]*\([ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+_CALL = re.compile(r"(?m)(?<![A-Za-z0-9_${])([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
+# `set(${variable} ... CACHE ...)`: a cache entry named by the caller, as option() makes one
+_SET_CACHE = re.compile(r"(?is)(?<![A-Za-z0-9_])set[ \t]*\(\s*\$\{[A-Za-z0-9_]+\}[^()]*?\bCACHE\b")
+CACHE_ENTRY = "<set-cache>"
 
 
-def option_wrappers(text: str, wrappers: set[str], option_commands: set[str]) -> dict[str, int]:
-    """The functions and macros among ``wrappers`` (lower case) that ``text`` (a CMake file)
-    defines with a call of one of ``option_commands`` in their body: name -> line."""
+def cmake_definitions(text: str) -> dict[str, tuple[int, set[str]]]:
+    """The functions and macros a CMake file defines: name (lower case) -> (line, the
+    commands their bodies call, lower case; :data:`CACHE_ENTRY` for a ``set(${variable} ...
+    CACHE ...)`` of a name the caller passes). Comments do not count."""
     from .cmake import blank_comments_cmake
 
     code = blank_comments_cmake(text)
-    calls = re.compile(
-        r"(?i)(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, sorted(option_commands))) + r")[ \t]*\("
-    )
-    out: dict[str, int] = {}
+    out: dict[str, tuple[int, set[str]]] = {}
     for m in _DEFINITION.finditer(code):
         kind, name = m.group(1).lower(), m.group(2).lower()
-        if name not in wrappers:
-            continue
         end = re.compile(rf"(?i)(?<![A-Za-z0-9_])end{kind}[ \t]*\(").search(code, m.end())
         body = code[m.end() : end.start() if end else len(code)]
-        if calls.search(body):
-            out.setdefault(name, code.count("\n", 0, m.start()) + 1)
+        calls = {c.lower() for c in _CALL.findall(body)}
+        if _SET_CACHE.search(body):
+            calls.add(CACHE_ENTRY)
+        out.setdefault(name, (code.count("\n", 0, m.start()) + 1, calls))
     return out
+
+
+def option_wrappers(
+    definitions: dict[str, tuple[str, int, set[str]]], option_commands: set[str]
+) -> set[str]:
+    """The names among ``definitions`` (name -> (file, line, commands called)) whose body
+    declares an option: it calls one of ``option_commands`` or sets a cache entry named by its
+    caller, or calls another such wrapper (TVM's ``tvm_option`` calls ``__tvm_option``, which
+    sets ``${variable}`` in the cache)."""
+    declaring = {*option_commands, CACHE_ENTRY}
+    found = {n for n, (_f, _l, calls) in definitions.items() if calls & declaring}
+    grew = True
+    while grew:
+        grew = False
+        for n, (_f, _l, calls) in definitions.items():
+            if n not in found and calls & found:
+                found.add(n)
+                grew = True
+    return found

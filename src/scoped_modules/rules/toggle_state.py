@@ -18,8 +18,7 @@ from ..readers.guards import implies_on
 from ..registry.model import Module
 from .base import RuleContext
 from .boundary import judged
-from .removal import toggle_declarations
-from .toggles import check_partial, env_reader, template_settings
+from .toggles import check_partial, env_reader, option_calls, template_settings
 
 STAGES_JUDGED = tuple(s for s in STAGES if s != "removed")
 
@@ -79,9 +78,11 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
     index = ctx.index
     undeclared: list[str] = []
     notes: list[str] = []
-    declared = {c.arg for c in toggle_declarations(index, module)}
-    settings = template_settings(index)
-    in_templates = None if settings is None else {c.arg for c in settings}
+    declared = ctx.shared(option_calls, lambda: {c.arg for c in option_calls(index)})
+    in_templates = ctx.shared(
+        template_settings,
+        lambda: None if (got := template_settings(index)) is None else {c.arg for c in got},
+    )
     for t in module.toggles:
         if t.cmake and t.cmake not in declared:
             undeclared.append(f"'{t.cmake}' is declared by no CMake option command")

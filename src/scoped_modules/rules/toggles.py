@@ -13,7 +13,12 @@ from collections.abc import Iterator
 from ..index import CMakeCall, Index, Reference, toggle_names
 from ..readers.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH, K_PY_IMPORT, language_of
 from ..readers.guards import implies_on
-from ..readers.toggle_reads import option_wrappers, reads_env, reads_environment
+from ..readers.toggle_reads import (
+    cmake_definitions,
+    option_wrappers,
+    reads_env,
+    reads_environment,
+)
 from ..registry.model import Module, Toggle
 from . import process
 from .base import Finding, Rule, RuleContext, severity
@@ -240,8 +245,9 @@ class ToggleUndeclared(Rule):
         what=(
             "Reports a `cmake` toggle that no call of a `project.cmake_option_commands` command "
             "(`option` and `cmake_dependent_option` by default) declares; when the option is "
-            "declared through a function or macro whose body calls `option()`, the hint names "
-            "it. A declared toggle missing from every `project.config_templates` file is also "
+            "declared through a function or macro whose body calls `option()` or sets a cache "
+            "entry its caller names (directly or through another such wrapper, as TVM's "
+            "`tvm_option`), the hint names it. A declared toggle missing from every `project.config_templates` file is also "
             "reported. An `env` toggle is reported when no file that wires the module, and none "
             "of the module's own files, reads the variable (`os.environ`, `os.getenv`, C's "
             "`getenv`, CMake's `$ENV{}`); a wiring that tests a name imported from another file "
@@ -458,39 +464,42 @@ def env_toggle_findings(ctx: RuleContext) -> list[Finding]:
 _NOT_WRAPPERS = frozenset({"if", "elseif", "else", "endif", "while", "set", "unset", "message"})
 
 
+def _option_wrappers(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str, tuple[str, int]]]:
+    """(first argument -> commands called with it, option wrapper -> (file, line) of its
+    definition): the functions and macros whose body declares an option, directly or
+    through another wrapper."""
+    by_arg: dict[str, set[str]] = {}
+    defining: set[str] = set()
+    for c in ctx.index.cmake_calls():
+        if c.command in ("function", "macro"):
+            defining.add(c.path)
+        elif c.command not in _NOT_WRAPPERS:
+            by_arg.setdefault(c.arg, set()).add(c.command)
+    definitions: dict[str, tuple[str, int, set[str]]] = {}
+    for path in sorted(defining):
+        data, _problem = ctx.load_evidence(path)
+        if data is not None:
+            for name, (line, calls) in cmake_definitions(data.decode("utf-8", "replace")).items():
+                definitions.setdefault(name, (path, line, calls))
+    options = {c.lower() for c in ctx.registry.project.cmake_option_commands}
+    options |= {"option", "cmake_dependent_option"}
+    wrappers = option_wrappers(definitions, options)
+    return by_arg, {w: definitions[w][:2] for w in wrappers}
+
+
 def with_wrapper_hint(ctx: RuleContext, finding: Finding) -> Finding:
     """An SM006 "declared by no option command" finding, with a hint naming the function or
     macro that declares the option when one is found: a command called with the toggle's name
-    whose body calls ``option()``."""
+    whose body calls ``option()`` (or another such wrapper)."""
     name = finding.evidence
     if not name or "declared by no CMake option command" not in finding.message:
         return finding
-    index = ctx.index
-    options = {c.lower() for c in ctx.registry.project.cmake_option_commands}
-    options |= {"option", "cmake_dependent_option"}
-    called = {
-        c.command
-        for c in index.cmake_calls()
-        if c.arg == name and c.command not in options and c.command not in _NOT_WRAPPERS
-    }
-    if not called:
-        return finding
-    defined = sorted(
-        {
-            c.path
-            for c in index.cmake_calls()
-            if c.command in ("function", "macro") and c.arg.lower() in called
-        }
-    )
-    for path in defined:
-        data, _problem = ctx.load_evidence(path)
-        if data is None:
-            continue
-        found = option_wrappers(data.decode("utf-8", "replace"), called, options)
-        for wrapper, line in sorted(found.items()):
-            return dataclasses.replace(
-                finding,
-                hint=f"'{name}' is declared through `{wrapper}()` ({path}:{line}), whose body "
-                f'calls option(): add "{wrapper}" to project.cmake_option_commands',
-            )
+    by_arg, wrappers = ctx.shared(_option_wrappers, lambda: _option_wrappers(ctx))
+    for wrapper in sorted(by_arg.get(name, set()) & set(wrappers)):
+        path, line = wrappers[wrapper]
+        return dataclasses.replace(
+            finding,
+            hint=f"'{name}' is declared through `{wrapper}()` ({path}:{line}), whose body "
+            f'declares an option: add "{wrapper}" to project.cmake_option_commands',
+        )
     return finding
