@@ -35,7 +35,10 @@ def _repo(tmp_path: Path, extra: str = "") -> Path:
         {
             "scoped.toml": REGISTRY.format(extra=extra),
             "python/pkg/__init__.py": "",
-            "python/pkg/uma/__init__.py": "def run():\n    return 2\n",
+            "python/pkg/uma/__init__.py": (
+                "import os\n\nON = os.environ.get('USE_UMA', '1') == '1'  # its toggle is read\n\n\n"
+                "def run():\n    return 2\n"
+            ),
             "python/pkg/core.py": "import os\nfrom pkg.uma import run\n",
             "python/pkg/util.py": "import pkg.uma\n",
         },

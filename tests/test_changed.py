@@ -33,6 +33,7 @@ def _repo(tmp_path: Path, stage: str = "s0") -> Path:
             "python/pkg/core.py": "def core():\n    return 1\n",
             "python/pkg/util.py": "X = 1\n",
             "python/pkg/uma/__init__.py": "def run():\n    return 2\n",
+            "python/pkg/uma/toggle.py": 'import os\n\nON = os.environ.get("USE_UMA")\n',
             "src/uma/uma.cc": "int uma() { return 0; }\n",
         },
     )

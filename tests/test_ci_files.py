@@ -53,6 +53,8 @@ def _pull_request(tmp_path: Path) -> Path:
             "python/app/legacy.py": "from app.cutlass import gemm\n",
             "python/app/uma/__init__.py": "def run():\n    return 1\n",
             "python/app/cutlass/__init__.py": "",
+            "python/app/uma/toggle.py": 'import os\n\nON = os.environ.get("USE_UMA")\n',
+            "python/app/cutlass/toggle.py": 'import os\n\nON = os.environ.get("USE_CUTLASS")\n',
             "python/app/cutlass/gemm.py": "def gemm():\n    return 2\n",
         },
     )

@@ -360,8 +360,11 @@ def test_walk_s0_deprecated_removed_with_the_activity_snapshot(repo: Path) -> No
     assert not [f for f in report["findings"] if f["module"] == "old" and f["rule"] == "SM010"]
 
     code, _, err = scoped(repo, "transition", "old", "--to", "removed")
-    assert code == 1 and "1 file(s) remain under the paths of module 'old': old/backend.py" in err
+    assert code == 1 and "SM014 old/backend.py: 1 file still under 'old/'" in err
+    assert "SM014 CMakeLists.txt:3: toggle 'USE_OLD' of removed module 'old'" in err
     git(repo, "rm", "-q", "-r", "old/")
+    cmake = repo / "CMakeLists.txt"
+    cmake.write_text(cmake.read_text().replace('option(USE_OLD "old backend" OFF)\n', ""))
     code, out, err = scoped(repo, "transition", "old", "--to", "removed", "--reason", "gone")
     assert code == 0, err
     old = registry(repo)["modules"]["old"]

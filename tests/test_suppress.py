@@ -32,6 +32,7 @@ def _repo(tmp_path: Path, files: dict[str, str], project: str = "", module: str 
         "scoped.toml": REGISTRY.format(project=project, module=module),
         "python/pkg/__init__.py": "",
         "python/pkg/uma/__init__.py": "def run():\n    return 2\n",
+        "python/pkg/uma/toggle.py": 'import os\n\nON = os.environ.get("USE_UMA")\n',
         "src/uma/uma.h": "int uma();\n",
         "src/uma/uma.cc": "int uma() { return 0; }\n",
     }

@@ -82,6 +82,28 @@ class CMakeCall(NamedTuple):
     line: int
 
 
+@dataclass(slots=True)
+class Written:
+    """A reference as written in a file, before (and whether or not) it resolves."""
+
+    path: str
+    kind: str  # facts.K_* (``cmake-subdir``/``cmake-include`` kept apart from ``cmake-path``)
+    spec: str  # see facts.RawRef
+    line: int
+    evidence: str
+    _bits: int
+
+    @property
+    def from_import(self) -> bool:
+        """``from a import b`` (spec ``a.b``: ``b`` may be an attribute of ``a``)."""
+        return bool(self._bits & F.F_FROM)
+
+    @property
+    def angle(self) -> bool:
+        """``#include <x>``."""
+        return bool(self._bits & F.F_ANGLE)
+
+
 class Membership:
     """Which module(s) claim each file, from the modules' ``paths`` entries (SPEC §2 Paths)."""
 
@@ -156,6 +178,7 @@ class Index:
     build: BuildModel | None = None  # the CMake build model, when the project has CMake
     # macros the build defines only under a condition: macro -> that condition
     derived: dict[str, Guard] = field(default_factory=dict)
+    tables: Tables | None = None  # the name tables the references were resolved with
 
     def module_files(self, module: str) -> list[str]:
         out: set[str] = set()
@@ -206,6 +229,29 @@ class Index:
         var = f[3].get("glob_vars", {}).get(line)
         uses = f[3].get("var_uses", {}).get(var or "", [])
         return var if uses and all("source_group" in u for u in uses) else None
+
+    def written(
+        self, langs: Iterable[str], paths: Iterable[str] | None = None
+    ) -> Iterator[Written]:
+        """Every reference of the files of languages ``langs`` (of ``paths``, default all) as
+        written, resolved or not (a removed file resolves to nothing: SM014 matches the written
+        name instead)."""
+        wanted = set(langs)
+        facts = self.scan.facts
+        for path in facts if paths is None else paths:
+            f = facts.get(path)
+            if f is not None and f[0] in wanted:
+                for kind, spec, line, evidence, _guard, bits in f[1]:
+                    yield Written(path, kind, spec, line, evidence, bits)
+
+    def resolve_written(self, w: Written) -> object:
+        """The file a Python name or an include resolves to today: a path, None, or
+        :data:`~scoped_modules.resolve.pynames.AMBIGUOUS` (a Python name in several bases)."""
+        if self.tables is None:
+            return None
+        if w.kind == F.K_CPP_INCLUDE:
+            return self.tables.includes.resolve(w.spec, w.path, w.angle)
+        return self.tables.py_names.resolve(w.spec, w.path, w._bits)
 
     def body_guard(self, path: str) -> Guard:
         """The condition covering every code line of C/C++ file ``path`` (None: unconditional,
@@ -316,7 +362,12 @@ def _cmake_model(
         )
     except ModelGaveUp as exc:
         return None, [("", 0, f"{exc}: CMake references are read file by file")]
-    return model, model.notes
+    # a config template (cmake/config.cmake) is copied into build directories by users, not
+    # included by the build: that nothing reaches it is expected, not a blind spot
+    templates = set(registry.project.config_templates)
+    unreached = "CMake file reached by no add_subdirectory()"
+    notes = [n for n in model.notes if not (n[0] in templates and n[2].startswith(unreached))]
+    return model, notes
 
 
 def build_index(
@@ -331,7 +382,7 @@ def build_index(
     dirs = tables.dirs
     modules = list(registry.modules.values())
     membership = tables.membership
-    index = Index(registry, files, dirs, membership, scan)
+    index = Index(registry, files, dirs, membership, scan, tables=tables)
     owner = membership.owner
     toggles = {m.name: m.toggles for m in modules}
     file_set = frozenset(files)

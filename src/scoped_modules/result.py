@@ -16,6 +16,7 @@ class ModuleRow:
     inbound: int  # references SM003 judges (not wiring, not cmake-path)
     wiring: int  # guarded references (wiring)
     status: str  # ok | warning | error
+    toggle: dict | None = None  # {"names", "state", "detail"} (rules.toggle_state)
 
     def as_json(self) -> dict:
         return {
@@ -25,6 +26,7 @@ class ModuleRow:
             "inbound": self.inbound,
             "wiring": self.wiring,
             "status": self.status,
+            "toggle": self.toggle,
         }
 
 

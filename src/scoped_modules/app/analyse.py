@@ -18,6 +18,7 @@ from ..registry.model import Registry
 from ..rules import RULES
 from ..rules.base import EvidenceLoader, RuleContext
 from ..rules.boundary import judged
+from ..rules.toggle_state import toggle_state
 from .activity import activity_for_check
 from .lifecycle import proposal_notes
 from .options import CheckOptions, list_registry_files
@@ -109,6 +110,7 @@ def analyse(registry: Registry, options: CheckOptions, fileset: FileSet, now: da
                 sum(1 for r in inbound if judged(r)),
                 sum(1 for r in inbound if r.wiring is not None),
                 status,
+                toggle_state(ctx, m).as_json(),
             )
         )
     owner = index.membership.owner

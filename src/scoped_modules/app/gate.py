@@ -138,5 +138,5 @@ def _rows(rows: list[tuple], findings: list[Finding]) -> list[tuple]:
     out = []
     for r in rows:
         w = worst.get(r[0], 3)
-        out.append((*r[:5], "error" if w == 0 else "warning" if w == 1 else "ok"))
+        out.append((*r[:5], "error" if w == 0 else "warning" if w == 1 else "ok", *r[6:]))
     return out

@@ -398,28 +398,18 @@ def _removal(
     registry: Registry, module: Module, t: Transition, now: datetime, use_cache: bool
 ) -> None:
     """The module's paths are gone and nothing still names it (a remove decision may be cited)."""
-    from .analyse import build
-
     if t.decision:
         _verify_decision(registry, module, t.decision, "remove", "passed", now, t)
-    index = build(registry, CheckOptions(use_cache=use_cache, now=now, history=False))
-    files = index.module_files(module.name)
-    if files:
-        shown = ", ".join(files[:5]) + (", …" if len(files) > 5 else "")
-        t.unmet.append(
-            f"{len(files)} file(s) remain under the paths of module '{module.name}': {shown}; "
-            f"delete them first (`git rm -r {' '.join(module.paths)}`)"
-        )
-    patterns = [r for r in index.targeting(module.name) if r.kind == "pattern"]
-    for r in patterns[:5]:
-        t.unmet.append(
-            f"{r.path}:{r.line} still matches the module's references pattern: {r.evidence}"
-        )
-    if len(patterns) > 5:
-        t.unmet.append(f"… and {len(patterns) - 5} more references pattern match(es)")
-    t.notes.append(
-        "toggle declarations and config-template entries left behind are not checked yet (SM014)"
+    # SM014 on the module as if it were removed: files left under its paths, toggle
+    # declarations and config entries, references of every kind still pointing into it
+    remnants = _rule_gate(
+        at_stage(registry, module.name, "removed"), module.name, ("SM014",), now, use_cache
     )
+    for f in remnants[:10]:
+        where = f"{f.path}:{f.line}" if f.path and f.line else (f.path or "")
+        t.unmet.append(f"SM014 {where}: {f.message}".replace(" : ", ": "))
+    if len(remnants) > 10:
+        t.unmet.append(f"… and {len(remnants) - 10} more SM014 remnant(s) (`scoped check`)")
     if not t.decision:
         t.reason = t.reason or "the module's paths are removed"
 

@@ -90,6 +90,8 @@ class ScopedGroup(click.Group):
         "propose": ("scoped_modules.cli.lifecycle", "propose"),
         "transition": ("scoped_modules.cli.lifecycle", "transition"),
         "summary": ("scoped_modules.cli.lifecycle", "summary"),
+        "remove": ("scoped_modules.cli.removal", "remove"),
+        "toggles": ("scoped_modules.cli.removal", "toggles"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -19,19 +19,9 @@ def status_rows(
     for m in registry.modules.values():
         row = by_module.get(m.name)
         act = activity.module(m.name) if activity is not None else None
-        mine = [f for f in result.findings if f.module == m.name]
-        rules = {f.rule for f in mine if f.severity in ("error", "warning")}
         names = sorted({n for t in m.toggles for n in t.names})
-        if not m.toggles:
-            state = "missing"
-        elif "SM006" in rules:
-            state = "undeclared"
-        elif rules & {"SM007", "SM003"}:
-            state = "partial"
-        elif row and row.wiring:
-            state = "wired"
-        else:
-            state = None
+        # the toggle state is computed with the check (rules.toggle_state)
+        toggle = (row.toggle if row else None) or {"names": names, "state": None, "detail": None}
         rows.append(
             {
                 "name": m.name,
@@ -46,7 +36,7 @@ def status_rows(
                     "total": len(m.owners),
                 },
                 "champion": m.champion,
-                "toggle": {"names": names, "state": state},
+                "toggle": toggle,
                 "inbound": row.inbound if row else 0,
                 "last_focused_commit": (
                     act.last_focused.isoformat() if act is not None and act.last_focused else None

@@ -6,34 +6,51 @@ the modules."
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Iterator
 
-from ..index import Index, Reference, toggle_names, with_defines
-from ..readers.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH
+from ..index import CMakeCall, Index, Reference, toggle_names, with_defines
+from ..readers.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH, K_PY_IMPORT, language_of
 from ..readers.guards import Guard, implies_on
-from ..registry.model import Module
+from ..readers.toggle_reads import (
+    cmake_definitions,
+    option_wrappers,
+    reads_env,
+    reads_environment,
+)
+from ..registry.model import Module, Toggle
 from . import process
 from .base import Finding, Rule, RuleContext, severity
 from .page import RuleDoc, registry, snippet
 
 
+def option_calls(index: Index) -> list[CMakeCall]:
+    """Every call of a ``project.cmake_option_commands`` command: the option declarations."""
+    commands = {c.lower() for c in index.registry.project.cmake_option_commands}
+    return [call for call in index.cmake_calls() if call.command in commands]
+
+
+def template_settings(index: Index) -> list[CMakeCall] | None:
+    """Every ``set()`` of the config templates; None when the project declares no template."""
+    templates = index.registry.project.config_templates
+    if not templates:
+        return None
+    return [call for call in index.cmake_calls(templates) if call.command == "set"]
+
+
 def _declared_options(index: Index) -> dict[str, tuple[str, int]]:
     """CMake option names declared by any ``cmake_option_commands`` call: name -> (file, line)."""
-    commands = {c.lower() for c in index.registry.project.cmake_option_commands}
     out: dict[str, tuple[str, int]] = {}
-    for call in index.cmake_calls():
-        if call.command in commands:
-            out.setdefault(call.arg, (call.path, call.line))
+    for call in option_calls(index):
+        out.setdefault(call.arg, (call.path, call.line))
     return out
 
 
 def _template_settings(index: Index) -> set[str] | None:
     """Names that the config templates set(); None when the project declares no template."""
-    templates = index.registry.project.config_templates
-    if not templates:
-        return None
-    return {call.arg for call in index.cmake_calls(templates) if call.command == "set"}
+    calls = template_settings(index)
+    return None if calls is None else {call.arg for call in calls}
 
 
 def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
@@ -266,11 +283,17 @@ class ToggleMissing(Rule):
 class ToggleUndeclared(Rule):
     id = "SM006"
     doc = RuleDoc(
-        summary="A toggle's CMake option is declared nowhere.",
+        summary="A toggle's CMake option is declared nowhere, or its variable is read nowhere.",
         what=(
             "Reports a `cmake` toggle that no call of a `project.cmake_option_commands` command "
-            "(`option` and `cmake_dependent_option` by default) declares. A declared toggle "
-            "missing from every `project.config_templates` file is also reported."
+            "(`option` and `cmake_dependent_option` by default) declares; when the option is "
+            "declared through a function or macro whose body calls `option()` or sets a cache "
+            "entry its caller names (directly or through another such wrapper, as TVM's "
+            "`tvm_option`), the hint names it. A declared toggle missing from every `project.config_templates` file is also "
+            "reported. An `env` toggle is reported when no file that wires the module, and none "
+            "of the module's own files, reads the variable (`os.environ`, `os.getenv`, C's "
+            "`getenv`, CMake's `$ENV{}`); a wiring that tests a name imported from another file "
+            "is followed one step, further it is a note."
         ),
         quotes=(process.TOGGLE,),
         why=(
@@ -293,7 +316,8 @@ class ToggleUndeclared(Rule):
     )
 
     def check(self, ctx: RuleContext) -> list[Finding]:
-        return [f for f in _toggle_findings(ctx) if f.rule == self.id]
+        found = [with_wrapper_hint(ctx, f) for f in _toggle_findings(ctx) if f.rule == self.id]
+        return found + env_toggle_findings(ctx)
 
 
 class TogglePartial(Rule):
@@ -359,3 +383,168 @@ class TogglePartial(Rule):
             for path, line, message in notes:
                 ctx.note(path, line, message)
             yield from findings
+
+
+# ---------------------------------------------------------------------------------------------
+# SM006 for `env` toggles, and the hint naming a wrapper of option()
+
+
+def _wiring_files(index: Index, module: Module, toggle: Toggle) -> dict[str, int]:
+    """The files outside the module with a reference into it that is wiring for ``toggle``,
+    with the line of the first."""
+    out: dict[str, int] = {}
+    for r in index.inbound(module.name):
+        if r.guard is not None and implies_on(r.guard, toggle_names(toggle, r.lang)):
+            out.setdefault(r.path, r.line)
+    return out
+
+
+def _reading(ctx: RuleContext, path: str, name: str) -> str:
+    data, _problem = ctx.load_evidence(path)
+    if data is None:
+        return "reads"  # unreadable now: never accuse it
+    return reads_env(path, data.decode("utf-8", "replace"), name)
+
+
+def _imports(index: Index, path: str, name: str | None = None) -> list[str]:
+    """The repository files Python file ``path`` imports (only those it imports ``name`` from,
+    ``from .config import NAME``, when ``name`` is given)."""
+    out: dict[str, None] = {}
+    for w in index.written(("py",), (path,)):
+        if w.kind != K_PY_IMPORT:
+            continue
+        if name is not None and not (w.from_import and w.spec.rsplit(".", 1)[-1] == name):
+            continue
+        target = index.resolve_written(w)
+        if isinstance(target, str) and target != path:
+            out.setdefault(target)
+    return list(out)
+
+
+def _reads_environment(ctx: RuleContext, path: str) -> bool:
+    data, _problem = ctx.load_evidence(path)
+    return data is None or reads_environment(path, data.decode("utf-8", "replace"))
+
+
+def env_reader(
+    ctx: RuleContext, module: Module, toggle: Toggle
+) -> tuple[str, list[tuple[str, int]]]:
+    """Whether some file reads ``toggle``'s environment variable: ``("reads", [(file, line)])``,
+    else ``("elsewhere", wiring files testing a name whose origin is not followed)``, else
+    ``("no", wiring files)``.
+
+    A wiring file reads it when it reads the environment with the variable's name; when it
+    tests a name imported from another file, or passes the variable's name to a function, the
+    files it imports that from are read one step further (the name's origin must read it; a
+    helper need only read the environment). A module's own file that reads it counts too (a
+    module may switch itself off)."""
+    assert toggle.env
+    name = toggle.env
+    index = ctx.index
+    wiring = _wiring_files(index, module, toggle)
+    verdicts = {p: _reading(ctx, p, name) for p in wiring}
+    for p, v in verdicts.items():
+        if v == "reads":
+            return "reads", [(p, wiring[p])]
+    elsewhere = []
+    for p, v in verdicts.items():
+        if v == "named" and any(_reads_environment(ctx, o) for o in _imports(index, p)):
+            return "reads", [(p, wiring[p])]
+        if v != "elsewhere":
+            continue
+        origins = [_reading(ctx, o, name) for o in _imports(index, p, name)]
+        if "reads" in origins:
+            return "reads", [(p, wiring[p])]
+        if not origins or "elsewhere" in origins:
+            elsewhere.append((p, wiring[p]))
+    for p in index.module_files(module.name):
+        if language_of(p) != "other" and _reading(ctx, p, name) == "reads":
+            return "reads", [(p, 0)]
+    if elsewhere:
+        return "elsewhere", elsewhere
+    return "no", list(wiring.items())
+
+
+def env_toggle_findings(ctx: RuleContext) -> list[Finding]:
+    """SM006 for `env` toggles: some file that wires the module (or one of its own) must read
+    the variable."""
+    out: list[Finding] = []
+    reg = ctx.registry.rel_path
+    for m in ctx.modules:
+        level = severity("SM006", m.stage)
+        if not level:
+            continue
+        for t in m.toggles:
+            if not t.env:
+                continue
+            verdict, files = env_reader(ctx, m, t)
+            if verdict == "reads":
+                continue
+            if verdict == "elsewhere":
+                ctx.note(
+                    *files[0],
+                    f"the wiring of module '{m.name}' tests '{t.env}' as a name, not by reading "
+                    "the environment here; where its value comes from is not followed (SM006 "
+                    "not judged)",
+                )
+                continue
+            where = f" ({len(files)} wiring file{'s' if len(files) != 1 else ''})" if files else ""
+            out.append(
+                Finding(
+                    "SM006",
+                    level,
+                    m.name,
+                    reg,
+                    m.loc("toggles")[1] or None,
+                    f"environment variable '{t.env}' of module '{m.name}' is read by no file that "
+                    f"wires the module{where} and by none of its own (os.environ, os.getenv, getenv)",
+                    f'read it where the module is wired, e.g. `if os.environ.get("{t.env}", "1") '
+                    f'!= "{t.off}": from . import {m.name.replace("-", "_")}`',
+                    evidence=t.env,
+                )
+            )
+    return out
+
+
+_NOT_WRAPPERS = frozenset({"if", "elseif", "else", "endif", "while", "set", "unset", "message"})
+
+
+def _option_wrappers(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str, tuple[str, int]]]:
+    """(first argument -> commands called with it, option wrapper -> (file, line) of its
+    definition): the functions and macros whose body declares an option, directly or
+    through another wrapper."""
+    by_arg: dict[str, set[str]] = {}
+    defining: set[str] = set()
+    for c in ctx.index.cmake_calls():
+        if c.command in ("function", "macro"):
+            defining.add(c.path)
+        elif c.command not in _NOT_WRAPPERS:
+            by_arg.setdefault(c.arg, set()).add(c.command)
+    definitions: dict[str, tuple[str, int, set[str]]] = {}
+    for path in sorted(defining):
+        data, _problem = ctx.load_evidence(path)
+        if data is not None:
+            for name, (line, calls) in cmake_definitions(data.decode("utf-8", "replace")).items():
+                definitions.setdefault(name, (path, line, calls))
+    options = {c.lower() for c in ctx.registry.project.cmake_option_commands}
+    options |= {"option", "cmake_dependent_option"}
+    wrappers = option_wrappers(definitions, options)
+    return by_arg, {w: definitions[w][:2] for w in wrappers}
+
+
+def with_wrapper_hint(ctx: RuleContext, finding: Finding) -> Finding:
+    """An SM006 "declared by no option command" finding, with a hint naming the function or
+    macro that declares the option when one is found: a command called with the toggle's name
+    whose body calls ``option()`` (or another such wrapper)."""
+    name = finding.evidence
+    if not name or "declared by no CMake option command" not in finding.message:
+        return finding
+    by_arg, wrappers = ctx.shared(_option_wrappers, lambda: _option_wrappers(ctx))
+    for wrapper in sorted(by_arg.get(name, set()) & set(wrappers)):
+        path, line = wrappers[wrapper]
+        return dataclasses.replace(
+            finding,
+            hint=f"'{name}' is declared through `{wrapper}()` ({path}:{line}), whose body "
+            f'declares an option: add "{wrapper}" to project.cmake_option_commands',
+        )
+    return finding

@@ -1,0 +1,114 @@
+"""What a module's toggle switches off, read from the index: the static prediction that
+``scoped toggles prove --cmake`` compares with the real build, and the toggle state of
+``status`` and ``check`` (SPEC §5: ``wired``, ``partial``, ``undeclared``, ``missing``).
+
+Every question "which module sources are built with the toggle off?" goes through
+:func:`built_with_toggle_off`, so that the symbolic build model replaces SM007's reading in one
+place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..finding import STAGES
+from ..index import Index
+from ..readers.guards import implies_on
+from ..registry.model import Module
+from .base import RuleContext
+from .boundary import judged
+from .toggles import check_partial, env_reader, option_calls, template_settings
+
+STAGES_JUDGED = tuple(s for s in STAGES if s != "removed")
+
+
+def built_with_toggle_off(index: Index, module: Module) -> list[str]:
+    """The module's C/C++ sources that the build compiles with its toggles off, whatever its
+    stage: the sources of SM007's findings."""
+    if not module.toggles:
+        return []
+    judged = dataclasses.replace(module, stage="s0")  # SM007 is checked at s0
+    findings, _notes = check_partial(index, judged, index.targeting(module.name))
+    return sorted({f.target for f in findings if f.target})
+
+
+def compiles_to_nothing(index: Index, module: Module, source: str) -> bool:
+    """A source whose whole body sits under the module's ``define`` (or ``cmake``) name: built
+    with the toggle off, it compiles to nothing (a note, not SM007)."""
+    from ..index import toggle_names
+
+    body = index.body_guard(source)
+    return body is not None and any(
+        implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The toggle state of `status` and `check` (SPEC §5)
+
+STATES = ("wired", "partial", "undeclared", "missing")
+
+
+@dataclass(frozen=True)
+class ToggleState:
+    names: list[str]
+    state: str | None  # one of STATES; None: not wired, or not judged (removed, rejected, ...)
+    detail: str | None  # which part fails (or a warning about a wired toggle)
+
+    def as_json(self) -> dict:
+        return {"names": self.names, "state": self.state, "detail": self.detail}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
+    """``missing`` (no toggle), ``undeclared`` (a `cmake` toggle no option command declares,
+    an `env` toggle no wiring file reads), ``partial`` (module sources built with the toggle
+    off: SM007), ``wired`` (declared, and every inbound reference is wiring); None when the
+    toggle is declared but inbound references are not wiring (SM003), and for modules whose
+    stage is not checked or removed. Judged at every stage, whatever the rules' severities."""
+    names = sorted({n for t in module.toggles for n in t.names})
+    if module.stage not in STAGES_JUDGED:
+        return ToggleState(names, None, None)
+    if not module.toggles:
+        return ToggleState(names, "missing", "no toggle declared")
+    index = ctx.index
+    undeclared: list[str] = []
+    notes: list[str] = []
+    declared = ctx.shared(option_calls, lambda: {c.arg for c in option_calls(index)})
+    in_templates = ctx.shared(
+        template_settings,
+        lambda: None if (got := template_settings(index)) is None else {c.arg for c in got},
+    )
+    for t in module.toggles:
+        if t.cmake and t.cmake not in declared:
+            undeclared.append(f"'{t.cmake}' is declared by no CMake option command")
+        elif t.cmake and in_templates is not None and t.cmake not in in_templates:
+            notes.append(f"'{t.cmake}' is missing from every config template")
+        if t.env:
+            verdict, _files = env_reader(ctx, module, t)
+            if verdict == "no":
+                undeclared.append(f"'{t.env}' is read by no file that wires the module")
+            elif verdict == "elsewhere":
+                notes.append(f"where the wiring's '{t.env}' is read is not followed")
+    built = built_with_toggle_off(index, module)
+    partial = (
+        [
+            f"{_plural(len(built), 'source')} built with the toggle off (SM007): {', '.join(built[:3])}"
+        ]
+        if built
+        else []
+    )
+    inbound = sum(1 for r in index.inbound(module.name) if judged(r))
+    loose = [f"{_plural(inbound, 'inbound reference')} not wiring (SM003)"] if inbound else []
+    detail = "; ".join([*undeclared, *partial, *loose, *notes]) or None
+    if undeclared:
+        return ToggleState(names, "undeclared", detail)
+    if partial:
+        return ToggleState(names, "partial", detail)
+    if loose:
+        return ToggleState(names, None, detail)
+    return ToggleState(names, "wired", detail)
