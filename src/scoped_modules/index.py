@@ -8,6 +8,7 @@ core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -271,6 +272,7 @@ def build_index(
     py_names = tables.py_names
     includes = tables.includes
     cmake_facts: dict[str, F.FileFacts] = {}
+    more_facts: dict[str, dict[str, F.FileFacts]] = {lang: {} for lang in MORE_LANGS}
     # A core file's reference matters only if it can land in a module: a Python name must have
     # a module file's dotted name as a prefix, an include must end in a module file's name.
     # Checking that first skips resolving the bulk of core-to-core references.
@@ -337,6 +339,8 @@ def build_index(
                         from_root[top] = from_root.get(top, 0) + 1
         elif lang == "cmake":
             cmake_facts[path] = facts
+        elif lang in MORE_LANGS:
+            more_facts[lang][path] = facts
     for top, count in sorted((from_root or {}).items()):
         index.notes.append(
             (
@@ -353,6 +357,7 @@ def build_index(
             for raw, guard, targets in items:
                 for target in targets:
                     add(path, raw, target, guard, "cmake")
+    _more_languages(index, more_facts, tables, add)
     for path, hits in scan.hits.items():
         if path == registry.rel_path:
             continue  # the registry names its modules' patterns; that is no dependency on them
@@ -367,3 +372,27 @@ def build_index(
         unique.setdefault((r.path, r.line, r.kind, r.target, r.target_module), r)
     index.refs = sorted(unique.values(), key=lambda r: (r.path, r.line, r.kind, r.target or ""))
     return index
+
+
+# ------------------------------------------------------------------------------------------
+# Issue 12: TableGen, SWIG, Meson, JVM sources and Maven/sbt builds (one block per language)
+
+MORE_LANGS = ("td", "swig", "meson", "jvm", "maven")
+AddRef = Callable[..., None]
+
+
+def _more_languages(
+    index: Index, more: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
+) -> None:
+    _include_like(more["td"], tables, add)
+    _include_like(more["swig"], tables, add)
+
+
+def _include_like(facts_by_path: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
+    """TableGen and SWIG includes resolve like C/C++ includes; their guards test C names."""
+    includes = tables.includes
+    for path, facts in facts_by_path.items():
+        for raw in facts[1]:
+            target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
+            if target is not None:
+                add(path, raw, target, raw[4], "cpp")

@@ -19,6 +19,8 @@ PARALLEL_THRESHOLD = 400  # below this, forking costs more than it saves
 
 
 def _reader(lang: str) -> Callable[[str], FileFacts]:
+    if lang in _MORE_READERS:
+        return _more(lang)[0]
     if lang == "py":
         from ..readers.python import read_python
 
@@ -33,6 +35,8 @@ def _reader(lang: str) -> Callable[[str], FileFacts]:
 
 
 def _blanker(lang: str) -> Callable[[str], str] | None:
+    if lang in _MORE_READERS:
+        return _more(lang)[1]
     if lang == "py":
         from ..readers.python import blank_comments_py
 
@@ -46,6 +50,33 @@ def _blanker(lang: str) -> Callable[[str], str] | None:
 
         return blank_comments_cmake
     return None
+
+
+# the readers of issue 12 (TableGen, SWIG, Meson, JVM sources, Maven POMs)
+_MORE_READERS = ("td", "swig", "meson", "jvm", "maven")
+
+
+def _more(lang: str) -> tuple[Callable[[str], FileFacts], Callable[[str], str]]:
+    """(reader, comment blanker) of one of ``_MORE_READERS``."""
+    if lang == "td":
+        from ..readers import tablegen
+
+        return tablegen.read_tablegen, tablegen.blank_comments_tablegen
+    if lang == "swig":
+        from ..readers import swig
+
+        return swig.read_swig, swig.blank_comments_swig
+    if lang == "meson":
+        from ..readers import meson
+
+        return meson.read_meson, meson.blank_comments_meson
+    if lang == "jvm":
+        from ..readers import jvm
+
+        return jvm.read_jvm, jvm.blank_comments_jvm
+    from ..readers import maven
+
+    return maven.read_maven, maven.blank_comments_maven
 
 
 def patterns_fingerprint(patterns: Patterns) -> str:
