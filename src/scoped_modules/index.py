@@ -173,7 +173,16 @@ def toggle_names(t: Toggle, lang: str) -> frozenset[str]:
         return frozenset(n for n in (t.cmake,) if n)
     if lang == "cpp":
         return frozenset(n for n in (t.define, t.cmake) if n)
-    return frozenset(t.names)
+    if lang in BUILD_TOGGLE_KEY:
+        name = getattr(t, BUILD_TOGGLE_KEY[lang])
+        return frozenset((name,)) if name else frozenset()
+    return frozenset(n for n in (t.cmake, t.define, t.env) if n)
+
+
+# build files whose guards test a toggle name of their own kind (issue 12)
+BUILD_TOGGLE_KEY = {"meson": "meson", "maven": "maven_profile", "sbt": "maven_profile"}
+# build languages whose references inside their own module still count (SM007)
+KEEP_INSIDE = ("cmake", "meson")
 
 
 def wiring_for(guard: Guard, lang: str, toggles: list[Toggle]) -> str | None:
@@ -247,8 +256,8 @@ def build_index(
         tc, opt = bool(flags & F.F_TYPE_CHECKING), bool(flags & F.F_OPTIONAL)
         # a module's outbound reference into core has target module "" (core)
         for t in targets or ("",):
-            if src_mods and t in src_mods and lang != "cmake":
-                continue  # inside the module (a module's own CMake files matter to SM007)
+            if src_mods and t in src_mods and lang not in KEEP_INSIDE:
+                continue  # inside the module (a module's own build files matter to SM007)
             wiring = wiring_for(guard, lang, toggles.get(t, [])) if t else None
             index.refs.append(
                 Reference(
@@ -386,6 +395,8 @@ def _more_languages(
 ) -> None:
     _include_like(more["td"], tables, add)
     _include_like(more["swig"], tables, add)
+    if more["meson"]:
+        _meson(index, more["meson"], tables, add)
 
 
 def _include_like(facts_by_path: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
@@ -396,3 +407,46 @@ def _include_like(facts_by_path: dict[str, F.FileFacts], tables: Tables, add: Ad
             target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
             if target is not None:
                 add(path, raw, target, raw[4], "cpp")
+
+
+def _meson(index: Index, facts: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
+    """Meson paths along the subdir() tree; a variable that only module files assign, read by
+    another file, is a build dependency on the module."""
+    from .resolve.meson import resolve_meson
+
+    res = resolve_meson(facts, frozenset(index.files), tables.dirs)
+    index.notes.extend(res.notes)
+    owner = tables.membership.owner
+    reps = _DirRepresentatives(index)
+    for path, raw, guard, target, is_dir in res.refs:
+        if raw[0] == F.K_BUILD_DEPENDENCY:
+            assigning = sorted(res.assigns.get(raw[1], ()))
+            mods = {(owner.get(p) or (None,))[0] for p in assigning}
+            if assigning and len(mods) == 1 and None not in mods:
+                add(path, raw, assigning[0], guard, "meson")
+        elif is_dir:
+            for rep in reps.under(target):
+                add(path, raw, rep, guard, "meson")
+        else:
+            add(path, raw, target, guard, "meson")
+
+
+class _DirRepresentatives:
+    """For a directory named by a build file: one file of each module below it."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._files: dict[str, list[str]] | None = None
+
+    def under(self, directory: str) -> list[str]:
+        from bisect import bisect_left
+
+        if self._files is None:
+            self._files = {m: self.index.module_files(m) for m in self.index.registry.modules}
+        prefix = directory.rstrip("/") + "/" if directory else ""
+        out = []
+        for files in self._files.values():
+            k = bisect_left(files, prefix)
+            if k < len(files) and files[k].startswith(prefix):
+                out.append(files[k])
+        return out

@@ -84,7 +84,8 @@ K_PATTERN = "pattern"
 K_TD_INCLUDE = "tablegen-include"  # `include "x.td"` in a .td file
 K_SWIG_INCLUDE = "swig-include"  # `%include`/`%import` in a SWIG interface (#include in %{ %}: cpp)
 # Meson: a path literal or subdir() of a meson.build, relative to its directory
-K_MESON_PATH = "meson-path"
+K_MESON_PATH = "meson-path"  # checked to exist at configure time (SM003)
+K_MESON_BUILD = "meson-build"  # a command compiles or ships the path (SM007, like cmake-path)
 # JVM sources: imports and fully qualified names, resolved by package declarations
 K_JVM_IMPORT = "jvm-import"
 K_JVM_NAME = "jvm-name"
@@ -94,7 +95,7 @@ K_BUILD_MODULE = (
     "build-module"  # <module>, aggregate(...): builds the unit (SM007, like cmake-path)
 )
 # references SM003 does not judge: they say what the build builds (SM007's business)
-BUILD_PATH_KINDS = frozenset({K_CMAKE_PATH, K_MESON_PATH, K_BUILD_MODULE})
+BUILD_PATH_KINDS = frozenset({K_CMAKE_PATH, K_MESON_BUILD, K_BUILD_MODULE})
 
 F_TYPE_CHECKING = 1  # python: under `if TYPE_CHECKING:`
 F_OPTIONAL = 2  # python: inside `try:` whose handlers catch ImportError/ModuleNotFoundError
@@ -108,6 +109,7 @@ F_BUILDS = 256  # meson, maven, sbt: the reference makes the build compile or sh
 F_WILDCARD = 512  # jvm: `import a.b.*` / `import a.b._`: the spec is a package or type
 F_RELATIVE = 1024  # jvm (Scala): the import may be relative to the enclosing packages
 F_SIMPLE = 2048  # jvm: a simple type name used in code (same package or a wildcard import)
+F_SUBDIR = 4096  # meson: subdir('x'), spec x/meson.build
 
 RawRef = tuple[str, str, int, str, Any, int]
 FileFacts = tuple[str, list[RawRef], list[tuple[int, str]], dict[str, Any]]

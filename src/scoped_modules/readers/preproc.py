@@ -94,6 +94,7 @@ class Conditionals:
             self._guard_name = None
             return
         self._guard_name = None
+        cond: Cond
         if word in ("if", "ifdef", "ifndef"):
             name = arg.split()[0] if arg.split() else ""
             if word == "if":
@@ -112,7 +113,7 @@ class Conditionals:
                 return
             outer, earlier, _branch = self._stack[-1]
             if word == "else":
-                cond: Cond = True
+                cond = True
             elif word == "elif":
                 cond = parse_condition(arg)
             else:

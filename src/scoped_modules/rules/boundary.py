@@ -7,7 +7,7 @@ related namespaces": nothing outside a module may depend on it, except through i
 from __future__ import annotations
 
 from ..index import Index, Reference
-from ..readers.facts import K_CMAKE_PATH
+from ..readers.facts import BUILD_PATH_KINDS
 from ..registry.model import Module
 from .base import Finding, severity
 
@@ -17,13 +17,19 @@ VERBS = {
     "python-attribute": "uses",
     "cpp-include": "includes",
     "pattern": "refers to",
+    "tablegen-include": "includes",
+    "swig-include": "includes",
+    "meson-path": "names paths of",
+    "jvm-import": "imports",
+    "jvm-name": "uses",
+    "build-dependency": "depends on",
 }
 HINT = "move the code into the module, guard it with the toggle, or integrate through an S1 RFC"
 
 
 def judged(ref: Reference) -> bool:
-    """A reference SM003 judges: not wiring and not a CMake path (SM007's business)."""
-    return ref.wiring is None and ref.kind != K_CMAKE_PATH
+    """A reference SM003 judges: not wiring and not a build path (SM007's business)."""
+    return ref.wiring is None and ref.kind not in BUILD_PATH_KINDS
 
 
 def _allowed_by_dependents(module: Module, path: str) -> str | None:

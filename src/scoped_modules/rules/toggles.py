@@ -13,6 +13,7 @@ from ..readers.facts import CPP_SOURCE_SUFFIXES, F_GLOB, F_GLOB_RECURSE, K_CMAKE
 from ..readers.guards import implies_on
 from ..registry.model import Module
 from .base import Finding, severity
+from .build_toggles import check_build_partial, check_build_toggles
 
 
 def _declared_options(index: Index) -> dict[str, tuple[str, int]]:
@@ -46,6 +47,7 @@ def _template_settings(index: Index) -> set[str] | None:
 
 def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
     """SM005 and SM006 for every module."""
+    out_build = check_build_toggles(index, modules)  # meson and maven_profile toggles
     declared: dict[str, tuple[str, int]] | None = None
     template: set[str] | None | bool = False
     out: list[Finding] = []
@@ -105,7 +107,7 @@ def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
                         evidence=t.cmake,
                     )
                 )
-    return out
+    return out + out_build
 
 
 def _names_a_file(ref: Reference) -> bool:
@@ -137,7 +139,7 @@ def check_partial(
     level = severity("SM007", module.stage)
     if not level or not module.toggles:
         return [], []
-    out: list[Finding] = []
+    out: list[Finding] = check_build_partial(index, module, refs)  # Meson, Maven, sbt
     notes: list[tuple[str, int, str]] = []
     for ref in refs:
         if ref.kind != K_CMAKE_PATH or ref.wiring is not None or ref.target is None:
