@@ -180,7 +180,7 @@ def toggle_names(t: Toggle, lang: str) -> frozenset[str]:
 
 
 # build files whose guards test a toggle name of their own kind (issue 12)
-BUILD_TOGGLE_KEY = {"meson": "meson", "maven": "maven_profile", "sbt": "maven_profile"}
+BUILD_TOGGLE_KEY = {"meson": "meson", "maven": "maven_profile"}
 # build languages whose references inside their own module still count (SM007)
 KEEP_INSIDE = ("cmake", "meson")
 
@@ -386,7 +386,7 @@ def build_index(
 # ------------------------------------------------------------------------------------------
 # Issue 12: TableGen, SWIG, Meson, JVM sources and Maven/sbt builds (one block per language)
 
-MORE_LANGS = ("td", "swig", "meson", "jvm", "maven")
+MORE_LANGS = ("td", "swig", "meson", "java", "scala", "kotlin", "maven")
 AddRef = Callable[..., None]
 
 
@@ -397,6 +397,8 @@ def _more_languages(
     _include_like(more["swig"], tables, add)
     if more["meson"]:
         _meson(index, more["meson"], tables, add)
+    if more["java"] or more["scala"] or more["kotlin"] or more["maven"]:
+        _jvm(index, more, tables, add)
 
 
 def _include_like(facts_by_path: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
@@ -450,3 +452,141 @@ class _DirRepresentatives:
             if k < len(files) and files[k].startswith(prefix):
                 out.append(files[k])
         return out
+
+
+def _jvm(
+    index: Index, more: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
+) -> None:
+    """Maven and sbt build units, then Java/Scala/Kotlin names by package declaration."""
+    from .resolve.jvm import build_model
+
+    model = build_model(more["maven"], more["scala"], frozenset(index.files), tables.dirs)
+    index.notes.extend(model.notes)
+    reps = _DirRepresentatives(index)
+    for path, raw, guard, target, is_dir in model.refs:
+        if not is_dir:
+            add(path, raw, target, guard, "maven")
+            continue
+        # an sbt project: the reference belongs to the project that declares it
+        source_dir = model.sbt_dirs.get((_sbt_build_root(path), raw[1].partition(">")[0]))
+        inside = _modules_of_dir(index.registry, source_dir) if source_dir is not None else set()
+        for rep in reps.under(target):
+            if not inside.intersection(tables.membership.owner.get(rep, ())):
+                add(path, raw, rep, guard, "maven")
+    sources: dict[str, F.FileFacts] = {}
+    outside: dict[str, int] = {}
+    for lang in F.JVM_LANGS:
+        for path, facts in more[lang].items():
+            if model.is_source(path):
+                sources[path] = facts
+            elif (
+                not path.endswith(".sbt")
+                and posixpath.basename(posixpath.dirname(path)) != "project"
+            ):
+                top = path.split("/", 1)[0] if "/" in path else "."
+                outside[top] = outside.get(top, 0) + 1
+    for top, count in sorted(outside.items()):
+        index.notes.append(
+            (
+                "",
+                0,
+                f"{count} JVM source{'s lie' if count != 1 else ' lies'} under '{top}/' outside "
+                "every source root the build files declare (pom.xml, sbt); not read as code",
+            )
+        )
+    _jvm_names(index, sources, tables, add)
+
+
+def _sbt_build_root(path: str) -> str:
+    d = posixpath.dirname(path)
+    return posixpath.dirname(d) if path.endswith(".scala") else d
+
+
+def _modules_of_dir(registry: Registry, directory: str) -> set[str]:
+    """The modules whose directory entries contain ``directory``."""
+    out: set[str] = set()
+    probe = directory.rstrip("/") + "/"
+    for m in registry.modules.values():
+        for entry in m.paths:
+            if not any(ch in entry for ch in "*?[") and probe.startswith(entry.rstrip("/") + "/"):
+                out.add(m.name)
+    return out
+
+
+def _jvm_names(index: Index, sources: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
+    from .resolve.jvm import AMBIGUOUS, JvmNames
+
+    owner = tables.membership.owner
+    names = JvmNames(sources)
+    # what can land in a module: its packages, and the simple names it declares
+    mod_pkgs: set[str] = set()
+    mod_simple: set[str] = set()
+    for path in sources:
+        if path in owner:
+            extra = sources[path][3]
+            mod_pkgs.add(extra.get("package", ""))
+            mod_simple.update(extra.get("types", ()))
+            mod_simple.update(extra.get("members", ()))
+            pkg = extra.get("package", "")
+            mod_pkgs.update(f"{pkg}.{o}" if pkg else o for o in extra.get("pkg_objects", ()))
+
+    def may_reach(spec: str) -> bool:
+        dot = spec.find(".")
+        while dot > 0:
+            if spec[:dot] in mod_pkgs:
+                return True
+            dot = spec.find(".", dot + 1)
+        return spec in mod_pkgs
+
+    def targets(files: list[str], from_core: bool) -> list[str]:
+        """One declaring file per module (and core); none for a core file when core declares
+        the name too (deleting the module would leave it)."""
+        by_module: dict[str | None, str] = {}
+        for f in files:
+            by_module.setdefault((owner.get(f) or (None,))[0], f)
+        if from_core and None in by_module:
+            return []
+        return list(by_module.values())
+
+    for path, facts in sources.items():
+        lang, refs, _notes, extra = facts
+        core = path not in owner
+        scopes: list[str] = extra.get("scopes", [])
+        wilds: list[str] = []
+        for raw in refs:
+            kind, spec, line, _ev, _g, flags = raw
+            if kind not in (F.K_JVM_IMPORT, F.K_JVM_NAME):
+                continue
+            relative = bool(flags & F.F_RELATIVE)
+            if core and not relative and not flags & F.F_WILDCARD and not may_reach(spec):
+                continue
+            hit = names.resolve(spec, flags, scopes, wilds)
+            if hit is AMBIGUOUS:
+                index.notes.append(
+                    (
+                        path,
+                        line,
+                        f"'{spec}' could name several declarations (a relative Scala import); not counted as a reference",
+                    )
+                )
+                continue
+            if hit is None or not isinstance(hit, tuple):
+                if flags & F.F_WILDCARD:
+                    wilds.append(spec)
+                continue
+            absolute, files = hit
+            if flags & F.F_WILDCARD and absolute in names.pkg_files:
+                wilds.append(absolute)
+            for target in targets(files, core):
+                add(path, raw, target, None, lang)
+        packages = [*scopes, *wilds]
+        for name, line in extra.get("names", {}).items():
+            if name not in mod_simple:
+                continue  # lands in no module
+            files = names.simple(name, packages)
+            for target in targets(files or [], core):
+                pkg = sources[target][3].get("package", "")
+                evidence = f"{name} (simple name: {pkg}.{name})"
+                add(
+                    path, (F.K_JVM_NAME, name, line, evidence, None, F.F_SIMPLE), target, None, lang
+                )

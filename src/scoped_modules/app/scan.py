@@ -53,7 +53,7 @@ def _blanker(lang: str) -> Callable[[str], str] | None:
 
 
 # the readers of issue 12 (TableGen, SWIG, Meson, JVM sources, Maven POMs)
-_MORE_READERS = ("td", "swig", "meson", "jvm", "maven")
+_MORE_READERS = ("td", "swig", "meson", "java", "scala", "kotlin", "maven")
 
 
 def _more(lang: str) -> tuple[Callable[[str], FileFacts], Callable[[str], str]]:
@@ -70,10 +70,10 @@ def _more(lang: str) -> tuple[Callable[[str], FileFacts], Callable[[str], str]]:
         from ..readers import meson
 
         return meson.read_meson, meson.blank_comments_meson
-    if lang == "jvm":
+    if lang in ("java", "scala", "kotlin"):
         from ..readers import jvm
 
-        return jvm.read_jvm, jvm.blank_comments_jvm
+        return jvm.READERS[lang], jvm.BLANKERS[lang]
     from ..readers import maven
 
     return maven.read_maven, maven.blank_comments_maven

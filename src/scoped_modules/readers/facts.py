@@ -43,7 +43,8 @@ File facts tuple (``FileFacts``)::
     (lang, refs, notes, extra)
 
 - ``lang``: ``"py"``, ``"cpp"``, ``"cmake"``, ``"td"`` (TableGen), ``"swig"``, ``"meson"``,
-  ``"jvm"`` (Java, Scala, Kotlin, sbt), ``"maven"`` (``pom.xml``) or ``"other"``.
+  ``"java"``, ``"scala"`` (also ``.sbt``), ``"kotlin"``, ``"maven"`` (``pom.xml``) or
+  ``"other"``.
 - ``refs``: list of RawRef.
 - ``notes``: list of ``(line, message)`` (line 0 when the note concerns the whole file).
 - ``extra``: dict of language-specific facts:
@@ -56,7 +57,7 @@ File facts tuple (``FileFacts``)::
         (None = unconditional, ``guards.DEAD`` = never compiled), for pattern hits;
     py: nothing required.
     td and swig: ``"segments"``; swig: ``"module"``: the ``%module`` name or None.
-    meson: see ``readers.meson``; jvm: see ``readers.jvm``; maven: see ``readers.maven``.
+    meson: see ``readers.meson``; java, scala, kotlin: see ``readers.jvm``; maven: see ``readers.maven``.
 
 Specs of the kinds added for issue 12: tablegen-include and swig-include as cpp-include
 (``F_ANGLE`` for ``<x>``); meson-path a path relative to the meson.build's directory (``subdir``
@@ -161,8 +162,12 @@ _OTHER_SUFFIXES = {
     ".td": "td",
     ".i": "swig",
     ".swig": "swig",
-    **{s: "jvm" for s in JVM_SUFFIXES},
+    ".java": "java",
+    ".scala": "scala",
+    ".sbt": "scala",
+    ".kt": "kotlin",
 }
+JVM_LANGS = ("java", "scala", "kotlin")
 
 
 def evidence_text(text: str) -> str:

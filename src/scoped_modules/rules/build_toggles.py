@@ -33,8 +33,6 @@ def _declared(index: Index) -> tuple[set[str], set[str], bool, bool]:
         elif facts[0] == "maven":
             maven = True
             profiles.update(pid for pid, _line in facts[3].get("profiles", ()))
-        elif facts[0] == "jvm":
-            profiles.update(facts[3].get("sbt_profiles", ()))
     return options, profiles, meson, maven
 
 

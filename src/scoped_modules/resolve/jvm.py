@@ -1,0 +1,339 @@
+"""Resolving JVM references: build units from Maven POMs and sbt definitions, their source
+roots and dependencies, and Java/Scala/Kotlin names by package declaration.
+
+Build units. Every ``pom.xml`` is one (its directory); every sbt project (``.sbt`` files and
+``project/*.scala`` of a build) is one. Maven ``<module>`` lists form a tree from the POMs no
+other POM lists; a unit reached only inside ``<profile>`` elements carries their guards (the OR
+over every way of reaching it), and so does everything its POM says.
+
+Source roots (where the compilers read sources; found from the build files, never guessed):
+Maven: ``src/main/java``, ``src/test/java`` (or ``<sourceDirectory>``/``<testSourceDirectory>``),
+``src/{main,test}/scala`` and ``src/{main,test}/kotlin`` (the defaults of the Scala and Kotlin
+plugins), and plugin ``<source>`` entries (build-helper ``add-source``; properties substituted,
+an unknown ``${…}`` matching any name). sbt: ``src/{main,test}/{scala,java}`` and the
+version-specific ``src/{main,test}/scala-*`` of each project, and the build's ``project/``.
+When the repository has no POM and no sbt definition, every JVM file is a source.
+
+Names. A file's package is what its ``package`` clause says. ``a.b.C`` names the files of
+package ``a.b`` that declare a top-level ``C`` (an import of a nested or static member names
+its outer type's file); a wildcard names every file of the package (or the type's file).
+Scala relative imports try the enclosing packages and earlier wildcard imports first, then
+the absolute name: one answer is a reference, several are a note.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from ..readers.facts import (
+    F_RELATIVE,
+    F_WILDCARD,
+    K_BUILD_DEPENDENCY,
+    K_BUILD_MODULE,
+    FileFacts,
+    RawRef,
+)
+from ..readers.guards import Guard, conj, disj
+from .includes import normalize
+
+_PROP = re.compile(r"\$\{([^}]*)\}")
+AMBIGUOUS = object()
+
+
+# ------------------------------------------------------------------------------------------
+# Build units
+
+
+@dataclass
+class BuildModel:
+    # (file, raw reference, guard, target file or directory, target is a directory)
+    refs: list[tuple[str, RawRef, Guard, str, bool]] = field(default_factory=list)
+    roots: set[str] = field(default_factory=set)  # source root directories
+    root_globs: list[re.Pattern[str]] = field(default_factory=list)
+    has_builds: bool = False
+    # sbt project directory of each (build root, val)
+    sbt_dirs: dict[tuple[str, str], str] = field(default_factory=dict)
+    notes: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def is_source(self, path: str) -> bool:
+        if not self.has_builds:
+            return True
+        d = posixpath.dirname(path)
+        while True:
+            if d in self.roots:
+                return True
+            if not d:
+                break
+            d = posixpath.dirname(d)
+        return any(r.match(path) for r in self.root_globs)
+
+
+def _sbt_root(path: str) -> str | None:
+    """The build root of an sbt definition file, or None for an ordinary source."""
+    if path.endswith(".sbt"):
+        return posixpath.dirname(path)
+    d = posixpath.dirname(path)
+    if posixpath.basename(d) == "project" and path.endswith(".scala"):
+        return posixpath.dirname(d)
+    return None
+
+
+class _Poms:
+    def __init__(self, poms: dict[str, FileFacts]) -> None:
+        self.poms = poms
+        self.by_dir = {posixpath.dirname(p): p for p in poms}
+
+    def parent_of(self, pom: str) -> str | None:
+        parent = self.poms[pom][3].get("parent")
+        base = posixpath.dirname(pom)
+        rel = parent[2] if parent and parent[2] is not None else "../pom.xml"
+        if not parent or not rel:
+            return None
+        cand = normalize(f"{base}/{rel}" if base else rel)
+        if cand is not None and cand not in self.poms:
+            cand = normalize(f"{cand}/pom.xml")
+        return cand if cand in self.poms and cand != pom else None
+
+    def properties(self, pom: str) -> dict[str, str]:
+        props: dict[str, str] = {}
+        seen: set[str] = set()
+        cur: str | None = pom
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            extra = self.poms[cur][3]
+            for k, v in extra.get("properties", {}).items():
+                props.setdefault(k, v)
+            g, a, _p = extra.get("coords", (None, None, None))
+            prefix = "project." if cur == pom else "project.parent."
+            if g:
+                props.setdefault(prefix + "groupId", g)
+            if a:
+                props.setdefault(prefix + "artifactId", a)
+            cur = self.parent_of(cur)
+        return props
+
+    def group(self, pom: str) -> str | None:
+        extra = self.poms[pom][3]
+        g = extra.get("coords", (None,))[0]
+        if g:
+            return g
+        parent = extra.get("parent")
+        return parent[0] if parent else None
+
+
+def _subst(text: str, props: dict[str, str]) -> str:
+    for _ in range(5):
+        new = _PROP.sub(lambda m: props.get(m.group(1), m.group(0)), text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def build_model(
+    maven: dict[str, FileFacts],
+    scala: dict[str, FileFacts],
+    files: frozenset[str],
+    dirs: set[str],
+) -> BuildModel:
+    model = BuildModel()
+    sbt_files = {p: f for p, f in scala.items() if _sbt_root(p) is not None and "sbt" in f[3]}
+    model.has_builds = bool(maven or sbt_files)
+    poms = _Poms(maven)
+    reach = _maven_reach(maven, files, dirs, model)
+    artifacts: dict[str, list[tuple[str | None, str]]] = {}  # artifactId -> (group, pom)
+    for pom, f in maven.items():
+        props = poms.properties(pom)
+        a = f[3].get("coords", (None, None))[1]
+        if a:
+            for name in {a, _subst(a, props)}:
+                artifacts.setdefault(name, []).append((poms.group(pom), pom))
+    roots: set[str] = set()
+    for pom, f in maven.items():
+        base = posixpath.dirname(pom)
+        props = poms.properties(pom)
+        _maven_roots(base, f, props, dirs, roots, model)
+        g0 = reach.get(pom)
+        for raw in f[1]:
+            guard = conj(g0, raw[4])
+            if raw[0] == K_BUILD_MODULE:
+                target = _module_pom(base, raw[1], files)
+                if target:
+                    model.refs.append((pom, raw, guard, target, False))
+            elif raw[1].startswith("dep:"):
+                _g, _sep, art = raw[1][4:].partition(":")
+                group = _subst(_g, props) if _g else None
+                hits = artifacts.get(art) or artifacts.get(_subst(art, props)) or []
+                for hit_group, hit in hits:
+                    if hit != pom and (
+                        not group or not hit_group or group == hit_group or "${" in group
+                    ):
+                        model.refs.append((pom, raw, guard, hit, False))
+                        break
+            elif raw[1].startswith("parent:"):
+                parent = poms.parent_of(pom)
+                if parent:
+                    model.refs.append((pom, raw, guard, parent, False))
+    for path, f in sbt_files.items():
+        root = _sbt_root(path) or ""
+        roots.add(posixpath.join(root, "project") if root else "project")
+        for val, (directory, _line) in f[3]["sbt"].items():
+            d = (
+                normalize(posixpath.join(root, directory) if root else directory)
+                if directory
+                else None
+            )
+            if d is None and directory in (".", "./"):
+                d = root
+            if d is not None:
+                model.sbt_dirs[(root, val)] = d
+                for kind in ("main", "test"):
+                    for lang in ("scala", "java"):
+                        roots.add(
+                            posixpath.join(d, "src", kind, lang) if d else f"src/{kind}/{lang}"
+                        )
+                    prefix = posixpath.join(d, "src", kind) if d else f"src/{kind}"
+                    model.root_globs.append(re.compile(re.escape(prefix) + r"/scala-[^/]+/"))
+    for path, f in sbt_files.items():
+        root = _sbt_root(path) or ""
+        for raw in f[1]:
+            if raw[0] not in (K_BUILD_DEPENDENCY, K_BUILD_MODULE) or ">" not in raw[1]:
+                continue
+            src, _sep, dst = raw[1].partition(">")
+            target = model.sbt_dirs.get((root, dst))
+            if target is not None and target in dirs:
+                model.refs.append((path, raw, raw[4], target, True))
+    model.roots = {r for r in roots if r in dirs}
+    return model
+
+
+def _module_pom(base: str, spec: str, files: frozenset[str]) -> str | None:
+    cand = normalize(f"{base}/{spec}" if base else spec)
+    if cand is None:
+        return None
+    if cand in files and cand.endswith(".xml"):
+        return cand
+    pom = f"{cand}/pom.xml" if cand else "pom.xml"
+    return pom if pom in files else None
+
+
+def _maven_reach(
+    maven: dict[str, FileFacts], files: frozenset[str], dirs: set[str], model: BuildModel
+) -> dict[str, Guard]:
+    """The guard of each POM: OR over the `<module>` entries that reach it (roots: None)."""
+    children: dict[str, list[tuple[str, Guard]]] = {}
+    listed: set[str] = set()
+    for pom, f in maven.items():
+        base = posixpath.dirname(pom)
+        for raw in f[1]:
+            if raw[0] == K_BUILD_MODULE:
+                target = _module_pom(base, raw[1], files)
+                if target and target in maven and target != pom:
+                    children.setdefault(pom, []).append((target, raw[4]))
+                    listed.add(target)
+                elif target is None:
+                    model.notes.append((pom, raw[2], f"<module>{raw[1]}</module> names no pom.xml"))
+    reach: dict[str, Guard] = {}
+    order = sorted(p for p in maven if p not in listed)
+    for p in order:
+        reach[p] = None
+    seen = set(order)
+    i = 0
+    while i < len(order):
+        parent = order[i]
+        i += 1
+        for child, g in children.get(parent, ()):
+            via = conj(reach[parent], g)
+            reach[child] = via if child not in reach else disj(reach[child], via)
+            if child not in seen:
+                seen.add(child)
+                order.append(child)
+    return reach
+
+
+def _maven_roots(
+    base: str,
+    f: FileFacts,
+    props: dict[str, str],
+    dirs: set[str],
+    roots: set[str],
+    model: BuildModel,
+) -> None:
+    declared = f[3].get("source_dirs", [])
+    defaults = [
+        f"src/{kind}/{lang}" for kind in ("main", "test") for lang in ("java", "scala", "kotlin")
+    ]
+    for rel in [*defaults, *declared]:
+        rel = _subst(rel, {**props, "project.basedir": "", "basedir": ""}).lstrip("/")
+        if "${" in rel:  # a property we cannot know: any one directory name
+            body = "[^/]*".join(re.escape(part) for part in _PROP.split(rel)[::2])
+            prefix = re.escape(base + "/") if base else ""
+            model.root_globs.append(re.compile(prefix + body + "/"))
+            continue
+        full = normalize(posixpath.join(base, rel) if base else rel)
+        if full is not None:
+            roots.add(full)
+
+
+# ------------------------------------------------------------------------------------------
+# Names
+
+
+class JvmNames:
+    """Declarations by package: (package, name) -> files; package -> files."""
+
+    def __init__(self, facts: dict[str, FileFacts]) -> None:
+        self.decl: dict[tuple[str, str], list[str]] = {}
+        self.pkg_files: dict[str, list[str]] = {}
+        for path in sorted(facts):
+            extra = facts[path][3]
+            pkg = extra.get("package", "")
+            self.pkg_files.setdefault(pkg, []).append(path)
+            for name in (*extra.get("types", ()), *extra.get("members", ())):
+                self.decl.setdefault((pkg, name), []).append(path)
+            for obj in extra.get("pkg_objects", ()):
+                sub = f"{pkg}.{obj}" if pkg else obj
+                self.pkg_files.setdefault(sub, []).append(path)
+                self.decl.setdefault((pkg, obj), []).append(path)
+
+    def lookup(self, dotted: str, wildcard: bool) -> tuple[str, list[str]] | None:
+        """(the package or type matched, its files) for an absolute dotted name."""
+        if wildcard:
+            files = self.pkg_files.get(dotted)
+            if files:
+                return dotted, files
+        parts = dotted.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            pkg = ".".join(parts[:k])
+            hit = self.decl.get((pkg, parts[k]))
+            if hit:
+                return f"{pkg}.{parts[k]}", hit
+        return None
+
+    def resolve(
+        self, spec: str, flags: int, scopes: list[str], wilds: list[str]
+    ) -> tuple[str, list[str]] | object | None:
+        """An import or name: (absolute name, files), ``AMBIGUOUS`` or None (external)."""
+        wildcard = bool(flags & F_WILDCARD)
+        candidates: list[str] = []
+        if flags & F_RELATIVE:
+            candidates += [f"{p}.{spec}" for p in reversed(scopes) if p]
+            candidates += [f"{w}.{spec}" for w in wilds]
+        candidates.append(spec)
+        found: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+        for c in candidates:
+            hit = self.lookup(c, wildcard)
+            if hit is not None:
+                found.setdefault(tuple(hit[1]), hit)
+        if not found:
+            return None
+        if len(found) > 1:
+            return AMBIGUOUS
+        return next(iter(found.values()))
+
+    def simple(self, name: str, packages: list[str]) -> list[str] | None:
+        """The files declaring ``name`` in exactly one of ``packages`` (else None)."""
+        hits = [self.decl[(p, name)] for p in dict.fromkeys(packages) if (p, name) in self.decl]
+        return hits[0] if len(hits) == 1 else None
