@@ -330,3 +330,37 @@ def test_undeclared_option_is_sm006(repo) -> None:
     assert "meson.options" in sm006[0]["message"]
     code, out, _err = run_cli(root, "status", "--format", "json")
     assert json.loads(out)["modules"][0]["toggle"] == {"names": ["grpah"], "state": "undeclared"}
+
+
+def test_a_directory_holding_the_module_is_no_reference_to_it(repo) -> None:
+    """`include_directories('..')` (scipy) names a directory the module lies below: deleting
+    the module leaves it; only a directory inside the module is a reference to it."""
+    core = _dedent(PROJECT["meson.build"]) + (
+        "inc = include_directories('sci')\n"
+        "if get_option('graph')\n  install_subdir('sci/graph/data', install_dir: 'x')\nendif\n"
+        "inc2 = include_directories('sci/graph')\n"
+    )
+    _code, report = check_json(repo(_files(**{"meson.build": core})))
+    assert _boundary(report) == [
+        ("SM003", "meson.build", 22, "meson-path", "sci/graph/__init__.py")
+    ]
+    assert report["modules"][0]["wiring"] == 4  # and install_subdir of a module directory
+
+
+def test_unreached_meson_build_is_a_note_unless_it_is_a_project(repo) -> None:
+    files = _files(
+        **{
+            "tests/example/meson.build": "project('example', 'c')\n",
+            "orphan/meson.build": "x = files('a.c')\n",
+            "orphan/a.c": "",
+            "tests/example/x.c": "",
+        }
+    )
+    _code, report = check_json(repo(files))
+    notes = [(n["path"], n["message"]) for n in report["notes"] if "subdir()" in n["message"]]
+    assert notes == [
+        (
+            "orphan/meson.build",
+            "meson.build reached by no subdir(): read as always part of the build",
+        )
+    ]

@@ -434,20 +434,22 @@ def _meson(index: Index, facts: dict[str, F.FileFacts], tables: Tables, add: Add
 
 
 class _DirRepresentatives:
-    """For a directory named by a build file: one file of each module below it."""
+    """For a directory named by a build file: one file of each module that contains the
+    directory. A module merely below it is not referenced: deleting it leaves the directory."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self._files: dict[str, list[str]] | None = None
+        self._files: dict[str, list[str]] = {}
 
     def under(self, directory: str) -> list[str]:
         from bisect import bisect_left
 
-        if self._files is None:
-            self._files = {m: self.index.module_files(m) for m in self.index.registry.modules}
         prefix = directory.rstrip("/") + "/" if directory else ""
         out = []
-        for files in self._files.values():
+        for m in sorted(_modules_of_dir(self.index.registry, directory)):
+            files = self._files.get(m)
+            if files is None:
+                files = self._files[m] = self.index.module_files(m)
             k = bisect_left(files, prefix)
             if k < len(files) and files[k].startswith(prefix):
                 out.append(files[k])

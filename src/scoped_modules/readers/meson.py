@@ -34,7 +34,8 @@ the file with its negation. Anything else is unknown.
 
 ``extra``: ``"segments"`` (conditions by line, for pattern hits), ``"assigns"`` (variable ->
 first line assigned), ``"options"`` (in options files: ``[(name, line, type)]`` of
-``option()``), ``"subdir_lines"`` (lines of ``subdir()`` calls).
+``option()``), ``"subdir_lines"`` (lines of ``subdir()`` calls), ``"project"`` (True when it calls
+``project()``: the root of a project or subproject).
 """
 
 from __future__ import annotations
@@ -397,6 +398,7 @@ class _Eval:
         self.segments: list[tuple[int, Any]] = [(1, None)]
         self.options: list[tuple[str, int, str]] = []
         self.depth = 0
+        self.project = False  # a project() call: the root of a (sub)project
 
     # conditions -------------------------------------------------------------------------
     def at(self, line: int, cond: Cond) -> Cond:
@@ -610,6 +612,9 @@ class _Eval:
         if name in ("subdir_done", "error"):
             self.alive = cond_and(self.alive, cond_not(cond)) if cond is not True else False
             return None
+        if name == "project":
+            self.project = True
+            return None
         if name == "dependency":
             req = kw.get("required")
             if req is not None and req[0] == "opt":
@@ -754,6 +759,8 @@ def read_meson(text: str) -> FileFacts:
     }
     if ev.options:
         extra["options"] = ev.options
+    if ev.project:
+        extra["project"] = True
     return ("meson", ev.refs(), notes, extra)
 
 

@@ -66,8 +66,10 @@ def resolve_meson(
     todo = sorted(p for p in builds if p not in reached)
     for root in todo:
         reach[root] = None
-        if posixpath.dirname(root) and any(
-            posixpath.join(d, "meson.build") in builds for d in _ancestors(root)
+        if (
+            posixpath.dirname(root)
+            and not builds[root][3].get("project")
+            and any(posixpath.join(d, "meson.build") in builds for d in _ancestors(root))
         ):
             out.notes.append(
                 (root, 0, "meson.build reached by no subdir(): read as always part of the build")
