@@ -448,3 +448,19 @@ def test_sbt_dependson_is_sm003_and_aggregate_is_sm007(repo) -> None:
             "graphx/extras/src/main/scala/org/acme/graphx/extras/X.scala",
         ),
     ]
+
+
+def test_init_names_the_maven_profiles_sbt_projects_and_source_roots(tmp_path: Path) -> None:
+    files = {**spark_like(), **{p: t for p, t in SBT_BUILD.items() if p != "scoped.toml"}}
+    del files["scoped.toml"]
+    root = tmp_path / "r"
+    write_tree(root, files)
+    code, _out, err = run_cli(root, "init")
+    assert code == 0, err
+    text = (root / "scoped.toml").read_text()
+    assert "#   graphx  (pom.xml)" in text and 'maven_profile = "ID"' in text
+    assert "#   graphxExtras  (build.sbt)" in text
+    assert "#   graphx/src/main/java" in text and "#   core/src/main/scala" in text
+    assert "docs/snippets" not in text
+    code, _out, err = run_cli(root, "check", "--no-history")
+    assert code in (0, 1), err  # the registry it wrote loads

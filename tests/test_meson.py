@@ -364,3 +364,15 @@ def test_unreached_meson_build_is_a_note_unless_it_is_a_project(repo) -> None:
             "meson.build reached by no subdir(): read as always part of the build",
         )
     ]
+
+
+def test_init_names_the_meson_options(tmp_path: Path) -> None:
+    from helpers import write_tree
+
+    root = tmp_path / "r"
+    write_tree(root, {p: t for p, t in PROJECT.items()})
+    code, _out, err = run_cli(root, "init")
+    assert code == 0, err
+    text = (root / "scoped.toml").read_text()
+    assert "#   graph  (meson_options.txt)" in text and "#   fast  (meson_options.txt)" in text
+    assert 'toggles = [{ meson = "NAME" }]' in text
