@@ -49,24 +49,61 @@ _COMMENT_EDGE = re.compile(r"/\*|\*/")
 _NOT_NL = re.compile(r"[^\n]")
 
 _ID = r"[A-Za-z_$][\w$]*|`[^`\n]+`"
-_SCAN = re.compile(
-    r"(?P<open>\{)|(?P<close>\})"
-    r"|\bpackage\s+object\s+(?P<pobj>[\w$]+)"
-    rf"|\bpackage\s+(?P<pkg>(?:{_ID})(?:\s*\.\s*(?:{_ID}))*)[ \t]*;?[ \t]*(?P<pbrace>\{{)?"
-    r"|(?P<import>(?<![\w$.])import\b)"
-    r"|\b(?P<kw>enum\s+class|case\s+class|case\s+object|class|object|interface|enum|record|trait"
-    r"|typealias|fun|def|val|var)\s+(?:<[^>\n]*>\s*)?(?P<name>[A-Za-z_$][\w$]*)"
-)
 _TYPE_KW = {"class", "object", "interface", "enum", "record", "trait", "typealias"}
+# Comments and literals: the captured ones (block comments, text blocks) can span lines.
+_SINGLE = re.compile(
+    r"(/\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|/\*[\s\S]*|\"\"\"(?:[^\"]++|\"(?!\"\"))*+(?:\"\"\"|\Z)\"*)"
+    r"|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"?|'(?:\\u[0-9a-fA-F]{4}|\\.|[^'\\\n])'"
+)
+# keywords found by their literal text (fast), the boundary checked after
+_IMPORT = re.compile(r"import\b")
+_PACKAGE = re.compile(
+    rf"package\s+(?:(object)\s+([\w$]+)|((?:{_ID})(?:\s*\.\s*(?:{_ID}))*)\s*(\{{)?)"
+)
+_DECLS = [
+    (word, re.compile(rf"{word}\s+(?:<[^>\n]*>\s*)?(?:class\s+)?([A-Za-z_$][\w$]*)"))
+    for word in (
+        "class",
+        "object",
+        "interface",
+        "enum",
+        "record",
+        "trait",
+        "typealias",
+        "def",
+        "val",
+        "var",
+    )
+]
+_NOT_JAVA = {"object", "trait", "typealias", "def", "val", "var"}
+_FUN = re.compile(r"fun\s+(?:<[^>]*>\s*)?(?:[\w$]+(?:<[^>]*>)?\s*\.\s*)*([A-Za-z_$][\w$]*)")
+_IDENT_BYTE = bytes(
+    c if (chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_$.")) or c >= 0x80 else 0x20
+    for c in range(256)
+)
+_FQN_LINE = re.compile(r"^[a-z_][\w$]*(?:\.[a-z_][\w$]*)+\.[A-Z][\w$]*", re.M)
+_CAPITAL_LINE = re.compile(r"^[A-Z][\w$]*", re.M)
+_CLAUSE = re.compile(rf"\bpackage\s+(?!object\b)((?:{_ID})(?:\s*\.\s*(?:{_ID}))*)")
+_PKG_OBJECT = re.compile(r"\bpackage\s+object\s+([\w$]+)")
+_DECL = re.compile(
+    r"\b(enum\s+class|case\s+class|case\s+object|class|object|interface|enum|record|trait"
+    r"|typealias|def|val|var)\s+(?:<[^>\n]*>\s*)?([A-Za-z_$][\w$]*)"
+)
+_NOT_JAVA = {"object", "trait", "typealias", "def", "val", "var"}
+_FUN = re.compile(r"\bfun\s+(?:<[^>]*>\s*)?(?:[\w$]+(?:<[^>]*>)?\s*\.\s*)*([A-Za-z_$][\w$]*)")
+_TYPE_ANY = re.compile(r"\b(?:class|object|interface|enum|record|trait)\s+([A-Za-z_$][\w$]*)")
 _CLAUSE = re.compile(
     rf"(?P<root>_root_\s*\.\s*)?(?P<path>(?:{_ID})(?:\s*\.\s*(?:{_ID}))*)"
     r"(?:\s*\.\s*(?:\{(?P<sel>.*)\}|(?P<wild>[_*])|given\b))?"
     rf"(?:\s+as\s+(?:{_ID})|\s*=>\s*(?:{_ID}))?\s*\Z",
     re.S,
 )
-_FQN = re.compile(r"(?<![\w$.])([a-z_][\w$]*(?:\.[a-z_][\w$]*)+\.[A-Z][\w$]*)")
-_SIMPLE = re.compile(r"(?<![\w$.])([A-Z][\w$]*[a-z][\w$]*)")
 _SPACES = re.compile(r"\s+")
+_SEGMENT = r"(?:[A-Za-z$][\w$]*|_[\w$]+)"  # an identifier, not a lone `_`
+_PLAIN_IMPORT = re.compile(
+    rf"[ \t]*(static[ \t]+)?(?!_root_\.)({_SEGMENT}(?:\.{_SEGMENT})*)(\.[*_])?[ \t]*"
+)
+_STATEMENT_STOP = re.compile(r"[;\n{]")
 _ALIAS = re.compile(r"(?:=>|\bas)\s*([A-Za-z$][\w$]*)")
 
 
@@ -112,27 +149,45 @@ def _hide(text: str, nested: bool, strings: bool, keep_width: bool) -> str:
     return "".join(out)
 
 
+def _code_of(text: str, nested: bool) -> str:
+    """Comments and literals blanked, newlines kept. Nested comments (Scala, Kotlin) take the
+    slow path, only when a comment holds a `/*`."""
+    # split keeps the captured block comments and text blocks and gives None for the other
+    # tokens: joining the non-empty parts with spaces drops those tokens, all in C
+    parts = _SINGLE.split(text)
+    parts[1::2] = [
+        ("\n" * tok.count("\n") if "\n" in tok else None) if tok else None for tok in parts[1::2]
+    ]
+    code = " ".join(filter(None, parts))
+    if nested and re.search(r"/\*(?:(?!\*/)[\s\S])*?/\*", text):
+        code = _hide(text, True, strings=True, keep_width=False)
+    return code
+
+
+def _bare(code: str, pos: int) -> bool:
+    """Whether a word found at ``pos`` starts there (not inside a longer or dotted name)."""
+    return pos == 0 or not (code[pos - 1].isalnum() or code[pos - 1] in "_$.")
+
+
 def _dotted(text: str) -> str:
+    if _SPACES.search(text) is None and "`" not in text:
+        return text
     return _SPACES.sub("", text).replace("`", "")
 
 
 def _statement_end(code: str, pos: int) -> int:
-    """End of an import statement starting at ``pos``: ``;`` or a newline outside braces."""
-    depth = 0
-    n = len(code)
-    i = pos
-    while i < n:
-        c = code[i]
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            if depth == 0:
-                return i
-            depth -= 1
-        elif depth == 0 and (c == ";" or (c == "\n" and code[pos:i].strip())):
-            return i
-        i += 1
-    return n
+    """End of an import statement starting at ``pos``: ``;`` or the end of the line, outside
+    braces (Scala selectors may span lines)."""
+    while True:
+        m = _STATEMENT_STOP.search(code, pos)
+        if m is None:
+            return len(code)
+        if m.group(0) != "{":
+            return m.start()
+        close = code.find("}", m.end())
+        if close < 0:
+            return len(code)
+        pos = close + 1
 
 
 def _split_top(text: str, sep: str = ",") -> list[str]:
@@ -153,6 +208,14 @@ def _split_top(text: str, sep: str = ",") -> list[str]:
 
 def _import_specs(body: str, dialect: str) -> list[tuple[str, int]] | None:
     """(dotted spec, flags) of one import statement's body; None when not understood."""
+    simple = _PLAIN_IMPORT.fullmatch(body)
+    if simple is not None and not simple.group(2).endswith(".given"):  # the common case
+        if simple.group(1) and dialect != "java":
+            return None
+        relative = F_RELATIVE if dialect == "scala" else 0
+        if simple.group(3):
+            return [(simple.group(2), F_WILDCARD | relative)]
+        return [(simple.group(2), relative)]
     body = body.strip()
     if dialect == "java":
         body = re.sub(r"^static\s+", "", body)
@@ -188,80 +251,39 @@ class _Reader:
     def __init__(self, text: str, dialect: str) -> None:
         self.text = text
         self.dialect = dialect
-        self.lines = text.split("\n")
+        self._lines: list[str] | None = None  # split on first use (evidence of names)
         self.refs: list[RawRef] = []
         self.notes: list[tuple[int, str]] = []
         self.bound: set[str] = set()  # simple names declared or imported by this file
 
     def ev(self, line: int) -> str:
-        return evidence_text(self.lines[line - 1]) if 0 < line <= len(self.lines) else ""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        lines = self._lines
+        return evidence_text(lines[line - 1]) if 0 < line <= len(lines) else ""
 
     def read(self) -> FileFacts:
-        code = _hide(self.text, self.dialect != "java", strings=True, keep_width=False)
-        clauses: list[str] = []
-        scopes: list[str] = []
-        types: set[str] = set()
-        members: set[str] = set()
-        pkg_objects: list[str] = []
+        code = self._code = _code_of(self.text, nested=self.dialect != "java")
+        self._at = (0, 1)
         spans: list[tuple[int, int]] = []
-        depth = 0
-        package_depth = 0  # braces opened by `package x {` blocks
-        line, last = 1, 0
-        pos = brace_end = 0
-        while True:
-            m = _SCAN.search(code, pos)
-            if m is None:
-                break
-            pos = m.end()
-            if m.group("open") is not None:
-                depth += 1
-                brace_end = pos
-                continue
-            if m.group("close") is not None:
-                depth = max(0, depth - 1)
-                package_depth = min(package_depth, depth)
-                brace_end = pos
-                continue
-            line += code.count("\n", last, m.start())
-            last = m.start()
-            if m.group("pobj") is not None:
-                if depth == package_depth:
-                    pkg_objects.append(m.group("pobj"))
-            elif m.group("pkg") is not None:
-                if depth == package_depth:
-                    clauses.append(_dotted(m.group("pkg")))
-                    scopes.append(".".join(clauses))
-                    spans.append((m.start(), m.end()))
-                    if m.group("pbrace"):
-                        depth += 1
-                        package_depth = depth
-            elif m.group("import") is not None:
+        for m in _IMPORT.finditer(code):
+            if _bare(code, m.start()):
                 end = _statement_end(code, m.end())
-                self._import(code[m.end() : end], line)
+                self._import(code[m.end() : end], self.line_at(m.start()))
                 spans.append((m.start(), end))
-                line += code.count("\n", last, end)
-                last = end
-                pos = max(pos, end)
-            elif m.group("kw") is not None:
-                word = m.group("kw").split()[-1]
-                if word in _TYPE_KW:
-                    self.bound.add(m.group("name"))  # a type of this file, at any depth
-                opened = code.count("(", brace_end, m.start()) - code.count(
-                    ")", brace_end, m.start()
-                )
-                if depth == package_depth and opened <= 0:  # not a constructor parameter
-                    (types if word in _TYPE_KW else members).add(m.group("name"))
+        clauses, pkg_objects, blocks = self._packages(code, spans)
+        types, members = self._declarations(code, blocks)
+        names_code = self._without(code, sorted(spans))
         package = ".".join(clauses)
+        scopes = [".".join(clauses[: i + 1]) for i in range(len(clauses))]
         if self.dialect != "scala" or not scopes:
             scopes = [package]
-        names_code = self._without(code, spans)
-        self._names(names_code)
         extra: dict[str, Any] = {
             "package": package,
             "scopes": scopes,
-            "types": sorted(types),
+            "types": sorted(types - set(pkg_objects)),
             "members": sorted(members),
-            "names": self._simple_names(names_code, self.bound),
+            "names": self._used_names(names_code),
         }
         if pkg_objects:
             extra["pkg_objects"] = pkg_objects
@@ -269,16 +291,81 @@ class _Reader:
             self._sbt(extra)
         return (self.dialect, self.refs, self.notes, extra)
 
+    def line_at(self, pos: int) -> int:
+        """1-based line of ``pos`` (counted on from the previous answer when it lies after it)."""
+        last_pos, last_line = self._at
+        if pos < last_pos:
+            last_pos, last_line = 0, 1
+        line = last_line + self.code_newlines(last_pos, pos)
+        self._at = (pos, line)
+        return line
+
+    def code_newlines(self, start: int, end: int) -> int:
+        return self._code.count("\n", start, end)
+
+    def _packages(
+        self, code: str, spans: list[tuple[int, int]]
+    ) -> tuple[list[str], list[str], list[int]]:
+        """(package clauses in order, package objects, offsets of `package x {` braces)."""
+        clauses: list[str] = []
+        objects: list[str] = []
+        blocks: list[int] = []
+        for m in _PACKAGE.finditer(code):
+            if not _bare(code, m.start()):
+                continue
+            if m.group(1):
+                objects.append(m.group(2))
+                continue
+            clauses.append(_dotted(m.group(3)))
+            spans.append(m.span())
+            if m.group(4):
+                blocks.append(m.end() - 1)
+        return clauses, objects, blocks
+
+    def _declarations(self, code: str, blocks: list[int]) -> tuple[set[str], set[str]]:
+        """(top-level types, top-level members); every type name of the file is bound."""
+        found: list[tuple[int, str, str]] = []
+        for word, rx in _DECLS:
+            if word in _NOT_JAVA and self.dialect == "java":
+                continue
+            for m in rx.finditer(code):
+                if _bare(code, m.start()):
+                    found.append((m.start(), word, m.group(1)))
+        for m in _FUN.finditer(code) if self.dialect == "kotlin" else ():
+            if _bare(code, m.start()):
+                found.append((m.start(), "fun", m.group(1)))
+        found.sort()
+        types: set[str] = set()
+        members: set[str] = set()
+        depth = last = 0
+        count = code.count
+        for pos, word, name in found:
+            depth += count("{", last, pos) - count("}", last, pos)
+            last = pos
+            is_type = word in _TYPE_KW
+            if is_type:
+                self.bound.add(name)  # a type of this file, at any depth
+            top = len(blocks) and sum(1 for b in blocks if b < pos)  # `package x {` braces
+            if depth != top:
+                continue  # in a body
+            start = code.rfind("}", 0, pos) + 1  # not a constructor parameter:
+            if count("(", start, pos) > count(")", start, pos):
+                continue
+            (types if is_type else members).add(name)
+        return types, members
+
     def _import(self, body: str, line: int) -> None:
         specs = _import_specs(body, self.dialect)
         if specs is None:
             self.notes.append((line, "import not understood; not counted as a reference"))
             return
+        evidence = evidence_text("import" + body + (";" if self.dialect == "java" else ""))
         for spec, flags in specs:
-            self.refs.append((K_JVM_IMPORT, spec, line, self.ev(line), None, flags))
+            self.refs.append((K_JVM_IMPORT, spec, line, evidence, None, flags))
             if not flags & F_WILDCARD:
                 self.bound.add(spec.rsplit(".", 1)[-1])
-        self.bound.update(_ALIAS.findall(body))
+        if "=>" in body or " as " in body:
+            self.bound.update(_ALIAS.findall(body))
 
     @staticmethod
     def _without(code: str, spans: list[tuple[int, int]]) -> str:
@@ -286,34 +373,46 @@ class _Reader:
         pos = 0
         for start, end in spans:
             out.append(code[pos:start])
-            out.append(_blank(code[start:end]))
+            newlines = code.count("\n", start, end)  # same length, as many newlines
+            out.append("\n" * newlines + " " * (end - start - newlines))
             pos = end
         out.append(code[pos:])
         return "".join(out)
 
-    def _names(self, code: str) -> None:
-        seen: set[str] = set()
-        line, last = 1, 0
-        for m in _FQN.finditer(code):
-            spec = m.group(1)
-            line += code.count("\n", last, m.start())
-            last = m.start()
-            if spec not in seen:
-                seen.add(spec)
-                self.refs.append((K_JVM_NAME, spec, line, self.ev(line), None, 0))
+    def _used_names(self, code: str) -> dict[str, int]:
+        """Fully qualified names (``jvm-name`` references) and the capitalised simple names
+        used in code (-> line of first use), from one byte-level tokenization: identifier
+        characters and dots kept, everything else a separator. The distinct tokens, one a
+        line, are then searched for the two shapes."""
+        tokens = set(code.encode("utf-8", "surrogatepass").translate(_IDENT_BYTE).split())
+        distinct = b"\n".join(tokens).decode("utf-8", "replace")
+        fqns: list[tuple[int, str]] = []
+        for spec in _FQN_LINE.findall(distinct):
+            pos = self._find_bare(code, spec)
+            if pos >= 0:
+                fqns.append((pos, spec))
+        simple: list[tuple[int, str]] = []
+        for name in set(_CAPITAL_LINE.findall(distinct)) - self.bound:
+            if name[1:] and not name.isupper():  # not `T`, not a CONSTANT
+                pos = self._find_bare(code, name)
+                if pos >= 0:
+                    simple.append((pos, name))
+        for pos, spec in sorted(fqns):
+            line = self.line_at(pos)
+            self.refs.append((K_JVM_NAME, spec, line, self.ev(line), None, 0))
+        return {name: self.line_at(pos) for pos, name in sorted(simple)}
 
     @staticmethod
-    def _simple_names(code: str, own: set[str]) -> dict[str, int]:
-        names: dict[str, int] = {}
-        line, last = 1, 0
-        for m in _SIMPLE.finditer(code):
-            name = m.group(1)
-            if name in names or name in own:
-                continue
-            line += code.count("\n", last, m.start())
-            last = m.start()
-            names[name] = line
-        return names
+    def _find_bare(code: str, word: str) -> int:
+        """The first offset where ``word`` stands alone (not part of a longer name); -1."""
+        pos = code.find(word)
+        end_chars = "_$"
+        while pos >= 0:
+            after = code[pos + len(word) : pos + len(word) + 1]
+            if _bare(code, pos) and not (after.isalnum() or after in end_chars):
+                return pos
+            pos = code.find(word, pos + 1)
+        return -1
 
     # sbt --------------------------------------------------------------------------------
     def _sbt(self, extra: dict[str, Any]) -> None:
