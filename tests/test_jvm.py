@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from build_helpers import boundary
 from helpers import check_json, run_cli, write_tree
 
 from scoped_modules.readers.facts import F_WILDCARD, K_BUILD_DEPENDENCY, K_JVM_IMPORT, K_JVM_NAME
@@ -188,19 +189,11 @@ def spark_like(graphx_in_profile: bool = True, mllib_uses_graphx: bool = True) -
     return files
 
 
-def _boundary(report: dict) -> list[tuple]:
-    return [
-        (f["rule"], f["path"], f["line"], f["kind"], f["target"])
-        for f in report["findings"]
-        if f["rule"] in ("SM003", "SM006", "SM007")
-    ]
-
-
 def test_spark_like_repository_gets_exactly_the_expected_findings(repo) -> None:
     _code, report = check_json(repo(spark_like()))
     g = "graphx/src/main/scala/org/apache/spark/graphx"
     mllib = "mllib/src/main/scala/org/apache/spark/mllib"
-    assert _boundary(report) == [
+    assert boundary(report) == [
         # examples imports GraphX (Scala, Java)
         (
             "SM003",
@@ -246,13 +239,13 @@ def repo_root(report: dict) -> Path:
 
 def test_correctly_wired_graphx_is_silent(repo) -> None:
     _code, report = check_json(repo(spark_like(mllib_uses_graphx=False)))
-    assert _boundary(report) == []
+    assert boundary(report) == []
     assert report["modules"][0]["wiring"] == 1
 
 
 def test_graphx_built_outside_its_profile_is_sm007(repo) -> None:
     _code, report = check_json(repo(spark_like(graphx_in_profile=False, mllib_uses_graphx=False)))
-    assert _boundary(report) == [("SM007", "pom.xml", 15, "build-module", "graphx/pom.xml")]
+    assert boundary(report) == [("SM007", "pom.xml", 15, "build-module", "graphx/pom.xml")]
     finding = next(f for f in report["findings"] if f["rule"] == "SM007")
     assert "<profile><id>graphx</id>" in finding["hint"]
 
@@ -263,7 +256,7 @@ def test_undefined_profile_is_sm006(repo) -> None:
         'maven_profile = "graphx"', 'maven_profile = "graph"'
     )
     _code, report = check_json(repo(files))
-    assert [(r, p) for r, p, *_ in _boundary(report)] == [
+    assert [(r, p) for r, p, *_ in boundary(report)] == [
         ("SM006", "scoped.toml"),
         ("SM007", "pom.xml"),
     ]
@@ -432,7 +425,7 @@ SBT_BUILD = {
 
 def test_sbt_dependson_is_sm003_and_aggregate_is_sm007(repo) -> None:
     _code, report = check_json(repo(SBT_BUILD))
-    assert _boundary(report) == [
+    assert boundary(report) == [
         (
             "SM003",
             "build.sbt",

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from build_helpers import boundary, holds
 from helpers import check_json, run_cli
 
 from scoped_modules.readers.facts import (
@@ -100,23 +101,6 @@ def _dedent(text: str) -> str:
     import textwrap
 
     return textwrap.dedent(text).lstrip("\n")
-
-
-def holds(guard: object, on: set[str]) -> bool:
-    """A guard's value when exactly the options in ``on`` are on (no unknown atom allowed)."""
-    if guard is None:
-        return True
-    assert isinstance(guard, tuple), guard
-    tag = guard[0]
-    if tag == "v":
-        return bool(on.intersection(guard[1]))
-    if tag == "not":
-        return not holds(guard[1], on)
-    if tag == "and":
-        return all(holds(g, on) for g in guard[1:])
-    if tag == "or":
-        return any(holds(g, on) for g in guard[1:])
-    raise AssertionError(f"unexpected guard {guard!r}")
 
 
 def _model(on: set[str]) -> set[str]:
@@ -266,17 +250,9 @@ def _files(**changes: str) -> dict[str, str]:
     return files
 
 
-def _boundary(report: dict) -> list[tuple]:
-    return [
-        (f["rule"], f["path"], f["line"], f["kind"], f["target"])
-        for f in report["findings"]
-        if f["rule"] in ("SM003", "SM006", "SM007")
-    ]
-
-
 def test_correctly_wired_meson_module_is_silent(repo) -> None:
     _code, report = check_json(repo(_files()))
-    assert _boundary(report) == []
+    assert boundary(report) == []
     (row,) = report["modules"]
     assert row["inbound"] == 0 and row["wiring"] == 3
 
@@ -292,7 +268,7 @@ def test_subdir_outside_the_option_is_sm003_and_unguarded_build_is_sm007(repo) -
     """
     root = repo(_files(**{"sci/meson.build": sci, "sci/graph/meson.build": graph}))
     _code, report = check_json(root)
-    assert _boundary(report) == [
+    assert boundary(report) == [
         ("SM003", "sci/meson.build", 2, "meson-path", "sci/graph/meson.build"),
         ("SM007", "sci/graph/meson.build", 1, "meson-build", "sci/graph/_graph.c"),
         ("SM007", "sci/graph/meson.build", 2, "meson-build", "sci/graph/__init__.py"),
@@ -305,13 +281,13 @@ def test_core_reading_a_module_variable_is_a_build_dependency(repo) -> None:
     )
     root = repo(_files(**{"meson.build": core}))
     _code, report = check_json(root)
-    assert _boundary(report) == [
+    assert boundary(report) == [
         ("SM003", "meson.build", 18, "build-dependency", "sci/graph/meson.build"),
     ]
     # assigned in core as well (a fallback when the option is off): no dependency on the module
     fallback = core.replace("subdir('sci')", "graph_dep = []\nsubdir('sci')")
     _code, report = check_json(repo_again(root, {"meson.build": fallback}))
-    assert _boundary(report) == []
+    assert boundary(report) == []
 
 
 def repo_again(root: Path, files: dict[str, str]) -> Path:
@@ -341,9 +317,7 @@ def test_a_directory_holding_the_module_is_no_reference_to_it(repo) -> None:
         "inc2 = include_directories('sci/graph')\n"
     )
     _code, report = check_json(repo(_files(**{"meson.build": core})))
-    assert _boundary(report) == [
-        ("SM003", "meson.build", 22, "meson-path", "sci/graph/__init__.py")
-    ]
+    assert boundary(report) == [("SM003", "meson.build", 22, "meson-path", "sci/graph/__init__.py")]
     assert report["modules"][0]["wiring"] == 4  # and install_subdir of a module directory
 
 

@@ -12,8 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from build_helpers import holds
 from helpers import check_json, write_tree
-from test_tablegen import holds
 
 from scoped_modules.readers.facts import F_ANGLE, K_CPP_INCLUDE, K_SWIG_INCLUDE, language_of
 from scoped_modules.readers.guards import implies_on

@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from build_helpers import holds
 from helpers import check_json, write_tree
 
 from scoped_modules.readers.facts import K_TD_INCLUDE, language_of
@@ -70,23 +71,6 @@ DIALECT = {
         def Pass : Op<"pass">;
     """,
 }
-
-
-def holds(guard: object, defined: set[str]) -> bool:
-    """The value of a reader's guard when exactly the macros in ``defined`` are set."""
-    if guard is None:
-        return True
-    assert isinstance(guard, tuple)
-    tag = guard[0]
-    if tag == "v":
-        return bool(defined.intersection(guard[1]))
-    if tag == "not":
-        return not holds(guard[1], defined)
-    if tag == "and":
-        return all(holds(g, defined) for g in guard[1:])
-    if tag == "or":
-        return any(holds(g, defined) for g in guard[1:])
-    raise AssertionError(f"unexpected guard {guard!r}")
 
 
 def _reader_closure(root_td: str, defined: set[str]) -> set[str]:

@@ -35,8 +35,9 @@ from ..readers.facts import (
     FileFacts,
     RawRef,
 )
-from ..readers.guards import Guard, conj, disj
+from ..readers.guards import Guard, conj
 from .includes import normalize
+from .reach import reach_guards
 
 _PROP = re.compile(r"\$\{([^}]*)\}")
 AMBIGUOUS = object()
@@ -235,22 +236,7 @@ def _maven_reach(
                     listed.add(target)
                 elif target is None:
                     model.notes.append((pom, raw[2], f"<module>{raw[1]}</module> names no pom.xml"))
-    reach: dict[str, Guard] = {}
-    order = sorted(p for p in maven if p not in listed)
-    for p in order:
-        reach[p] = None
-    seen = set(order)
-    i = 0
-    while i < len(order):
-        parent = order[i]
-        i += 1
-        for child, g in children.get(parent, ()):
-            via = conj(reach[parent], g)
-            reach[child] = via if child not in reach else disj(reach[child], via)
-            if child not in seen:
-                seen.add(child)
-                order.append(child)
-    return reach
+    return reach_guards(sorted(p for p in maven if p not in listed), children)
 
 
 def _maven_roots(

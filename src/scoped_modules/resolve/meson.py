@@ -12,8 +12,9 @@ import posixpath
 from dataclasses import dataclass, field
 
 from ..readers.facts import F_SUBDIR, K_BUILD_DEPENDENCY, FileFacts, RawRef
-from ..readers.guards import Guard, conj, disj
+from ..readers.guards import Guard, conj
 from .includes import normalize
+from .reach import reach_guards
 
 OPTION_FILES = ("meson.options", "meson_options.txt")
 
@@ -62,10 +63,8 @@ def resolve_meson(
                 if hit and hit[0] in builds and hit[0] != path:
                     children.setdefault(path, []).append((hit[0], raw[4]))
                     reached.add(hit[0])
-    reach: dict[str, Guard | bool] = {}
-    todo = sorted(p for p in builds if p not in reached)
-    for root in todo:
-        reach[root] = None
+    roots = sorted(p for p in builds if p not in reached)
+    for root in roots:
         if (
             posixpath.dirname(root)
             and not builds[root][3].get("project")
@@ -74,18 +73,7 @@ def resolve_meson(
             out.notes.append(
                 (root, 0, "meson.build reached by no subdir(): read as always part of the build")
             )
-    order = list(todo)
-    seen: set[str] = set(order)
-    i = 0
-    while i < len(order):  # breadth first; Meson forbids entering a directory twice
-        parent = order[i]
-        i += 1
-        for child, g in children.get(parent, ()):
-            via = conj(reach[parent], g)
-            reach[child] = via if child not in reach else disj(reach[child], via)
-            if child not in seen:
-                seen.add(child)
-                order.append(child)
+    reach = reach_guards(roots, children)
     # 2. every reference under the condition that reaches its file
     for path, f in builds.items():
         for name, _line in f[3].get("assigns", {}).items():

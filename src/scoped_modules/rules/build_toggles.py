@@ -20,20 +20,16 @@ OPTION_FILES = ("meson.options", "meson_options.txt")
 HEADER_SUFFIXES = tuple(s for s in CPP_SUFFIXES if s.startswith((".h", ".i", ".cuh")))
 
 
-def _declared(index: Index) -> tuple[set[str], set[str], bool, bool]:
-    """(Meson options declared, Maven profile ids defined, any Meson file, any POM)."""
+def _declared(index: Index) -> tuple[set[str], set[str]]:
+    """(Meson options declared by option(), Maven profile ids defined by any POM)."""
     options: set[str] = set()
     profiles: set[str] = set()
-    meson = maven = False
     for path, facts in index.scan.facts.items():
-        if facts[0] == "meson":
-            meson = True
-            if path.rsplit("/", 1)[-1] in OPTION_FILES:
-                options.update(name for name, _line, _type in facts[3].get("options", ()))
+        if facts[0] == "meson" and path.rsplit("/", 1)[-1] in OPTION_FILES:
+            options.update(name for name, _line, _type in facts[3].get("options", ()))
         elif facts[0] == "maven":
-            maven = True
             profiles.update(pid for pid, _line in facts[3].get("profiles", ()))
-    return options, profiles, meson, maven
+    return options, profiles
 
 
 def check_build_toggles(index: Index, modules: list[Module]) -> list[Finding]:
@@ -41,7 +37,7 @@ def check_build_toggles(index: Index, modules: list[Module]) -> list[Finding]:
     wanted = [m for m in modules if any(t.meson or t.maven_profile for t in m.toggles)]
     if not wanted:
         return []
-    options, profiles, _meson, _maven = _declared(index)
+    options, profiles = _declared(index)
     reg = index.registry.rel_path
     out: list[Finding] = []
     for m in wanted:
@@ -50,33 +46,30 @@ def check_build_toggles(index: Index, modules: list[Module]) -> list[Finding]:
             continue
         _f, tline, _c = m.loc("toggles")
         for t in m.toggles:
+            problems: list[tuple[str, str, str]] = []  # (name, message, hint)
             if t.meson and t.meson not in options:
-                out.append(
-                    Finding(
-                        "SM006",
-                        level,
-                        m.name,
-                        reg,
-                        tline or None,
+                problems.append(
+                    (
+                        t.meson,
                         f"toggle '{t.meson}' of module '{m.name}' is declared by no option() in "
                         "meson.options or meson_options.txt",
                         f"declare it, e.g. `option('{t.meson}', type: 'feature', value: 'auto')`",
-                        evidence=t.meson,
                     )
                 )
             if t.maven_profile and t.maven_profile not in profiles:
-                out.append(
-                    Finding(
-                        "SM006",
-                        level,
-                        m.name,
-                        reg,
-                        tline or None,
+                problems.append(
+                    (
+                        t.maven_profile,
                         f"Maven profile '{t.maven_profile}' of module '{m.name}' is defined by no "
                         "pom.xml",
                         f"define it in the parent pom.xml: `<profile><id>{t.maven_profile}</id>"
                         "<modules>…</modules></profile>`",
-                        evidence=t.maven_profile,
+                    )
+                )
+            for name, message, hint in problems:
+                out.append(
+                    Finding(
+                        "SM006", level, m.name, reg, tline or None, message, hint, evidence=name
                     )
                 )
     return out
