@@ -168,3 +168,18 @@ def test_correctly_wired_interface_is_silent(repo) -> None:
     assert [f for f in report["findings"] if f["rule"] in ("SM003", "SM007")] == []
     (row,) = report["modules"]
     assert row["inbound"] == 0 and row["wiring"] == 3
+
+
+def test_same_bytes_in_a_header_and_an_interface_keep_their_own_reader(repo) -> None:
+    """The facts cache is keyed by content: a SWIG interface with the bytes of a C header must
+    not get the C reader's facts on the next (warm) run, where `#include` outside `%{ %}`
+    would become a reference."""
+    text = '#include "faiss/gpu/GpuIndex.h"\n'
+    root = repo(_repo_files(**{"swig/plain.i": text, "src/plain.h": text}))
+    runs = [check_json(root)[1]]
+    with (root / "CMakeLists.txt").open("a") as fh:
+        fh.write("# another result, the same facts\n")
+    runs.append(check_json(root)[1])  # warm: the facts come from the cache
+    for report in runs:
+        got = {(f["path"], f["kind"]) for f in report["findings"] if f["rule"] == "SM003"}
+        assert got == {("src/plain.h", "cpp-include")}

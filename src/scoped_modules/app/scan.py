@@ -220,6 +220,8 @@ def scan(
     for path, key in fileset.keys.items():
         lang = language_of(path)
         facts = cache.facts.get(key) if key else None
+        if facts is not None and facts[0] != lang and facts[0] != "skip":
+            facts = None  # the same bytes read by another reader (an interface and a header)
         need_facts = facts is None and lang != "other"
         need_hits = bool(fp) and (not key or key not in pcache)
         if facts is not None:
