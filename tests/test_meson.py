@@ -350,3 +350,14 @@ def test_init_names_the_meson_options(tmp_path: Path) -> None:
     text = (root / "scoped.toml").read_text()
     assert "#   graph  (meson_options.txt)" in text and "#   fast  (meson_options.txt)" in text
     assert 'toggles = [{ meson = "NAME" }]' in text
+
+
+def test_toggle_needs_a_name_of_any_kind(repo) -> None:
+    files = _files()
+    files["scoped.toml"] = REGISTRY.format(option="graph").replace(
+        'toggles = [{ meson = "graph" }]', 'toggles = [{ off = "no" }, { mesonn = "graph" }]'
+    )
+    code, _out, err = run_cli(repo(files), "check")
+    assert code == 2
+    assert "needs at least one of cmake, define, env, maven_profile, meson" in err
+    assert "mesonn" in err and "did you mean" in err.lower()
