@@ -457,3 +457,39 @@ def test_init_names_the_maven_profiles_sbt_projects_and_source_roots(tmp_path: P
     assert "docs/snippets" not in text
     code, _out, err = run_cli(root, "check", "--no-history")
     assert code in (0, 1), err  # the registry it wrote loads
+
+
+def _shim_pom(version: str) -> str:
+    return f"""<project>
+  <modelVersion>4.0.0</modelVersion>
+  {PARENT}
+  <artifactId>spark-shims_${{scala.binary.version}}</artifactId>
+  <properties><scala.binary.version>{version}</scala.binary.version></properties>
+</project>
+"""
+
+
+def test_an_artifact_built_by_core_and_by_the_module_is_no_dependency_on_it(repo) -> None:
+    """Two POMs with the same artifactId as written (a shim per Scala version): the one whose
+    own properties give the artifact the dependent asks for is the dependency; when core builds
+    it too, the module can go."""
+    files = spark_like(mllib_uses_graphx=False)
+    files["core/shims-2.13/pom.xml"] = _shim_pom("2.13")
+    files["graphx/shims-2.12/pom.xml"] = _shim_pom("2.12")
+    files["mllib/pom.xml"] = _pom("spark-mllib", ["spark-core", "spark-shims"])
+    _code, report = check_json(repo(files))
+    assert boundary(report) == []  # the root's scala.binary.version is 2.13: core's shim
+    files["core/shims-2.13/pom.xml"] = _shim_pom("2.12")  # now both are 2.12, core and module
+    _code, report = check_json(repo_again(Path(report["root"]), files))
+    assert boundary(report) == []
+    files["core/shims-2.13/pom.xml"] = _shim_pom("2.11")  # only the module builds 2.13? no:
+    files["graphx/shims-2.12/pom.xml"] = _shim_pom("2.13")  # the module builds the one asked
+    _code, report = check_json(repo_again(Path(report["root"]), files))
+    assert boundary(report) == [
+        ("SM003", "mllib/pom.xml", 13, "build-dependency", "graphx/shims-2.12/pom.xml")
+    ]
+
+
+def repo_again(root: Path, files: dict[str, str]) -> Path:
+    write_tree(root, files)
+    return root

@@ -465,15 +465,23 @@ def _jvm(
     model = build_model(more["maven"], more["scala"], frozenset(index.files), tables.dirs)
     index.notes.extend(model.notes)
     reps = _DirRepresentatives(index)
+    owner = tables.membership.owner
+    by_place: dict[tuple[str, F.RawRef], list[str]] = {}
+    for path, raw, _guard, target, is_dir in model.refs:
+        if not is_dir:
+            by_place.setdefault((path, raw), []).append(target)
     for path, raw, guard, target, is_dir in model.refs:
         if not is_dir:
-            add(path, raw, target, guard, "maven")
+            # a dependency that core also satisfies (two POMs of one artifactId) is no
+            # dependency of a core POM on the module
+            if path in owner or all(t in owner for t in by_place[(path, raw)]):
+                add(path, raw, target, guard, "maven")
             continue
         # an sbt project: the reference belongs to the project that declares it
         source_dir = model.sbt_dirs.get((_sbt_build_root(path), raw[1].partition(">")[0]))
         inside = _modules_of_dir(index.registry, source_dir) if source_dir is not None else set()
         for rep in reps.under(target):
-            if not inside.intersection(tables.membership.owner.get(rep, ())):
+            if not inside.intersection(owner.get(rep, ())):
                 add(path, raw, rep, guard, "maven")
     sources: dict[str, F.FileFacts] = {}
     outside: dict[str, int] = {}

@@ -144,13 +144,15 @@ def build_model(
     model.has_builds = bool(maven or sbt_files)
     poms = _Poms(maven)
     reach = _maven_reach(maven, files, dirs, model)
-    artifacts: dict[str, list[tuple[str | None, str]]] = {}  # artifactId -> (group, pom)
+    # artifactId (as written, and with the POM's own properties) -> (group, pom, own value)
+    artifacts: dict[str, list[tuple[str | None, str, str]]] = {}
     for pom, f in maven.items():
         props = poms.properties(pom)
         a = f[3].get("coords", (None, None))[1]
         if a:
-            for name in {a, _subst(a, props)}:
-                artifacts.setdefault(name, []).append((poms.group(pom), pom))
+            own = _subst(a, props)
+            for name in {a, own}:
+                artifacts.setdefault(name, []).append((poms.group(pom), pom, own))
     roots: set[str] = set()
     for pom, f in maven.items():
         base = posixpath.dirname(pom)
@@ -166,13 +168,15 @@ def build_model(
             elif raw[1].startswith("dep:"):
                 _g, _sep, art = raw[1][4:].partition(":")
                 group = _subst(_g, props) if _g else None
-                hits = artifacts.get(art) or artifacts.get(_subst(art, props)) or []
-                for hit_group, hit in hits:
+                wanted = _subst(art, props)
+                hits = artifacts.get(art) or artifacts.get(wanted) or []
+                if "${" not in wanted and any(own == wanted for _g, _p, own in hits):
+                    hits = [h for h in hits if h[2] == wanted]  # e.g. the right Scala version
+                for hit_group, hit, _own in hits:  # several: the index judges them together
                     if hit != pom and (
                         not group or not hit_group or group == hit_group or "${" in group
                     ):
                         model.refs.append((pom, raw, guard, hit, False))
-                        break
             elif raw[1].startswith("parent:"):
                 parent = poms.parent_of(pom)
                 if parent:
