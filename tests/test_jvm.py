@@ -493,3 +493,21 @@ def test_an_artifact_built_by_core_and_by_the_module_is_no_dependency_on_it(repo
 def repo_again(root: Path, files: dict[str, str]) -> Path:
     write_tree(root, files)
     return root
+
+
+def test_model_picks_the_pom_whose_own_properties_match_whatever_the_order() -> None:
+    files = spark_like(mllib_uses_graphx=False)
+    files["mllib/pom.xml"] = _pom("spark-mllib", ["spark-core", "spark-shims"])
+    poms = {p: t for p, t in files.items() if p.endswith("pom.xml")}
+    poms["core/shims/pom.xml"] = _shim_pom("2.12")
+    poms["graphx/shims/pom.xml"] = _shim_pom("2.13")  # the root asks for 2.13
+    dirs = {d for p in poms for d in [os.path.dirname(p)] if d}
+    for order in (sorted(poms), sorted(poms, reverse=True)):
+        maven = {p: read_maven(textwrap.dedent(poms[p])) for p in order}
+        model = build_model(maven, {}, frozenset(poms), dirs)
+        targets = {
+            t
+            for path, raw, _g, t, _d in model.refs
+            if path == "mllib/pom.xml" and "shims" in raw[1]
+        }
+        assert targets == {"graphx/shims/pom.xml"}
