@@ -51,32 +51,34 @@ _NOT_NL = re.compile(r"[^\n]")
 _ID = r"[A-Za-z_$][\w$]*|`[^`\n]+`"
 _TYPE_KW = {"class", "object", "interface", "enum", "record", "trait", "typealias"}
 # Comments and literals: the captured ones (block comments, text blocks) can span lines.
+# Line comments first (the most frequent); a character literal matters only when it is a
+# double quote (`'"'`), which would otherwise open a string.
 _SINGLE = re.compile(
-    r"(/\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|/\*[\s\S]*|\"\"\"(?:[^\"]++|\"(?!\"\"))*+(?:\"\"\"|\Z)\"*)"
-    r"|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"?|'(?:\\u[0-9a-fA-F]{4}|\\.|[^'\\\n])'"
+    r"//[^\n]*+"
+    r"|(/\*[^*]*+\*++(?:[^/*][^*]*+\*++)*+/|/\*[\s\S]*|\"\"\"(?:[^\"]++|\"(?!\"\"))*+(?:\"\"\"|\Z)\"*)"
+    r"|\"[^\"\\\n]*+(?:\\.[^\"\\\n]*+)*+\"?|'\\?\"'"
 )
 # keywords found by their literal text (fast), the boundary checked after
 _IMPORT = re.compile(r"import\b")
 _PACKAGE = re.compile(
     rf"package\s+(?:(object)\s+([\w$]+)|((?:{_ID})(?:\s*\.\s*(?:{_ID}))*)\s*(\{{)?)"
 )
-_DECLS = [
+_TYPE_DECLS = [
     (word, re.compile(rf"{word}\s+(?:<[^>\n]*>\s*)?(?:class\s+)?([A-Za-z_$][\w$]*)"))
-    for word in (
-        "class",
-        "object",
-        "interface",
-        "enum",
-        "record",
-        "trait",
-        "typealias",
-        "def",
-        "val",
-        "var",
-    )
+    for word in ("class", "object", "interface", "enum", "record", "trait", "typealias")
 ]
-_NOT_JAVA = {"object", "trait", "typealias", "def", "val", "var"}
-_FUN = re.compile(r"fun\s+(?:<[^>]*>\s*)?(?:[\w$]+(?:<[^>]*>)?\s*\.\s*)*([A-Za-z_$][\w$]*)")
+_NOT_JAVA = {"object", "trait", "typealias"}
+# top-level members (Scala 3, Kotlin) start a line: at its start, or indented inside `package x {`
+_MODIFIERS = (
+    r"(?:(?:private|protected|public|internal|final|implicit|lazy|override|inline|suspend"
+    r"|const|open|@[\w.]+)[ \t]+)*"
+)
+_MEMBER_TAIL = (
+    r"(def|val|var|fun)[ \t]+(?:<[^>\n]*>[ \t]*)?(?:[\w$]+(?:<[^>\n]*>)?[ \t]*\.[ \t]*)*"
+    r"([A-Za-z_$][\w$]*)"
+)
+_MEMBER = re.compile(rf"^{_MODIFIERS}{_MEMBER_TAIL}", re.M)
+_MEMBER_INDENTED = re.compile(rf"^[ \t]*{_MODIFIERS}{_MEMBER_TAIL}", re.M)
 _IDENT_BYTE = bytes(
     c if (chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_$.")) or c >= 0x80 else 0x20
     for c in range(256)
@@ -89,9 +91,6 @@ _DECL = re.compile(
     r"\b(enum\s+class|case\s+class|case\s+object|class|object|interface|enum|record|trait"
     r"|typealias|def|val|var)\s+(?:<[^>\n]*>\s*)?([A-Za-z_$][\w$]*)"
 )
-_NOT_JAVA = {"object", "trait", "typealias", "def", "val", "var"}
-_FUN = re.compile(r"\bfun\s+(?:<[^>]*>\s*)?(?:[\w$]+(?:<[^>]*>)?\s*\.\s*)*([A-Za-z_$][\w$]*)")
-_TYPE_ANY = re.compile(r"\b(?:class|object|interface|enum|record|trait)\s+([A-Za-z_$][\w$]*)")
 _CLAUSE = re.compile(
     rf"(?P<root>_root_\s*\.\s*)?(?P<path>(?:{_ID})(?:\s*\.\s*(?:{_ID}))*)"
     r"(?:\s*\.\s*(?:\{(?P<sel>.*)\}|(?P<wild>[_*])|given\b))?"
@@ -325,15 +324,15 @@ class _Reader:
     def _declarations(self, code: str, blocks: list[int]) -> tuple[set[str], set[str]]:
         """(top-level types, top-level members); every type name of the file is bound."""
         found: list[tuple[int, str, str]] = []
-        for word, rx in _DECLS:
+        for word, rx in _TYPE_DECLS:
             if word in _NOT_JAVA and self.dialect == "java":
                 continue
             for m in rx.finditer(code):
                 if _bare(code, m.start()):
                     found.append((m.start(), word, m.group(1)))
-        for m in _FUN.finditer(code) if self.dialect == "kotlin" else ():
-            if _bare(code, m.start()):
-                found.append((m.start(), "fun", m.group(1)))
+        if self.dialect != "java":
+            for m in (_MEMBER_INDENTED if blocks else _MEMBER).finditer(code):
+                found.append((m.start(2), m.group(1), m.group(2)))
         found.sort()
         types: set[str] = set()
         members: set[str] = set()
