@@ -511,3 +511,17 @@ def test_model_picks_the_pom_whose_own_properties_match_whatever_the_order() -> 
             if path == "mllib/pom.xml" and "shims" in raw[1]
         }
         assert targets == {"graphx/shims/pom.xml"}
+
+
+def test_sbt_module_nothing_depends_on_is_silent(repo) -> None:
+    files = dict(SBT_BUILD)
+    files["build.sbt"] = """
+        lazy val root = (project in file(".")).aggregate(core, mllib)
+        lazy val core = project
+        lazy val graphx = project.dependsOn(core)
+        lazy val mllib = project.dependsOn(core)
+        lazy val graphxExtras = project.in(file("graphx/extras")).dependsOn(graphx)
+    """
+    _code, report = check_json(repo(files))
+    assert boundary(report) == []
+    assert not [n for n in report["notes"] if "sbt" in n["message"]]
