@@ -525,3 +525,83 @@ def test_sbt_module_nothing_depends_on_is_silent(repo) -> None:
     _code, report = check_json(repo(files))
     assert boundary(report) == []
     assert not [n for n in report["notes"] if "sbt" in n["message"]]
+
+
+CATS_LIKE = {
+    "project/build.properties": "sbt.version=1.9.7\n",
+    "build.sbt": """
+        lazy val kernel = crossProject(JSPlatform, JVMPlatform)
+          .crossType(CrossType.Pure)
+          .in(file("kernel"))
+        lazy val free = crossProject(JSPlatform, JVMPlatform)
+          .dependsOn(kernel)
+          .settings(compile.in(Compile) := compile.in(Compile).dependsOn(compile.in(kernel, Compile)).value)
+        lazy val laws = crossProject(JSPlatform, JVMPlatform)
+          .in(file("algebra-laws"))
+          .dependsOn(kernel % Test)
+        lazy val bench = project.dependsOn(kernel.jvm)
+    """,
+    "kernel/src/main/scala/cats/kernel/Eq.scala": "package cats.kernel\n\ntrait Eq[A]\n",
+    "free/src/main/scala/cats/free/Free.scala": "package cats.free\n\nimport cats.kernel.Eq\n\nclass Free\n",
+    "free/src/main/scala/cats/free/package.scala": "package cats\n\npackage object free { type Trampoline = Int }\n",
+    "free/src/main/scala/algebra/laws/package.scala": "package algebra\n\npackage object laws\n",
+    "algebra-laws/shared/src/main/scala/algebra/laws/OrderLaws.scala": """
+        package algebra.laws
+
+        import cats.kernel.*
+        import org.external.Thing
+        import cats.~>
+        import cats.data.Chain.==:
+
+        trait OrderLaws
+    """,
+    "bench/src/main/scala/cats/bench/FreeBench.scala": "package cats.bench\n\nimport cats.free.Trampoline\n\nclass FreeBench\n",
+    # a build of its own (scalafix rules tested against published versions of the library)
+    "scalafix/project/build.properties": "sbt.version=1.9.7\n",
+    "scalafix/build.sbt": "lazy val input = project\n",
+    "scalafix/input/src/main/scala/fix/Rule.scala": "package fix\n\nimport cats.free.Free\n\nclass Rule\n",
+    "scoped.toml": """
+        schema = 1
+
+        [modules.free]
+        stage = "s0"
+        paths = ["free/"]
+        toggles = [{ env = "CATS_FREE" }]
+    """,
+}
+
+
+def test_cats_like_sbt_build(repo) -> None:
+    """Found on typelevel/cats: crossProject projects and their source layouts, `.jvm`
+    projections and `% Test` in dependsOn, a task's dependsOn inside `.settings(...)` (not the
+    project's), operator imports, a Scala relative candidate that must not fall back into the
+    file's own package (`algebra.laws` + `org.external.Thing` is no member `laws` of `algebra`),
+    and a nested build that compiles against published artifacts (no reference)."""
+    _code, report = check_json(repo(CATS_LIKE))
+    assert boundary(report) == [
+        (
+            "SM003",
+            "bench/src/main/scala/cats/bench/FreeBench.scala",
+            3,
+            "jvm-import",
+            "free/src/main/scala/cats/free/package.scala",
+        ),
+    ]
+    assert report["notes"] == []
+
+
+def test_relative_candidate_does_not_fall_back_into_the_scope() -> None:
+    from scoped_modules.readers.facts import F_RELATIVE
+    from scoped_modules.readers.jvm import read_scala
+
+    facts = {
+        "m/algebra/laws/package.scala": read_scala("package algebra\n\npackage object laws\n"),
+        "k/cats/kernel/Eq.scala": read_scala("package cats.kernel\n\ntrait Eq\n"),
+    }
+    names = JvmNames(facts)
+    scopes = ["algebra.laws"]
+    assert names.resolve("org.external.Thing", F_RELATIVE, scopes, []) is None
+    hit = names.resolve("cats.kernel", F_RELATIVE | F_WILDCARD, scopes, [])
+    assert hit == ("cats.kernel", ["k/cats/kernel/Eq.scala"])
+    hit = names.resolve("laws.x", F_RELATIVE, ["algebra"], [])  # a member of the package object
+    assert hit == ("algebra.laws", ["m/algebra/laws/package.scala"])

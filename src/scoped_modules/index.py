@@ -483,12 +483,13 @@ def _jvm(
         for rep in reps.under(target):
             if not inside.intersection(owner.get(rep, ())):
                 add(path, raw, rep, guard, "maven")
-    sources: dict[str, F.FileFacts] = {}
+    sources: dict[str, dict[str, F.FileFacts]] = {}  # build -> its sources
     outside: dict[str, int] = {}
     for lang in F.JVM_LANGS:
         for path, facts in more[lang].items():
-            if model.is_source(path):
-                sources[path] = facts
+            build = model.build_of(path)
+            if build is not None:
+                sources.setdefault(build, {})[path] = facts
             elif (
                 not path.endswith(".sbt")
                 and posixpath.basename(posixpath.dirname(path)) != "project"
@@ -523,7 +524,18 @@ def _modules_of_dir(registry: Registry, directory: str) -> set[str]:
     return out
 
 
-def _jvm_names(index: Index, sources: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
+def _jvm_names(
+    index: Index, builds: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
+) -> None:
+    """Names resolve within one build (a Maven reactor, an sbt build): another build of the
+    repository compiles against published artifacts, not against these files."""
+    for sources in builds.values():
+        _jvm_build_names(index, sources, tables, add)
+
+
+def _jvm_build_names(
+    index: Index, sources: dict[str, F.FileFacts], tables: Tables, add: AddRef
+) -> None:
     from .resolve.jvm import AMBIGUOUS, JvmNames
 
     owner = tables.membership.owner

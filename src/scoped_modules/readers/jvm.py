@@ -17,7 +17,8 @@ package), ``"types"`` (top-level types: class, interface, enum, record, object, 
 typealias) and ``"members"`` (top-level fun/def/val/var), ``"pkg_objects"`` (Scala package
 objects), ``"names"`` (capitalised simple names used in code -> first line, for same-package
 and wildcard uses), and for sbt definitions ``"sbt"``: ``{val: (directory or None, line)}``
-of the projects defined (``project``, ``project in file("x")``, ``Project("id", file("x"))``).
+of the projects defined (``project``, ``project in file("x")``, ``Project("id", file("x"))``,
+``crossProject(...)`` with ``.in(file("x"))``; ``"sbt_cross"`` lists the crossProject ones).
 sbt ``dependsOn(...)`` / ``aggregate(...)`` give ``build-dependency`` / ``build-module``
 references with spec ``"from>to"`` (project vals); arguments other than project names (with an
 optional ``% "test->test"``) leave the call unread, with a note.
@@ -91,8 +92,9 @@ _DECL = re.compile(
     r"\b(enum\s+class|case\s+class|case\s+object|class|object|interface|enum|record|trait"
     r"|typealias|def|val|var)\s+(?:<[^>\n]*>\s*)?([A-Za-z_$][\w$]*)"
 )
+_OP = r"[!#%&*+\-/:<=>?@\\^|~]+"  # a Scala operator name (`cats.~>`, `Chain.==:`)
 _CLAUSE = re.compile(
-    rf"(?P<root>_root_\s*\.\s*)?(?P<path>(?:{_ID})(?:\s*\.\s*(?:{_ID}))*)"
+    rf"(?P<root>_root_\s*\.\s*)?(?P<path>(?:{_ID})(?:\s*\.\s*(?:{_ID}|{_OP}))*)"
     r"(?:\s*\.\s*(?:\{(?P<sel>.*)\}|(?P<wild>[_*])|given\b))?"
     rf"(?:\s+as\s+(?:{_ID})|\s*=>\s*(?:{_ID}))?\s*\Z",
     re.S,
@@ -226,7 +228,7 @@ def _import_specs(body: str, dialect: str) -> list[tuple[str, int]] | None:
         path = _dotted(m.group("path"))
         relative = F_RELATIVE if dialect == "scala" and not m.group("root") else 0
         head, _dot, last = path.rpartition(".")
-        if m.group("sel") is None and head and last in ("_", "given"):
+        if m.group("sel") is None and head and last in ("_", "given", "*"):
             path = head  # `import a.b._`: the identifier rule took the underscore
         if m.group("wild") or path != _dotted(m.group("path")):
             out.append((path, F_WILDCARD | relative))
@@ -419,6 +421,7 @@ class _Reader:
             return
         code = _hide(self.text, True, strings=False, keep_width=True)
         projects: dict[str, tuple[str | None, int]] = {}
+        cross: list[str] = []  # sbt-crossproject projects (shared/jvm/js/native layouts)
         bodies: list[tuple[str, int, int]] = []  # (val, start, end) of each definition
         defs = list(_SBT_DEF.finditer(code))
         for i, m in enumerate(defs):
@@ -426,17 +429,31 @@ class _Reader:
             rhs_end = defs[i + 1].start() if i + 1 < len(defs) else len(code)
             rhs = code[m.end() : rhs_end]
             d = _SBT_PROJECT.match(rhs)
+            line = code.count("\n", 0, m.start()) + 1
             if d is None:
+                call = _SBT_CALL.search(rhs)
+                if call is not None and _SBT_DEF_HEAD.match(rhs):
+                    self.notes.append(
+                        (
+                            line,
+                            f"sbt project '{val}' is defined in a way not read; its "
+                            f"{call.group(1)}(...) is not read",
+                        )
+                    )
                 continue
             directory = d.group("in1") or d.group("in2") or d.group("dir")
-            if directory is None and d.group("macro"):
-                directory = val
-            line = code.count("\n", 0, m.start()) + 1
+            if directory is None:
+                moved = _SBT_IN.search(rhs)  # `.in(file("x"))` later in the chain
+                directory = moved.group(1) if moved else val
             projects[val] = (directory, line)
+            if d.group("cross"):
+                cross.append(val)
             bodies.append((val, m.end(), rhs_end))
         if not projects:
             return
         extra["sbt"] = projects
+        if cross:
+            extra["sbt_cross"] = cross
         for val, start, end in bodies:
             self._sbt_calls(code, val, start, end, projects)
         for m in _SBT_STANDALONE.finditer(code):
@@ -448,6 +465,8 @@ class _Reader:
         self, code: str, val: str, start: int, end: int, projects: dict[str, Any]
     ) -> None:
         for m in _SBT_CALL.finditer(code, start, end):
+            if code.count("(", start, m.start()) > code.count(")", start, m.start()):
+                continue  # inside `.settings(...)`: a task's dependsOn, not the project's
             close = _closing(code, m.end())
             line = code.count("\n", 0, m.start()) + 1
             args = [a.strip() for a in _split_top(code[m.end() : close]) if a.strip()]
@@ -471,11 +490,17 @@ _SBT_DEF = re.compile(r"^[ \t]*(?:lazy\s+)?val\s+(?P<val>[A-Za-z_][\w]*)\s*=", r
 _SBT_PROJECT = re.compile(
     r"\s*\(?\s*(?:(?P<macro>project)\b(?:\s*\.\s*in\s*\(\s*file\s*\(\s*\"(?P<in1>[^\"]*)\"\s*\)\s*\)"
     r"|\s+in\s+file\s*\(\s*\"(?P<in2>[^\"]*)\"\s*\))?"
-    r"|Project\s*\(\s*(?:id\s*=\s*)?\"[^\"]*\"\s*,\s*(?:base\s*=\s*)?file\s*\(\s*\"(?P<dir>[^\"]*)\"\s*\))"
+    r"|Project\s*\(\s*(?:id\s*=\s*)?\"[^\"]*\"\s*,\s*(?:base\s*=\s*)?file\s*\(\s*\"(?P<dir>[^\"]*)\"\s*\)"
+    r"|(?P<cross>crossProject)\s*\()"
 )
+_SBT_IN = re.compile(r"\.\s*in\s*\(\s*file\s*\(\s*\"([^\"]*)\"\s*\)\s*\)")
+_SBT_DEF_HEAD = re.compile(r"\s*\(?\s*[A-Za-z_]\w*(?:Project|project)\b")
 _SBT_CALL = re.compile(r"\.\s*(dependsOn|aggregate)\s*\(")
 _SBT_STANDALONE = re.compile(r"^[ \t]*(?P<val>[A-Za-z_]\w*)\s*\.\s*(?:dependsOn|aggregate)\b", re.M)
-_SBT_ARG = re.compile(r"([A-Za-z_]\w*)(?:\s*%\s*\"[^\"]*\")?|LocalProject\s*\(\s*\"(\w+)\"\s*\)")
+_SBT_ARG = re.compile(
+    r"([A-Za-z_]\w*)(?:\.(?:jvm|js|native))?(?:\s*%\s*(?:\"[^\"]*\"|[A-Za-z_]\w*))?"
+    r"|LocalProject\s*\(\s*\"(\w+)\"\s*\)"
+)
 
 
 def _closing(code: str, pos: int) -> int:

@@ -40,6 +40,8 @@ from .includes import normalize
 from .reach import reach_guards
 
 _PROP = re.compile(r"\$\{([^}]*)\}")
+# sbt-crossproject: CrossType.Pure (src/, .jvm/, .js/, .native/) and Full (shared/, jvm/, …)
+_CROSS_LAYOUTS = ("", ".jvm", ".js", ".native", "shared", "jvm", "js", "native")
 AMBIGUOUS = object()
 
 
@@ -51,24 +53,31 @@ AMBIGUOUS = object()
 class BuildModel:
     # (file, raw reference, guard, target file or directory, target is a directory)
     refs: list[tuple[str, RawRef, Guard, str, bool]] = field(default_factory=list)
-    roots: set[str] = field(default_factory=set)  # source root directories
-    root_globs: list[re.Pattern[str]] = field(default_factory=list)
+    # source root directory -> the build it belongs to (a Maven reactor's root POM, an sbt
+    # build's directory): names resolve within one build only
+    roots: dict[str, str] = field(default_factory=dict)
+    root_globs: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     has_builds: bool = False
     # sbt project directory of each (build root, val)
     sbt_dirs: dict[tuple[str, str], str] = field(default_factory=dict)
     notes: list[tuple[str, int, str]] = field(default_factory=list)
 
-    def is_source(self, path: str) -> bool:
+    def build_of(self, path: str) -> str | None:
+        """The build whose source roots hold ``path``; None when no build compiles it."""
         if not self.has_builds:
-            return True
+            return ""
         d = posixpath.dirname(path)
         while True:
-            if d in self.roots:
-                return True
+            build = self.roots.get(d)
+            if build is not None:
+                return build
             if not d:
                 break
             d = posixpath.dirname(d)
-        return any(r.match(path) for r in self.root_globs)
+        for rx, build in self.root_globs:
+            if rx.match(path):
+                return build
+        return None
 
 
 def _sbt_root(path: str) -> str | None:
@@ -143,7 +152,7 @@ def build_model(
     sbt_files = {p: f for p, f in scala.items() if _sbt_root(p) is not None and "sbt" in f[3]}
     model.has_builds = bool(maven or sbt_files)
     poms = _Poms(maven)
-    reach = _maven_reach(maven, files, dirs, model)
+    reach, origin = _maven_reach(maven, files, dirs, model)
     # artifactId (as written, and with the POM's own properties) -> (group, pom, own value)
     artifacts: dict[str, list[tuple[str | None, str, str]]] = {}
     for pom, f in maven.items():
@@ -153,11 +162,11 @@ def build_model(
             own = _subst(a, props)
             for name in {a, own}:
                 artifacts.setdefault(name, []).append((poms.group(pom), pom, own))
-    roots: set[str] = set()
+    roots: dict[str, str] = {}
     for pom, f in maven.items():
         base = posixpath.dirname(pom)
         props = poms.properties(pom)
-        _maven_roots(base, f, props, dirs, roots, model)
+        _maven_roots(base, f, props, roots, model, origin.get(pom, pom))
         g0 = reach.get(pom)
         for raw in f[1]:
             guard = conj(g0, raw[4])
@@ -183,7 +192,8 @@ def build_model(
                     model.refs.append((pom, raw, guard, parent, False))
     for path, f in sbt_files.items():
         root = _sbt_root(path) or ""
-        roots.add(posixpath.join(root, "project") if root else "project")
+        build = "sbt:" + _sbt_build(root, files)
+        roots.setdefault(posixpath.join(root, "project") if root else "project", build)
         for val, (directory, _line) in f[3]["sbt"].items():
             d = (
                 normalize(posixpath.join(root, directory) if root else directory)
@@ -194,13 +204,14 @@ def build_model(
                 d = root
             if d is not None:
                 model.sbt_dirs[(root, val)] = d
-                for kind in ("main", "test"):
-                    for lang in ("scala", "java"):
-                        roots.add(
-                            posixpath.join(d, "src", kind, lang) if d else f"src/{kind}/{lang}"
-                        )
-                    prefix = posixpath.join(d, "src", kind) if d else f"src/{kind}"
-                    model.root_globs.append(re.compile(re.escape(prefix) + r"/scala-[^/]+/"))
+                layouts = _CROSS_LAYOUTS if val in f[3].get("sbt_cross", ()) else ("",)
+                for layout in layouts:
+                    for kind in ("main", "test"):
+                        prefix = "/".join(x for x in (d, layout, "src", kind) if x)
+                        for lang in ("scala", "java"):
+                            roots.setdefault(f"{prefix}/{lang}", build)
+                        rx = re.compile(re.escape(prefix) + r"/scala-[^/]+/")
+                        model.root_globs.append((rx, build))
     for path, f in sbt_files.items():
         root = _sbt_root(path) or ""
         for raw in f[1]:
@@ -210,8 +221,23 @@ def build_model(
             target = model.sbt_dirs.get((root, dst))
             if target is not None and target in dirs:
                 model.refs.append((path, raw, raw[4], target, True))
-    model.roots = {r for r in roots if r in dirs}
+    model.roots = {r: b for r, b in roots.items() if r in dirs}
     return model
+
+
+def _sbt_build(root: str, files: frozenset[str]) -> str:
+    """The sbt build a definition file at ``root`` belongs to: the nearest directory at or
+    above it with ``project/build.properties`` (a `.sbt` file in a project's directory adds to
+    the enclosing build; a nested build has its own), else ``root``."""
+    d = root
+    while True:
+        if posixpath.join(d, "project/build.properties") in files or (
+            not d and "project/build.properties" in files
+        ):
+            return d
+        if not d:
+            return root
+        d = posixpath.dirname(d)
 
 
 def _module_pom(base: str, spec: str, files: frozenset[str]) -> str | None:
@@ -226,8 +252,9 @@ def _module_pom(base: str, spec: str, files: frozenset[str]) -> str | None:
 
 def _maven_reach(
     maven: dict[str, FileFacts], files: frozenset[str], dirs: set[str], model: BuildModel
-) -> dict[str, Guard]:
-    """The guard of each POM: OR over the `<module>` entries that reach it (roots: None)."""
+) -> tuple[dict[str, Guard], dict[str, str]]:
+    """(the guard of each POM: OR over the `<module>` entries that reach it, roots None;
+    the root POM of the reactor each POM belongs to)."""
     children: dict[str, list[tuple[str, Guard]]] = {}
     listed: set[str] = set()
     for pom, f in maven.items():
@@ -240,16 +267,25 @@ def _maven_reach(
                     listed.add(target)
                 elif target is None:
                     model.notes.append((pom, raw[2], f"<module>{raw[1]}</module> names no pom.xml"))
-    return reach_guards(sorted(p for p in maven if p not in listed), children)
+    roots = sorted(p for p in maven if p not in listed)
+    origin: dict[str, str] = {}
+    for root in roots:
+        todo = [root]
+        while todo:
+            cur = todo.pop()
+            if cur not in origin:
+                origin[cur] = root
+                todo.extend(child for child, _g in children.get(cur, ()))
+    return reach_guards(roots, children), origin
 
 
 def _maven_roots(
     base: str,
     f: FileFacts,
     props: dict[str, str],
-    dirs: set[str],
-    roots: set[str],
+    roots: dict[str, str],
     model: BuildModel,
+    build: str,
 ) -> None:
     declared = f[3].get("source_dirs", [])
     defaults = [
@@ -260,11 +296,11 @@ def _maven_roots(
         if "${" in rel:  # a property we cannot know: any one directory name
             body = "[^/]*".join(re.escape(part) for part in _PROP.split(rel)[::2])
             prefix = re.escape(base + "/") if base else ""
-            model.root_globs.append(re.compile(prefix + body + "/"))
+            model.root_globs.append((re.compile(prefix + body + "/"), build))
             continue
         full = normalize(posixpath.join(base, rel) if base else rel)
         if full is not None:
-            roots.add(full)
+            roots.setdefault(full, build)
 
 
 # ------------------------------------------------------------------------------------------
@@ -307,15 +343,19 @@ class JvmNames:
     ) -> tuple[str, list[str]] | object | None:
         """An import or name: (absolute name, files), ``AMBIGUOUS`` or None (external)."""
         wildcard = bool(flags & F_WILDCARD)
-        candidates: list[str] = []
+        first = spec.split(".", 1)[0]
+        prefixes: list[str] = []  # what the spec may be relative to ("" = absolute)
         if flags & F_RELATIVE:
-            candidates += [f"{p}.{spec}" for p in reversed(scopes) if p]
-            candidates += [f"{w}.{spec}" for w in wilds]
-        candidates.append(spec)
+            prefixes += [p for p in reversed(scopes) if p]
+            prefixes += wilds
+        prefixes.append("")
         found: dict[tuple[str, ...], tuple[str, list[str]]] = {}
-        for c in candidates:
-            hit = self.lookup(c, wildcard)
-            if hit is not None:
+        for prefix in prefixes:
+            hit = self.lookup(f"{prefix}.{spec}" if prefix else spec, wildcard)
+            # a relative candidate must resolve through its first name, not fall back into the
+            # scope itself (`algebra.laws` + `cats.kernel` is no `algebra.laws` member)
+            needed = f"{prefix}.{first}" if prefix else first
+            if hit is not None and (hit[0] == needed or hit[0].startswith(needed + ".")):
                 found.setdefault(tuple(hit[1]), hit)
         if not found:
             return None
