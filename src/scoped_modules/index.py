@@ -529,86 +529,11 @@ def _jvm_names(
 ) -> None:
     """Names resolve within one build (a Maven reactor, an sbt build): another build of the
     repository compiles against published artifacts, not against these files."""
+    from .resolve.jvm import resolve_names
+
+    def emit(path: str, raw: F.RawRef, target: str) -> None:
+        add(path, raw, target, None, raw_lang[path])
+
+    raw_lang = {p: f[0] for sources in builds.values() for p, f in sources.items()}
     for sources in builds.values():
-        _jvm_build_names(index, sources, tables, add)
-
-
-def _jvm_build_names(
-    index: Index, sources: dict[str, F.FileFacts], tables: Tables, add: AddRef
-) -> None:
-    from .resolve.jvm import AMBIGUOUS, JvmNames
-
-    owner = tables.membership.owner
-    names = JvmNames(sources)
-    # what can land in a module: its packages, and the simple names it declares
-    mod_pkgs: set[str] = set()
-    mod_simple: set[str] = set()
-    for path in sources:
-        if path in owner:
-            extra = sources[path][3]
-            mod_pkgs.add(extra.get("package", ""))
-            mod_simple.update(extra.get("types", ()))
-            mod_simple.update(extra.get("members", ()))
-            pkg = extra.get("package", "")
-            mod_pkgs.update(f"{pkg}.{o}" if pkg else o for o in extra.get("pkg_objects", ()))
-
-    def may_reach(spec: str) -> bool:
-        dot = spec.find(".")
-        while dot > 0:
-            if spec[:dot] in mod_pkgs:
-                return True
-            dot = spec.find(".", dot + 1)
-        return spec in mod_pkgs
-
-    def targets(files: list[str], from_core: bool) -> list[str]:
-        """One declaring file per module (and core); none for a core file when core declares
-        the name too (deleting the module would leave it)."""
-        by_module: dict[str | None, str] = {}
-        for f in files:
-            by_module.setdefault((owner.get(f) or (None,))[0], f)
-        if from_core and None in by_module:
-            return []
-        return list(by_module.values())
-
-    for path, facts in sources.items():
-        lang, refs, _notes, extra = facts
-        core = path not in owner
-        scopes: list[str] = extra.get("scopes", [])
-        wilds: list[str] = []
-        for raw in refs:
-            kind, spec, line, _ev, _g, flags = raw
-            if kind not in (F.K_JVM_IMPORT, F.K_JVM_NAME):
-                continue
-            relative = bool(flags & F.F_RELATIVE)
-            if core and not relative and not flags & F.F_WILDCARD and not may_reach(spec):
-                continue
-            hit = names.resolve(spec, flags, scopes, wilds)
-            if hit is AMBIGUOUS:
-                index.notes.append(
-                    (
-                        path,
-                        line,
-                        f"'{spec}' could name several declarations (a relative Scala import); not counted as a reference",
-                    )
-                )
-                continue
-            if hit is None or not isinstance(hit, tuple):
-                if flags & F.F_WILDCARD:
-                    wilds.append(spec)
-                continue
-            absolute, files = hit
-            if flags & F.F_WILDCARD and absolute in names.pkg_files:
-                wilds.append(absolute)
-            for target in targets(files, core):
-                add(path, raw, target, None, lang)
-        packages = [*scopes, *wilds]
-        for name, line in extra.get("names", {}).items():
-            if name not in mod_simple:
-                continue  # lands in no module
-            files = names.simple(name, packages)
-            for target in targets(files or [], core):
-                pkg = sources[target][3].get("package", "")
-                evidence = f"{name} (simple name: {pkg}.{name})"
-                add(
-                    path, (F.K_JVM_NAME, name, line, evidence, None, F.F_SIMPLE), target, None, lang
-                )
+        resolve_names(sources, tables.membership.owner, emit, index.notes)

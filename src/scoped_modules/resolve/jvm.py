@@ -25,13 +25,17 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..readers.facts import (
     F_RELATIVE,
+    F_SIMPLE,
     F_WILDCARD,
     K_BUILD_DEPENDENCY,
     K_BUILD_MODULE,
+    K_JVM_IMPORT,
+    K_JVM_NAME,
     FileFacts,
     RawRef,
 )
@@ -367,3 +371,82 @@ class JvmNames:
         """The files declaring ``name`` in exactly one of ``packages`` (else None)."""
         hits = [self.decl[(p, name)] for p in dict.fromkeys(packages) if (p, name) in self.decl]
         return hits[0] if len(hits) == 1 else None
+
+
+def resolve_names(
+    sources: dict[str, FileFacts],
+    owner: dict[str, tuple[str, ...]],
+    emit: Callable[[str, RawRef, str], None],
+    notes: list[tuple[str, int, str]],
+) -> None:
+    """The imports and names of one build's sources: ``emit(file, raw, target)`` for each
+    reference that lands in a module or starts in one (``owner``: file -> its modules)."""
+    names = JvmNames(sources)
+    # what can land in a module: its packages, and the simple names it declares
+    mod_pkgs: set[str] = set()
+    mod_simple: set[str] = set()
+    for path in sources:
+        if path in owner:
+            extra = sources[path][3]
+            pkg = extra.get("package", "")
+            mod_pkgs.add(pkg)
+            mod_pkgs.update(f"{pkg}.{o}" if pkg else o for o in extra.get("pkg_objects", ()))
+            mod_simple.update(extra.get("types", ()))
+            mod_simple.update(extra.get("members", ()))
+
+    def may_reach(spec: str) -> bool:
+        dot = spec.find(".")
+        while dot > 0:
+            if spec[:dot] in mod_pkgs:
+                return True
+            dot = spec.find(".", dot + 1)
+        return spec in mod_pkgs
+
+    def targets(files: list[str], from_core: bool) -> list[str]:
+        """One declaring file per module (and core); none for a core file when core declares
+        the name too (deleting the module would leave it)."""
+        by_module: dict[str | None, str] = {}
+        for f in files:
+            by_module.setdefault((owner.get(f) or (None,))[0], f)
+        if from_core and None in by_module:
+            return []
+        return list(by_module.values())
+
+    for path, (_lang, refs, _notes, extra) in sources.items():
+        core = path not in owner
+        scopes: list[str] = extra.get("scopes", [])
+        wilds: list[str] = []
+        for raw in refs:
+            kind, spec, line, _ev, _g, flags = raw
+            if kind not in (K_JVM_IMPORT, K_JVM_NAME):
+                continue
+            if core and not flags & (F_RELATIVE | F_WILDCARD) and not may_reach(spec):
+                continue
+            hit = names.resolve(spec, flags, scopes, wilds)
+            if hit is AMBIGUOUS:
+                notes.append(
+                    (
+                        path,
+                        line,
+                        f"'{spec}' could name several declarations (a relative Scala import); "
+                        "not counted as a reference",
+                    )
+                )
+                continue
+            if not isinstance(hit, tuple):
+                if flags & F_WILDCARD:
+                    wilds.append(spec)
+                continue
+            absolute, files = hit
+            if flags & F_WILDCARD and absolute in names.pkg_files:
+                wilds.append(absolute)
+            for target in targets(files, core):
+                emit(path, raw, target)
+        packages = [*scopes, *wilds]
+        for name, line in extra.get("names", {}).items():
+            if name not in mod_simple:
+                continue  # lands in no module
+            for target in targets(names.simple(name, packages) or [], core):
+                pkg = sources[target][3].get("package", "")
+                evidence = f"{name} (simple name: {pkg}.{name})"
+                emit(path, (K_JVM_NAME, name, line, evidence, None, F_SIMPLE), target)
