@@ -8,7 +8,6 @@ compiler (Debian packages `meson`, `gcc`)."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import shutil
@@ -150,9 +149,8 @@ def test_built_files_match_meson_introspect(tmp_path: Path) -> None:
     for rel, text in PROJECT.items():
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         (src / rel).write_text(_dedent(text))
-    for i, (graph, fast) in enumerate(
-        itertools.product(("true", "false"), ("enabled", "disabled"))
-    ):
+    # each option on in one configuration and off in the other (two `meson setup`s, not four)
+    for i, (graph, fast) in enumerate((("true", "disabled"), ("false", "enabled"))):
         on = ({"graph"} if graph == "true" else set()) | ({"fast"} if fast != "disabled" else set())
         said = _meson_says(src, tmp_path / f"b{i}", {"graph": graph, "fast": fast})
         assert said == _model(on), (graph, fast)
