@@ -8,7 +8,7 @@ core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -64,6 +64,11 @@ class Reference:
     def is_glob(self) -> bool:
         """A CMake ``file(GLOB ...)``/``GLOB_RECURSE`` pattern (or a wrapper's) that matched."""
         return bool(self.flags & (F.F_GLOB | F.F_GLOB_RECURSE))
+
+    @property
+    def is_subdir(self) -> bool:
+        """A Meson ``subdir('x')`` (its spec names ``x/meson.build``)."""
+        return bool(self.flags & F.F_SUBDIR)
 
     @property
     def builds(self) -> bool:
@@ -220,6 +225,21 @@ class Index:
             for command, arg, line, _guard in f[3].get("calls", ()):
                 yield CMakeCall(path, command, arg, line)
 
+    def build_options(self) -> tuple[set[str], set[str]]:
+        """(Meson options declared by ``option()`` in meson.options / meson_options.txt, Maven
+        profile ids defined by any POM)."""
+        options: set[str] = set()
+        profiles: set[str] = set()
+        for path, facts in self.scan.facts.items():
+            if facts[0] == "meson" and path.rsplit("/", 1)[-1] in (
+                "meson.options",
+                "meson_options.txt",
+            ):
+                options.update(name for name, _line, _type in facts[3].get("options", ()))
+            elif facts[0] == "maven":
+                profiles.update(pid for pid, _line in facts[3].get("profiles", ()))
+        return options, profiles
+
     def grouped_glob(self, path: str, line: int) -> str | None:
         """The variable the glob call at ``line`` of CMake file ``path`` fills, when only
         ``source_group()``-like calls of that file read it (IDE grouping: nothing built)."""
@@ -276,7 +296,16 @@ def toggle_names(t: Toggle, lang: str) -> frozenset[str]:
         return frozenset(n for n in (t.cmake,) if n)
     if lang == "cpp":
         return frozenset(n for n in (t.define, t.cmake) if n)
-    return frozenset(t.names)
+    if lang in BUILD_TOGGLE_KEY:
+        name = getattr(t, BUILD_TOGGLE_KEY[lang])
+        return frozenset((name,)) if name else frozenset()
+    return frozenset(n for n in (t.cmake, t.define, t.env) if n)
+
+
+# build files whose guards test a toggle name of their own kind (issue 12)
+BUILD_TOGGLE_KEY = {"meson": "meson", "maven": "maven_profile"}
+# build languages whose references inside their own module still count (SM007)
+KEEP_INSIDE = ("cmake", "meson")
 
 
 def wiring_for(guard: Guard, lang: str, toggles: list[Toggle]) -> str | None:
@@ -408,8 +437,8 @@ def build_index(
         tc, opt = bool(flags & F.F_TYPE_CHECKING), bool(flags & F.F_OPTIONAL)
         # a module's outbound reference into core has target module "" (core)
         for t in targets or ("",):
-            if src_mods and t in src_mods and lang != "cmake":
-                continue  # inside the module (a module's own CMake files matter to SM007)
+            if src_mods and t in src_mods and lang not in KEEP_INSIDE:
+                continue  # inside the module (a module's own build files matter to SM007)
             wiring = wiring_for(guard, lang, toggles.get(t, [])) if t else None
             index.refs.append(
                 Reference(
@@ -462,6 +491,7 @@ def build_index(
         return g
 
     cmake_facts: dict[str, F.FileFacts] = {}
+    more_facts: dict[str, dict[str, F.FileFacts]] = {lang: {} for lang in MORE_LANGS}
     # A core file's reference matters only if it can land in a module: a Python name must have
     # a module file's dotted name as a prefix, an include must end in a module file's name.
     # Checking that first skips resolving the bulk of core-to-core references.
@@ -528,6 +558,8 @@ def build_index(
                         from_root[top] = from_root.get(top, 0) + 1
         elif lang == "cmake":
             cmake_facts[path] = facts
+        elif lang in MORE_LANGS:
+            more_facts[lang][path] = facts
     for top, count in sorted((from_root or {}).items()):
         index.notes.append(
             (
@@ -544,6 +576,7 @@ def build_index(
             for raw, guard, targets in items:
                 for target in targets:
                     add(path, raw, target, guard, "cmake")
+    _more_languages(index, more_facts, tables, add)
     file_cond = model.file_cond if model is not None else {}
     for path, hits in scan.hits.items():
         if path == registry.rel_path:
@@ -589,3 +622,159 @@ def _not_compiled_notes(index: Index, build_cond: dict[str, Guard]) -> list[tupl
         )
         for p in out
     ]
+
+
+# ------------------------------------------------------------------------------------------
+# Issue 12: TableGen, SWIG, Meson, JVM sources and Maven/sbt builds (one block per language)
+
+MORE_LANGS = ("td", "swig", "meson", "java", "scala", "kotlin", "maven")
+AddRef = Callable[..., None]
+
+
+def _more_languages(
+    index: Index, more: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
+) -> None:
+    _include_like(more["td"], tables, add)
+    _include_like(more["swig"], tables, add)
+    if more["meson"]:
+        _meson(index, more["meson"], tables, add)
+    if more["java"] or more["scala"] or more["kotlin"] or more["maven"]:
+        _jvm(index, more, tables, add)
+
+
+def _include_like(facts_by_path: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
+    """TableGen and SWIG includes resolve like C/C++ includes; their guards test C names."""
+    includes = tables.includes
+    for path, facts in facts_by_path.items():
+        for raw in facts[1]:
+            target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
+            if target is not None:
+                add(path, raw, target, raw[4], "cpp")
+
+
+def _meson(index: Index, facts: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
+    """Meson paths along the subdir() tree; a variable that only module files assign, read by
+    another file, is a build dependency on the module."""
+    from .resolve.meson import resolve_meson
+
+    res = resolve_meson(facts, frozenset(index.files), tables.dirs)
+    index.notes.extend(res.notes)
+    owner = tables.membership.owner
+    reps = _DirRepresentatives(index)
+    for path, raw, guard, target, is_dir in res.refs:
+        if raw[0] == F.K_BUILD_DEPENDENCY:
+            assigning = sorted(res.assigns.get(raw[1], ()))
+            mods = {(owner.get(p) or (None,))[0] for p in assigning}
+            if assigning and len(mods) == 1 and None not in mods:
+                add(path, raw, assigning[0], guard, "meson")
+        elif is_dir:
+            for rep in reps.under(target):
+                add(path, raw, rep, guard, "meson")
+        else:
+            add(path, raw, target, guard, "meson")
+
+
+class _DirRepresentatives:
+    """For a directory named by a build file: one file of each module that contains the
+    directory. A module merely below it is not referenced: deleting it leaves the directory."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._files: dict[str, list[str]] = {}
+
+    def under(self, directory: str) -> list[str]:
+        from bisect import bisect_left
+
+        prefix = directory.rstrip("/") + "/" if directory else ""
+        out = []
+        for m in sorted(_modules_of_dir(self.index.registry, directory)):
+            files = self._files.get(m)
+            if files is None:
+                files = self._files[m] = self.index.module_files(m)
+            k = bisect_left(files, prefix)
+            if k < len(files) and files[k].startswith(prefix):
+                out.append(files[k])
+        return out
+
+
+def _jvm(
+    index: Index, more: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
+) -> None:
+    """Maven and sbt build units, then Java/Scala/Kotlin names by package declaration."""
+    from .resolve.jvm import build_model
+
+    model = build_model(more["maven"], more["scala"], frozenset(index.files), tables.dirs)
+    index.notes.extend(model.notes)
+    reps = _DirRepresentatives(index)
+    owner = tables.membership.owner
+    by_place: dict[tuple[str, F.RawRef], list[str]] = {}
+    for path, raw, _guard, target, is_dir in model.refs:
+        if not is_dir:
+            by_place.setdefault((path, raw), []).append(target)
+    for path, raw, guard, target, is_dir in model.refs:
+        if not is_dir:
+            # a dependency that core also satisfies (two POMs of one artifactId) is no
+            # dependency of a core POM on the module
+            if path in owner or all(t in owner for t in by_place[(path, raw)]):
+                add(path, raw, target, guard, "maven")
+            continue
+        # an sbt project: the reference belongs to the project that declares it
+        source_dir = model.sbt_dirs.get((_sbt_build_root(path), raw[1].partition(">")[0]))
+        inside = _modules_of_dir(index.registry, source_dir) if source_dir is not None else set()
+        for rep in reps.under(target):
+            if not inside.intersection(owner.get(rep, ())):
+                add(path, raw, rep, guard, "maven")
+    sources: dict[str, dict[str, F.FileFacts]] = {}  # build -> its sources
+    outside: dict[str, int] = {}
+    for lang in F.JVM_LANGS:
+        for path, facts in more[lang].items():
+            build = model.build_of(path)
+            if build is not None:
+                sources.setdefault(build, {})[path] = facts
+            elif (
+                not path.endswith(".sbt")
+                and posixpath.basename(posixpath.dirname(path)) != "project"
+            ):
+                top = path.split("/", 1)[0] if "/" in path else "."
+                outside[top] = outside.get(top, 0) + 1
+    for top, count in sorted(outside.items()):
+        index.notes.append(
+            (
+                "",
+                0,
+                f"{count} JVM source{'s lie' if count != 1 else ' lies'} under '{top}/' outside "
+                "every source root the build files declare (pom.xml, sbt); not read as code",
+            )
+        )
+    _jvm_names(index, sources, tables, add)
+
+
+def _sbt_build_root(path: str) -> str:
+    d = posixpath.dirname(path)
+    return posixpath.dirname(d) if path.endswith(".scala") else d
+
+
+def _modules_of_dir(registry: Registry, directory: str) -> set[str]:
+    """The modules whose directory entries contain ``directory``."""
+    out: set[str] = set()
+    probe = directory.rstrip("/") + "/"
+    for m in registry.modules.values():
+        for entry in m.paths:
+            if not any(ch in entry for ch in "*?[") and probe.startswith(entry.rstrip("/") + "/"):
+                out.add(m.name)
+    return out
+
+
+def _jvm_names(
+    index: Index, builds: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
+) -> None:
+    """Names resolve within one build (a Maven reactor, an sbt build): another build of the
+    repository compiles against published artifacts, not against these files."""
+    from .resolve.jvm import resolve_names
+
+    def emit(path: str, raw: F.RawRef, target: str) -> None:
+        add(path, raw, target, None, raw_lang[path])
+
+    raw_lang = {p: f[0] for sources in builds.values() for p, f in sources.items()}
+    for sources in builds.values():
+        resolve_names(sources, tables.membership.owner, emit, index.notes)

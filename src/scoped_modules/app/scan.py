@@ -27,6 +27,8 @@ PARALLEL_THRESHOLD = 400  # below this, forking costs more than it saves
 
 
 def _reader(lang: str) -> Callable[[str], FileFacts]:
+    if lang in _MORE_READERS:
+        return _more(lang)[0]
     if lang == "py":
         from ..readers.python import read_python
 
@@ -41,6 +43,8 @@ def _reader(lang: str) -> Callable[[str], FileFacts]:
 
 
 def _blanker(lang: str) -> Callable[[str], str] | None:
+    if lang in _MORE_READERS:
+        return _more(lang)[1]
     if lang == "py":
         from ..readers.python import blank_comments_py
 
@@ -54,6 +58,33 @@ def _blanker(lang: str) -> Callable[[str], str] | None:
 
         return blank_comments_cmake
     return None
+
+
+# the readers of issue 12 (TableGen, SWIG, Meson, JVM sources, Maven POMs)
+_MORE_READERS = ("td", "swig", "meson", "java", "scala", "kotlin", "maven")
+
+
+def _more(lang: str) -> tuple[Callable[[str], FileFacts], Callable[[str], str]]:
+    """(reader, comment blanker) of one of ``_MORE_READERS``."""
+    if lang == "td":
+        from ..readers import tablegen
+
+        return tablegen.read_tablegen, tablegen.blank_comments_tablegen
+    if lang == "swig":
+        from ..readers import swig
+
+        return swig.read_swig, swig.blank_comments_swig
+    if lang == "meson":
+        from ..readers import meson
+
+        return meson.read_meson, meson.blank_comments_meson
+    if lang in ("java", "scala", "kotlin"):
+        from ..readers import jvm
+
+        return jvm.READERS[lang], jvm.BLANKERS[lang]
+    from ..readers import maven
+
+    return maven.read_maven, maven.blank_comments_maven
 
 
 def patterns_fingerprint(patterns: Patterns) -> str:
@@ -210,6 +241,8 @@ def scan(
     for path, key in fileset.keys.items():
         lang = language_of(path)
         facts = cache.facts.get(key) if key else None
+        if facts is not None and facts[0] != lang and facts[0] != "skip":
+            facts = None  # the same bytes read by another reader (an interface and a header)
         need_facts = facts is None and lang != "other"
         need_hits = bool(fp) and (not key or key not in pcache)
         if facts is not None:

@@ -42,7 +42,9 @@ File facts tuple (``FileFacts``)::
 
     (lang, refs, notes, extra)
 
-- ``lang``: ``"py"``, ``"cpp"``, ``"cmake"`` or ``"other"``.
+- ``lang``: ``"py"``, ``"cpp"``, ``"cmake"``, ``"td"`` (TableGen), ``"swig"``, ``"meson"``,
+  ``"java"``, ``"scala"`` (also ``.sbt``), ``"kotlin"``, ``"maven"`` (``pom.xml``) or
+  ``"other"``.
 - ``refs``: list of RawRef.
 - ``notes``: list of ``(line, message)`` (line 0 when the note concerns the whole file).
 - ``extra``: dict of language-specific facts:
@@ -61,6 +63,14 @@ File facts tuple (``FileFacts``)::
     cpp and cmake: ``"segments"``: ``(first line, condition)`` wherever the condition changes
         (None = unconditional, ``guards.DEAD`` = never compiled), for pattern hits;
     py: nothing required.
+    td and swig: ``"segments"``; swig: ``"module"``: the ``%module`` name or None.
+    meson: see ``readers.meson``; java, scala, kotlin: see ``readers.jvm``; maven: see ``readers.maven``.
+
+Specs of the kinds added for issue 12: tablegen-include and swig-include as cpp-include
+(``F_ANGLE`` for ``<x>``); meson-path a path relative to the meson.build's directory (``subdir``
+gives ``x/meson.build``); jvm-import a dotted name (``F_WILDCARD``: every member of it,
+``F_RELATIVE``: Scala, may be relative); jvm-name a dotted name in code or, with ``F_SIMPLE``,
+a simple type name; build-dependency / build-module per reader.
 """
 
 from __future__ import annotations
@@ -78,6 +88,22 @@ K_CMAKE_PATH = "cmake-path"
 K_CMAKE_SUBDIR = "cmake-subdir"  # add_subdirectory(d): reported as cmake-path to d/CMakeLists.txt
 K_CMAKE_INCLUDE = "cmake-include"  # include(f): reported as cmake-path; also the CMake graph
 K_PATTERN = "pattern"
+# TableGen, SWIG (issue 12): resolved like quoted C/C++ includes
+K_TD_INCLUDE = "tablegen-include"  # `include "x.td"` in a .td file
+K_SWIG_INCLUDE = "swig-include"  # `%include`/`%import` in a SWIG interface (#include in %{ %}: cpp)
+# Meson: a path literal or subdir() of a meson.build, relative to its directory
+K_MESON_PATH = "meson-path"  # checked to exist at configure time (SM003)
+K_MESON_BUILD = "meson-build"  # a command compiles or ships the path (SM007, like cmake-path)
+# JVM sources: imports and fully qualified names, resolved by package declarations
+K_JVM_IMPORT = "jvm-import"
+K_JVM_NAME = "jvm-name"
+# Build files (Maven, sbt, Meson variables): one build unit depends on another / lists it
+K_BUILD_DEPENDENCY = "build-dependency"  # <dependency>, <parent>, dependsOn(...), a variable
+K_BUILD_MODULE = (
+    "build-module"  # <module>, aggregate(...): builds the unit (SM007, like cmake-path)
+)
+# references SM003 does not judge: they say what the build builds (SM007's business)
+BUILD_PATH_KINDS = frozenset({K_CMAKE_PATH, K_MESON_BUILD, K_BUILD_MODULE})
 
 F_TYPE_CHECKING = 1  # python: under `if TYPE_CHECKING:`
 F_OPTIONAL = 2  # python: inside `try:` whose handlers catch ImportError/ModuleNotFoundError
@@ -87,6 +113,11 @@ F_ANGLE = 16  # cpp: #include <x>
 F_GLOB = 32  # cmake: argument of file(GLOB ...) or wrappers: a glob to expand
 F_GLOB_RECURSE = 64  # cmake: argument of a GLOB_RECURSE call
 F_FUNC = 128  # python: inside a function body
+F_BUILDS = 256  # meson, maven, sbt: the reference makes the build compile or ship its target
+F_WILDCARD = 512  # jvm: `import a.b.*` / `import a.b._`: the spec is a package or type
+F_RELATIVE = 1024  # jvm (Scala): the import may be relative to the enclosing packages
+F_SIMPLE = 2048  # jvm: a simple type name used in code (same package or a wildcard import)
+F_SUBDIR = 4096  # meson: subdir('x'), spec x/meson.build
 
 RawRef = tuple[str, str, int, str, Any, int]
 FileFacts = tuple[str, list[RawRef], list[tuple[int, str]], dict[str, Any]]
@@ -110,6 +141,8 @@ CPP_SUFFIXES = (
     ".mm",
 )
 CPP_SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".c++", ".cu", ".m", ".mm")
+JVM_SUFFIXES = (".java", ".scala", ".kt", ".sbt")
+MESON_FILES = ("meson.build", "meson.options", "meson_options.txt")
 
 
 # Header templates that configure_file() turns into headers (``config.h.in``).
@@ -123,6 +156,10 @@ def language_of(path: str) -> str:
         return "cmake"
     if name.endswith(HEADER_TEMPLATE_SUFFIXES):
         return "cpp"
+    if name in MESON_FILES:
+        return "meson"
+    if name == "pom.xml":
+        return "maven"
     dot = name.rfind(".")
     if dot < 0:
         return "other"
@@ -131,7 +168,19 @@ def language_of(path: str) -> str:
         return "py"
     if suffix in CPP_SUFFIXES:
         return "cpp"
-    return "other"
+    return _OTHER_SUFFIXES.get(suffix, "other")
+
+
+_OTHER_SUFFIXES = {
+    ".td": "td",
+    ".i": "swig",
+    ".swig": "swig",
+    ".java": "java",
+    ".scala": "scala",
+    ".sbt": "scala",
+    ".kt": "kotlin",
+}
+JVM_LANGS = ("java", "scala", "kotlin")
 
 
 def evidence_text(text: str) -> str:

@@ -68,7 +68,8 @@ MODULE_KEYS = (
     "history",
     "ignore",
 )
-TOGGLE_KEYS = ("cmake", "define", "env", "off")
+TOGGLE_KEYS = ("cmake", "define", "env", "off", "maven_profile", "meson")
+TOGGLE_NAME_KEYS = ("cmake", "define", "env", "maven_profile", "meson")
 DECISION_KEYS = ("id", "kind", "opened", "closes", "evidence", "result", "rules")
 HISTORY_KEYS = ("date", "stage", "decision", "reason", "activity")
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -624,10 +625,22 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
                 c.err((*k, "toggles"), f"toggle key '{key}' of '{name}' must be a string")
                 v = None
             vals[key] = v
-        if not any(vals[n] for n in ("cmake", "define", "env")):
-            c.err((*k, "toggles"), f"{what}.toggles[{j}] needs at least one of cmake, define, env")
+        if not any(vals[n] for n in TOGGLE_NAME_KEYS):
+            c.err(
+                (*k, "toggles"),
+                f"{what}.toggles[{j}] needs at least one of {', '.join(TOGGLE_NAME_KEYS)}",
+            )
             continue
-        m.toggles.append(Toggle(vals["cmake"], vals["define"], vals["env"], vals["off"] or "0"))
+        m.toggles.append(
+            Toggle(
+                vals["cmake"],
+                vals["define"],
+                vals["env"],
+                vals["off"] or "0",
+                vals["maven_profile"],
+                vals["meson"],
+            )
+        )
     for j, d in enumerate(c.typed(t, "dependents", (list,), k, what) or []):
         if (
             not isinstance(d, dict)

@@ -79,10 +79,14 @@ class Toggle:
     define: str | None = None
     env: str | None = None
     off: str = "0"
+    maven_profile: str | None = None  # a Maven profile id (JVM builds)
+    meson: str | None = None  # a Meson option of meson.options / meson_options.txt
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(n for n in (self.cmake, self.define, self.env) if n)
+        return tuple(
+            n for n in (self.cmake, self.define, self.env, self.maven_profile, self.meson) if n
+        )
 
     @property
     def first_name(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..index import Index, Reference
-from ..readers.facts import K_CMAKE_PATH
+from ..readers.facts import BUILD_PATH_KINDS
 from ..registry.model import Module
 from . import process
 from .base import Finding, Rule, RuleContext, severity
@@ -21,6 +21,12 @@ VERBS = {
     "python-attribute": "uses",
     "cpp-include": "includes",
     "pattern": "refers to",
+    "tablegen-include": "includes",
+    "swig-include": "includes",
+    "meson-path": "names paths of",
+    "jvm-import": "imports",
+    "jvm-name": "uses",
+    "build-dependency": "depends on",
 }
 HINT = "move the code into the module, guard it with the toggle, or integrate through an S1 RFC"
 BREAKS = "deleting the module would break it"
@@ -28,8 +34,8 @@ OPTIONAL = "optional import: deleting the module leaves dead code here"
 
 
 def judged(ref: Reference) -> bool:
-    """A reference SM003 judges: not wiring and not a CMake path (SM007's business)."""
-    return ref.wiring is None and ref.kind != K_CMAKE_PATH
+    """A reference SM003 judges: not wiring and not a build path (SM007's business)."""
+    return ref.wiring is None and ref.kind not in BUILD_PATH_KINDS
 
 
 def _allowed_by_dependents(module: Module, path: str) -> str | None:

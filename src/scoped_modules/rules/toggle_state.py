@@ -94,6 +94,11 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
                 undeclared.append(f"'{t.env}' is read by no file that wires the module")
             elif verdict == "elsewhere":
                 notes.append(f"where the wiring's '{t.env}' is read is not followed")
+    if any(t.meson or t.maven_profile for t in module.toggles):
+        from .build_toggles import check_build_toggles
+
+        # Meson options and Maven profiles: declared by meson.options / a POM's <profiles>
+        undeclared += [f.message for f in check_build_toggles(index, [module])]
     built = built_with_toggle_off(index, module)
     partial = (
         [

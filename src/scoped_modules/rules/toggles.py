@@ -22,6 +22,7 @@ from ..readers.toggle_reads import (
 from ..registry.model import Module, Toggle
 from . import process
 from .base import Finding, Rule, RuleContext, severity
+from .build_toggles import check_build_partial, check_build_toggles
 from .page import RuleDoc, registry, snippet
 
 
@@ -55,6 +56,7 @@ def _template_settings(index: Index) -> set[str] | None:
 
 def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
     """SM005 and SM006 for every module."""
+    out_build = check_build_toggles(index, modules)  # meson and maven_profile toggles
     declared: dict[str, tuple[str, int]] | None = None
     template: set[str] | None | bool = False
     out: list[Finding] = []
@@ -114,7 +116,7 @@ def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
                         evidence=t.cmake,
                     )
                 )
-    return out
+    return out + out_build
 
 
 def _names_a_file(ref: Reference) -> bool:
@@ -168,7 +170,7 @@ def check_partial(
                 grouped.setdefault((ref.path, var), []).append(ref)
                 continue
         built.setdefault((ref.path, ref.line), []).append(ref)
-    out: list[Finding] = []
+    out: list[Finding] = check_build_partial(index, module, refs)  # Meson, Maven, sbt
     notes: list[tuple[str, int, str]] = []
     for (path, _var), group in grouped.items():
         targets = sorted({r.target or "" for r in group})

@@ -1,0 +1,96 @@
+"""TableGen reader: ``include "x.td"`` statements of ``.td`` files (MLIR dialects, LLVM targets).
+
+An include resolves like a quoted C/C++ include: the including file's directory first, then
+``include_roots`` (``mlir-tblgen -I``). The reader knows TableGen's lexical structure: ``//``
+comments, nestable ``/* */`` comments, string literals, and ``[{ … }]`` code blocks (C++ text
+in which nothing is a TableGen statement). TableGen's own preprocessor (``#ifdef``,
+``#ifndef``, ``#else``, ``#endif``, ``#define``; ``#if``/``#elif`` where supported) gives the
+guards; an include guard (``#ifndef X_TD`` / ``#define X_TD`` first) is no condition.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .facts import K_TD_INCLUDE, FileFacts, RawRef, evidence_text
+from .preproc import Conditionals
+
+# what hides TableGen statements: comments, code blocks; strings are skipped over (kept)
+_LEX = re.compile(r'//[^\n]*|/\*|\[\{|"(?:\\.|[^"\\\n])*"?')
+_NESTED = re.compile(r"/\*|\*/")
+_STATEMENT = re.compile(
+    r'^[ \t]*(?:include[ \t]*"([^"\n]*)"|#[ \t]*(ifdef|ifndef|if|elif|else|endif|define)\b([^\n]*))',
+    re.M,
+)
+
+
+def _blank(span: str) -> str:
+    """Spaces for ``span``, its newlines kept (line numbers stay right)."""
+    return "\n" * span.count("\n") if "\n" in span else " " * len(span)
+
+
+def _hide(text: str, code_blocks: bool) -> str:
+    """``text`` with comments (and, with ``code_blocks``, ``[{ … }]`` blocks) blanked."""
+    out: list[str] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _LEX.search(text, pos)
+        if m is None:
+            break
+        tok = m.group(0)
+        start = m.start()
+        if tok.startswith('"'):
+            out.append(text[pos : m.end()])
+            pos = m.end()
+            continue
+        out.append(text[pos:start])
+        if tok == "/*":
+            depth, end = 1, m.end()
+            while depth:
+                c = _NESTED.search(text, end)
+                if c is None:
+                    end = n
+                    break
+                depth += 1 if c.group(0) == "/*" else -1
+                end = c.end()
+        elif tok == "[{":
+            close = text.find("}]", m.end())
+            end = n if close < 0 else close + 2
+            if not code_blocks:
+                out.append(text[start:end])
+                pos = end
+                continue
+        else:
+            end = m.end()
+        out.append(_blank(text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def blank_comments_tablegen(text: str) -> str:
+    """The text with comments blanked (for the modules' ``references`` patterns)."""
+    return _hide(text, code_blocks=False)
+
+
+def read_tablegen(text: str) -> FileFacts:
+    refs: list[RawRef] = []
+    cond = Conditionals()
+    code = _hide(text, code_blocks=True)
+    lines: list[str] | None = None
+    line = 1
+    last = 0
+    for m in _STATEMENT.finditer(code):
+        line += code.count("\n", last, m.start())
+        last = m.start()
+        if m.group(1) is not None:
+            if cond.current is False:
+                continue  # `#if 0`-like dead text
+            guard = None if cond.current is True else cond.current
+            if lines is None:
+                lines = text.split("\n")
+            refs.append((K_TD_INCLUDE, m.group(1), line, evidence_text(lines[line - 1]), guard, 0))
+        else:
+            cond.directive(m.group(2), m.group(3).strip(), line)
+    return ("td", refs, [], {"segments": cond.segments})

@@ -1,0 +1,122 @@
+"""SM006 and SM007 for the build systems of issue 12: Meson options and Maven profiles.
+
+"Can be turned off through a feature toggle to contain the overall dependency from the rest of
+the modules." A Meson toggle is an ``option()`` of ``meson.options``/``meson_options.txt``; a
+JVM toggle is a Maven profile (``<profile><id>``). SM007: a building reference that is not
+wiring builds the module with its toggle off: a ``meson-build`` reference (a target or
+``install_sources()`` taking a module file, the module's own ``meson.build`` files included,
+reached through the ``subdir()`` tree), or a ``build-module`` reference (a Maven ``<module>``
+or sbt ``aggregate`` of a module's build unit outside its profile).
+"""
+
+from __future__ import annotations
+
+from ..index import Index, Reference
+from ..readers.facts import CPP_SUFFIXES, K_BUILD_MODULE, K_MESON_BUILD
+from ..registry.model import Module, Toggle
+from .base import Finding, severity
+
+OPTION_FILES = ("meson.options", "meson_options.txt")
+HEADER_SUFFIXES = tuple(s for s in CPP_SUFFIXES if s.startswith((".h", ".i", ".cuh")))
+
+
+def _declared(index: Index) -> tuple[set[str], set[str]]:
+    """(Meson options declared by option(), Maven profile ids defined by any POM)."""
+    return index.build_options()
+
+
+def check_build_toggles(index: Index, modules: list[Module]) -> list[Finding]:
+    """SM006 for ``meson`` and ``maven_profile`` toggles that nothing declares."""
+    wanted = [m for m in modules if any(t.meson or t.maven_profile for t in m.toggles)]
+    if not wanted:
+        return []
+    options, profiles = _declared(index)
+    reg = index.registry.rel_path
+    out: list[Finding] = []
+    for m in wanted:
+        level = severity("SM006", m.stage)
+        if not level:
+            continue
+        _f, tline, _c = m.loc("toggles")
+        for t in m.toggles:
+            problems: list[tuple[str, str, str]] = []  # (name, message, hint)
+            if t.meson and t.meson not in options:
+                problems.append(
+                    (
+                        t.meson,
+                        f"toggle '{t.meson}' of module '{m.name}' is declared by no option() in "
+                        "meson.options or meson_options.txt",
+                        f"declare it, e.g. `option('{t.meson}', type: 'feature', value: 'auto')`",
+                    )
+                )
+            if t.maven_profile and t.maven_profile not in profiles:
+                problems.append(
+                    (
+                        t.maven_profile,
+                        f"Maven profile '{t.maven_profile}' of module '{m.name}' is defined by no "
+                        "pom.xml",
+                        f"define it in the parent pom.xml: `<profile><id>{t.maven_profile}</id>"
+                        "<modules>…</modules></profile>`",
+                    )
+                )
+            for name, message, hint in problems:
+                out.append(
+                    Finding(
+                        "SM006", level, m.name, reg, tline or None, message, hint, evidence=name
+                    )
+                )
+    return out
+
+
+def _hint(module: Module, kind: str) -> str:
+    t: Toggle = module.toggles[0]
+    if kind == K_MESON_BUILD:
+        name = next((x.meson for x in module.toggles if x.meson), None)
+        if name:
+            return (
+                f"put this under `if get_option('{name}')` (or guard the subdir() that reaches "
+                "this file)"
+            )
+        return "declare a `meson` toggle for the module and guard this with its option"
+    name = next((x.maven_profile for x in module.toggles if x.maven_profile), None)
+    if name:
+        return f"list the module only in `<profile><id>{name}</id><modules>` of the parent POM"
+    return f"declare a `maven_profile` toggle for the module (its toggle now: {t.first_name})"
+
+
+def check_build_partial(index: Index, module: Module, refs: list[Reference]) -> list[Finding]:
+    """SM007 from Meson building references and Maven/sbt module lists: one per place."""
+    level = severity("SM007", module.stage)
+    if not level or not module.toggles:
+        return []
+    out: list[Finding] = []
+    seen: set[tuple[str, int]] = set()
+    for ref in refs:
+        if ref.kind not in (K_MESON_BUILD, K_BUILD_MODULE) or ref.wiring is not None:
+            continue
+        if ref.target_module != module.name or ref.target is None:
+            continue
+        if ref.kind == K_MESON_BUILD and ref.target.lower().endswith(HEADER_SUFFIXES):
+            continue  # a header in a source list is not compiled by itself
+        if ref.kind == K_BUILD_MODULE and ref.source_module == module.name:
+            continue  # the module's own build lists its parts: built when the module is
+        if (ref.path, ref.line) in seen or ref.is_subdir:
+            continue
+        seen.add((ref.path, ref.line))
+        what = "source" if ref.kind == K_MESON_BUILD else "build unit"
+        out.append(
+            Finding(
+                "SM007",
+                level,
+                module.name,
+                ref.path,
+                ref.line,
+                f"module '{module.name}' {what} '{ref.target}' is built even with the toggle off",
+                _hint(module, ref.kind),
+                kind=ref.kind,
+                type_checking=False,
+                evidence=ref.evidence,
+                target=ref.target,
+            )
+        )
+    return out
