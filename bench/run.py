@@ -372,15 +372,16 @@ PEER_FILES = ("tach.toml", ".tach/", ".import_linter_cache/")
 def python_modules(registry: dict) -> tuple[list[str], dict[str, list[str]], str]:
     """(root packages, module -> dotted names, python root) from a registry's module paths:
     each path under a ``python_roots`` entry that names a package or a ``.py`` file."""
-    roots = [r.rstrip("/") for r in registry.get("project", {}).get("python_roots", [])]
+    roots = [r.rstrip("/") for r in registry.get("project", {}).get("python_roots", ["."])]
     dotted: dict[str, list[str]] = {}
     used_root = ""
     for name, mod in sorted(registry.get("modules", {}).items()):
         for path in mod.get("paths", []):
             for root in roots:
-                if not path.startswith(root + "/"):
+                prefix = "" if root in ("", ".") else root + "/"
+                if not path.startswith(prefix):
                     continue
-                rel = path[len(root) + 1 :].rstrip("/")
+                rel = path[len(prefix) :].rstrip("/")
                 rel = rel[: -len(".py")] if rel.endswith(".py") else rel
                 if rel and "*" not in rel:
                     dotted.setdefault(name, []).append(rel.replace("/", "."))
@@ -417,7 +418,7 @@ def prepare_real(repo: Path, config: Path) -> tuple[dict, list[str], Path]:
     work = OUT / f"real-{repo.name}"
     work.mkdir(parents=True, exist_ok=True)
     il = ["[importlinter]", "root_packages =", *(f"    {t}" for t in tops), ""]
-    tach = [f'source_roots = ["{py_root}"]', ""]
+    tach = [f'source_roots = ["{py_root or "."}"]', ""]
     tach += [x for t in tops for x in ("[[modules]]", f'path = "{t}"', "depends_on = []", "")]
     for name, names in dotted.items():
         il += [f"[importlinter:contract:{name}]", f"name = {name} is a scoped module"]
