@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -369,9 +370,12 @@ def bench_repo(
 PEER_FILES = ("tach.toml", ".tach/", ".import_linter_cache/")
 
 
-def python_modules(registry: dict) -> tuple[list[str], dict[str, list[str]], str]:
+def python_modules(
+    registry: dict, is_python: Callable[[str], bool] = lambda path: True
+) -> tuple[list[str], dict[str, list[str]], str]:
     """(root packages, module -> dotted names, python root) from a registry's module paths:
-    each path under a ``python_roots`` entry that names a package or a ``.py`` file."""
+    each path under a ``python_roots`` entry for which ``is_python`` holds (a package or a
+    ``.py`` file)."""
     roots = [r.rstrip("/") for r in registry.get("project", {}).get("python_roots", ["."])]
     dotted: dict[str, list[str]] = {}
     used_root = ""
@@ -383,7 +387,7 @@ def python_modules(registry: dict) -> tuple[list[str], dict[str, list[str]], str
                     continue
                 rel = path[len(prefix) :].rstrip("/")
                 rel = rel[: -len(".py")] if rel.endswith(".py") else rel
-                if rel and "*" not in rel:
+                if rel and "*" not in rel and is_python(path):
                     dotted.setdefault(name, []).append(rel.replace("/", "."))
                     used_root = used_root or root
     tops = sorted({d.split(".")[0] for ds in dotted.values() for d in ds})
@@ -412,7 +416,12 @@ def prepare_real(repo: Path, config: Path) -> tuple[dict, list[str], Path]:
         if tracked.returncode == 0 and target.read_bytes() != config.read_bytes():
             sys.exit(f"{target} is tracked and differs from {config}: not replacing it")
         shutil.copyfile(config, target)
-    tops, dotted, py_root = python_modules(registry)
+
+    def is_python(path: str) -> bool:
+        p = repo / path
+        return p.suffix == ".py" and p.is_file() or (p / "__init__.py").is_file()
+
+    tops, dotted, py_root = python_modules(registry, is_python)
     if not dotted:
         sys.exit(f"{config}: no module has a path under a python_roots entry; nothing for peers")
     work = OUT / f"real-{repo.name}"
