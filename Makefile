@@ -26,9 +26,15 @@ test: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest -m fuzz tests/fuzz
 
+# make bench                                  generated tiers (3k, 10k), then the activity bench
+# make bench REPO=path [CONFIG=path/scoped.toml] [RUNS=5]   one tier on a real repository
 bench: $(STAMP)
+ifdef REPO
+	$(BIN)/python bench/run.py --sizes '' --runs $(or $(RUNS),5) --repo $(REPO) $(if $(CONFIG),--config $(CONFIG))
+else
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/activity_bench.py
+endif
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples/run_demo.py

@@ -5,8 +5,13 @@ GENERATOR_VERSION) always gives byte-identical files and the same commit id.
 
 Fixed shape (N = ``--files``, the exact number of tracked files):
 
+* File sizes are long-tailed: each source file's base length is multiplied by a log-normal
+  factor (``SIZE_MU``, ``SIZE_SIGMA``: mean ~2.6, p99 ~16) capped at ``SIZE_CAP``; one core Python
+  file gets the cap (~0.5 MB). At 3,000 files: mean 16 KB, p99 ~113 KB, max ~0.55 MB.
 * 50 % Python (``python/cobalt/...``, every directory a package, depth up to 6). A file has
-  ~200 lines and ~8 imports: stdlib/external ones, absolute ``import a.b`` / ``from a.b import c``
+  ~200 lines (times the size factor), ``import cobalt`` and two aliases
+  (``import cobalt.a.b as _b_0``) used after ~60 % of the code blocks by a function calling
+  through attribute chains (``cobalt.a.b.FooA(node)``) into core, and ~8 more imports: stdlib/external ones, absolute ``import a.b`` / ``from a.b import c``
   (some parenthesised over several lines), one relative import, one import inside a function,
   sometimes a ``try/except ImportError`` and an ``if TYPE_CHECKING:`` import. Some docstrings,
   comments and string literals mention imports of modules (they are not references).
@@ -22,8 +27,10 @@ Fixed shape (N = ``--files``, the exact number of tracked files):
   ``governance/votes/*.toml`` (one ballot file per module).
 
 Modules: ``min(40, max(3, N // 100))``; module ``m`` owns ``python/cobalt/contrib/<m>/``,
-``src/contrib/<m>/`` and ``cmake/modules/<M>.cmake`` (~10 % of the Python and C/C++ files in
-all). ``scoped.toml`` (schema 1) declares each at stage ``s0`` with toggles
+``src/contrib/<m>/`` and ``cmake/modules/<M>.cmake`` (``MODULE_SHARE`` = 40 % of the Python and
+C/C++ files in all); its cmake file collects its sources with the core helper function
+``cobalt_module_sources`` (``cmake/utils/Utils.cmake``, which also defines ``cobalt_add_test``
+used by the tests' CMakeLists). ``scoped.toml`` (schema 1) declares each at stage ``s0`` with toggles
 ``{ cmake = "USE_<M>", define = "COBALT_USE_<M>" }``, four committer owners and a PMC champion
 from a generated ``[[people.person]]`` roster (9 PMC, 27 more committers), and a passing
 ``establish`` decision whose TOML ballot file is pinned by sha256.
@@ -62,7 +69,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+# File sizes: a multiplier of the base length, log-normal (sigma 1, mean ~2.6), capped; one
+# file per repository gets the cap (real repositories have a few ~0.5 MB files).
+SIZE_MU, SIZE_SIGMA, SIZE_CAP = 0.455, 1.0, 75.0
+# Share of the Python and C/C++ files owned by scoped modules.
+MODULE_SHARE = 0.4
 PKG = "cobalt"
 
 
@@ -494,7 +506,7 @@ class Generator:
         self.people = people
 
         # ---- Python
-        mod_py_total = max(3 * self.n_mod, n_py // 10)
+        mod_py_total = max(3 * self.n_mod, int(n_py * MODULE_SHARE))
         mod_py = self._spread(mod_py_total, self.n_mod, minimum=3)
         core_py = n_py - sum(mod_py)
         n_pkgs = max(len(AREAS) + 1, core_py // 22)
@@ -521,7 +533,7 @@ class Generator:
             self.py_by_pkg.setdefault(f.package, []).append(f)
 
         # ---- C/C++
-        mod_c_total = max(2 * self.n_mod, n_cpp // 10)
+        mod_c_total = max(2 * self.n_mod, int(n_cpp * MODULE_SHARE))
         mod_c = self._spread(mod_c_total, self.n_mod, minimum=2)
         core_c = n_cpp - sum(mod_c)
         n_test = max(4, core_c // 20)
@@ -571,8 +583,15 @@ class Generator:
         self.priv_headers = [f for f in self.cfiles if f.kind == "priv"]
         self.core_sources = [f for f in self.cfiles if f.kind == "src"]
         self.n_cmake_target = n_cmake_target
+        self.giant = self.py.index(self.core_py[len(self.core_py) // 2])  # one ~0.5 MB file
 
         self._inject()
+
+    def _size(self, rng: random.Random, idx: int) -> float:
+        """Length multiplier of the idx-th source file: long-tailed, one file at the cap."""
+        if idx == self.giant:
+            return SIZE_CAP
+        return min(SIZE_CAP, rng.lognormvariate(SIZE_MU, SIZE_SIGMA))
 
     def _spread(self, total: int, parts: int, minimum: int) -> list[int]:
         weights = [self.rng.uniform(0.5, 1.5) for _ in range(parts)]
@@ -715,6 +734,19 @@ class Generator:
             imports.append("from __future__ import annotations")
         imports += rng.sample(STDLIB, 2)
         pool = self.core_py
+        # attribute chains after a top-level import, and aliases (``import a.b.c as x``)
+        chain_pool = [t for t in (pool[rng.randrange(len(pool))] for _ in range(6))]
+        chain_pool = [
+            t
+            for t in chain_pool
+            if t.dotted not in (f.dotted, PKG) and not t.dotted.startswith(f"{PKG}.contrib")
+        ]
+        aliases: list[str] = []
+        if chain_pool:
+            imports.append(f"import {PKG}")
+            for j, t in enumerate(chain_pool[:2]):
+                aliases.append(f"_{t.dotted.rsplit('.', 1)[1]}_{j}")
+                imports.append(f"import {t.dotted} as {aliases[-1]}")
         targets = [pool[rng.randrange(len(pool))] for _ in range(4)]
         for j, t in enumerate(targets):
             if t.dotted == f.dotted:
@@ -761,7 +793,7 @@ class Generator:
             m = rng.choice(self.modules)
             out.append(f"# Do not `import {PKG}.contrib.{m}` here: it is a scoped module.\n")
             out.append(f'_HINT = "from {PKG}.contrib.{m} import api"\n\n')
-        target_lines = rng.randint(160, 240)
+        target_lines = int(rng.randint(160, 240) * self._size(rng, idx))
         lines = sum(s.count("\n") for s in out)
         k = 0
         func_done = False
@@ -775,6 +807,18 @@ class Generator:
             out.append("\n\n" + block)
             lines += n_lines + 2
             k += 1
+            if chain_pool and rng.random() < 0.6:
+                a, b = rng.choice(chain_pool), rng.choice(chain_pool)
+                alias = rng.choice(aliases)
+                out.append(
+                    f"\n\ndef {uid}_use_{k}(node, ctx=None):\n"
+                    f'    """Delegate to ``{a.dotted}`` and ``{b.dotted}``."""\n'
+                    f"    node = {a.dotted}.{camel(uid)}A(node)\n"
+                    f"    if ctx is not None and {b.dotted}.helper_{k % 4}(ctx):\n"
+                    f"        return {alias}.helper_{k % 3}(node, ctx.attrs)\n"
+                    f"    return {b.dotted}.{camel(uid)}B.from_node(node).value\n"
+                )
+                lines += 7
             if not func_done and lines > target_lines // 2:
                 t = pool[rng.randrange(len(pool))]
                 body = [f"    from {t.dotted} import {camel(uid)}L"] + [
@@ -829,7 +873,7 @@ class Generator:
             )
         ns = f.area if f.area.isidentifier() else "detail"
         out.append(f"namespace {PKG} {{\nnamespace {ns} {{\n")
-        target_lines = rng.randint(240, 360)
+        target_lines = int(rng.randint(240, 360) * self._size(rng, len(self.py) + idx))
         lines = sum(s.count("\n") for s in out)
         k = 0
         while lines < target_lines:
@@ -888,7 +932,7 @@ class Generator:
             files[f"cmake/modules/{camel(m)}.cmake"] = (
                 f"# Scoped module {m}: built only when USE_{M} is ON.\n"
                 f'message(STATUS "Build with {m}")\n'
-                f"file(GLOB_RECURSE {M}_SRCS src/contrib/{m}/*.cc)\n"
+                f"cobalt_module_sources({M}_SRCS ${{CMAKE_CURRENT_SOURCE_DIR}}/src/contrib/{m})\n"
                 f"list(APPEND COMPILER_SRCS ${{{M}_SRCS}})\n"
                 f"add_definitions(-DCOBALT_USE_{M}=1)\n"
             )
@@ -918,10 +962,7 @@ class Generator:
                 if len(d) > 1:
                     name = "_".join(d)
                     files[f"tests/cpp/{'/'.join(d)}/CMakeLists.txt"] = (
-                        f"file(GLOB {name.upper()}_TESTS ${{CMAKE_CURRENT_SOURCE_DIR}}/*_test.cc)\n"
-                        f"add_executable({name}_tests ${{{name.upper()}_TESTS}})\n"
-                        f"target_link_libraries({name}_tests cobalt gtest_main)\n"
-                        f"add_test(NAME {name} COMMAND {name}_tests)\n"
+                        f"cobalt_add_test({name} ${{CMAKE_CURRENT_SOURCE_DIR}})\n"
                     )
         files["CMakeLists.txt"] = "\n".join(root)
         n_now = sum(1 for p in files if p.endswith((".cmake", "CMakeLists.txt")))
@@ -929,7 +970,20 @@ class Generator:
         utils = [
             f"include(${{CMAKE_CURRENT_LIST_DIR}}/Util{i:04d}.cmake)" for i in range(n_utils - 1)
         ]
-        files["cmake/utils/Utils.cmake"] = "# Helper functions\n" + "\n".join(utils) + "\n"
+        files["cmake/utils/Utils.cmake"] = (
+            "# Helper functions\n"
+            "function(cobalt_module_sources out dir)\n"
+            "  # the sources of a scoped module, for the module's own cmake file\n"
+            "  file(GLOB_RECURSE _srcs ${dir}/*.cc)\n"
+            "  set(${out} ${_srcs} PARENT_SCOPE)\n"
+            "endfunction()\n\n"
+            "function(cobalt_add_test name dir)\n"
+            "  file(GLOB _tests ${dir}/*_test.cc)\n"
+            "  add_executable(${name}_tests ${_tests})\n"
+            "  target_link_libraries(${name}_tests cobalt gtest_main)\n"
+            "  add_test(NAME ${name} COMMAND ${name}_tests)\n"
+            "endfunction()\n\n" + "\n".join(utils) + "\n"
+        )
         for i in range(n_utils - 1):
             files[f"cmake/utils/Util{i:04d}.cmake"] = (
                 f"function(cobalt_util_{i} target)\n"

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,7 +186,7 @@ def validate_scoped(sample: Sample, res: Result, manifest: dict) -> int | None:
     except (ValueError, KeyError, TypeError):
         res.fail("no JSON result on stdout", sample)
         return None
-    if summary.get("files", 0) < manifest["files"] * 0.9:
+    if summary.get("files", 0) < manifest.get("min_files", manifest["files"] * 0.9):
         res.fail(f"scanned only {summary.get('files')} files", sample)
         return None
     by_rule: dict[str, int] = {}
@@ -209,8 +210,9 @@ def validate_import_linter(sample: Sample, res: Result, manifest: dict) -> int |
         res.fail("no contract summary", sample)
         return None
     total = int(m.group(1)) + int(m.group(2))
-    if total != len(manifest["modules"]):
-        res.fail(f"{total} contracts checked, expected {len(manifest['modules'])}", sample)
+    contracts = manifest.get("contracts", len(manifest["modules"]))
+    if total != contracts:
+        res.fail(f"{total} contracts checked, expected {contracts}", sample)
         return None
     res.detail.update(kept=int(m.group(1)), broken=int(m.group(2)))
     # "- importer -> imported (l.12, 40)", possibly wrapped by the terminal width
@@ -229,7 +231,10 @@ def validate_tach(sample: Sample, res: Result, manifest: dict) -> int | None:
     if isinstance(data, dict) or sample.rc not in (0, 1):
         res.fail(f"tach error: {str(data)[:300]}", sample)
         return None
-    mods = {f"{manifest['python_package']}.contrib.{m}" for m in manifest["modules"]}
+    mods = set(
+        manifest.get("python_modules")
+        or (f"{manifest['python_package']}.contrib.{m}" for m in manifest["modules"])
+    )
     count = 0
     for item in data:
         code = (item.get("Located") or {}).get("details", {}).get("Code", {})
@@ -284,6 +289,14 @@ def ensure_repo(size: int, seed: int, regen: bool) -> tuple[Path, dict]:
 
 def bench_size(size: int, runs: int, seed: int, regen: bool) -> dict:
     repo, manifest = ensure_repo(size, seed, regen)
+    il = [str(BIN / "lint-imports"), "--no-cache", "--no-logo", "../.importlinter"]
+    return bench_repo(size, repo, manifest, runs, il, repo / "python")
+
+
+def bench_repo(
+    size: int | str, repo: Path, manifest: dict, runs: int, il_argv: list[str], il_cwd: Path
+) -> dict:
+    """Every tool on ``repo``, ``runs`` interleaved rounds; ``size`` labels the tier."""
     logs = OUT / "logs" / str(size)
     logs.mkdir(parents=True, exist_ok=True)
     cache = repo / ".git" / "scoped"  # where adapters/cache.py keeps the caches
@@ -293,11 +306,7 @@ def bench_size(size: int, runs: int, seed: int, regen: bool) -> dict:
     specs = {
         "scoped-cold": ([scoped, "check", "--no-cache", "--format", "json"], repo, validate_scoped),
         "scoped-warm": ([scoped, "check", "--format", "json"], repo, validate_scoped),
-        "import-linter": (
-            [str(BIN / "lint-imports"), "--no-cache", "--no-logo", "../.importlinter"],
-            repo / "python",
-            validate_import_linter,
-        ),
+        "import-linter": (il_argv, il_cwd, validate_import_linter),
         "tach": ([str(BIN / "tach"), "check", "--output", "json"], repo, validate_tach),
         "git-grep": (["git", "grep", "-n", "-E", GREP_RE], repo, validate_lines(None)),
         "git-ls-files": (["git", "ls-files"], repo, validate_lines(manifest["files"])),
@@ -358,8 +367,118 @@ def bench_size(size: int, runs: int, seed: int, regen: bool) -> dict:
     return summarize(size, repo, manifest, results)
 
 
-def summarize(size: int, repo: Path, manifest: dict, results: dict[str, Result]) -> dict:
-    exp = manifest["expect"]
+PEER_FILES = ("tach.toml", ".tach/", ".import_linter_cache/")
+
+
+def python_modules(
+    registry: dict, is_python: Callable[[str], bool] = lambda path: True
+) -> tuple[list[str], dict[str, list[str]], str]:
+    """(root packages, module -> dotted names, python root) from a registry's module paths:
+    each path under a ``python_roots`` entry for which ``is_python`` holds (a package or a
+    ``.py`` file)."""
+    roots = [r.rstrip("/") for r in registry.get("project", {}).get("python_roots", ["."])]
+    dotted: dict[str, list[str]] = {}
+    used_root = ""
+    for name, mod in sorted(registry.get("modules", {}).items()):
+        for path in mod.get("paths", []):
+            for root in roots:
+                prefix = "" if root in ("", ".") else root + "/"
+                if not path.startswith(prefix):
+                    continue
+                rel = path[len(prefix) :].rstrip("/")
+                rel = rel[: -len(".py")] if rel.endswith(".py") else rel
+                if rel and "*" not in rel and is_python(path):
+                    dotted.setdefault(name, []).append(rel.replace("/", "."))
+                    used_root = used_root or root
+    tops = sorted({d.split(".")[0] for ds in dotted.values() for d in ds})
+    return tops, dotted, used_root
+
+
+def prepare_real(repo: Path, config: Path) -> tuple[dict, list[str], Path]:
+    """The manifest and the import-linter command for a real repository.
+
+    ``config`` is copied to ``repo/scoped.toml`` (refused when the repository tracks a different
+    one). The peers' configurations are generated from the registry's Python module paths: one
+    import-linter ``protected`` contract per module (in ``bench/out/real-<name>/``), and a
+    ``tach.toml`` at the repository root (tach reads it from there only): the root packages form
+    core, each module path is a tach module with ``visibility = []``. The files the peers write
+    are added to ``.git/info/exclude`` so that scoped does not scan them.
+    """
+    import tomllib
+
+    repo, config = repo.resolve(), config.resolve()
+    registry = tomllib.loads(config.read_text())
+    target = repo / "scoped.toml"
+    if config != target:
+        tracked = subprocess.run(
+            ["git", "ls-files", "--error-unmatch", "scoped.toml"], cwd=repo, capture_output=True
+        )
+        if tracked.returncode == 0 and target.read_bytes() != config.read_bytes():
+            sys.exit(f"{target} is tracked and differs from {config}: not replacing it")
+        shutil.copyfile(config, target)
+
+    def is_python(path: str) -> bool:
+        p = repo / path
+        return p.suffix == ".py" and p.is_file() or (p / "__init__.py").is_file()
+
+    tops, dotted, py_root = python_modules(registry, is_python)
+    if not dotted:
+        sys.exit(f"{config}: no module has a path under a python_roots entry; nothing for peers")
+    work = OUT / f"real-{repo.name}"
+    work.mkdir(parents=True, exist_ok=True)
+    il = ["[importlinter]", "root_packages =", *(f"    {t}" for t in tops), ""]
+    tach = [f'source_roots = ["{py_root or "."}"]', ""]
+    tach += [x for t in tops for x in ("[[modules]]", f'path = "{t}"', "depends_on = []", "")]
+    for name, names in dotted.items():
+        il += [f"[importlinter:contract:{name}]", f"name = {name} is a scoped module"]
+        il += ["type = protected", "protected_modules =", *(f"    {d}" for d in names)]
+        il += ["allowed_importers =", *(f"    {d}" for d in names), ""]
+        for d in names:
+            deps = ", ".join(f'"{t}"' for t in tops)
+            tach += [
+                "[[modules]]",
+                f'path = "{d}"',
+                f"depends_on = [{deps}]",
+                "visibility = []",
+                "",
+            ]
+    (work / ".importlinter").write_text("\n".join(il))
+    (repo / "tach.toml").write_text("\n".join(tach))
+    git_dir = subprocess.run(
+        ["git", "rev-parse", "--git-dir"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    exclude = (repo / git_dir / "info" / "exclude").resolve()
+    exclude.parent.mkdir(parents=True, exist_ok=True)
+    have = exclude.read_text().splitlines() if exclude.exists() else []
+    with open(exclude, "a") as fh:
+        fh.writelines(f"/{p}\n" for p in PEER_FILES if f"/{p}" not in have)
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.count("\n")
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True
+    ).stdout.strip()
+    manifest = {
+        "files": files,
+        "min_files": 1,  # the registry may exclude paths
+        "modules": sorted(dotted),
+        "contracts": len(dotted),
+        "python_modules": sorted(d for ds in dotted.values() for d in ds),
+        "commit": commit,
+        "bytes": sum(
+            (repo / p).stat().st_size
+            for p in subprocess.run(
+                ["git", "ls-files", "-z"], cwd=repo, capture_output=True, text=True, check=True
+            ).stdout.split("\0")
+            if p and (repo / p).is_file()
+        ),
+    }
+    il_argv = [str(BIN / "lint-imports"), "--no-cache", "--no-logo", str(work / ".importlinter")]
+    return manifest, il_argv, repo / py_root
+
+
+def summarize(size: int | str, repo: Path, manifest: dict, results: dict[str, Result]) -> dict:
+    exp = manifest.get("expect")
     tools = {}
     for t, r in results.items():
         counts = {c for c in r.counts if c is not None}
@@ -391,28 +510,32 @@ def summarize(size: int, repo: Path, manifest: dict, results: dict[str, Result])
         "cold_le_fastest_peer": _le(ratios["scoped_cold_over_fastest_peer"], 1.0),
         "warm_le_third_of_peer": _le(ratios["scoped_warm_over_fastest_peer"], 1 / 3),
     }
-    if size >= 100_000:
+    if isinstance(size, int) and size >= 100_000:
         rss = max(tools[t]["tree_rss_mib"] for t in ("scoped-cold", "scoped-warm"))
         bars.update(
             cold_under_20s=_le(med["scoped-cold"], 20.0),
             warm_under_3s=_le(med["scoped-warm"], 3.0),
             rss_under_1gib=None if not results["scoped-cold"].ok else rss < 1024,
         )
-    verification = {
-        "scoped_sm003": {"expected": exp["scoped_sm003"], "got": tools["scoped-cold"]["count"]},
-        "import-linter": {
-            "expected": exp["peer_python_violations"],
-            "got": tools["import-linter"]["count"],
-        },
-        "tach": {"expected": exp["peer_python_violations"], "got": tools["tach"]["count"]},
-    }
+    verification = (
+        {}
+        if exp is None
+        else {
+            "scoped_sm003": {"expected": exp["scoped_sm003"], "got": tools["scoped-cold"]["count"]},
+            "import-linter": {
+                "expected": exp["peer_python_violations"],
+                "got": tools["import-linter"]["count"],
+            },
+            "tach": {"expected": exp["peer_python_violations"], "got": tools["tach"]["count"]},
+        }
+    )
     for v in verification.values():
         v["match"] = v["got"] == v["expected"]
     return {
         "size": size,
         "repo": str(repo),
         "generator": {
-            k: manifest[k]
+            k: manifest.get(k)
             for k in (
                 "generator_version",
                 "seed",
@@ -480,14 +603,21 @@ def print_report(all_results: list[dict]) -> None:
         )
         v = r["verification"]
         scoped = r["tools"]["scoped-cold"]
-        print(
-            f"{r['size']:>7}  found: scoped SM003 {v['scoped_sm003']['got']} "
-            f"(expected {v['scoped_sm003']['expected']}; all errors {scoped.get('errors')}, "
-            f"by rule {scoped.get('errors_by_rule')}), import-linter "
-            f"{v['import-linter']['got']}, tach {v['tach']['got']} (expected "
-            f"{v['tach']['expected']}: {r['expect']['py_unguarded']} unguarded + "
-            f"{r['expect']['py_guarded']} guarded Python imports; peers cannot see guards)"
-        )
+        if not v:  # a real repository: nothing planted, the counts are for reading
+            print(
+                f"{r['size']:>7}  found: scoped errors {scoped.get('errors')} (by rule "
+                f"{scoped.get('errors_by_rule')}), import-linter {r['tools']['import-linter']['count']}"
+                f" illegal imports, tach {r['tools']['tach']['count']} diagnostics on module code"
+            )
+        else:
+            print(
+                f"{r['size']:>7}  found: scoped SM003 {v['scoped_sm003']['got']} "
+                f"(expected {v['scoped_sm003']['expected']}; all errors {scoped.get('errors')}, "
+                f"by rule {scoped.get('errors_by_rule')}), import-linter "
+                f"{v['import-linter']['got']}, tach {v['tach']['got']} (expected "
+                f"{v['tach']['expected']}: {r['expect']['py_unguarded']} unguarded + "
+                f"{r['expect']['py_guarded']} guarded Python imports; peers cannot see guards)"
+            )
         bars = ", ".join(
             f"{k}={'n/a' if b is None else ('yes' if b else 'NO')}" for k, b in r["bars"].items()
         )
@@ -516,13 +646,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--regen", action="store_true", help="regenerate cached repositories")
+    ap.add_argument("--repo", type=Path, help="also a tier on this real git repository")
+    ap.add_argument("--config", type=Path, help="with --repo: its registry (copied to scoped.toml)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if args.runs < 1 or not sizes:
-        ap.error("need --runs >= 1 and at least one size")
+    if args.repo and not args.config:
+        args.config = args.repo / "scoped.toml"
+    if args.runs < 1 or not (sizes or args.repo):
+        ap.error("need --runs >= 1 and at least one size or --repo")
     OUT.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
     results = [bench_size(size, args.runs, args.seed, args.regen) for size in sizes]
+    if args.repo:
+        manifest, il_argv, il_cwd = prepare_real(args.repo, args.config)
+        label = f"real:{args.repo.resolve().name}"
+        results.append(bench_repo(label, args.repo.resolve(), manifest, args.runs, il_argv, il_cwd))
     load_after = os.getloadavg()
     doc = {
         "schema": 1,

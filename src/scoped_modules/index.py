@@ -400,8 +400,14 @@ def _cmake_model(
 
 
 def build_index(
-    registry: Registry, files: list[str], scan: ScanResult, tables: Tables | None = None
+    registry: Registry,
+    files: list[str],
+    scan: ScanResult,
+    tables: Tables | None = None,
+    outbound: bool = True,
 ) -> Index:
+    """The references between files and modules. With ``outbound`` False, a module's references
+    into core (target module ``""``: only ``deps`` and ``summary`` read them) are not built."""
     from .resolve.cmake import resolve_cmake
     from .resolve.includes import normalize
     from .resolve.pynames import AMBIGUOUS
@@ -430,7 +436,7 @@ def build_index(
             targets: tuple[str, ...] = (tmod,)
         else:
             targets = owner.get(target, ()) if target else ()
-        if not targets and src is None:
+        if not targets and (src is None or not outbound):
             return
         kind, spec, line, evidence, _g, flags = raw
         kind = PUBLIC_KIND.get(kind, kind)
@@ -549,7 +555,7 @@ def build_index(
                 if core and raw[1].rsplit("/", 1)[-1] not in mod_names:
                     continue
                 target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
-                if target is not None:
+                if target is not None and (outbound or target in owner):
                     add(path, raw, target, cpp_guard(path, raw[4]), lang)
                 elif from_root is not None:
                     at_root = normalize(raw[1].strip())

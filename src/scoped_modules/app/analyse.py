@@ -30,6 +30,7 @@ def build(
     options: CheckOptions,
     fileset: FileSet | None = None,
     meanwhile: Callable[[], None] | None = None,
+    outbound: bool = True,
 ) -> Index:
     """List, read (cache first) and index the repository.
 
@@ -49,7 +50,7 @@ def build(
 
     result = scan(fileset, patterns, cache, options.progress, options.jobs, background)
     cache.save(set(fileset.keys.values()))
-    index = build_index(registry, files, result, tables[0])
+    index = build_index(registry, files, result, tables[0], outbound)
     index.notes = [*fileset.notes, *result.notes, *index.notes]
     return index
 
@@ -91,7 +92,7 @@ def analyse(registry: Registry, options: CheckOptions, fileset: FileSet, now: da
         ctx.activity = activity_for_check(registry, options.history, options.use_cache, ctx.notes)
         findings.extend(run_rules(ctx, False))
 
-    index = build(registry, options, fileset, meanwhile)
+    index = build(registry, options, fileset, meanwhile, outbound=False)  # check reads no deps
     ctx.index_ = index
     findings += run_rules(ctx, True)
     ctx.notes.extend(proposal_notes(registry))

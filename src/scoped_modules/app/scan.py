@@ -6,7 +6,9 @@ import hashlib
 import marshal
 import os
 import re
-from collections.abc import Callable
+import select
+import struct
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..adapters.cache import FactsCache
@@ -213,12 +215,6 @@ def _with_guards(hits: list, lang: str, text: str, facts: FileFacts | None) -> l
         return [(*h[:3], None) for h in hits]
 
 
-def _batch(args: tuple[str, list[tuple[str, str, bool]], Patterns]) -> list:
-    root, items, patterns = args
-    compiled = compile_patterns(patterns)
-    return [read_one(root, p, k, nf, compiled) for p, k, nf in items]
-
-
 def compile_patterns(patterns: Patterns) -> list[tuple[str, re.Pattern[str]]]:
     return [(m, re.compile(p, re.MULTILINE)) for m, ps in sorted(patterns.items()) for p in ps]
 
@@ -292,65 +288,90 @@ def _parallel(
 ) -> list:
     """Read ``todo`` over ``workers`` processes: this one and ``workers - 1`` forked children.
 
-    A child reads every ``workers``-th file and sends its results back through a pipe with
-    ``marshal``; this process reads its own share, runs ``background``, then collects. Far less
-    overhead than a process pool (no task queue, one fork per child), which matters when the
-    whole scan takes a fraction of a second. Without ``fork`` (Windows) it reads sequentially.
+    The files are cut into small chunks (see ``_chunks``) whose numbers are written, as
+    fixed-size tickets, into one pipe shared by every process: each process takes the next
+    ticket when it is free, so a process that meets a long file or runs ``background`` (this
+    one, first) simply takes fewer chunks, and neither waits for the other. A child sends its
+    chunks' results back through its own pipe with ``marshal``. Far less overhead than a process
+    pool (no task queue, one fork per child), which matters when the whole scan takes a fraction
+    of a second. The result is in ``todo`` order. Without ``fork`` (Windows) it reads
+    sequentially.
     """
+    compiled = compile_patterns(patterns)
     if not hasattr(os, "fork"):
-        compiled = compile_patterns(patterns)
-        seq = [read_one(root, p, k, nf, compiled) for p, k, nf in todo]
+        sequential = [read_one(root, p, k, nf, compiled) for p, k, nf in todo]
         if background is not None:
             background()
-        return seq
-    shares = _shares(todo, workers, own_weight=0.7 if background is not None else 1.0)
-    children: list[tuple[int, int, list]] = []
-    for share in shares[1:]:
+        return sequential
+    chunks = _chunks(len(todo), workers)
+    tickets_r, tickets_w = os.pipe()
+    children: list[tuple[int, int]] = []
+    for _ in range(workers - 1):
         rfd, wfd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: read, send, leave without running any cleanup
             code = 0
             try:
                 os.close(rfd)
-                data = marshal.dumps(_batch((root, share, patterns)))
+                os.close(tickets_w)
+                done = [(c, _read_chunk(root, todo, chunks[c], compiled)) for c in _take(tickets_r)]
                 with os.fdopen(wfd, "wb") as fh:
-                    fh.write(data)
+                    fh.write(marshal.dumps(done))
             except BaseException:
                 code = 1
             os._exit(code)
         os.close(wfd)
-        children.append((pid, rfd, share))
-    compiled = compile_patterns(patterns)
-    own = shares[0]
-    out: list[Any] = []
-    for i, (p, k, nf) in enumerate(own):
-        out.append(read_one(root, p, k, nf, compiled))
-        if progress and i % 200 == 0:
-            progress(i * workers, len(todo))
+        children.append((pid, rfd))
+    # every write of at most PIPE_BUF bytes is atomic, and each holds whole tickets, so a
+    # 4-byte read always returns one whole ticket
+    tickets = b"".join(_TICKET.pack(c) for c in range(len(chunks)))
+    step = (select.PIPE_BUF // _TICKET.size) * _TICKET.size
+    for lo in range(0, len(tickets), step):
+        os.write(tickets_w, tickets[lo : lo + step])
+    os.close(tickets_w)
     if background is not None:
-        background()  # while the children finish
-    for pid, rfd, share in children:
+        background()  # the children start on the chunks meanwhile
+    parts: dict[int, list] = {}
+    for c in _take(tickets_r):
+        parts[c] = _read_chunk(root, todo, chunks[c], compiled)
+        if progress:
+            progress(chunks[c][0], len(todo))
+    os.close(tickets_r)
+    for pid, rfd in children:
         with os.fdopen(rfd, "rb") as fh:
             data = fh.read()
         _pid, status = os.waitpid(pid, 0)
         try:
-            part = marshal.loads(data) if status == 0 else None
+            done = marshal.loads(data) if status == 0 else []
         except (EOFError, ValueError, TypeError):
-            part = None
-        if part is None or len(part) != len(share):  # a child failed: read its share here
-            part = [read_one(root, p, k, nf, compiled) for p, k, nf in share]
-        out.extend(part)
+            done = []
+        for c, part in done:
+            if len(part) == chunks[c][1] - chunks[c][0]:
+                parts[c] = part
+    out: list[Any] = []
+    for c, (lo, hi) in enumerate(chunks):
+        # a chunk taken by a child that failed is read here
+        out.extend(parts.get(c) or _read_chunk(root, todo, (lo, hi), compiled))
     return out
 
 
-def _shares(todo: list, workers: int, own_weight: float) -> list[list]:
-    """Deal the files out in turn (neighbours in path order are alike, so the shares come out
-    even); this process (share 0) takes ``own_weight`` of a fair share, leaving room for its
-    background work. No stat() per file: at 100,000 files that alone costs a good part of a
-    second."""
-    slots = [0] * round(own_weight * 10) + [w for w in range(1, workers) for _ in range(10)]
-    shares: list[list] = [[] for _ in range(workers)]
-    n = len(slots)
-    for i, item in enumerate(todo):
-        shares[slots[i % n]].append(item)
-    return shares
+_TICKET = struct.Struct("<I")
+
+
+def _take(fd: int) -> Iterator[int]:
+    """Chunk numbers from the ticket pipe until it is empty and closed."""
+    while len(ticket := os.read(fd, _TICKET.size)) == _TICKET.size:
+        yield _TICKET.unpack(ticket)[0]
+
+
+def _read_chunk(root: str, todo: list, bounds: tuple[int, int], compiled: list) -> list:
+    return [read_one(root, p, k, nf, compiled) for p, k, nf in todo[bounds[0] : bounds[1]]]
+
+
+def _chunks(n: int, workers: int) -> list[tuple[int, int]]:
+    """(start, stop) of small chunks of ``n`` files: small enough that the last ones even out the
+    processes' finishing times (~48 per process at least), large enough that taking a ticket
+    costs nothing (at least 4 files). No stat() per file: at 100,000 files that alone costs a
+    good part of a second."""
+    size = max(4, min(32, n // (48 * workers)))
+    return [(lo, min(n, lo + size)) for lo in range(0, n, size)]
