@@ -1,0 +1,364 @@
+"""What the Python reader must find in a file, computed from ``ast`` alone (the test oracle).
+
+Written from SPEC §3 / §3.1 / §3.3 and ``readers/facts.py`` by walking the syntax tree that
+CPython builds; nothing here uses the reader's scanning code. Only the guard *combinators*
+(``conj``/``neg``, the representation of facts) are shared.
+
+Per reference: ``(kind, spec, line, flags, guard)``, with unknown guard atoms normalised to
+``("u",)`` (the reader makes each unknown its own object; identity does not survive a
+comparison). References are deduplicated by ``(spec, line)``, the first in source order winning,
+as facts are.
+
+Semantics, precisely:
+
+- ``python-import``: every ``import``/``from`` statement, at the statement's first line;
+  ``from a import b`` gives ``a.b`` with ``F_FROM``, ``from . import x`` gives ``.x``,
+  ``from a import *`` gives ``a``.
+- ``python-dynamic``: a call of a name or attribute ``import_module``/``__import__`` whose first
+  argument is a string constant (implicit concatenation included) that is a dotted name; a
+  relative name only for ``import_module`` with a second argument (positional or ``package=``)
+  that is a string constant (joined) or the name ``__package__`` (kept relative). Line: the line
+  of the ``import_module``/``__import__`` word.
+- ``python-attribute``: every maximal ``Name.attr.attr...`` chain (``ast.Attribute`` nodes down to
+  an ``ast.Name``) whose name is bound by some import statement anywhere in the file: ``import
+  a.b`` binds ``a`` to ``a``; ``import a.b as c`` binds ``c`` to ``a.b``; ``from a import b as c``
+  binds ``c`` to ``a.b`` (relative heads kept). The spec is the bound name's target plus the
+  attributes; a name bound to several targets gives one reference per target. Line: the name's.
+- flags: ``F_FUNC`` inside the body of a ``def``/``async def`` (not its decorators, defaults or
+  annotations); ``F_OPTIONAL`` inside the body of a ``try`` with a handler that is bare or names
+  ``ImportError``, ``ModuleNotFoundError``, ``Exception`` or ``BaseException`` (as a name or the
+  last part of a dotted name); ``F_TYPE_CHECKING`` inside the body of ``if TYPE_CHECKING:`` (or
+  ``if x.y.TYPE_CHECKING:``). Flags are lexical: they accumulate through every enclosing block.
+- guard: the ``if`` tests the reference sits under (the body of ``if T`` carries ``T``, its
+  ``else``/``elif`` part ``not T``, so an ``elif`` test's own references carry the negation of
+  every earlier test); a ``TYPE_CHECKING`` test contributes no guard. One test reads, per SPEC
+  §3.3: ``and``/``or``/``not``; a comparison with one operator between an expression and
+  constants (``==``/``!=`` one constant, ``is``/``is not`` None/True/False, ``in``/``not in`` a
+  tuple/list/set of constants all on or all off) is ``("v", words)`` or its negation, where words
+  are the expression's identifiers, attribute names and name-like string constants in source
+  order; a bare expression is ``("v", words)``; anything else is unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from scoped_modules.readers.facts import (
+    F_FROM,
+    F_FUNC,
+    F_OPTIONAL,
+    F_TYPE_CHECKING,
+    K_PY_ATTR,
+    K_PY_DYNAMIC,
+    K_PY_IMPORT,
+)
+from scoped_modules.readers.guards import conj, disj, neg
+
+Ref = tuple[str, str, int, int, Any]  # kind, spec, line, flags, guard
+
+U = ("u",)
+_HANDLER_NAMES = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+_OFF = {"off", "0", "", "false"}
+_NOT_NAMES = {"on", "off", "true", "false", "yes", "no"}
+_NAME_LIKE = re.compile(r"[A-Za-z_]\w*")
+_MODNAME = re.compile(r"(\.*)((?:[^\W\d]\w*(?:\.[^\W\d]\w*)*)?)")
+
+
+def normalise(g: Any) -> Any:
+    """A guard with every unknown atom replaced by the one value ``("u",)``."""
+    if g is None:
+        return None
+    if g[0] == "u":
+        return U
+    if g[0] == "v":
+        return g
+    return (g[0], *(normalise(c) for c in g[1:]))
+
+
+# --- one test -> guard ------------------------------------------------------------------------
+
+
+def _off(value: Any) -> bool | None:
+    if value is None or value is False:
+        return True
+    if value is True:
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in _OFF
+    if isinstance(value, int | float):
+        return value == 0
+    return None
+
+
+def _words(expr: ast.AST) -> tuple[str, ...]:
+    out: list[tuple[int, int, str]] = []
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Name):
+            w = n.id
+        elif isinstance(n, ast.Attribute):
+            w = n.attr
+        elif (
+            isinstance(n, ast.Constant)
+            and isinstance(n.value, str)
+            and _NAME_LIKE.fullmatch(n.value)
+            and n.value.lower() not in _NOT_NAMES
+        ):
+            w = n.value
+        else:
+            continue
+        out.append((n.end_lineno or 0, n.end_col_offset or 0, w))
+    return tuple(dict.fromkeys(w for *_, w in sorted(out)))
+
+
+def _const_values(n: ast.AST) -> list[Any] | None:
+    if isinstance(n, ast.Constant):
+        return [n.value]
+    if (
+        isinstance(n, ast.Tuple | ast.List | ast.Set)
+        and n.elts
+        and all(isinstance(e, ast.Constant) for e in n.elts)
+    ):
+        return [e.value for e in n.elts]  # type: ignore[attr-defined]
+    return None
+
+
+def _leaf(expr: ast.AST, on: bool) -> Any:
+    words = _words(expr)
+    if not words:
+        return U
+    return ("v", words) if on else ("not", ("v", words))
+
+
+def _comparison(n: ast.Compare) -> Any:
+    if len(n.ops) != 1:
+        return U
+    op, left, right = n.ops[0], n.left, n.comparators[0]
+    if isinstance(op, ast.Eq | ast.NotEq):
+        if isinstance(right, ast.Constant) and not isinstance(left, ast.Constant):
+            expr, value = left, right.value
+        elif isinstance(left, ast.Constant) and not isinstance(right, ast.Constant):
+            if _const_values(right) is not None:
+                return U
+            expr, value = right, left.value
+        else:
+            return U
+        off = _off(value)
+        if off is None:
+            return U
+        return _leaf(expr, (not off) == isinstance(op, ast.Eq))
+    if isinstance(op, ast.Is | ast.IsNot):
+        if isinstance(right, ast.Constant) and _const_values(left) is None:
+            expr, value = left, right.value
+        elif isinstance(left, ast.Constant) and _const_values(right) is None:
+            expr, value = right, left.value
+        else:
+            return U
+        if value is not None and value is not True and value is not False:
+            return U
+        return _leaf(expr, (value is True) == isinstance(op, ast.Is))
+    if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Tuple | ast.List | ast.Set):
+        values = _const_values(right)
+        if values is None or _const_values(left) is not None:
+            return U
+        offs = [_off(v) for v in values]
+        if any(o is None for o in offs):
+            return U
+        if not any(offs):
+            on = True
+        elif all(offs):
+            on = False
+        else:
+            return U
+        return _leaf(left, on == isinstance(op, ast.In))
+    return U
+
+
+def test_to_guard(n: ast.AST) -> Any:
+    if isinstance(n, ast.BoolOp):
+        parts = [test_to_guard(v) for v in n.values]
+        return conj(*parts) if isinstance(n.op, ast.And) else disj(*parts)
+    if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
+        return neg(test_to_guard(n.operand))
+    if isinstance(n, ast.Compare):
+        return _comparison(n)
+    if isinstance(n, ast.Constant):
+        return U
+    return _leaf(n, True)
+
+
+def is_type_checking(n: ast.AST) -> bool:
+    if isinstance(n, ast.Name):
+        return n.id == "TYPE_CHECKING"
+    if isinstance(n, ast.Attribute) and n.attr == "TYPE_CHECKING":
+        v = n.value
+        while isinstance(v, ast.Attribute):
+            v = v.value
+        return isinstance(v, ast.Name)
+    return False
+
+
+def _catches_imports(t: ast.Try | Any) -> bool:
+    for h in t.handlers:
+        if h.type is None:
+            return True
+        for n in ast.walk(h.type):
+            if (isinstance(n, ast.Name) and n.id in _HANDLER_NAMES) or (
+                isinstance(n, ast.Attribute) and n.attr in _HANDLER_NAMES
+            ):
+                return True
+    return False
+
+
+# --- the walk ---------------------------------------------------------------------------------
+
+
+class _Walk:
+    def __init__(self) -> None:
+        # (line, col, kind, spec, flags, guard), before deduplication
+        self.found: list[tuple[int, int, str, str, int, Any]] = []
+        self.bindings: dict[str, list[str]] = {}
+        self.chains: list[tuple[ast.Name, list[str], int, Any]] = []
+
+    def bind(self, name: str, target: str) -> None:
+        lst = self.bindings.setdefault(name, [])
+        if target not in lst:
+            lst.append(target)
+
+    def visit(self, node: ast.AST, g: Any, f: int) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for d in node.decorator_list:
+                self.visit(d, g, f)
+            self.visit(node.args, g, f)
+            if node.returns is not None:
+                self.visit(node.returns, g, f)
+            for s in node.body:
+                self.visit(s, g, f | F_FUNC)
+            return
+        if isinstance(node, ast.If):
+            self.visit(node.test, g, f)
+            if is_type_checking(node.test):
+                body_g, body_f, else_g = g, f | F_TYPE_CHECKING, g
+            else:
+                t = test_to_guard(node.test)
+                body_g, body_f, else_g = conj(g, t), f, conj(g, neg(t))
+            for s in node.body:
+                self.visit(s, body_g, body_f)
+            for s in node.orelse:
+                self.visit(s, else_g, f)
+            return
+        if isinstance(node, ast.Try | getattr(ast, "TryStar", ast.Try)):
+            body_f = f | F_OPTIONAL if _catches_imports(node) else f
+            for s in node.body:
+                self.visit(s, g, body_f)
+            for part in (node.handlers, node.orelse, node.finalbody):
+                for s in part:
+                    self.visit(s, g, f)
+            return
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                self.found.append((node.lineno, node.col_offset, K_PY_IMPORT, a.name, f, g))
+                if a.asname:
+                    self.bind(a.asname, a.name)
+                else:
+                    top = a.name.split(".", 1)[0]
+                    self.bind(top, top)
+            return
+        if isinstance(node, ast.ImportFrom):
+            head = "." * node.level + (node.module or "")
+            for a in node.names:
+                if a.name == "*":
+                    spec = head
+                else:
+                    spec = head + ("." if node.module else "") + a.name
+                    self.bind(a.asname or a.name, spec)
+                self.found.append((node.lineno, node.col_offset, K_PY_IMPORT, spec, f | F_FROM, g))
+            return
+        if isinstance(node, ast.Call):
+            self.dynamic(node, g, f)
+        if isinstance(node, ast.Attribute):
+            attrs: list[str] = []
+            v: ast.AST = node
+            while isinstance(v, ast.Attribute):
+                attrs.append(v.attr)
+                v = v.value
+            if isinstance(v, ast.Name):
+                self.chains.append((v, attrs[::-1], f, g))
+                return  # the inner attributes are parts of this chain
+        for child in ast.iter_child_nodes(node):
+            self.visit(child, g, f)
+
+    def dynamic(self, call: ast.Call, g: Any, f: int) -> None:
+        fn = call.func
+        if isinstance(fn, ast.Name):
+            name = fn.id
+        elif isinstance(fn, ast.Attribute):
+            name = fn.attr
+        else:
+            return
+        if name not in ("import_module", "__import__") or not call.args:
+            return
+        first = call.args[0]
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            return
+        text = first.value
+        m = _MODNAME.fullmatch(text)
+        if not text or m is None:
+            return
+        dots, rest = m.group(1), m.group(2)
+        spec = text
+        if dots:
+            if name != "import_module":
+                return
+            if len(call.args) > 1:
+                pk: ast.AST | None = call.args[1]
+            else:
+                pk = next((k.value for k in call.keywords if k.arg == "package"), None)
+            if isinstance(pk, ast.Name) and pk.id == "__package__":
+                spec = text
+            elif isinstance(pk, ast.Constant) and isinstance(pk.value, str):
+                pm = _MODNAME.fullmatch(pk.value)
+                if not pk.value or pm is None or pm.group(1):
+                    return
+                bits = pk.value.rsplit(".", len(dots) - 1)
+                if len(bits) < len(dots):
+                    return
+                spec = bits[0] + ("." + rest if rest else "")
+            else:
+                return
+        line = fn.end_lineno or fn.lineno
+        col = (fn.end_col_offset or 0) - len(name)
+        self.found.append((line, col, K_PY_DYNAMIC, spec, f, g))
+
+
+def expected_refs(source: str | bytes) -> list[Ref]:
+    """The references of one file, in source order. Raises SyntaxError when ast cannot parse."""
+    tree = ast.parse(source)
+    w = _Walk()
+    for s in tree.body:
+        w.visit(s, None, 0)
+    for name, attrs, f, g in w.chains:
+        for target in w.bindings.get(name.id, ()):
+            spec = target + "." + ".".join(attrs)
+            w.found.append((name.lineno, name.col_offset, K_PY_ATTR, spec, f, g))
+    w.found.sort(key=lambda x: (x[0], x[1]))
+    out: list[Ref] = []
+    seen: set[tuple[str, int]] = set()
+    for line, _col, kind, spec, f, g in w.found:
+        if (spec, line) in seen:
+            continue
+        seen.add((spec, line))
+        out.append((kind, spec, line, f, normalise(g)))
+    return out
+
+
+def reader_refs(facts_refs: list[tuple]) -> list[Ref]:
+    """The reader's references in the oracle's shape."""
+    return [(k, spec, line, flags, normalise(g)) for k, spec, line, _ev, g, flags in facts_refs]
+
+
+def differences(expected: list[Ref], got: list[Ref]) -> tuple[list[Ref], list[Ref]]:
+    """(missing from got, extra in got), each in source order."""
+    e, g = set(expected), set(got)
+    return [r for r in expected if r not in g], [r for r in got if r not in e]
