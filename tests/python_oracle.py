@@ -6,7 +6,7 @@ CPython builds; nothing here uses the reader's scanning code. Only the guard *co
 
 Per reference: ``(kind, spec, line, flags, guard)``, with unknown guard atoms normalised to
 ``("u",)`` (the reader makes each unknown its own object; identity does not survive a
-comparison). References are deduplicated by ``(spec, line)``, the first in source order winning,
+comparison) and nested conjunctions flattened. References are deduplicated by ``(spec, line)``, the first in source order winning,
 as facts are.
 
 Semantics, precisely:
@@ -42,7 +42,11 @@ Semantics, precisely:
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
+import sysconfig
+import warnings
+from pathlib import Path
 from typing import Any
 
 from scoped_modules.readers.facts import (
@@ -55,6 +59,7 @@ from scoped_modules.readers.facts import (
     K_PY_IMPORT,
 )
 from scoped_modules.readers.guards import conj, disj, neg
+from scoped_modules.readers.python import read_python
 
 Ref = tuple[str, str, int, int, Any]  # kind, spec, line, flags, guard
 
@@ -67,14 +72,19 @@ _MODNAME = re.compile(r"(\.*)((?:[^\W\d]\w*(?:\.[^\W\d]\w*)*)?)")
 
 
 def normalise(g: Any) -> Any:
-    """A guard with every unknown atom replaced by the one value ``("u",)``."""
+    """A guard with every unknown atom replaced by the one value ``("u",)`` and nested
+    conjunctions flattened (the reader shares the negations of a long ``elif`` chain as nested
+    ``and`` chunks; the meaning is the same)."""
     if g is None:
         return None
     if g[0] == "u":
         return U
     if g[0] == "v":
         return g
-    return (g[0], *(normalise(c) for c in g[1:]))
+    parts = [normalise(c) for c in g[1:]]
+    if g[0] == "and":
+        parts = [x for p in parts for x in (p[1:] if p[0] == "and" else (p,))]
+    return (g[0], *parts)
 
 
 # --- one test -> guard ------------------------------------------------------------------------
@@ -362,3 +372,48 @@ def differences(expected: list[Ref], got: list[Ref]) -> tuple[list[Ref], list[Re
     """(missing from got, extra in got), each in source order."""
     e, g = set(expected), set(got)
     return [r for r in expected if r not in g], [r for r in got if r not in e]
+
+
+# --- the standard library as a corpus -----------------------------------------------------------
+
+
+def stdlib_files() -> list[Path]:
+    """Every ``.py`` file of the running interpreter's standard library (its tests included),
+    without third-party packages, in a stable order."""
+    root = Path(sysconfig.get_paths()["stdlib"])
+    return sorted(p for p in root.rglob("*.py") if "site-packages" not in p.parts and p.is_file())
+
+
+def sample(files: list[Path], k: int) -> list[Path]:
+    """``k`` files chosen by a hash of their path below the library: the same on every
+    machine and run, spread over the whole library."""
+    root = Path(sysconfig.get_paths()["stdlib"])
+
+    def key(p: Path) -> str:
+        return hashlib.sha1(str(p.relative_to(root)).encode()).hexdigest()
+
+    return sorted(sorted(files, key=key)[:k])
+
+
+def check_file(path: Path) -> list[str]:
+    """Every difference between the reader and ``ast`` on one file, as readable lines; a file
+    that ``ast`` cannot parse is only read (it must not stop the reader)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", "replace")
+    facts = read_python(text)
+    stopped = [m for _, m in facts[2] if "stopped early" in m]
+    if stopped:
+        return [f"{path}: {stopped[0]}"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            expected = expected_refs(data)
+        except (SyntaxError, ValueError):
+            return []
+    missing, extra = differences(expected, reader_refs(facts[1]))
+    out = [f"{path}: missing {r}" for r in missing] + [f"{path}: extra {r}" for r in extra]
+    out += [f"{path}: note on a valid file: {line}: {m}" for line, m in facts[2]]
+    return out

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .readers import facts as F
 from .readers.facts import ScanResult
 from .readers.guards import Guard, implies_on
 from .registry.model import Module, Registry, Toggle
+
+if TYPE_CHECKING:
+    from .resolve.includes import IncludeResolver
+    from .resolve.pynames import PythonNames
 
 PUBLIC_KIND = {
     F.K_CMAKE_SUBDIR: F.K_CMAKE_PATH,
@@ -185,8 +190,8 @@ class Tables:
 
     dirs: set[str]
     membership: Membership
-    py_names: object  # PythonNames
-    includes: object  # IncludeResolver
+    py_names: PythonNames
+    includes: IncludeResolver
 
 
 def prepare_tables(registry: Registry, files: list[str]) -> Tables:
@@ -312,7 +317,7 @@ def build_index(
                         )
                     )
                     continue
-                if target is not None:
+                if isinstance(target, str):
                     add(path, raw, target, raw[4], lang)
         elif lang == "cpp":
             for raw in facts[1]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+import warnings
 from bisect import bisect_right
 from operator import itemgetter
 from typing import Any
@@ -176,6 +177,8 @@ _CHAIN_GAP = r"(?:[ \t\f\n]|\\\n|#[^\n]*)*+"
 _CHAIN = re.compile(rf"(?:{_CHAIN_GAP}\.(?:[ \t\f\n]|\\\n)*+{_ID})+")
 _CHAIN_PART = re.compile(_ID)
 _SPACE = re.compile(r"\s")
+_NAME_DOT = re.compile(r"(?<![\w.])[^\W\d]\w*(?=\.)")
+_MANY_NAMES = 32  # past this many bound names, one regex pass beats a search per name
 _LINE_DOT = re.compile(r"\n[ \t\f]*\.")
 _NON_ASCII_ID = re.compile(r"[^\W\x00-\x7f]\w*")
 
@@ -239,6 +242,45 @@ def _forward(ind: int) -> re.Pattern[str]:
     if rx is None:
         rx = _FORWARD[ind] = re.compile(r"\n([ \t\f]{0,%s})(?=[^ \t\f\n#])".replace("%s", str(ind)))
     return rx
+
+
+_CHUNK = 16
+
+
+def _push(state: tuple, t: Guard) -> tuple:
+    """Add condition ``t`` to a conjunction kept as levels of at most ``_CHUNK`` items (level 0
+    the newest conditions, each higher level a tuple of full ``("and", ...)`` chunks), so that
+    a long ``elif`` chain shares its structure: adding costs O(_CHUNK * depth), not O(length).
+    """
+    if t is None:
+        return state
+    levels = list(state)
+    item = t
+    i = 0
+    while True:
+        if i == len(levels):
+            levels.append(())
+        lvl = levels[i] + (item,)
+        if len(lvl) < _CHUNK:
+            levels[i] = lvl
+            break
+        levels[i] = ()
+        item = ("and", *lvl)
+        i += 1
+    return tuple(levels)
+
+
+def _flatten(state: tuple | None) -> Guard:
+    """The conjunction a ``_push`` state stands for, oldest condition first (flat while the
+    chain is shorter than ``_CHUNK``)."""
+    if not state:
+        return None
+    low = conj(*state[0])
+    chunks = [c for lvl in reversed(state[1:]) for c in lvl]
+    if not chunks:
+        return low
+    tail = [] if low is None else list(low[1:]) if low[0] == "and" else [low]
+    return ("and", *chunks, *tail)
 
 
 # --- guards of `if` tests ----------------------------------------------------------------
@@ -355,6 +397,17 @@ def _convert(node: ast.AST) -> Guard:
     return ("v", words) if words else _unknown()
 
 
+def _is_type_checking(node: ast.AST) -> bool:
+    """``TYPE_CHECKING`` or ``a.b.TYPE_CHECKING`` (in any parentheses)."""
+    if isinstance(node, ast.Name):
+        return node.id == "TYPE_CHECKING"
+    if isinstance(node, ast.Attribute) and node.attr == "TYPE_CHECKING":
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name)
+    return False
+
+
 def _fresh(g: Guard) -> Guard:
     """A copy whose unknown atoms are new objects (cached guards are shared between headers)."""
     if g[0] == "u":
@@ -368,7 +421,7 @@ def test_guard(src: str) -> tuple[Guard, bool, bool]:
     """The guard of an ``if`` test's source text: (guard, is TYPE_CHECKING, parse failed)."""
     hit = _TEST_CACHE.get(src)
     if hit is None:
-        bad = False
+        bad = tc = False
         if _TC.fullmatch(src):
             hit = (None, True, False)
         else:
@@ -380,10 +433,15 @@ def test_guard(src: str) -> tuple[Guard, bool, bool]:
             else:
                 try:
                     # parenthesised: an `if x := f():` test is valid only that way in eval mode
-                    guard = _convert(ast.parse("(" + src + "\n)", mode="eval").body)
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        node = ast.parse("(" + src + "\n)", mode="eval").body
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
                     guard, bad = _unknown(), True
-            hit = (guard, False, bad)
+                else:
+                    tc = _is_type_checking(node)
+                    guard = None if tc else _convert(node)
+            hit = (guard, tc, bad)
         if len(_TEST_CACHE) > 50000:
             _TEST_CACHE.clear()
         _TEST_CACHE[src] = hit
@@ -443,7 +501,7 @@ class _Reader:
         self.colons: dict[int, int] = {}
         self.contrib: dict[int, tuple[Guard, int] | None] = {}
         self.tests: dict[int, tuple[Guard, bool]] = {}
-        self.chains: dict[int, tuple[bool, Guard]] = {}
+        self.chains: dict[int, tuple[bool, Guard, tuple | None]] = {}
         self.line_ev: dict[int, str] = {}
 
     # -- notes, lines
@@ -971,38 +1029,42 @@ class _Reader:
         memo = self.chains
         hit = memo.get(h)
         if hit is not None:
-            return hit
+            return hit[0], hit[1]
         text = self.text
         pending: list[int] = []  # h, then each `elif` before it whose answer is not known yet
         cur = h
+        state: tuple | None
         while True:
             pending.append(cur)
             up = self.back(cur, j)
             if up is None or up[1] < j:
-                base: tuple[bool, Guard] = (False, None)
+                state = None
                 break
             line = up[0]
             m = _CLAUSE.match(text, line)
             if m is None or self.colon_of(line) < 0:
-                base = (False, None)
+                state = None
                 break
             if m.group(1) == "if":
-                base = (True, self.negated_test(line, m.end()))
+                state = _push((), self.negated_test(line, m.end()))
                 break
             prev = memo.get(line)
             if prev is not None:
-                base = (True, conj(prev[1], self.negated_test(line, m.end()))) if prev[0] else prev
+                state = prev[2] and _push(prev[2], self.negated_test(line, m.end()))
+                if prev[2] is None:
+                    state = None
                 break
             cur = line
-        # base answers the last pending clause; each earlier-pending (later in the text) clause
-        # follows the `elif` after it in `pending`
+        # `state` answers the last pending clause; each other pending clause follows the `elif`
+        # after it in `pending`
         for k in range(len(pending) - 1, -1, -1):
             clause = pending[k]
-            memo[clause] = base
-            if k and base[0]:
+            memo[clause] = (state is not None, _flatten(state), state)
+            if k and state is not None:
                 m = _CLAUSE.match(text, clause)
-                base = (True, conj(base[1], self.negated_test(clause, m.end())))  # type: ignore[union-attr]
-        return memo[h]
+                state = _push(state, self.negated_test(clause, m.end()))  # type: ignore[union-attr]
+        got = memo[h]
+        return got[0], got[1]
 
     def negated_test(self, line: int, kw_end: int) -> Guard:
         g, tc = self.test(line, kw_end, self.colon_of(line))
@@ -1357,16 +1419,21 @@ class _Reader:
         binds = self.binds
         find = text.find
         cands: list[int] = []
-        for name in binds:
-            if not name.isascii():
-                continue
-            key = name + "."
-            step = len(key)
-            p = find(key)
-            while p >= 0:
-                if p == 0 or not (text[p - 1].isalnum() or text[p - 1] in "_."):
-                    cands.append(p)
-                p = find(key, p + step)
+        if len(binds) <= _MANY_NAMES:  # one fast search per name
+            for name in binds:
+                if not name.isascii():
+                    continue
+                key = name + "."
+                step = len(key)
+                p = find(key)
+                while p >= 0:
+                    if p == 0 or not (text[p - 1].isalnum() or text[p - 1] in "_."):
+                        cands.append(p)
+                    p = find(key, p + step)
+        else:  # one pass over every name before a dot
+            for m in _NAME_DOT.finditer(text):
+                if m.group() in binds:
+                    cands.append(m.start())
         extra = self.odd_candidates()
         if extra:
             extra.update(cands)
@@ -1388,12 +1455,14 @@ class _Reader:
         ls = s = 0
         ctx: tuple[Guard, int, int, bool] | None = None
         for p in cands:
-            m = id_at(text, p)
-            name = m.group() if ascii else _nfkc(m.group())  # type: ignore[union-attr]
+            w = id_at(text, p)
+            if w is None:
+                continue
+            name = w.group() if ascii else _nfkc(w.group())
             targets = binds.get(name)
             if targets is None:
                 continue
-            e = m.end()  # type: ignore[union-attr]
+            e = w.end()
             c = chain(text, e)
             if c is None:
                 continue
