@@ -24,6 +24,9 @@ Semantics, precisely:
   a.b`` binds ``a`` to ``a``; ``import a.b as c`` binds ``c`` to ``a.b``; ``from a import b as c``
   binds ``c`` to ``a.b`` (relative heads kept). The spec is the bound name's target plus the
   attributes; a name bound to several targets gives one reference per target. Line: the name's.
+  A chain reaches the module only where an import binding its name ran, so it also carries the
+  OR of the guards of the imports that bind the name to that target (none when one of them is
+  unconditional), and the optional and TYPE_CHECKING flags that all of them have.
 - flags: ``F_FUNC`` inside the body of a ``def``/``async def`` (not its decorators, defaults or
   annotations); ``F_OPTIONAL`` inside the body of a ``try`` with a handler that is bare or names
   ``ImportError``, ``ModuleNotFoundError``, ``Exception`` or ``BaseException`` (as a name or the
@@ -228,13 +231,12 @@ class _Walk:
     def __init__(self) -> None:
         # (line, col, kind, spec, flags, guard), before deduplication
         self.found: list[tuple[int, int, str, str, int, Any]] = []
-        self.bindings: dict[str, list[str]] = {}
+        # name -> target -> (guard, flags) of each import that binds it
+        self.bindings: dict[str, dict[str, list[tuple[Any, int]]]] = {}
         self.chains: list[tuple[ast.Name, list[str], int, Any]] = []
 
-    def bind(self, name: str, target: str) -> None:
-        lst = self.bindings.setdefault(name, [])
-        if target not in lst:
-            lst.append(target)
+    def bind(self, name: str, target: str, g: Any, f: int) -> None:
+        self.bindings.setdefault(name, {}).setdefault(target, []).append((g, f))
 
     def visit(self, node: ast.AST, g: Any, f: int) -> None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -270,10 +272,10 @@ class _Walk:
             for a in node.names:
                 self.found.append((node.lineno, node.col_offset, K_PY_IMPORT, a.name, f, g))
                 if a.asname:
-                    self.bind(a.asname, a.name)
+                    self.bind(a.asname, a.name, g, f)
                 else:
                     top = a.name.split(".", 1)[0]
-                    self.bind(top, top)
+                    self.bind(top, top, g, f)
             return
         if isinstance(node, ast.ImportFrom):
             head = "." * node.level + (node.module or "")
@@ -282,7 +284,7 @@ class _Walk:
                     spec = head
                 else:
                     spec = head + ("." if node.module else "") + a.name
-                    self.bind(a.asname or a.name, spec)
+                    self.bind(a.asname or a.name, spec, g, f | F_FROM)
                 self.found.append((node.lineno, node.col_offset, K_PY_IMPORT, spec, f | F_FROM, g))
             return
         if isinstance(node, ast.Call):
@@ -349,9 +351,14 @@ def expected_refs(source: str | bytes) -> list[Ref]:
     for s in tree.body:
         w.visit(s, None, 0)
     for name, attrs, f, g in w.chains:
-        for target in w.bindings.get(name.id, ()):
+        for target, sites in w.bindings.get(name.id, {}).items():
             spec = target + "." + ".".join(attrs)
-            w.found.append((name.lineno, name.col_offset, K_PY_ATTR, spec, f, g))
+            shared = F_OPTIONAL | F_TYPE_CHECKING
+            for _g, site_f in sites:
+                shared &= site_f
+            through = disj(*(site_g for site_g, _f in sites))
+            guard = g if through is None else conj(g, through)
+            w.found.append((name.lineno, name.col_offset, K_PY_ATTR, spec, f | shared, guard))
     w.found.sort(key=lambda x: (x[0], x[1]))
     out: list[Ref] = []
     seen: set[tuple[str, int]] = set()

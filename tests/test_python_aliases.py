@@ -133,3 +133,42 @@ def test_an_alias_of_a_module_file_itself(repo) -> None:
         ("accel", 3, "python-attribute"),
         ("accel", 4, "python-attribute"),
     ]
+
+
+def test_uses_of_a_name_bound_under_the_toggle_are_wiring_too(repo) -> None:
+    files = {
+        **PACKAGE,
+        "python/app/opt.py": (
+            "import os\n"
+            'if os.environ.get("USE_ACCEL") == "1":\n'
+            "    from proj.core.backend.vendor import accel\n"
+            "else:\n"
+            "    accel = None\n"
+            "try:\n"
+            "    import proj.masked as ma\n"
+            "except ImportError:\n"
+            "    ma = None\n"
+            "\n"
+            "def run(x):\n"
+            "    if accel is not None:\n"
+            "        return accel.Offload(x)\n"
+            "    return ma.array(x) if ma else x\n"
+        ),
+    }
+    root = repo(files)
+    _, report = check_json(root)
+    got = sorted(
+        (f["module"], f["line"], f["kind"], f["severity"])
+        for f in report["findings"]
+        if f["rule"] == "SM003"
+    )
+    # deleting accel leaves the guarded use as dead as the guarded import: no finding; the
+    # optional import and its use are judged alike
+    assert [g[:3] for g in got] == [
+        ("masked", 7, "python-import"),
+        ("masked", 14, "python-attribute"),
+    ]
+    assert len({g[3] for g in got}) == 1
+    _, out, _ = run_cli(root, "deps", "accel", "--format", "json")
+    inbound = sorted((r["line"], r["kind"], r["wiring"]) for r in json.loads(out)["inbound"])
+    assert inbound == [(3, "python-import", "USE_ACCEL"), (13, "python-attribute", "USE_ACCEL")]

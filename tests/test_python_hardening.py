@@ -368,6 +368,35 @@ def test_chains_through_aliases_and_from_imports() -> None:
     assert only(src, "proj.core", K_PY_IMPORT)[5] == F_FROM
 
 
+def test_chains_through_guarded_optional_or_typing_bindings_inherit_them() -> None:
+    src = """\
+    if USE_UMA:
+        from proj import uma
+    try:
+        import proj.opt as opt
+    except ImportError:
+        opt = None
+    if TYPE_CHECKING:
+        import proj.types as pt
+    import proj.both as both
+    if USE_UMA:
+        import proj.both as both
+
+    def f():
+        if uma is not None:
+            uma.run()
+        opt.go()
+        pt.T
+        both.x
+    """
+    # a chain reaches the module only where the import binding its name ran
+    ref = only(src, "proj.uma.run")
+    assert implies_on(ref[4], UMA) and ref[5] == F_FUNC
+    assert only(src, "proj.opt.go")[5] == F_FUNC | F_OPTIONAL
+    assert only(src, "proj.types.T")[5] == F_FUNC | F_TYPE_CHECKING
+    assert only(src, "proj.both.x")[4] is None and only(src, "proj.both.x")[5] == F_FUNC
+
+
 def test_a_name_bound_to_two_modules_gives_both() -> None:
     src = """\
     try:

@@ -493,7 +493,8 @@ class _Reader:
         self._spans: dict[int, tuple[list[int], list[int]]] = {}
         self._ls = (0, -1, 0)  # (line start, line end, ...) of the last line looked up
         self.stmts: list[tuple[int, int]] = []  # import statements (start, end)
-        self.binds: dict[str, list[str]] = {}  # name -> dotted names it is bound to
+        # name -> dotted name it is bound to -> (guard, flags) of each import binding it
+        self.binds: dict[str, dict[str, list[tuple[Guard, int]]]] = {}
         self.block: dict[int, tuple[Guard, int]] = {}
         self.encl: dict[int, tuple[int, int] | None] = {}
         self.asked: dict[int, list[int]] = {}  # indent -> line starts asked about, in order
@@ -1120,12 +1121,12 @@ class _Reader:
         if "print " in self.text:
             self.python2()
 
-    def bind(self, name: str, target: str) -> None:
-        lst = self.binds.get(name)
-        if lst is None:
-            self.binds[name] = [target]
-        elif target not in lst:
-            lst.append(target)
+    def bind(self, pairs: list[tuple[str, str]], g: Guard, flags: int) -> None:
+        """Record that an import statement (with its guard and flags) binds each name to a
+        dotted name."""
+        binds = self.binds
+        for name, target in pairs:
+            binds.setdefault(name, {}).setdefault(target, []).append((g, flags))
 
     def before(self, pos: int) -> str:
         """The character before ``pos``, across spaces and backslash line continuations
@@ -1228,6 +1229,7 @@ class _Reader:
         """A one-line statement matched by ``_FAST_IMPORT``/``_FAST_FROM``; returns its end."""
         text = self.text
         specs: list[str] = []
+        pairs: list[tuple[str, str]] = []
         if m.re is _FAST_FROM:
             module, kwd, names, names2 = m.group(1, 2, 3, 4)
             flags = F_FROM
@@ -1245,7 +1247,7 @@ class _Reader:
                     words = x.split()
                     spec = head + _nfkc(words[0])
                     specs.append(spec)
-                    self.bind(_nfkc(words[-1]), spec)
+                    pairs.append((_nfkc(words[-1]), spec))
         else:
             kwd, names = m.group(1, 2)
             flags = 0
@@ -1256,9 +1258,9 @@ class _Reader:
                 specs.append(spec)
                 if len(words) == 1:
                     top = spec.split(".", 1)[0]
-                    self.bind(top, top)
+                    pairs.append((top, top))
                 else:
-                    self.bind(_nfkc(words[-1]), spec)
+                    pairs.append((_nfkc(words[-1]), spec))
         if kwd == "cimport":
             flags |= F_CIMPORT
         self.stmts.append((start, end))
@@ -1266,6 +1268,7 @@ class _Reader:
         if start != ls:
             g, f = self.context(start)
             flags |= f
+        self.bind(pairs, g, flags)
         ev = text[start:end]
         if "  " in ev or "\t" in ev or "\n" in ev:
             ev = evidence_text(ev)
@@ -1335,10 +1338,9 @@ class _Reader:
                     binds.append((top, top))
                 else:
                     binds.append((_nfkc(nm.group(2)), spec))
-        for name, target in binds:
-            self.bind(name, target)
         self.stmts.append((start, end))
         g, f = self.context(start)
+        self.bind(binds, g, f)
         ev = evidence_text(clean)
         found = self.found
         for spec in items:
@@ -1454,13 +1456,13 @@ class _Reader:
         le = -1
         ls = s = 0
         ctx: tuple[Guard, int, int, bool] | None = None
+        through: dict[str, list[tuple[str, Guard, int]]] = {}
         for p in cands:
             w = id_at(text, p)
             if w is None:
                 continue
             name = w.group() if ascii else _nfkc(w.group())
-            targets = binds.get(name)
-            if targets is None:
+            if name not in binds:
                 continue
             e = w.end()
             c = chain(text, e)
@@ -1502,8 +1504,32 @@ class _Reader:
             ev = line_ev.get(ls)
             if ev is None:
                 ev = self.line_text(p)
-            for target in targets:
-                found.append((p, K_PY_ATTR, target + "." + attrs, ev, g, f))
+            targets = through.get(name)
+            if targets is None:
+                targets = through[name] = self.bindings_of(name)
+            for target, bg, bf in targets:
+                found.append(
+                    (
+                        p,
+                        K_PY_ATTR,
+                        target + "." + attrs,
+                        ev,
+                        g if bg is None else conj(g, bg),
+                        f | bf,
+                    )
+                )
+
+    def bindings_of(self, name: str) -> list[tuple[str, Guard, int]]:
+        """What a name is bound to, each with what a chain through it inherits from the imports
+        that bind it: their conditions (the chain reaches the module only where one of them ran)
+        and the flags all of them share (optional, TYPE_CHECKING)."""
+        out = []
+        for target, sites in self.binds[name].items():
+            flags = F_OPTIONAL | F_TYPE_CHECKING
+            for _g, f in sites:
+                flags &= f
+            out.append((target, disj(*(g for g, _f in sites)), flags))
+        return out
 
     def odd_candidates(self) -> set[int]:
         """Bound names written before a dot with a space or line break between, and bound names
