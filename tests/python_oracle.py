@@ -1,13 +1,14 @@
 """What the Python reader must find in a file, computed from ``ast`` alone (the test oracle).
 
 Written from SPEC §3 / §3.1 / §3.3 and ``readers/facts.py`` by walking the syntax tree that
-CPython builds; nothing here uses the reader's scanning code. Only the guard *combinators*
-(``conj``/``neg``, the representation of facts) are shared.
+CPython builds; nothing here uses the reader's scanning code. Shared with the reader: the guard
+combinators (``conj``/``disj``/``neg``, the representation of facts) and the conversion of one
+``if`` test node into a guard (``guard_of_test``).
 
 Per reference: ``(kind, spec, line, flags, guard)``, with unknown guard atoms normalised to
 ``("u",)`` (the reader makes each unknown its own object; identity does not survive a
-comparison) and nested conjunctions flattened. References are deduplicated by ``(spec, line)``, the first in source order winning,
-as facts are.
+comparison) and nested conjunctions flattened. References are deduplicated by
+``(spec, line)``, the first in source order winning, as facts are.
 
 Semantics, precisely:
 
@@ -34,12 +35,8 @@ Semantics, precisely:
   ``if x.y.TYPE_CHECKING:``). Flags are lexical: they accumulate through every enclosing block.
 - guard: the ``if`` tests the reference sits under (the body of ``if T`` carries ``T``, its
   ``else``/``elif`` part ``not T``, so an ``elif`` test's own references carry the negation of
-  every earlier test); a ``TYPE_CHECKING`` test contributes no guard. One test reads, per SPEC
-  §3.3: ``and``/``or``/``not``; a comparison with one operator between an expression and
-  constants (``==``/``!=`` one constant, ``is``/``is not`` None/True/False, ``in``/``not in`` a
-  tuple/list/set of constants all on or all off) is ``("v", words)`` or its negation, where words
-  are the expression's identifiers, attribute names and name-like string constants in source
-  order; a bare expression is ``("v", words)``; anything else is unknown.
+  every earlier test); a ``TYPE_CHECKING`` test contributes no guard. One test expression is
+  converted by the reader's ``_convert`` (see ``guard_of_test``).
 """
 
 from __future__ import annotations
@@ -62,15 +59,12 @@ from scoped_modules.readers.facts import (
     K_PY_IMPORT,
 )
 from scoped_modules.readers.guards import conj, disj, neg
-from scoped_modules.readers.python import read_python
+from scoped_modules.readers.python import _convert, _is_type_checking, read_python
 
 Ref = tuple[str, str, int, int, Any]  # kind, spec, line, flags, guard
 
 U = ("u",)
 _HANDLER_NAMES = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
-_OFF = {"off", "0", "", "false"}
-_NOT_NAMES = {"on", "off", "true", "false", "yes", "no"}
-_NAME_LIKE = re.compile(r"[A-Za-z_]\w*")
 _MODNAME = re.compile(r"(\.*)((?:[^\W\d]\w*(?:\.[^\W\d]\w*)*)?)")
 
 
@@ -93,123 +87,14 @@ def normalise(g: Any) -> Any:
 # --- one test -> guard ------------------------------------------------------------------------
 
 
-def _off(value: Any) -> bool | None:
-    if value is None or value is False:
-        return True
-    if value is True:
-        return False
-    if isinstance(value, str):
-        return value.strip().lower() in _OFF
-    if isinstance(value, int | float):
-        return value == 0
-    return None
+def guard_of_test(n: ast.AST) -> Any:
+    """The guard of one ``if`` test, from its node in the whole file's tree.
 
-
-def _words(expr: ast.AST) -> tuple[str, ...]:
-    out: list[tuple[int, int, str]] = []
-    for n in ast.walk(expr):
-        if isinstance(n, ast.Name):
-            w = n.id
-        elif isinstance(n, ast.Attribute):
-            w = n.attr
-        elif (
-            isinstance(n, ast.Constant)
-            and isinstance(n.value, str)
-            and _NAME_LIKE.fullmatch(n.value)
-            and n.value.lower() not in _NOT_NAMES
-        ):
-            w = n.value
-        else:
-            continue
-        out.append((n.end_lineno or 0, n.end_col_offset or 0, w))
-    return tuple(dict.fromkeys(w for *_, w in sorted(out)))
-
-
-def _const_values(n: ast.AST) -> list[Any] | None:
-    if isinstance(n, ast.Constant):
-        return [n.value]
-    if (
-        isinstance(n, ast.Tuple | ast.List | ast.Set)
-        and n.elts
-        and all(isinstance(e, ast.Constant) for e in n.elts)
-    ):
-        return [e.value for e in n.elts]  # type: ignore[attr-defined]
-    return None
-
-
-def _leaf(expr: ast.AST, on: bool) -> Any:
-    words = _words(expr)
-    if not words:
-        return U
-    return ("v", words) if on else ("not", ("v", words))
-
-
-def _comparison(n: ast.Compare) -> Any:
-    if len(n.ops) != 1:
-        return U
-    op, left, right = n.ops[0], n.left, n.comparators[0]
-    if isinstance(op, ast.Eq | ast.NotEq):
-        if isinstance(right, ast.Constant) and not isinstance(left, ast.Constant):
-            expr, value = left, right.value
-        elif isinstance(left, ast.Constant) and not isinstance(right, ast.Constant):
-            if _const_values(right) is not None:
-                return U
-            expr, value = right, left.value
-        else:
-            return U
-        off = _off(value)
-        if off is None:
-            return U
-        return _leaf(expr, (not off) == isinstance(op, ast.Eq))
-    if isinstance(op, ast.Is | ast.IsNot):
-        if isinstance(right, ast.Constant) and _const_values(left) is None:
-            expr, value = left, right.value
-        elif isinstance(left, ast.Constant) and _const_values(right) is None:
-            expr, value = right, left.value
-        else:
-            return U
-        if value is not None and value is not True and value is not False:
-            return U
-        return _leaf(expr, (value is True) == isinstance(op, ast.Is))
-    if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Tuple | ast.List | ast.Set):
-        values = _const_values(right)
-        if values is None or _const_values(left) is not None:
-            return U
-        offs = [_off(v) for v in values]
-        if any(o is None for o in offs):
-            return U
-        if not any(offs):
-            on = True
-        elif all(offs):
-            on = False
-        else:
-            return U
-        return _leaf(left, on == isinstance(op, ast.In))
-    return U
-
-
-def test_to_guard(n: ast.AST) -> Any:
-    if isinstance(n, ast.BoolOp):
-        parts = [test_to_guard(v) for v in n.values]
-        return conj(*parts) if isinstance(n.op, ast.And) else disj(*parts)
-    if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not):
-        return neg(test_to_guard(n.operand))
-    if isinstance(n, ast.Compare):
-        return _comparison(n)
-    if isinstance(n, ast.Constant):
-        return U
-    return _leaf(n, True)
-
-
-def is_type_checking(n: ast.AST) -> bool:
-    if isinstance(n, ast.Name):
-        return n.id == "TYPE_CHECKING"
-    if isinstance(n, ast.Attribute) and n.attr == "TYPE_CHECKING":
-        v = n.value
-        while isinstance(v, ast.Attribute):
-            v = v.value
-        return isinstance(v, ast.Name)
-    return False
+    The conversion of one expression is the reader's own ``_convert`` (itself a walk of an
+    ``ast`` node, checked against SPEC §3.3 by the table in ``test_python_reader``): what this
+    oracle checks is which tests apply where, and the reader's lexical path to them (the test
+    text it cuts out of the file, its shortcut for plain names, TYPE_CHECKING)."""
+    return _convert(n)
 
 
 def _catches_imports(t: ast.Try | Any) -> bool:
@@ -250,10 +135,10 @@ class _Walk:
             return
         if isinstance(node, ast.If):
             self.visit(node.test, g, f)
-            if is_type_checking(node.test):
+            if _is_type_checking(node.test):
                 body_g, body_f, else_g = g, f | F_TYPE_CHECKING, g
             else:
-                t = test_to_guard(node.test)
+                t = guard_of_test(node.test)
                 body_g, body_f, else_g = conj(g, t), f, conj(g, neg(t))
             for s in node.body:
                 self.visit(s, body_g, body_f)

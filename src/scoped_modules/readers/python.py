@@ -176,11 +176,12 @@ _MODNAME = re.compile(rf"(\.*)((?:{_ID}(?:\.{_ID})*)?)")
 _CHAIN_GAP = r"(?:[ \t\f\n]|\\\n|#[^\n]*)*+"
 _CHAIN = re.compile(rf"(?:{_CHAIN_GAP}\.(?:[ \t\f\n]|\\\n)*+{_ID})+")
 _CHAIN_PART = re.compile(_ID)
-_SPACE = re.compile(r"\s")
+# a chain without spaces, comments or continuations (and not followed by a spaced one)
+_PLAIN_CHAIN = re.compile(r"(?:\.[^\W\d]\w*+)++(?![ \t\f\n\\#]*\.)")
 _NAME_DOT = re.compile(r"(?<![\w.])[^\W\d]\w*(?=\.)")
 _MANY_NAMES = 32  # past this many bound names, one regex pass beats a search per name
 _LINE_DOT = re.compile(r"\n[ \t\f]*\.")
-_NON_ASCII_ID = re.compile(r"[^\W\x00-\x7f]\w*")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 # Block headers that contribute to a reference's context, at a line start.
 _KW = re.compile(r"[ \t\f]*(if|elif|else|try|def|async[ \t\f]+def)(?!\w)")
@@ -1450,7 +1451,9 @@ class _Reader:
         ml_s, ml_e = self.ml_s, self.ml_e
         found = self.found
         chain = _CHAIN.match
+        plain = _PLAIN_CHAIN.match
         id_at = _ID_AT.match
+        si, n_st = 0, len(st_starts)
         quote_or_hash = _QUOTE_OR_HASH.search
         line_ev = self.line_ev
         le = -1
@@ -1461,18 +1464,27 @@ class _Reader:
             w = id_at(text, p)
             if w is None:
                 continue
-            name = w.group() if ascii else _nfkc(w.group())
+            name = w.group()
+            if not ascii and not name.isascii():
+                name = _nfkc(name)
             if name not in binds:
                 continue
             e = w.end()
-            c = chain(text, e)
+            c = plain(text, e)
             if c is None:
-                continue
-            k = bisect_right(st_starts, p) - 1
-            if k >= 0 and p < stmts[k][1]:
-                continue
-            if p and text[p - 1] in " \t\f\n\\" and self.after_dot(p):
-                continue
+                c = chain(text, e)
+                if c is None:
+                    continue
+            while si < n_st and st_starts[si] <= p:
+                si += 1
+            if si and p < stmts[si - 1][1]:
+                continue  # inside an import statement
+            if p and text[p - 1] in " \t\f\n\\":
+                q = p - 1
+                while q and text[q] in " \t\f":
+                    q -= 1
+                if text[q] in ".\n\\" and self.after_dot(p):
+                    continue
             if p > le:  # a new physical line
                 ls = text.rfind("\n", 0, p) + 1
                 le = find("\n", p)
@@ -1486,7 +1498,7 @@ class _Reader:
             ) and not self.code_at(p, ls, s):
                 continue
             tail = c.group()
-            if ascii and "#" not in tail and "\\" not in tail and not _SPACE.search(tail):
+            if c.re is _PLAIN_CHAIN and ascii:
                 attrs = tail[1:]
             else:
                 if "#" in tail:
@@ -1553,11 +1565,18 @@ class _Reader:
             if j < i and text[j:i] in binds:
                 out.add(j)
         if not text.isascii():
-            for m in _NON_ASCII_ID.finditer(text):
+            last = -1
+            for m in _NON_ASCII.finditer(text):
                 j = m.start()
+                if j <= last:
+                    continue
                 while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
                     j -= 1
-                if _nfkc(text[j : m.end()]) in binds:
+                w = _ID_AT.match(text, j)
+                if w is None:
+                    continue
+                last = w.end()
+                if _nfkc(w.group()) in binds:
                     out.add(j)
         return out
 
