@@ -304,6 +304,14 @@ def test_identifiers_are_nfkc_normalised() -> None:
     assert specs(src, K_PY_ATTR) == [("uma.file.run", 3), ("file.x", 4)]
 
 
+def test_identifier_characters_that_regex_word_misses() -> None:
+    # U+00B7 (Other_ID_Continue) and a combining accent are identifier characters to Python
+    src = "with '': import A\u00b7\nimport e\u0301x as y\ny.z\nimport\u00b7x = 1\n"
+    assert specs(src, K_PY_IMPORT) == [("A\u00b7", 1), ("\u00e9x", 2)]
+    assert specs(src, K_PY_ATTR) == [("\u00e9x.z", 3)]
+    assert read_python(src)[2] == []
+
+
 def test_dynamic_import_with_implicit_concatenation() -> None:
     src = """\
     import importlib

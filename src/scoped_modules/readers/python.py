@@ -136,15 +136,19 @@ _LOGICAL = re.compile(
 
 # --- statements -----------------------------------------------------------------------------
 
-_ID = r"[^\W\d]\w*"
-_ID_REV = r"\w*[^\W\d]"
+# Identifiers. In code (outside strings and comments) valid Python has non-ASCII characters only
+# in identifiers, so every one counts as an identifier character: `\w` misses some that Python
+# accepts (combining marks, U+00B7 and the other Other_ID_Continue characters).
+_ID = r"(?:[^\W\d]|[^\x00-\x7f])(?:\w|[^\x00-\x7f])*"
+_ID_REV = r"(?:\w|[^\x00-\x7f])*(?:[^\W\d]|[^\x00-\x7f])"
+_END = r"(?!\w)(?![^\x00-\x7f])"  # the end of a keyword
 _ASID = rf"{_ID}(?:[ \t]+as[ \t]+{_ID})?"
 _DOTID = rf"{_ID}(?:\.{_ID})*(?:[ \t]+as[ \t]+{_ID})?"
 _LINE_END = r"[ \t]*+(?:#[^\n]*)?(?=\n|\Z)"
 _FAST_IMPORT = re.compile(rf"(c?import)[ \t]+({_DOTID}(?:[ \t]*,[ \t]*{_DOTID})*)" + _LINE_END)
 _ASID_ML = rf"{_ID}(?:\s+as\s+{_ID})?"
 _FAST_FROM = re.compile(
-    rf"from[ \t]+(\.+(?:{_ID}(?:\.{_ID})*)?|{_ID}(?:\.{_ID})*)[ \t]+(c?import)(?!\w)[ \t]*"
+    rf"from[ \t]+(\.+(?:{_ID}(?:\.{_ID})*)?|{_ID}(?:\.{_ID})*)[ \t]+(c?import){_END}[ \t]*"
     rf"(?:(\*|{_ASID}(?:[ \t]*,[ \t]*{_ASID})*)"
     rf"|\(\s*({_ASID_ML}(?:\s*,\s*{_ASID_ML})*)\s*,?\s*\))" + _LINE_END
 )
@@ -152,12 +156,12 @@ _FAST_FROM = re.compile(
 _SP_REV = r"(?:[ \t\f]|\n\\)"
 _REV_FROM = re.compile(
     rf"{_SP_REV}*+(?:{_ID_REV}(?:{_SP_REV}*+\.{_SP_REV}*+{_ID_REV})*)?"
-    rf"(?:{_SP_REV}*+\.)*+{_SP_REV}*+morf(?!\w)"
+    rf"(?:{_SP_REV}*+\.)*+{_SP_REV}*+morf{_END}"
 )
 _FROM_STMT = re.compile(
-    rf"from(?!\w)\s*((?:\.\s*)*)({_ID}(?:\s*\.\s*{_ID})*)?\s*(c?import)(?!\w)\s*(.*)", re.S
+    rf"from{_END}\s*((?:\.\s*)*)({_ID}(?:\s*\.\s*{_ID})*)?\s*(c?import){_END}\s*(.*)", re.S
 )
-_IMPORT_STMT = re.compile(r"(c?import)(?!\w)\s*(.*)", re.S)
+_IMPORT_STMT = re.compile(rf"(c?import){_END}\s*(.*)", re.S)
 _DOTTED_AS = re.compile(rf"({_ID}(?:\s*\.\s*{_ID})*)(?:\s+as\s+({_ID}))?")
 _NAME_AS = re.compile(rf"({_ID})(?:\s+as\s+({_ID}))?")
 _WS = re.compile(r"\s+")
@@ -177,17 +181,19 @@ _CHAIN_GAP = r"(?:[ \t\f\n]|\\\n|#[^\n]*)*+"
 _CHAIN = re.compile(rf"(?:{_CHAIN_GAP}\.(?:[ \t\f\n]|\\\n)*+{_ID})+")
 _CHAIN_PART = re.compile(_ID)
 # a chain without spaces, comments or continuations (and not followed by a spaced one)
-_PLAIN_CHAIN = re.compile(r"(?:\.[^\W\d]\w*+)++(?![ \t\f\n\\#]*\.)")
-_NAME_DOT = re.compile(r"(?<![\w.])[^\W\d]\w*(?=\.)")
+_PLAIN_CHAIN = re.compile(
+    r"(?:\.(?:[^\W\d]|[^\x00-\x7f])(?:\w|[^\x00-\x7f])*+)++(?![ \t\f\n\\#]*\.)"
+)
+_NAME_DOT = re.compile(rf"(?<![\w.])(?<![^\x00-\x7f]){_ID}(?=\.)")
 _MANY_NAMES = 32  # past this many bound names, one regex pass beats a search per name
-_LINE_DOT = re.compile(r"\n[ \t\f]*\.")
+_SPACED_DOTS = (" .", "\t.", "\n.", "\f.")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 # Block headers that contribute to a reference's context, at a line start.
-_KW = re.compile(r"[ \t\f]*(if|elif|else|try|def|async[ \t\f]+def)(?!\w)")
+_KW = re.compile(r"[ \t\f]*(if|elif|else|try|def|async[ \t\f]+def)" + _END)
 # Clauses that can precede an `else`/`elif` at the same indent.
-_CLAUSE = re.compile(r"[ \t\f]*(if|elif)(?!\w)")
-_EXCEPT = re.compile(r"except(?!\w)")
+_CLAUSE = re.compile(r"[ \t\f]*(if|elif)" + _END)
+_EXCEPT = re.compile(r"except" + _END)
 _EXCEPT_NAMES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _TC = re.compile(r"(?:\w+\s*\.\s*)*TYPE_CHECKING")
 _SIMPLE_TEST = re.compile(rf"(not\s+)?({_ID}(?:\s*\.\s*{_ID})*)")
@@ -205,6 +211,11 @@ _FIRST = itemgetter(0)
 _DEDENT: dict[int, re.Pattern[str]] = {}
 _FORWARD: dict[int, re.Pattern[str]] = {}
 _TEST_CACHE: dict[str, tuple[Guard, bool, bool]] = {}
+
+
+def _idchar(c: str) -> bool:
+    """Whether a character (of code) can be part of an identifier."""
+    return c.isalnum() or c == "_" or c > "\x7f"
 
 
 def _nfkc(name: str) -> str:
@@ -543,7 +554,7 @@ class _Reader:
             i -= 1
         if i < q:
             prev = text[i - 1] if i else " "
-            if prev.isalnum() or prev == "_" or text[i:q].lower() not in _PREFIXES:
+            if _idchar(prev) or text[i:q].lower() not in _PREFIXES:
                 i = q
         if i < q and "f" in text[i:q].lower() and depth < _MAX_NEST:
             return self.fstring(i, q, quote, "r" in text[i:q].lower(), out, depth)
@@ -1175,7 +1186,7 @@ class _Reader:
         while p >= 0:
             nxt = p + 6
             after = text[nxt : nxt + 1]
-            if after != " " and (after.isalnum() or after == "_" or after == "."):
+            if after != " " and (after == "." or _idchar(after)):
                 if after == "_":
                     if text.startswith("_module", nxt):
                         dyn.append(p)
@@ -1189,11 +1200,11 @@ class _Reader:
             prev = text[p - 1 : p]
             kw = p
             if prev == "c":
-                if p >= 2 and (text[p - 2].isalnum() or text[p - 2] == "_"):
+                if p >= 2 and _idchar(text[p - 2]):
                     p = find("import", nxt)
                     continue
                 kw = p - 1
-            elif prev != " " and prev != "\n" and (prev.isalnum() or prev == "_"):
+            elif prev != " " and prev != "\n" and _idchar(prev):
                 p = find("import", nxt)
                 continue
             got = self.stmt_start(kw)
@@ -1353,7 +1364,7 @@ class _Reader:
             m = _DYN.match(text, p)
             if m is None:
                 continue
-            if p and (text[p - 1].isalnum() or text[p - 1] == "_"):
+            if p and _idchar(text[p - 1]):
                 continue
             if text[max(0, p - 12) : p].rstrip().endswith("def"):
                 continue
@@ -1430,7 +1441,7 @@ class _Reader:
                 step = len(key)
                 p = find(key)
                 while p >= 0:
-                    if p == 0 or not (text[p - 1].isalnum() or text[p - 1] in "_."):
+                    if p == 0 or not (text[p - 1] == "." or _idchar(text[p - 1])):
                         cands.append(p)
                     p = find(key, p + step)
         else:  # one pass over every name before a dot
@@ -1550,17 +1561,18 @@ class _Reader:
         binds = self.binds
         out: set[int] = set()
         dots: list[int] = []
-        p = text.find(" .")
-        while p >= 0:
-            dots.append(p)
-            p = text.find(" .", p + 2)
-        dots.extend(m.end() - 1 for m in _LINE_DOT.finditer(text))
+        find = text.find
+        for key in _SPACED_DOTS:  # "\n    .x" ends in " ." too
+            p = find(key)
+            while p >= 0:
+                dots.append(p)
+                p = find(key, p + 2)
         for d in dots:
             i = d
             while i > 0 and text[i - 1] in " \t\f\n\\":
                 i -= 1
             j = i
-            while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
+            while j > 0 and _idchar(text[j - 1]):
                 j -= 1
             if j < i and text[j:i] in binds:
                 out.add(j)
@@ -1570,7 +1582,7 @@ class _Reader:
                 j = m.start()
                 if j <= last:
                     continue
-                while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
+                while j > 0 and _idchar(text[j - 1]):
                     j -= 1
                 w = _ID_AT.match(text, j)
                 if w is None:
@@ -1614,7 +1626,7 @@ class _Reader:
         text = self.text
         p = text.find("print ")
         while p >= 0:
-            if p == 0 or not (text[p - 1].isalnum() or text[p - 1] in "_."):
+            if p == 0 or not (text[p - 1] == "." or _idchar(text[p - 1])):
                 ls = text.rfind("\n", 0, p) + 1
                 m = _PY2_PRINT.match(text, p)
                 if m is not None and not text[ls:p].strip():
