@@ -14,6 +14,7 @@ import argparse
 import sysconfig
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from scoped_modules.readers.python import read_python
@@ -57,8 +58,8 @@ def main() -> None:
         ("elif chain, branches", elif_chain, 100, 2000),
         ("`import a;` on one line", one_line, 1000, 16000),
     ):
-        a = best(lambda s=make(small): read_python(s), args.runs)
-        b = best(lambda s=make(large): read_python(s), args.runs)
+        a = best(partial(read_python, make(small)), args.runs)
+        b = best(partial(read_python, make(large)), args.runs)
         print(
             f"{label}: {small} -> {a * 1e3:.1f} ms, {large} -> {b * 1e3:.1f} ms, "
             f"ratio {b / a:.1f} (linear: {large / small:.0f})"
