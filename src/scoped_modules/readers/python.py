@@ -19,7 +19,11 @@ No full parse (a whole-file ``ast.parse`` costs several times the per-file budge
   reversed text (skipping continuations) and memoised per indent; headers (``if/elif/else``,
   ``try``, ``def``) are read with the tokenizer, and only an ``if`` test that is not a plain
   name is handed to ``ast`` (cached by its text). An ``elif``/``else`` carries the negation of
-  every earlier test of its chain, built once per clause, so long chains stay linear.
+  every earlier test of its chain, built once per clause and shared in chunks, so long chains
+  stay linear;
+- an attribute chain through a bound name also carries the guards of the imports that bind it
+  (it reaches the module only where one of them ran) and the optional/TYPE_CHECKING flags they
+  all share. Names are NFKC-normalised as Python does (PEP 3131).
 
 Known approximations: indentation is compared by characters (a tab counts one); syntax errors
 are noted only where the reader looks (import statements, headers, unterminated strings and
@@ -503,7 +507,7 @@ class _Reader:
         self.ml_e: list[int] = []  # the newline that ends each (or the end of the text)
         self._rev: str | None = None
         self._spans: dict[int, tuple[list[int], list[int]]] = {}
-        self._ls = (0, -1, 0)  # (line start, line end, ...) of the last line looked up
+        self._ls = (0, -1)  # (start, end) of the last physical line looked up
         self.stmts: list[tuple[int, int]] = []  # import statements (start, end)
         # name -> dotted name it is bound to -> (guard, flags) of each import binding it
         self.binds: dict[str, dict[str, list[tuple[Guard, int]]]] = {}
@@ -529,13 +533,13 @@ class _Reader:
         self.notes.append((self.line_of(pos), "syntax error; " + msg))
 
     def line_start(self, pos: int) -> int:
-        ls, le, _ = self._ls
+        ls, le = self._ls
         if ls <= pos <= le:
             return ls
         text = self.text
         ls = text.rfind("\n", 0, pos) + 1
         le = text.find("\n", pos)
-        self._ls = (ls, le if le >= 0 else self.n, 0)
+        self._ls = (ls, le if le >= 0 else self.n)
         return ls
 
     def indent(self, ls: int) -> int:
