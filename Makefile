@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint venv clean
+.PHONY: demo test fuzz bench lint venv clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is required"; exit 2; }
@@ -20,10 +20,15 @@ demo: $(STAMP)
 	$(BIN)/python examples/run_demo.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not fuzz"
+
+# Fuzz targets and oracle campaigns; SCOPED_FUZZ_EXAMPLES sets the examples per target.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -m fuzz tests/fuzz
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/activity_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench examples/run_demo.py
@@ -32,4 +37,4 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) .scoped_cache .pytest_cache
+	rm -rf $(VENV) .pytest_cache .git/scoped

@@ -286,7 +286,7 @@ def bench_size(size: int, runs: int, seed: int, regen: bool) -> dict:
     repo, manifest = ensure_repo(size, seed, regen)
     logs = OUT / "logs" / str(size)
     logs.mkdir(parents=True, exist_ok=True)
-    cache = repo / ".scoped_cache"
+    cache = repo / ".git" / "scoped"  # where adapters/cache.py keeps the caches
     aside = OUT / f".warm-cache-{size}"  # outside the repository, so never scanned
     scoped = str(BIN / "scoped")
     env_wide = dict(os.environ, COLUMNS="400", NO_COLOR="1", TERM="dumb")

@@ -65,3 +65,23 @@ def check_json(root: Path, *args: str) -> tuple[int, dict]:
     code, out, err = run_cli(root, "check", "--format", "json", *args)
     assert code in (0, 1), err
     return code, json.loads(out)
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of the reference data in ``../shared/`` beside the checkout.
+
+    A user's fresh clone has no ``../shared/``: the test is skipped with the reason. CI has it and
+    sets ``SCOPED_REQUIRE_SHARED=1``, which turns a missing file into a failure, so nothing that
+    CI should check is skipped silently there."""
+    import pytest
+
+    path = SHARED.joinpath(*parts)
+    if not path.is_file():
+        reason = f"needs reference data {path} (../shared beside the checkout; CI has it)"
+        if os.environ.get("SCOPED_REQUIRE_SHARED") == "1":
+            pytest.fail(reason + ", and SCOPED_REQUIRE_SHARED=1")
+        pytest.skip(reason)
+    return path

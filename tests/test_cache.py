@@ -33,10 +33,11 @@ def count_reads(monkeypatch) -> list[str]:
 
 def test_cache_survives_a_fresh_checkout(repo, tmp_path: Path, monkeypatch) -> None:
     root = repo(base_files())
-    check_json(root)  # fills .scoped_cache
+    check_json(root)  # fills the cache in .git/scoped
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
-    shutil.copytree(root / ".scoped_cache", clone / ".scoped_cache")
+    # a CI cache restores the cache directory of an earlier checkout into the fresh one
+    shutil.copytree(root / ".git" / "scoped", clone / ".git" / "scoped")
     reads = count_reads(monkeypatch)
     index = build(load_registry(cwd=clone), CheckOptions(jobs=1))
     assert reads == []  # every file served by blob id
@@ -62,7 +63,7 @@ def test_two_runs_sharing_the_cache(repo) -> None:
     first = reports[0]["findings"]
     assert all(r["findings"] == first for r in reports)
     assert [f["rule"] for f in first if f["severity"] == "error"] == ["SM003"]
-    assert not list((root / ".scoped_cache").glob(".tmp-*"))  # no temporary file left behind
+    assert not list((root / ".git" / "scoped").glob(".tmp-*"))  # no temporary file left behind
     assert run(0)["findings"] == first  # and the cache they left is readable
 
 

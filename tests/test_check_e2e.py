@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import check_json, git, make_repo, run_cli, write_tree
+from helpers import check_json, git, make_repo, run_cli, shared_file, write_tree
 
 REGISTRY = """
 schema = 1
@@ -219,7 +219,7 @@ def test_dependents_allow_inbound_at_s1(repo) -> None:
 def test_cache_is_reused_and_follows_changes(repo) -> None:
     root = repo(base_files())
     _, cold = check_json(root)
-    assert (root / ".scoped_cache").is_dir()
+    assert (root / ".git" / "scoped").is_dir() and not (root / ".scoped_cache").exists()
     _, warm = check_json(root)
     assert cold["findings"] == warm["findings"] and cold["modules"] == warm["modules"]
     # a working-tree change, an untracked file and an ignored file
@@ -336,7 +336,8 @@ def test_glob_only_for_source_group_is_a_note_not_sm007(repo) -> None:
     )
     root = repo(files)
     _, report = check_json(root)
-    assert [(f["line"], f["target"]) for f in findings(report, "SM007")] == [(11, "src/uma/uma.cc")]
+    # SM007 sits on the command that builds the globbed sources (issue 7, case 7)
+    assert [(f["line"], f["target"]) for f in findings(report, "SM007")] == [(12, "src/uma/uma.cc")]
     assert any("source_group" in n["message"] and n["line"] == 9 for n in report["notes"])
 
 
@@ -376,7 +377,7 @@ def test_result_cache_follows_now_and_roster(repo) -> None:
     assert sm009("2025-01-01T00:00:00Z") == []
     assert sm009("2025-06-01T00:00:00Z") == []  # served from the result cache
     assert len(sm009("2031-01-01T00:00:00Z")) == 1  # the champion's pmc role ended
-    assert (root / ".scoped_cache").is_dir()
+    assert (root / ".git" / "scoped").is_dir() and not (root / ".scoped_cache").exists()
 
 
 def test_pattern_references_respect_guards(repo) -> None:
@@ -415,9 +416,7 @@ def test_machine_formats_end_to_end(repo) -> None:
     root = repo(files)
     code, out, _ = run_cli(root, "check", "--format", "sarif")
     assert code == 1
-    schema_path = (
-        Path(__file__).parents[2] / "shared" / "data" / "sarif" / "sarif-schema-2.1.0.json"
-    )
+    schema_path = shared_file("data", "sarif", "sarif-schema-2.1.0.json")
     sarif = json.loads(out)
     jsonschema.Draft4Validator(json.loads(schema_path.read_text())).validate(sarif)
     results = sarif["runs"][0]["results"]
@@ -448,3 +447,62 @@ def test_strict_makes_warnings_fail_and_no_history_is_accepted(repo) -> None:
     (root / "cmake/config.cmake").write_text("set(USE_UMA OFF)\n")
     _, report = check_json(root)
     assert findings(report, "SM006") == []
+
+
+def test_the_registry_line_that_declares_a_pattern_is_not_a_reference(repo) -> None:
+    files = base_files(module_extra='references = ["relay\\\\.ext\\\\.uma"]')
+    files["scoped.toml"] += "# also named here: relay.ext.uma\n"
+    root = repo(files)
+    _, report = check_json(root)
+    assert [f for f in report["findings"] if f["rule"] == "SM003"] == []
+    files["python/pkg/core.py"] = 'NAME = "relay.ext.uma"\n'
+    write_tree(root, {"python/pkg/core.py": files["python/pkg/core.py"]})
+    _, report = check_json(root)
+    assert [(f["path"], f["kind"]) for f in report["findings"] if f["rule"] == "SM003"] == [
+        ("python/pkg/core.py", "pattern")
+    ]
+
+
+def test_check_in_process_leaves_the_garbage_collector_on(repo) -> None:
+    import gc
+
+    root = repo(base_files())
+    assert gc.isenabled()
+    check_json(root)
+    assert gc.isenabled()
+
+
+def test_includes_written_from_the_root_without_the_root_among_include_roots(repo) -> None:
+    registry = """
+schema = 1
+[project]
+include_roots = []
+[modules.gpu]
+stage = "proposed"
+paths = ["proj/gpu/"]
+toggles = [{ cmake = "USE_GPU" }]
+"""
+    files = {
+        "scoped.toml": registry,
+        "proj/gpu/kernels.h": "#pragma once\n",
+        "proj/gpu/more.h": "#pragma once\n",
+        "proj/core/a.cc": "#include <proj/gpu/kernels.h>\n#include <vector>\n",
+        "proj/core/b.cc": '#include "proj/gpu/more.h"\n#include <proj/core/none.h>\n',
+    }
+    root = repo(files)
+    _, report = check_json(root)
+    assert [f for f in report["findings"] if f["rule"] == "SM003"] == []
+    notes = [n["message"] for n in report["notes"] if "include_roots" in n["message"]]
+    assert notes == [
+        "2 includes of the form <proj/...> name module files from the root but resolve to "
+        "nothing; proj/ exists at the root: add '.' to include_roots?"
+    ]
+    write_tree(
+        root, {"scoped.toml": registry.replace("include_roots = []", 'include_roots = ["."]')}
+    )
+    _, report = check_json(root)
+    assert sorted(f["path"] for f in report["findings"] if f["rule"] == "SM003") == [
+        "proj/core/a.cc",
+        "proj/core/b.cc",
+    ]
+    assert not [n for n in report["notes"] if "include_roots" in n["message"]]

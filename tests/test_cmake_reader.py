@@ -19,7 +19,7 @@ from scoped_modules.readers.facts import (
     K_CMAKE_PATH,
     K_CMAKE_SUBDIR,
 )
-from scoped_modules.readers.guards import implies_on, mentions
+from scoped_modules.readers.guards import implies_on, implies_on_search, mentions
 
 X = frozenset({"USE_X"})
 
@@ -470,3 +470,114 @@ def test_glob_variables_and_their_readers_are_recorded() -> None:
     )
     assert facts[3]["glob_vars"] == {1: "GROUP_SOURCE", 2: "GROUP_SOURCE"}
     assert facts[3]["var_uses"] == {"GROUP_SOURCE": ["assign_source_group"]}
+
+
+# --- issue 14: long elseif chains, the guard of an elseif test --------------------------------
+
+
+def _distinct_nodes(guards: list[object]) -> int:
+    """Tuples reachable from ``guards``, each counted once (shared nodes are stored once)."""
+    seen: set[int] = set()
+    todo = [g for g in guards if isinstance(g, tuple)]
+    size = 0
+    while todo:
+        g = todo.pop()
+        if id(g) in seen:
+            continue
+        seen.add(id(g))
+        size += len(g)
+        todo.extend(c for c in g[1:] if isinstance(c, tuple) and c and isinstance(c[0], str))
+    return size
+
+
+def _chain(n: int) -> str:
+    return (
+        "if(C0)\n  add_library(l0 src/f0.cc)\n"
+        + "".join(f"elseif(C{i})\n  add_library(l{i} src/f{i}.cc)\n" for i in range(1, n))
+        + "endif()\n"
+    )
+
+
+def test_elseif_chain_guards_grow_linearly() -> None:
+    # each branch carries the negation of every earlier test; stored flat, n branches hold
+    # n^2/2 atoms (2,000 branches took seconds); shared, they hold O(n log n)
+    small, large = (_distinct_nodes([r[4] for r in read_cmake(_chain(n))[1]]) for n in (100, 2000))
+    assert large < 40 * small
+    text = _chain(2000)
+    last = [r for r in read_cmake(text)[1] if r[1] == "src/f1999.cc"][0][4]
+    assert implies_on_search(last, frozenset({"C1999"}))
+    assert not implies_on_search(last, frozenset({"C5"})) and mentions(last, frozenset({"C5"}))
+
+
+def test_an_elseif_test_sits_under_the_negation_of_the_earlier_tests() -> None:
+    from scoped_modules.readers.guards import guard_at
+
+    text = (
+        "if(NOT USE_X)\n"  # 1
+        "  message(off)\n"  # 2
+        'elseif(X_MODE STREQUAL "fast")\n'  # 3: runs only when USE_X is on
+        "  add_library(f src/fast.cc)\n"  # 4
+        "endif()\n"
+    )
+    _lang, _refs, _notes, extra = read_cmake(text)
+    assert implies_on(guard_at(extra["segments"], 3), X)
+    assert not implies_on(guard_at(extra["segments"], 2), X)
+    elseif = [c for c in extra["calls"] if c[0] == "elseif"][0]
+    assert implies_on(elseif[3], X)
+
+
+def test_return_guards_the_rest_of_the_file_and_of_a_function_body() -> None:
+    text = (
+        "function(f)\n"  # 1
+        "  if(NOT USE_Y)\n    return()\n  endif()\n"  # 2-4
+        "  add_library(in_f src/in_f.cc)\n"  # 5
+        "endfunction()\n"  # 6
+        "add_library(before src/before.cc)\n"  # 7
+        "if(NOT USE_X)\n  return()\nendif()\n"  # 8-10
+        "add_library(after src/after.cc)\n"  # 11
+    )
+    assert implies_on(guard_of(text, "src/in_f.cc"), frozenset({"USE_Y"}))
+    assert guard_of(text, "src/before.cc") is None
+    after = guard_of(text, "src/after.cc")
+    assert implies_on(after, X) and not mentions(after, frozenset({"USE_Y"}))
+    text_dead = "return()\nadd_library(dead src/dead.cc)\n"
+    assert specs(text_dead) == []
+
+
+def test_a_reader_bug_raises_instead_of_yielding_no_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a hostile file yields notes; a bug in the reader must surface (in tests at least)
+    import scoped_modules.readers.cmake as reader
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(reader, "_expand", broken)
+    with pytest.raises(RuntimeError, match="reader bug"):
+        read_cmake("add_library(x src/x.cc)\n")
+    monkeypatch.setattr(reader, "_reduce", broken)
+    with pytest.raises(RuntimeError, match="reader bug"):
+        reader.parse_condition([("A", False, 1)])
+
+
+def test_facts_hold_the_command_stream() -> None:
+    text = 'set(A "x y" [[b]])\nif(A)\n  add_library(t\n    src/a.cc)\nendif()\n'
+    cmds = read_cmake(text)[3]["cmds"]
+    assert [(c[0], c[1], [a[:2] for a in c[2]], c[3]) for c in cmds] == [
+        ("set", 1, [("A", False), ("x y", True), ("b", True)], 'set(A "x y" [[b]])'),
+        ("if", 2, [("A", False)], "if(A)"),
+        ("add_library", 3, [("t", False), ("src/a.cc", False)], "add_library(t src/a.cc)"),
+        ("endif", 5, [], "endif()"),
+    ]
+
+
+def test_absurdly_deep_conditions_are_unknown_not_a_crash() -> None:
+    cond = "A0"
+    for i in range(1, 3000):
+        cond = f"({cond} {'AND' if i % 2 else 'OR'} A{i})"
+    flat = " ".join(f"A{i} {'AND' if i % 2 else 'OR'}" for i in range(3000)) + " USE_X"
+    text = (
+        f"if({cond})\n  add_library(x a.cc)\nendif()\nif({flat})\n  add_library(y b.cc)\nendif()\n"
+    )
+    for spec in ("a.cc", "b.cc"):
+        g = guard_of(text, spec)
+        assert not implies_on(g, X) and not implies_on_search(g, X)

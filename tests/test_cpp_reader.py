@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import marshal
+import random
+
+import pytest
+from cpp_oracle import (
+    SKIP_REASON,
+    blank_sources,
+    holds,
+    includes_by_env,
+    markers,
+    mismatch,
+    preprocessed_markers,
+    preprocessor,
+    sources,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoped_modules.readers import cpp
 from scoped_modules.readers.cpp import blank_comments_cpp, parse_condition, read_cpp
 from scoped_modules.readers.facts import F_ANGLE, K_CPP_INCLUDE
-from scoped_modules.readers.guards import implies_on, mentions
+from scoped_modules.readers.guards import guard_at, implies_on, mentions
 from scoped_modules.resolve.includes import IncludeResolver, normalize
 
 X = frozenset({"USE_X", "TVM_USE_X"})
+needs_cpp = pytest.mark.skipif(preprocessor() is None, reason=SKIP_REASON)
+ORACLE_EXAMPLES = 60  # each runs the preprocessor once; `make fuzz` runs many more
 
 
 def includes(text: str) -> list[tuple[str, int, object, int]]:
@@ -418,67 +436,188 @@ def test_normalize():
     assert normalize(".hidden/x") == ".hidden/x"
 
 
-# --- differential: the fast comment check against a full tokenizer -----------------------------
+# --- what the preprocessor sees: lexical corners, checked against the real preprocessor ---------
 
-_LINES = [
-    '#include "a.h"',
-    '#include "b.h"',
-    "/* open",
-    "close */",
-    "/* one */ int x;",
-    "// c /* x",
-    'x = "/*";',
-    'y = "*/";',
-    "c = '\"';",
-    'r = R"(',
-    ')";',
-    's = "*/ /* in str";',
-    "char q = '/'; /* c */ int z; /* open2",
-    "int plain;",
-    "",
+# (why, source, the includes the preprocessor opens): each expectation is checked against the
+# real preprocessor below, and the reader against the expectation.
+LEXICAL_CASES = [
+    (
+        "a digit separator, then a quote in a character literal",  # issue 6, defect 3
+        "int a = 1'0; char c = '/*';\n#include \"visible.h\"\n",
+        ["visible.h"],
+    ),
+    (
+        "a line comment continued by a backslash",  # issue 13, defect 4
+        '// see \\\n#include "../uma/api.h"\n',
+        [],
+    ),
+    (
+        "a digit separator, then an apostrophe in a block comment",  # issue 13, defect 5
+        "int a = 1'000; /* it's a comment\n#include \"../uma/api.h\"\n*/\n",
+        [],
+    ),
+    ("a line splice with spaces after the backslash", '// see \\   \n#include "a.h"\n', []),
+    ("a macro continued onto the next line", '#define M \\\n#include "a.h"\n', []),
+    (
+        "comments before a directive",
+        '/* c */ #include "a.h"\n/* x\n y */ #include "b.h"\nint q; /* x\n y */ #include "c.h"\n',
+        ["a.h", "b.h"],
+    ),
+    (
+        "a comment opened in a condition continues it",
+        '#if 1 /* x\n */ && 0\n#include "a.h"\n#endif\n',
+        [],
+    ),
+    (
+        "an unterminated character literal ends with its line",
+        'c = \'a /* x\n#include "a.h"\n',
+        ["a.h"],
+    ),
+    ("an include name after a line splice", '#include \\\n"a.h"\n', ["a.h"]),
+    ("a directive name split by a line splice", '#inc\\\nlude "a.h"\n', ["a.h"]),
+    ("a comment between # and the name", '# /* c */ include "a.h"\n', ["a.h"]),
+    ("a raw string in a directive ends with the line", '#define M R"(\n#include "a.h"\n', ["a.h"]),
+    ("a raw string spans lines", 'auto r = R"(\n#include "a.h"\n)";\n#include "b.h"\n', ["b.h"]),
+    (
+        "thousands of lines each closing and reopening a comment in a string",
+        "/* a\n" + '*/ " /* \n' * 3000 + '#include "a.h"\n',
+        ["a.h"],
+    ),
+    (
+        "an include guard defined twice",
+        '#ifndef G_H\n#define G_H\n#endif\n#ifndef G_H\n#define G_H\n#include "a.h"\n#endif\n',
+        [],
+    ),
 ]
 
 
-def _reference_includes(text: str) -> list[tuple[str, int]]:
-    import re
-
-    from scoped_modules.readers.cpp import _TOKENS
-
-    spans = [
-        (m.start(), m.end()) for m in _TOKENS.finditer(text) if m.group(0).startswith(("/*", 'R"'))
-    ]
-    out = []
-    pos = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        inside = any(s < pos < e for s, e in spans)
-        m = re.match(r'[ \t]*#[ \t]*include[ \t]*"([^"]*)"', line)
-        if m and not inside:
-            out.append((m.group(1), number))
-        pos += len(line) + 1
-    return out
+@pytest.mark.parametrize(
+    ("source", "expected"), [c[1:] for c in LEXICAL_CASES], ids=[c[0] for c in LEXICAL_CASES]
+)
+def test_lexical_corners(source: str, expected: list[str]) -> None:
+    assert specs(source) == expected
+    assert [r[1] for r in read_cpp(source, exact=True)[1]] == expected
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_LINES), max_size=25))
-def test_comment_and_raw_string_spans_match_a_full_tokenizer(lines: list[str]) -> None:
-    text = "\n".join(lines) + "\n"
-    got = [(s, line) for s, line, _g, _f in includes(text)]
-    assert got == _reference_includes(text)
+@needs_cpp
+@pytest.mark.parametrize(
+    ("source", "expected"), [c[1:] for c in LEXICAL_CASES], ids=[c[0] for c in LEXICAL_CASES]
+)
+def test_lexical_corners_are_what_the_preprocessor_does(source: str, expected: list[str]) -> None:
+    headers = sorted({"visible.h", "../uma/api.h", "a.h", "b.h", "c.h"})
+    assert includes_by_env(source, headers=headers)[frozenset()] == expected
 
 
-def _reference_blank(text: str) -> str:
-    from scoped_modules.readers.cpp import _TOKENS
-
-    def repl(m):  # type: ignore[no-untyped-def]
-        tok = m.group(0)
-        if tok[0] != "/":
-            return tok
-        return "".join(c if c in "\r\n" else " " for c in tok)
-
-    return _TOKENS.sub(repl, text)
+@needs_cpp
+@settings(max_examples=ORACLE_EXAMPLES, deadline=None)
+@given(sources())
+def test_includes_match_the_preprocessor(source: str) -> None:
+    """Generated sources: the headers the preprocessor opens under every assignment of the
+    macros are the reader's includes whose guard holds, in order, on the right lines."""
+    assert mismatch(source) is None
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("/*\"'R(x)\\\n u8")), max_size=120))
-def test_blank_comments_matches_a_full_tokenizer(text: str) -> None:
-    assert blank_comments_cpp(text) == _reference_blank(text)
+@settings(max_examples=300, deadline=None)
+@given(sources())
+def test_fast_path_and_exact_scanner_agree(source: str) -> None:
+    assert read_cpp(source) == read_cpp(source, exact=True)
+
+
+def test_a_reader_bug_is_an_error_not_an_empty_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader catches nothing: a bug inside it fails the caller (scan.read_one turns it
+    into a note in production)."""
+
+    def broken(expr: str) -> object:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(cpp, "parse_condition", broken)
+    with pytest.raises(ZeroDivisionError):
+        read_cpp('#if USE_X\n#include "x.h"\n#endif\n')
+    monkeypatch.setattr(cpp, "_blank", broken)
+    with pytest.raises(ZeroDivisionError):
+        blank_comments_cpp("int x; // c\n")
+
+
+def test_hostile_conditions_are_unknown_not_errors() -> None:
+    deep = "(" * 5000 + "USE_X" + ")" * 5000
+    assert not implies_on(parse_condition(deep), X)
+    assert not implies_on(parse_condition("!" * 5000 + "USE_X"), X)
+    assert parse_condition("0" * 5000) is False  # no int() of 5,000 digits
+    assert parse_condition("0x" + "0" * 4999 + "1") is True
+    text = "#if " + deep + '\n#include "x.h"\n#endif\n'
+    assert specs(text) == ["x.h"]
+
+
+@needs_cpp
+@settings(max_examples=ORACLE_EXAMPLES, deadline=None)
+@given(blank_sources())
+def test_blank_comments_keeps_what_the_preprocessor_keeps(source: str) -> None:
+    """Markers in code and literals survive both the preprocessor and the blanking; markers in
+    comments survive neither (a pattern in a comment is no reference)."""
+    blanked = blank_comments_cpp(source)
+    assert len(blanked) == len(source) and blanked.count("\n") == source.count("\n")
+    assert markers(blanked) == preprocessed_markers(source)
+
+
+# --- #elif chains (issue 14, items 1 and 2) ------------------------------------------------------
+
+
+def test_elif_line_carries_the_negation_of_every_earlier_condition() -> None:
+    text = (
+        "#ifdef USE_Y\n"  # 1
+        "int y;\n"  # 2
+        "#elif USE_X_VERSION > 2\n"  # 3: read only when USE_Y is off
+        "int x;\n"  # 4
+        "#elif defined(USE_Z) || \\\n"  # 5
+        "      defined(USE_W)\n"  # 6: the same directive
+        "#endif\n"
+    )
+    segments = read_cpp(text)[3]["segments"]
+    y = frozenset({"USE_Y"})
+    for line in (3, 5, 6):
+        g = guard_at(segments, line)
+        assert not implies_on(g, y) and mentions(g, y), line
+    assert implies_on(guard_at(segments, 2), y)
+    g4 = guard_at(segments, 4)
+    assert not implies_on(g4, y) and mentions(g4, y)
+    # the second test is read only when the first two failed
+    g5 = guard_at(segments, 5)
+    assert g5 == ("and", ("not", ("v", ("USE_Y",))), ("not", g4[1]))
+
+
+def chain(k: int) -> str:
+    lines = ["#if defined(C0)", '#include "h0.h"']
+    for i in range(1, k):
+        lines += [f"#elif defined(C{i})", f'#include "h{i}.h"']
+    return "\n".join([*lines, "#else", '#include "other.h"', "#endif"]) + "\n"
+
+
+def depth(g: object) -> int:
+    return 1 + max((depth(c) for c in g[1:]), default=0) if isinstance(g, tuple) else 0
+
+
+def test_long_elif_chain_guards_are_shared_and_shallow() -> None:
+    """Branch k carries the negations of k earlier conditions in O(log k) shared parts (so a
+    chain reads in about linear time, nested no deeper than log k)."""
+    k = 2000
+    refs = read_cpp(chain(k))[1]
+    assert [r[1] for r in refs] == [f"h{i}.h" for i in range(k)] + ["other.h"]
+    last = refs[-1][4]
+    assert depth(last) <= 14 and len(last) <= 14
+    marshal.dumps(refs)  # the facts cache: nesting stays far below marshal's limit
+    rng = random.Random(7)
+    for _ in range(50):  # exactly the first branch whose macro is defined is taken
+        env = frozenset(f"C{i}" for i in rng.sample(range(k), rng.randint(0, 3)))
+        taken = [r[1] for r in refs if holds(r[4], env)]
+        first = min((int(m[1:]) for m in env), default=None)
+        assert taken == (["other.h"] if first is None else [f"h{first}.h"])
+
+
+@needs_cpp
+def test_elif_chain_matches_the_preprocessor() -> None:
+    source = chain(40).replace("C3)", "C1)").replace("C7)", "C0)")  # repeated tests too
+    macros = ("C0", "C1", "C5")
+    expected = includes_by_env(source, macros, headers=[f"h{i}.h" for i in range(40)] + ["other.h"])
+    refs = read_cpp(source)[1]
+    for env, names in expected.items():
+        assert [r[1] for r in refs if holds(r[4], env)] == names

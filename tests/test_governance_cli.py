@@ -384,3 +384,91 @@ def test_tally_decision_notes_a_changed_pin(root: Path) -> None:
     assert (
         "evidence votes/ballots.toml changed since it was pinned (sha256 differs)" in doc["notes"]
     )
+
+
+@pytest.mark.parametrize("option", ["--now", "--opened"])
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"])
+def test_out_of_range_datetime_option_is_exit_2(root: Path, option: str, value: str) -> None:
+    args = ["vote", "tally", *EVIDENCE, *WINDOW]
+    if option == "--now":
+        args = ["--now", value, *args]
+    else:
+        args[args.index("--opened") + 1] = value
+    code, out, err = run_cli(root, *args)
+    assert code == 2 and "out of range" in err and "Traceback" not in err, err
+
+
+def test_gzip_bomb_and_deep_ballots_exit_2(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
+    (root / "votes/bomb.mbox.gz").write_bytes(gzip.compress(b"\0" * (2 << 20)))
+    (root / "votes/deep.toml").write_text(
+        '[[ballot]]\nvoter = "p1"\nvote = "+1"\nat = 2022-06-02\nnote = '
+        + "[" * 3000
+        + "]" * 3000
+        + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", "1MiB")
+    code, _out, err = run_cli(root, "vote", "tally", "votes/bomb.mbox.gz", *WINDOW)
+    assert code == 2 and "votes/bomb.mbox.gz: too large" in err and "Traceback" not in err, err
+    code, _out, err = run_cli(root, "vote", "tally", "votes/deep.toml", *WINDOW)
+    assert code == 2 and "votes/deep.toml:5:" in err and "nested too deeply" in err, err
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", "a lot")
+    code, _out, err = run_cli(root, "vote", "tally", "votes/ballots.toml", *WINDOW)
+    assert code == 2 and "SCOPED_MAX_EVIDENCE_BYTES" in err, err
+
+
+# Issue 13 defect 13: parallel `vote record` runs on one registry: each exits 0 and no decision
+# is lost (a lock beside the registry serialises read-check-rename).
+def test_parallel_records_lose_no_decision(root: Path) -> None:
+    import subprocess
+    import sys
+
+    runs = 12
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scoped_modules.cli", *NOW, "vote", "record", "uma"]
+            + ["--kind", "establish", *WINDOW, "votes/ballots.toml", "--id", f"uma-{n}"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(runs)
+    ]
+    errors = [(p.wait(), p.stderr.read() if p.stderr else "") for p in procs]
+    assert all(code == 0 for code, _ in errors), errors
+    doc = tomllib.loads((root / "scoped.toml").read_text(encoding="utf-8"))
+    ids = sorted(d["id"] for d in doc["modules"]["uma"]["decisions"])
+    assert ids == sorted(f"uma-{n}" for n in range(runs))
+    assert sorted(p.name for p in root.iterdir()) == ["scoped.toml", "votes"]  # no lock left
+
+
+def test_record_into_dotted_keys_and_inline_tables(tmp_path: Path) -> None:
+    """Issue 13 defect 12 end to end: every byte outside the new decision stays."""
+    from test_governance_edit import only_insertion
+
+    text = (
+        "schema = 1\n"
+        'people.person = [{ handle = "c4", roles = [{ role = "pmc", since = 2020-01-01 }] }]\n'
+        'modules.uma = { stage = "proposed", paths = ["uma/"] }  # inline\n'
+    )
+    (tmp_path / "scoped.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "votes").mkdir()
+    (tmp_path / "votes/ballots.toml").write_text(C4_BALLOT, encoding="utf-8")
+    code, _out, err = run_cli(
+        tmp_path,
+        *NOW,
+        "vote",
+        "record",
+        "uma",
+        "--kind",
+        "establish",
+        *WINDOW,
+        "votes/ballots.toml",
+    )
+    assert code == 0, err
+    new = (tmp_path / "scoped.toml").read_text(encoding="utf-8")
+    assert "decisions = [{ id = " in only_insertion(text, new)
+    assert tomllib.loads(new)["modules"]["uma"]["decisions"][0]["result"] == "failed"

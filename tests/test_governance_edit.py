@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from toml_docs import registries
 
 from scoped_modules.app.config import load_registry
 from scoped_modules.errors import ConfigError
-from scoped_modules.registry.edit import append_table, append_table_text, atomic_write
+from scoped_modules.registry.edit import (
+    append_table,
+    append_table_text,
+    atomic_write,
+    registry_lock,
+)
 
 DECISION = {
     "id": "uma-s0",
@@ -192,3 +200,81 @@ def test_atomic_write_creates_a_new_file_only_when_absent(tmp_path: Path) -> Non
     with pytest.raises(ConfigError, match="was created on disk"):
         atomic_write(p, "schema = 2\n", None)
     assert sorted(x.name for x in tmp_path.iterdir()) == ["new.toml"]
+
+
+# Issue 13 defect 12: dotted keys and inline tables elsewhere in the file stay byte for byte.
+DOTTED_PEOPLE = """schema = 1
+people.person = [{ handle = "a", roles = [{ role = "pmc", since = 2020-01-01 }] }]
+
+[modules.uma]
+stage = "s0"
+paths = ["python/uma/"]
+decisions = [{ id = "old", kind = "establish", opened = 2021-01-01, closes = 2021-02-01, evidence = [], result = "failed" }]
+"""
+INLINE_MODULE = """schema = 1
+people.person = [{ handle = "a" }]
+modules.uma = { stage = "s0", paths = ["python/uma/"] }  # inline
+modules.other = { stage = "s0", paths = ["o/"], decisions = [] }
+"""
+DOTTED_MODULE = """schema = 1
+[modules]
+uma.stage = "s0"   # dotted
+uma.paths = ["python/uma/"]
+other = { stage = "s0", paths = ["o/"] }
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "module"),
+    [
+        (DOTTED_PEOPLE, "uma"),
+        (INLINE_MODULE, "uma"),
+        (INLINE_MODULE, "other"),
+        (DOTTED_MODULE, "uma"),
+        (DOTTED_MODULE, "other"),
+    ],
+)
+def test_dotted_keys_and_inline_tables_keep_every_other_byte(text: str, module: str) -> None:
+    new = append_table_text(text, ["modules", module, "decisions"], DECISION)
+    only_insertion(text, new)
+    got = tomllib.loads(new)["modules"][module]["decisions"][-1]
+    assert got["id"] == "uma-s0" and got["evidence"][1]["sha256"] == "1" * 64
+
+
+# Issue 6 (layout): edits keep every byte outside the edit, on registries written every way TOML
+# allows, full of comments (positions of the tables are known by construction).
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registries(), st.data())
+def test_edit_round_trip_keeps_bytes_outside_the_new_table(generated: tuple, data: Any) -> None:
+    doc, modules, newline = generated
+    text = doc.text(newline)
+    module = data.draw(st.sampled_from(modules))
+    old = tomllib.loads(text)
+    new = append_table_text(text, ["modules", module, "decisions"], DECISION)
+    inserted = only_insertion(text, new)
+    assert "uma-s0" in inserted
+    doc_new = tomllib.loads(new)
+    before = old["modules"][module].get("decisions", [])
+    assert doc_new["modules"][module]["decisions"][: len(before)] == before
+    assert doc_new["modules"][module]["decisions"][-1]["id"] == "uma-s0"
+    doc_new["modules"][module]["decisions"].pop()
+    if not before:
+        del doc_new["modules"][module]["decisions"]
+    assert doc_new == old
+
+
+@pytest.mark.parametrize("flock", [True, False])
+def test_registry_lock_is_exclusive_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flock: bool
+) -> None:
+    if not flock:
+        monkeypatch.setitem(sys.modules, "fcntl", None)  # as on Windows: an O_EXCL file
+    p = tmp_path / "scoped.toml"
+    p.write_text(BASE, encoding="utf-8")
+    with registry_lock(p):
+        assert (tmp_path / ".scoped.toml.lock").exists()
+        with pytest.raises(ConfigError, match="scoped.toml"), registry_lock(p, timeout=0.2):
+            pass
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["scoped.toml"]
+    with registry_lock(p):  # free again
+        pass

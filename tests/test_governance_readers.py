@@ -321,3 +321,64 @@ def test_broken_json_says_so() -> None:
     data = json.dumps(github_pages()).encode() + b"\n# tamper\n"
     with pytest.raises(EvidenceError, match=r"^c\.json: not valid JSON \(Extra data"):
         detect(data, "c.json")
+
+
+# Issue 13 defect 8: datetimes that leave the representable range once converted to UTC.
+YEAR_ONE = "0001-01-01T00:00:00+01:00"  # 31 December of year 0 in UTC
+YEAR_MAX = "9999-12-31T23:00:00-05:00"  # year 10000 in UTC
+
+
+@pytest.mark.parametrize("date", ["Mon, 1 Jan 0001 00:00:00 +0100", "Fri, 31 Dec 9999 23:00 -0500"])
+def test_mail_date_out_of_range_is_unreadable(date: str) -> None:
+    raw = (
+        b"From a@b.c Thu Jun  2 08:00:00 2022\nFrom: A <a@b.c>\nSubject: Re: [VOTE] x\n"
+        b"Date: " + date.encode() + b"\nMessage-ID: <1@x>\n\n+1\n"
+    )
+    assert parse_date(date) is None
+    (e,) = read_mbox(raw, "a.mbox")
+    assert e.flag == "unreadable" and "Date" in (e.problem or "")
+
+
+@pytest.mark.parametrize("field", ["created_at", "updated_at"])
+@pytest.mark.parametrize("value", [YEAR_ONE, YEAR_MAX])
+def test_github_time_out_of_range_is_unreadable(field: str, value: str) -> None:
+    c = comment(1, "p1", "+1", at(2))
+    c[field] = value
+    fmt, (e,) = read_file(json.dumps([c]).encode(), "c.json")
+    assert fmt == "github" and e.flag == "unreadable" and field in (e.problem or "")
+
+
+@pytest.mark.parametrize("value", [YEAR_ONE, YEAR_MAX])
+def test_toml_ballot_time_out_of_range_names_file_line_and_column(value: str) -> None:
+    text = f'[[ballot]]\nvoter = "p1"\nvote = "+1"\n  at = {value}\n'
+    with pytest.raises(EvidenceError) as exc:
+        read_file(text.encode(), "b.toml")
+    (problem,) = exc.value.problems
+    assert problem.startswith("b.toml:4:3: ballot 1: ") and "out of range" in problem
+
+
+# Issue 13 defect 10: deeply nested arrays in a ballot file are an error naming the file.
+def test_deeply_nested_ballot_file_is_a_clear_error() -> None:
+    deep = "[" * 3000 + "]" * 3000
+    text = f'[[ballot]]\nvoter = "p1"\nvote = "+1"\nat = 2022-06-02\nnote = {deep}\n'
+    with pytest.raises(EvidenceError) as exc:
+        read_file(text.encode(), "b.toml")
+    (problem,) = exc.value.problems
+    assert problem.startswith("b.toml:5:") and "nested too deeply" in problem
+
+
+# Issue 14 item 3: a gzip bomb is refused once the decompressed size passes the cap.
+def test_gzip_bomb_is_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    bomb = gzip.compress(
+        b"From a@b.c Thu Jun  2 08:00:00 2022\nFrom: a@b.c\n\n" + b"\0" * (3 << 20)
+    )
+    assert len(bomb) < 10_000
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", str(1 << 20))
+    with pytest.raises(EvidenceError, match=r"^v\.mbox\.gz: too large: more than 1048576 bytes"):
+        detect(bomb, "v.mbox.gz")
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", str(4 << 20))
+    assert detect(bomb, "v.mbox.gz").format == "mbox"  # under a higher cap it is read
+    multi = gzip.compress(b"a" * (600 << 10)) + gzip.compress(b"b" * (600 << 10))
+    monkeypatch.setenv("SCOPED_MAX_EVIDENCE_BYTES", str(1 << 20))
+    with pytest.raises(EvidenceError, match="too large"):  # members add up
+        detect(multi, "m.gz")

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoped_modules.governance.entry import Entry
+from scoped_modules.governance.evidence import read_evidence
 from scoped_modules.governance.roster import Roster
 from scoped_modules.governance.tally import tally
 from scoped_modules.registry.model import Module, Person, Role
@@ -394,3 +395,40 @@ def test_adding_a_binding_plus_one_never_turns_passed_into_failed(
     after = run([*entries, extra], profile=profile)
     if before.result == "passed":
         assert after.result == "passed"
+
+
+# Issue 13 defect 11: two ballots of one voter at the same time in different files. The choice
+# must rest on their content, never on the order or the names of the evidence files.
+def _mbox(msgid: str, body: str) -> bytes:
+    return (
+        f"From p1@example.org Thu Jun  2 10:00:00 2022\nFrom: Person p1 <p1@example.org>\n"
+        f"Subject: Re: [VOTE] uma\nDate: Thu, 02 Jun 2022 10:00:00 +0000\n"
+        f"Message-ID: <{msgid}>\n\n{body}\n"
+    ).encode()
+
+
+SAME_TIME = {
+    "toml": (
+        b'[[ballot]]\nvoter = "p1"\nvote = "+1"\nat = 2022-06-02T10:00:00Z\n',
+        b'[[ballot]]\nvoter = "p1"\nvote = "-1"\nat = 2022-06-02T10:00:00Z\n',
+    ),
+    "mbox": (_mbox("b@x", "+1"), _mbox("a@x", "-1")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SAME_TIME))
+def test_equal_times_in_different_files_do_not_depend_on_file_order(kind: str) -> None:
+    ev1, ev2 = SAME_TIME[kind]
+    runs = {
+        "ev1 ev2": [("ev1", ev1), ("ev2", ev2)],
+        "ev2 ev1": [("ev2", ev2), ("ev1", ev1)],
+        "ev1 ev2 copy": [("ev1", ev1), ("ev2", ev2), ("copy-of-ev2", ev2)],
+        "copy ev1 ev2": [("copy-of-ev2", ev2), ("ev1", ev1), ("ev2", ev2)],
+        "a-ev1 ev2": [("a-ev1", ev1), ("ev2", ev2)],
+        "z-ev1 ev2": [("z-ev1", ev1), ("ev2", ev2)],
+    }
+    counted = {}
+    for name, files in runs.items():
+        res = run(read_evidence(files).entries)
+        counted[name] = ([(b.voter, b.value) for b in res.ballots], res.binding, res.result)
+    assert len(set(map(repr, counted.values()))) == 1, counted

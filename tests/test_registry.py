@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from helpers import run_cli, write_tree
+from hypothesis import HealthCheck, given, settings
+from toml_docs import registries, walk
 
 from scoped_modules.app.config import load_registry
 from scoped_modules.errors import ConfigError
+from scoped_modules.registry.edit import append_table, atomic_write
+from scoped_modules.registry.load import load_roster_file
+from scoped_modules.registry.locate import locate
 
 GOOD = """
 schema = 1
@@ -45,14 +51,14 @@ decision = "uma-s0"
 
 
 def problems(tmp_path: Path, text: str, extra: dict | None = None) -> list[str]:
-    write_tree(tmp_path, {"scoped.toml": text, **(extra or {})})
+    write_tree(tmp_path, {"scoped.toml": text, "python/__init__.py": "", **(extra or {})})
     with pytest.raises(ConfigError) as info:
         load_registry(cwd=tmp_path)
     return info.value.problems
 
 
 def test_good_registry_loads_everything(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"scoped.toml": GOOD})
+    write_tree(tmp_path, {"scoped.toml": GOOD, "python/__init__.py": ""})
     reg = load_registry(cwd=tmp_path)
     m = reg.modules["uma"]
     assert m.stage == "s0" and m.paths == ["python/pkg/uma/"]
@@ -149,7 +155,8 @@ def test_profiles_custom_and_builtin_redefinition(tmp_path: Path) -> None:
         tmp_path,
         {
             "scoped.toml": GOOD
-            + '\n[rules.strict]\nextends = "lazy-two-thirds"\nmin_binding_plus = 5\n'
+            + '\n[rules.strict]\nextends = "lazy-two-thirds"\nmin_binding_plus = 5\n',
+            "python/__init__.py": "",
         },
     )
     reg = load_registry(cwd=tmp_path)
@@ -167,7 +174,9 @@ def test_pyproject_tool_table_and_both_is_error(tmp_path: Path) -> None:
         "[[modules.uma.", "[[tool.scoped.modules.uma."
     )
     body = body.replace("schema = 1", "[tool.scoped]\nschema = 1")
-    write_tree(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n' + body})
+    write_tree(
+        tmp_path, {"pyproject.toml": '[project]\nname = "x"\n' + body, "python/__init__.py": ""}
+    )
     reg = load_registry(cwd=tmp_path)
     assert reg.table_prefix == ("tool", "scoped") and "uma" in reg.modules
     write_tree(tmp_path, {"scoped.toml": GOOD})
@@ -182,6 +191,7 @@ def test_roster_file_is_merged(tmp_path: Path) -> None:
         {
             "scoped.toml": text,
             "people.toml": '[[person]]\nhandle = "bob"\nemails = ["bob@example.org"]\n',
+            "python/__init__.py": "",
         },
     )
     reg = load_registry(cwd=tmp_path)
@@ -199,3 +209,162 @@ def test_cli_exit_2_and_messages_on_stderr(tmp_path: Path) -> None:
     code, out, err = run_cli(tmp_path, "check")
     assert code == 2 and out == ""
     assert "scoped.toml:1:1: schema must be 1" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# The one TOML position locator (issue 6, layout): checked against documents whose true
+# positions are known by construction, and against tomllib for what exists.
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registries())
+def test_locator_finds_every_key_where_it_was_written(generated: tuple) -> None:
+    doc, _modules, newline = generated
+    text = doc.text(newline)
+    parsed = tomllib.loads(text)
+    found = locate(text)
+    wrong = {p: (found.get(p), want) for p, want in doc.where.items() if found.get(p) != want}
+    assert not wrong, text
+    missing = [p for p in walk(parsed) if p not in found]
+    assert not missing, text
+
+
+def test_locator_corners() -> None:
+    text = (
+        's = """\n[not.a.header]\nx = 1"""\n'
+        "[a]  # [b]\n"
+        '\'q.k\'."r\\u0041" = [ 1, [2, {z = 3}], "]" ]\n'
+        "[[t]]\n[[t.u]]\n[[t]]\n[[t.u]]\nv = 1979-05-27 07:32:00Z\n"
+    )
+    found = locate(text)
+    assert ("not",) not in found and found[("s",)] == (1, 1)
+    assert found[("a", "q.k", "rA")] == (5, 1)
+    assert found[("a", "q.k", "rA", 1, 1, "z")] == (5, 29)
+    assert found[("a", "q.k", "rA", 2)] == (5, 38)
+    assert found[("t", 1, "u", 0, "v")] == (10, 1)  # nested arrays of tables count per parent
+    assert found[("t", 1, "u", 0)] == (9, 1)
+    # unterminated (text tomllib refuses): what was seen, no exception
+    assert locate("x = [[[\n") == {("x",): (1, 1), ("x", 0): (1, 6), ("x", 0, 0): (1, 7)}
+
+
+# Issue 13 defect 8: a role's `since` or a decision's window out of range once in UTC.
+@pytest.mark.parametrize(
+    "old,new,line",
+    [
+        ("since = 2020-01-01 }", "since = 0001-01-01T00:00:00+01:00 }", 10),
+        ("opened = 2022-06-01T00:00:00Z", "opened = 0001-01-01T00:00:00+01:00", 22),
+        ("closes = 2022-06-08", "closes = 9999-12-31T23:00:00-05:00", 23),
+    ],
+)
+def test_datetime_out_of_range_is_a_registry_error(
+    tmp_path: Path, old: str, new: str, line: int
+) -> None:
+    found = problems(tmp_path, GOOD.replace(old, new))
+    assert any(f"scoped.toml:{line}:" in p and "out of range" in p for p in found), found
+
+
+# Issue 13 defect 9: an invalid glob is a registry error naming the entry, not a traceback.
+@pytest.mark.parametrize(
+    "old,new,line,col",
+    [
+        ('python_roots = ["python"]', 'exclude = ["docs/**", "[z-a]"]', 5, 23),
+        ('paths = ["python/pkg/uma/"]', 'paths = ["python/pkg/uma/", "x/[z-a]/*.py"]', 14, 29),
+        ('python_roots = ["python"]', 'mixed_change_exempt = [\n  "a\\\\",\n]', 6, 3),
+    ],
+)
+def test_invalid_glob_is_a_registry_error(
+    tmp_path: Path, old: str, new: str, line: int, col: int
+) -> None:
+    found = problems(tmp_path, GOOD.replace(old, new))
+    assert any(f"scoped.toml:{line}:{col}: " in p and "pattern" in p for p in found), found
+
+
+def test_invalid_glob_through_the_cli_is_exit_2(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"scoped.toml": GOOD.replace("python_roots", 'exclude = ["[z-a]"]\n#')})
+    (tmp_path / "python").mkdir()
+    code, _out, err = run_cli(tmp_path, "check")
+    assert code == 2 and "scoped.toml:5:12: " in err and "Traceback" not in err, err
+
+
+# Issue 13 defect 10: 3,000 nested arrays are a clear error, not a RecursionError.
+DEEP = "[" * 3000 + "]" * 3000
+
+
+@pytest.mark.parametrize("name", ["scoped.toml", "pyproject.toml", "people.toml"])
+def test_deeply_nested_arrays_are_a_clear_error(tmp_path: Path, name: str) -> None:
+    files = {"scoped.toml": f"schema = 1\nx = {DEEP}\n"}
+    if name == "pyproject.toml":
+        files = {"pyproject.toml": f"[tool.scoped]\nschema = 1\nx = {DEEP}\n"}
+    elif name == "people.toml":
+        files = {
+            "scoped.toml": 'schema = 1\n[people]\nfile = "people.toml"\n',
+            "people.toml": f'[[person]]\nhandle = "a"\naliases = {DEEP}\n',
+        }
+    write_tree(tmp_path, files)
+    code, _out, err = run_cli(tmp_path, "check")
+    assert code == 2 and "nested too deeply" in err and "Traceback" not in err, err
+    assert f"{name}:" in err
+
+
+# Issue 14 item 4: profile values that are not finite numbers.
+@pytest.mark.parametrize("value", ["nan", "inf", "+inf", "-nan"])
+@pytest.mark.parametrize("param", ["ratio", "min_hours"])
+def test_profile_values_must_be_finite(tmp_path: Path, param: str, value: str) -> None:
+    found = problems(tmp_path, GOOD + f"\n[rules.strict]\n{param} = {value}\n")
+    assert any(f"scoped.toml:33:1: rules.strict.{param}" in p and "finite" in p for p in found), (
+        found
+    )
+
+
+# Issue 14 item 5: a registry (or roster) starting with a UTF-8 BOM is read like any other.
+def test_registry_with_a_bom_is_accepted_and_edited(tmp_path: Path) -> None:
+    (tmp_path / "python").mkdir()
+    (tmp_path / "scoped.toml").write_bytes(b"\xef\xbb\xbf" + GOOD.lstrip("\n").encode())
+    (tmp_path / "people.toml").write_bytes(b'\xef\xbb\xbf[[person]]\nhandle = "bob"\n')
+    reg = load_registry(cwd=tmp_path)
+    assert "uma" in reg.modules and reg.person("ada") is not None
+    assert load_roster_file(tmp_path / "people.toml")[0].handle == "bob"
+    new = append_table(
+        reg,
+        ["modules", "uma", "history"],
+        {"date": reg.modules["uma"].history[0].date, "stage": "s0", "reason": "again"},
+    )
+    atomic_write(reg.path, new, reg.text)
+    raw = (tmp_path / "scoped.toml").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfschema = 1\n") and raw.count(b"\xef\xbb\xbf") == 1
+    assert len(load_registry(cwd=tmp_path).modules["uma"].history) == 2
+    py = tmp_path / "sub"
+    (py / "python").mkdir(parents=True)
+    (py / "pyproject.toml").write_bytes(b"\xef\xbb\xbf[tool.scoped]\nschema = 1\n")
+    assert load_registry(cwd=py).modules == {}
+
+
+# Issue 14 item 6: people.file naming a directory says so.
+def test_people_file_naming_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "governance").mkdir()
+    (tmp_path / "python").mkdir()
+    text = GOOD.replace("[project]", '[people]\nfile = "governance"\n\n[project]')
+    found = problems(tmp_path, text)
+    assert any("scoped.toml:4:1: people.file 'governance' is a directory" in p for p in found), (
+        found
+    )
+
+
+# Issue 6 defect 8 (first half): python_roots and include_roots entries must exist.
+def test_roots_that_do_not_exist_are_registry_errors(tmp_path: Path) -> None:
+    (tmp_path / "python").mkdir()
+    (tmp_path / "afile").write_text("x")
+    text = GOOD.replace(
+        'python_roots = ["python"]',
+        'python_roots = ["python", "src"]\ninclude_roots = [\n  "include",\n  "afile",\n]',
+    )
+    found = problems(tmp_path, text)
+    assert any(
+        "scoped.toml:5:27: project.python_roots: 'src' does not exist" in p for p in found
+    ), found
+    assert any(
+        "scoped.toml:7:3: project.include_roots: 'include' does not exist" in p for p in found
+    ), found
+    assert any(
+        "scoped.toml:8:3: project.include_roots: 'afile' is not a directory" in p for p in found
+    ), found

@@ -62,3 +62,57 @@ def test_voting_toggle_really_switches_the_module_off() -> None:
         check=False,
     )
     assert "scoped_modules.governance.decisions" in on.stderr
+
+
+def test_the_cli_loads_the_vote_commands_only_through_the_toggle() -> None:
+    res = scoped("deps", "voting", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    inbound = json.loads(res.stdout)["inbound"]
+    cli = [r for r in inbound if r["path"] == "src/scoped_modules/cli/__init__.py"]
+    assert [(r["kind"], r["target"], r["wiring"]) for r in cli] == [
+        ("python-import", "src/scoped_modules/cli/vote.py", "SCOPED_VOTING")
+    ]
+    code = (
+        "import sys\n"
+        "from scoped_modules.cli import main\n"
+        "try:\n    main(['vote', '--help'])\n"
+        "except SystemExit as exc:\n    print('EXIT', exc.code, file=sys.stderr)\n"
+        "print('LOADED', 'scoped_modules.cli.vote' in sys.modules, file=sys.stderr)\n"
+    )
+
+    def run(value: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SCOPED_VOTING": value},
+            check=False,
+        ).stderr
+
+    off = run("0")
+    assert "LOADED False" in off and "EXIT 2" in off and "SCOPED_VOTING=0" in off
+    on = run("1")
+    assert "LOADED True" in on and "EXIT 0" in on
+
+
+def test_a_string_that_loads_the_vote_commands_is_a_reference(tmp_path: Path) -> None:
+    """The project's own `references` pattern sees loading by name; the registry's own line,
+    which names the pattern, is not a reference (issue 13, defect 6)."""
+    import shutil
+
+    from helpers import check_json, git
+
+    copy = tmp_path / "self"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__"))
+    git(copy, "init", "-q", "-b", "main")
+    git(copy, "add", "-A")
+    git(copy, "commit", "-q", "-m", "copy")
+    _, clean = check_json(copy, "--no-cache")
+    assert not [f for f in clean["findings"] if f["rule"] == "SM003"]
+    lazy = copy / "src/scoped_modules/cli/lazy.py"
+    name = "scoped_modules.cli." + "vote"  # spelt apart, or this very line would match
+    lazy.write_text(f'COMMANDS = {{"vote": ("{name}", "vote")}}\n')
+    _, report = check_json(copy, "--no-cache")
+    sm003 = [(f["path"], f["line"], f["kind"]) for f in report["findings"] if f["rule"] == "SM003"]
+    assert sm003 == [("src/scoped_modules/cli/lazy.py", 1, "pattern")]

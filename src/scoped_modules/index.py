@@ -8,13 +8,19 @@ core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .readers import facts as F
 from .readers.facts import ScanResult
-from .readers.guards import Guard, implies_on
+from .readers.guards import Guard, conj, implies_on_search
+
+if TYPE_CHECKING:
+    from .resolve.includes import IncludeResolver
+    from .resolve.pynames import PythonNames
 from .registry.model import Module, Registry, Toggle
+from .resolve.build_model import BuildModel
 
 if TYPE_CHECKING:
     from .resolve.includes import IncludeResolver
@@ -53,6 +59,27 @@ class Reference:
             "type_checking": self.type_checking,
             "wiring": self.wiring,
         }
+
+    @property
+    def is_glob(self) -> bool:
+        """A CMake ``file(GLOB ...)``/``GLOB_RECURSE`` pattern (or a wrapper's) that matched."""
+        return bool(self.flags & (F.F_GLOB | F.F_GLOB_RECURSE))
+
+    @property
+    def builds(self) -> bool:
+        """A CMake path that a building command compiles (the build model says so)."""
+        from .resolve.build_model import F_BUILD
+
+        return bool(self.flags & F_BUILD)
+
+
+class CMakeCall(NamedTuple):
+    """A CMake command whose first argument is a plain identifier: ``option(USE_X ...)``."""
+
+    path: str
+    command: str  # lower case
+    arg: str
+    line: int
 
 
 class Membership:
@@ -126,6 +153,9 @@ class Index:
     scan: ScanResult
     refs: list[Reference] = field(default_factory=list)
     notes: list[tuple[str, int, str]] = field(default_factory=list)
+    build: BuildModel | None = None  # the CMake build model, when the project has CMake
+    # macros the build defines only under a condition: macro -> that condition
+    derived: dict[str, Guard] = field(default_factory=dict)
 
     def module_files(self, module: str) -> list[str]:
         out: set[str] = set()
@@ -155,6 +185,34 @@ class Index:
             self._group()
         return [r for r in self._by_source.get(module, []) if r.target_module != module]
 
+    # What the rules read of the files, by name: rules never read the readers' fact tuples.
+
+    def cmake_calls(self, paths: Iterable[str] | None = None) -> Iterator[CMakeCall]:
+        """The :class:`CMakeCall` s of the CMake files ``paths`` (default: every CMake file)."""
+        facts = self.scan.facts
+        for path in facts if paths is None else paths:
+            f = facts.get(path)
+            if f is None or f[0] != "cmake":
+                continue
+            for command, arg, line, _guard in f[3].get("calls", ()):
+                yield CMakeCall(path, command, arg, line)
+
+    def grouped_glob(self, path: str, line: int) -> str | None:
+        """The variable the glob call at ``line`` of CMake file ``path`` fills, when only
+        ``source_group()``-like calls of that file read it (IDE grouping: nothing built)."""
+        f = self.scan.facts.get(path)
+        if not f or f[0] != "cmake":
+            return None
+        var = f[3].get("glob_vars", {}).get(line)
+        uses = f[3].get("var_uses", {}).get(var or "", [])
+        return var if uses and all("source_group" in u for u in uses) else None
+
+    def body_guard(self, path: str) -> Guard:
+        """The condition covering every code line of C/C++ file ``path`` (None: unconditional,
+        or not a C/C++ file)."""
+        f = self.scan.facts.get(path)
+        return f[3].get("body_guard") if f and f[0] == "cpp" else None
+
 
 def all_dirs(files: list[str]) -> set[str]:
     dirs: set[str] = set()
@@ -179,7 +237,7 @@ def wiring_for(guard: Guard, lang: str, toggles: list[Toggle]) -> str | None:
     if guard is None:
         return None
     for t in toggles:
-        if implies_on(guard, toggle_names(t, lang)):
+        if implies_on_search(guard, toggle_names(t, lang)):
             return t.first_name
     return None
 
@@ -208,10 +266,64 @@ def prepare_tables(registry: Registry, files: list[str]) -> Tables:
     )
 
 
+def with_defines(g: Guard, derived: dict[str, Guard], memo: dict[int, Guard]) -> Guard:
+    """A C/C++ guard where each macro the build defines only under C reads ``M AND C``."""
+    if g is None or not derived:
+        return g
+    got = memo.get(id(g))
+    if got is not None or id(g) in memo:
+        return got
+    tag = g[0]
+    out: Guard = g
+    if tag == "v":
+        extra = [derived[n] for n in g[1] if n in derived]
+        if extra:
+            out = conj(g, *extra)
+    elif tag == "not":
+        inner = with_defines(g[1], derived, memo)
+        out = g if inner is g[1] else ("not", inner)
+    elif tag in ("and", "or"):
+        kids = [with_defines(k, derived, memo) for k in g[1:]]
+        if any(k is not o for k, o in zip(kids, g[1:], strict=True)):
+            out = (tag, *kids)
+    memo[id(g)] = out
+    return out
+
+
+def _cmake_model(
+    registry: Registry, facts: dict[str, F.FileFacts], files: frozenset[str], dirs: set[str]
+) -> tuple[BuildModel | None, list[tuple[str, int, str]]]:
+    """The build model of the project's CMake files; None (and a note) when it gives up."""
+    from .resolve.build_model import ModelGaveUp, build_model
+
+    cmake = {p: f for p, f in facts.items() if f[0] == "cmake"}
+    if not cmake:
+        return None, []
+    switches = {t.cmake for m in registry.modules.values() for t in m.toggles if t.cmake}
+    cmakedefines = {
+        p: list(f[3]["cmakedefines"])
+        for p, f in facts.items()
+        if f[0] == "cpp" and f[3].get("cmakedefines")
+    }
+    try:
+        model = build_model(
+            cmake,
+            files,
+            dirs,
+            switches=switches,
+            option_commands=registry.project.cmake_option_commands,
+            cmakedefines=cmakedefines,
+        )
+    except ModelGaveUp as exc:
+        return None, [("", 0, f"{exc}: CMake references are read file by file")]
+    return model, model.notes
+
+
 def build_index(
     registry: Registry, files: list[str], scan: ScanResult, tables: Tables | None = None
 ) -> Index:
     from .resolve.cmake import resolve_cmake
+    from .resolve.includes import normalize
     from .resolve.pynames import AMBIGUOUS
 
     if tables is None:
@@ -269,6 +381,35 @@ def build_index(
 
     py_names = tables.py_names
     includes = tables.includes
+    model, model_notes = _cmake_model(registry, scan.facts, file_set, dirs)
+    index.build = model
+    index.notes.extend(model_notes)
+    derived: dict[str, Guard] = {}
+    build_cond: dict[str, Guard] = {}
+    included: set[str] = set()
+    if model is not None:
+        build_cond = model.build_cond
+        defined_in_code: set[str] = set()
+        for facts in scan.facts.values():
+            if facts[0] == "cpp":
+                defined_in_code.update(facts[3].get("defines", ()))
+                if build_cond:
+                    for raw in facts[1]:
+                        included.add(raw[1].rsplit("/", 1)[-1])
+        derived = model.derived_defines(defined_in_code)
+    index.derived = derived
+    memo: dict[int, Guard] = {}
+
+    def cpp_guard(path: str, g: Guard) -> Guard:
+        """A reference in a C/C++ file: its own #if guards (with derived defines), AND the
+        condition under which the build compiles it when it is a translation unit (a source
+        that no other file includes)."""
+        g = with_defines(g, derived, memo)
+        bc = build_cond.get(path)
+        if bc is not None and path.rsplit("/", 1)[-1] not in included:
+            g = conj(bc, g)
+        return g
+
     cmake_facts: dict[str, F.FileFacts] = {}
     # A core file's reference matters only if it can land in a module: a Python name must have
     # a module file's dotted name as a prefix, an include must end in a module file's name.
@@ -294,6 +435,9 @@ def build_index(
             dot = spec.find(".", dot + 1)
         return False
 
+    # includes written from the root (<proj/x.h>) that name module files, when include_roots
+    # lacks the root: counted per first directory, for one note each (never silent)
+    from_root: dict[str, int] | None = None if "" in includes.roots else {}
     for path, facts in scan.facts.items():
         lang = facts[0]
         core = path not in owner
@@ -325,19 +469,41 @@ def build_index(
                     continue
                 target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
                 if target is not None:
-                    add(path, raw, target, raw[4], lang)
+                    add(path, raw, target, cpp_guard(path, raw[4]), lang)
+                elif from_root is not None:
+                    at_root = normalize(raw[1].strip())
+                    if at_root is not None and at_root in owner and "/" in at_root:
+                        top = at_root.split("/", 1)[0]
+                        from_root[top] = from_root.get(top, 0) + 1
         elif lang == "cmake":
             cmake_facts[path] = facts
+    for top, count in sorted((from_root or {}).items()):
+        index.notes.append(
+            (
+                "",
+                0,
+                f"{count} include{'s' if count != 1 else ''} of the form <{top}/...> name module "
+                f"files from the root but resolve to nothing; {top}/ exists at the root: "
+                "add '.' to include_roots?",
+            )
+        )
     if cmake_facts:
-        resolved = resolve_cmake(cmake_facts, file_set, dirs)
+        resolved = model.refs if model is not None else resolve_cmake(cmake_facts, file_set, dirs)
         for path, items in resolved.items():
             for raw, guard, targets in items:
                 for target in targets:
                     add(path, raw, target, guard, "cmake")
+    file_cond = model.file_cond if model is not None else {}
     for path, hits in scan.hits.items():
+        if path == registry.rel_path:
+            continue  # the registry names its modules' patterns; that is no dependency on them
         lang = F.language_of(path)
         for line, module, evidence, guard in hits:
             if module in registry.modules:
+                if lang == "cpp":
+                    guard = cpp_guard(path, guard)
+                elif lang == "cmake" and file_cond.get(path) is not None:
+                    guard = conj(file_cond[path], guard)  # the file is processed only then
                 raw = (F.K_PATTERN, "", line, evidence, guard, 0)
                 add(path, raw, None, guard, lang, tmod=module)
     # `from a import b, c` names one file through two specs: one reference per place and target
@@ -345,4 +511,30 @@ def build_index(
     for r in index.refs:
         unique.setdefault((r.path, r.line, r.kind, r.target, r.target_module), r)
     index.refs = sorted(unique.values(), key=lambda r: (r.path, r.line, r.kind, r.target or ""))
+    if model is not None and model.has_root:
+        index.notes.extend(_not_compiled_notes(index, build_cond))
     return index
+
+
+def _not_compiled_notes(index: Index, build_cond: dict[str, Guard]) -> list[tuple[str, int, str]]:
+    """A C/C++ source that no CMake target compiles keeps its own #if guards only: say so
+    where that matters (it references a module without being wiring)."""
+    out: dict[str, None] = {}
+    for r in index.refs:
+        if (
+            r.lang == "cpp"
+            and r.wiring is None
+            and r.target_module
+            and r.source_module != r.target_module
+            and r.path.lower().endswith(F.CPP_SOURCE_SUFFIXES)
+            and r.path not in build_cond
+        ):
+            out.setdefault(r.path, None)
+    return [
+        (
+            p,
+            0,
+            "no CMake target compiles this source: its references are judged by its own #if guards",
+        )
+        for p in out
+    ]

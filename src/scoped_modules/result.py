@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import __version__
-from .rules.base import Finding
+from .finding import Finding
 
 
 @dataclass

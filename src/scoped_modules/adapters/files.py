@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,49 @@ from pathlib import Path
 from ..errors import EnvironmentProblem
 from .git import popen as _git
 
-ALWAYS_EXCLUDED = (".git/", ".scoped_cache/")
+LEGACY_CACHE = ".scoped_cache/"
+ALWAYS_EXCLUDED = (".git/", LEGACY_CACHE)
+LEGACY_NOTE = (
+    "a committed .scoped_cache/ is ignored: scoped keeps its caches outside the checked tree "
+    "(in the git directory), so a repository cannot choose its own verdict; delete it"
+)
+NOT_REGULAR_NOTE = "skipped: not a regular file (a named pipe, socket or device)"
+# Opening a named pipe for reading waits for a writer; without O_NONBLOCK it returns at once.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class NotRegularFile(OSError):
+    """The path names a named pipe, socket, device or directory: nothing to read."""
+
+
+class TooLarge(OSError):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"larger than the limit ({size} bytes)")
+        self.size = size
+
+
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, never waiting on a named pipe (O_NONBLOCK, then fstat).
+
+    Raises ``NotRegularFile`` for anything else, ``TooLarge`` past ``limit`` bytes, and
+    ``OSError`` when it cannot be read."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode):  # a socket (ENXIO), or a directory on some systems
+            raise NotRegularFile(path) from None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(path)
+        if limit is not None and st.st_size > limit:
+            raise TooLarge(st.st_size)
+        return fh.read()
 
 
 @dataclass
@@ -37,6 +80,7 @@ def list_files(root: Path, in_git: bool, exclude: Iterable[str]) -> FileSet:
     fs = _git_files(root) if in_git else _walk_files(root)
     if spec is not None:
         fs.keys = {p: k for p, k in fs.keys.items() if not spec.match_file(p)}
+        fs.notes = [n for n in fs.notes if not n[0] or not spec.match_file(n[0])]
     return fs
 
 
@@ -62,6 +106,7 @@ def _git_files(root: Path) -> FileSet:
         )
     keys: dict[str, str] = {}
     notes: list[tuple[str, int, str]] = []
+    legacy_noted = False
     for rec in out_s.split(b"\0"):
         if not rec:
             continue
@@ -69,6 +114,9 @@ def _git_files(root: Path) -> FileSet:
         mode, blob, _stage = meta.split(b" ")
         path = raw.decode("utf-8", "surrogateescape")
         if _always_excluded(path):
+            if path.startswith(LEGACY_CACHE) and not legacy_noted:
+                legacy_noted = True
+                notes.append((LEGACY_CACHE, 0, LEGACY_NOTE))
             continue
         if mode == b"160000":
             notes.append((path, 0, "submodule not entered"))
@@ -101,6 +149,7 @@ def _walk_files(root: Path) -> FileSet:
     import pathspec
 
     keys: dict[str, str] = {}
+    special: list[str] = []  # named pipes, sockets, devices: never opened
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     for dirpath, dirnames, filenames in os.walk(root):
         rel = os.path.relpath(dirpath, root)
@@ -115,8 +164,15 @@ def _walk_files(root: Path) -> FileSet:
                 pass
 
         def ignored(p: str, is_dir: bool, rel: str = rel, specs: list = specs) -> bool:
+            # as git decides: the deepest .gitignore with a matching rule wins (a negation
+            # `!keep.log` in sub/ re-includes what `*.log` at the root excludes)
             full = rel + p + ("/" if is_dir else "")
-            return any(s.match_file(full[len(base) :]) for base, s in specs)
+            decision = False
+            for base, s in specs:  # shallowest first
+                found = s.check_file(full[len(base) :]).include
+                if found is not None:
+                    decision = found
+            return decision
 
         keep = []
         for d in sorted(dirnames):
@@ -127,7 +183,14 @@ def _walk_files(root: Path) -> FileSet:
                 keep.append(d)
         dirnames[:] = keep
         for f in sorted(filenames):
-            if os.path.islink(os.path.join(dirpath, f)) or ignored(f, False):
+            try:
+                mode = os.lstat(os.path.join(dirpath, f)).st_mode
+            except OSError:
+                continue  # gone since the directory was listed
+            if stat.S_ISLNK(mode) or ignored(f, False):
+                continue
+            if not stat.S_ISREG(mode):
+                special.append(rel + f)
                 continue
             keys[rel + f] = ""
     notes = [
@@ -137,6 +200,7 @@ def _walk_files(root: Path) -> FileSet:
             "not a git repository: files listed by walking the tree, honouring .gitignore files",
         )
     ]
+    notes += [(path, 0, NOT_REGULAR_NOTE) for path in special]
     return FileSet(root, keys, False, notes)
 
 
@@ -145,7 +209,6 @@ def fill_content_keys(fs: FileSet) -> None:
     for path, key in fs.keys.items():
         if not key:
             try:
-                with open(fs.root / path, "rb") as fh:
-                    fs.keys[path] = blob_id(fh.read())
+                fs.keys[path] = blob_id(read_regular(fs.root / path))
             except OSError:
                 fs.keys[path] = f"unreadable:{path}"

@@ -1,27 +1,27 @@
 """The analysis behind ``check``: read (cache first), index, run every rule.
 
-Everything here is orchestration; the readers and git are adapters, the rules pure functions.
+Everything here is orchestration; the readers and git are adapters, and the rules (the one list
+:data:`scoped_modules.rules.RULES`) read a :class:`~scoped_modules.rules.base.RuleContext`.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from ..adapters.cache import FactsCache
 from ..adapters.files import FileSet
+from ..finding import SEVERITY_ORDER, STAGES, Finding
 from ..index import Index, Tables, build_index, prepare_tables
 from ..registry.model import Registry
-from ..rules.base import SEVERITY_ORDER, Finding
-from ..rules.boundary import check_dependents_stage, check_inbound, judged
-from ..rules.paths import check_missing_paths, check_overlaps, check_stray_files
-from ..rules.toggles import check_partial, check_toggles
+from ..rules import RULES
+from ..rules.base import EvidenceLoader, RuleContext
+from ..rules.boundary import judged
+from .activity import activity_for_check
+from .lifecycle import proposal_notes
 from .options import CheckOptions, list_registry_files
 from .scan import scan
-
-CHECKED_STAGES = ("proposed", "s0", "s1", "s2", "deprecated", "removed")
 
 
 def build(
@@ -53,7 +53,7 @@ def build(
     return index
 
 
-def _evidence_loader(root: Path) -> Callable[[str], tuple[bytes | None, str | None]]:
+def _evidence_loader(root: Path) -> EvidenceLoader:
     def load(rel: str) -> tuple[bytes | None, str | None]:
         try:
             return (root / rel).read_bytes(), None
@@ -63,72 +63,37 @@ def _evidence_loader(root: Path) -> Callable[[str], tuple[bytes | None, str | No
     return load
 
 
-def governance_findings(registry: Registry, now: datetime) -> list[Finding]:
-    """SM008/SM009/SM013 and SM010: they read the registry and evidence only, not the index."""
-    governance = _governance_rules()
-    if governance is None:
-        return []
-    people_rules, decision_rules = governance
-    loader = _evidence_loader(registry.root)
-    out: list[Finding] = []
-    for m in registry.modules.values():
-        if m.stage in CHECKED_STAGES:
-            out += [_from_dict(d) for d in people_rules(registry, m, now)]
-            out += [_from_dict(d) for d in decision_rules(registry, m, loader, now)]
-    return out
+def rule_context(registry: Registry, now: datetime) -> RuleContext:
+    """What the rules read: the modules checked (every stage but rejected and withdrawn)."""
+    modules = [m for m in registry.modules.values() if m.stage in STAGES]
+    return RuleContext(registry, modules, now, _evidence_loader(registry.root))
 
 
-def run_rules(
-    index: Index, now: datetime, governance: list[Finding] | None = None
-) -> tuple[list[Finding], list[tuple[str, int, str]]]:
-    registry = index.registry
-    modules = [m for m in registry.modules.values() if m.stage in CHECKED_STAGES]
-    findings: list[Finding] = []
-    notes: list[tuple[str, int, str]] = []
-    findings += check_overlaps(index, modules)
-    findings += check_stray_files(index, modules)
-    findings += check_toggles(index, modules)
-    findings += governance if governance is not None else governance_findings(registry, now)
-    for m in modules:
-        findings += check_missing_paths(index, m)
-        findings += check_inbound(index, m, index.inbound(m.name))
-        findings += check_dependents_stage(index, m)
-        partial, partial_notes = check_partial(index, m, index.targeting(m.name))
-        findings += partial
-        notes += partial_notes
-    return findings, notes
-
-
-def _governance_rules():  # -> tuple[callable, callable] | None
-    """SM008/SM009/SM013 and SM010 live with the voting code, a scoped module of this project
-    switched off by ``SCOPED_VOTING=0`` (see the project's own scoped.toml)."""
-    if os.environ.get("SCOPED_VOTING", "1") == "1":
-        from ..governance.decisions import check_decisions, check_people
-
-        return check_people, check_decisions
-    return None
-
-
-def _from_dict(d: dict) -> Finding:
-    return Finding(
-        d["rule"],
-        d.get("level") or d.get("severity") or "error",
-        d.get("module"),
-        d.get("path"),
-        d.get("line"),
-        d["message"],
-        d.get("hint"),
-        evidence=d.get("evidence"),
-    )
+def run_rules(ctx: RuleContext, reads_index: bool) -> list[Finding]:
+    """The findings of every rule that runs and reads the index (or does not), in rule order."""
+    return [
+        f
+        for rule in RULES
+        if rule.checked and rule.reads_index == reads_index
+        for f in rule.check(ctx)
+    ]
 
 
 def analyse(registry: Registry, options: CheckOptions, fileset: FileSet, now: datetime) -> dict:
     """Everything ``check`` reports, for all modules, as plain data (what the result cache holds)."""
-    governance: list[Finding] = []
-    index = build(
-        registry, options, fileset, lambda: governance.extend(governance_findings(registry, now))
-    )
-    findings, rule_notes = run_rules(index, now, governance)
+    ctx = rule_context(registry, now)
+    findings: list[Finding] = []
+
+    def meanwhile() -> None:
+        # while the readers work: the activity SM011 judges (git history, cached by commit),
+        # then the rules that need no index (governance, SM011)
+        ctx.activity = activity_for_check(registry, options.history, options.use_cache, ctx.notes)
+        findings.extend(run_rules(ctx, False))
+
+    index = build(registry, options, fileset, meanwhile)
+    ctx.index_ = index
+    findings += run_rules(ctx, True)
+    ctx.notes.extend(proposal_notes(registry))
     findings.sort(key=Finding.sort_key)
     rows = []
     for m in registry.modules.values():
@@ -149,7 +114,7 @@ def analyse(registry: Registry, options: CheckOptions, fileset: FileSet, now: da
     owner = index.membership.owner
     notes = [
         (p or None, line or None, msg, (owner.get(p) or (None,))[0])
-        for p, line, msg in [*index.notes, *rule_notes]
+        for p, line, msg in [*index.notes, *ctx.notes]
     ]
     return {
         "files": len(index.files),

@@ -13,18 +13,20 @@ import time
 from datetime import UTC, datetime
 
 from .. import __version__
-from ..adapters.cache import ResultCache
+from ..adapters.cache import ResultCache, code_fingerprint
 from ..adapters.files import FileSet, fill_content_keys
+from ..finding import Finding
 from ..readers.facts import READER_VERSION
 from ..registry.model import Registry
 from ..result import CheckResult, ModuleRow, Note
-from ..rules.base import Finding
+from .gate import gate
+from .lifecycle import lifecycle_key
 from .options import CheckOptions, list_registry_files
 
 
-def _now_epoch(registry: Registry, now: datetime) -> int:
-    """Which interval between the registry's dates "now" falls in: results that read roles
-    today or open votes change only when "now" crosses one of these dates."""
+def date_marks(registry: Registry) -> list[datetime]:
+    """The registry's dates, sorted: results that read roles today or open votes change only
+    when "now" crosses one of them."""
     marks: set[datetime] = set()
     for p in registry.people:
         for r in p.roles:
@@ -34,18 +36,24 @@ def _now_epoch(registry: Registry, now: datetime) -> int:
     for m in registry.modules.values():
         for d in m.decisions:
             marks.update((d.opened, d.closes))
-    return bisect.bisect_right(sorted(marks), now)
+    return sorted(marks)
+
+
+def input_files(registry: Registry) -> list[str]:
+    """The files besides the scanned ones whose bytes a check reads (roster, evidence)."""
+    extra = [registry.people_file] if registry.people_file else []
+    extra += [e.path for m in registry.modules.values() for d in m.decisions for e in d.evidence]
+    return extra
 
 
 def result_key(registry: Registry, fileset: FileSet, now: datetime) -> str:
     """A hash of every input of ``check``."""
     h = hashlib.sha256()
     voting = os.environ.get("SCOPED_VOTING", "1")
-    h.update(f"{__version__}|{READER_VERSION}|{voting}|{_now_epoch(registry, now)}\n".encode())
+    epoch = bisect.bisect_right(date_marks(registry), now)
+    h.update(f"{__version__}|{code_fingerprint()}|{READER_VERSION}|{voting}|{epoch}\n".encode())
     h.update(registry.text.encode())
-    extra = [registry.people_file] if registry.people_file else []
-    extra += [e.path for m in registry.modules.values() for d in m.decisions for e in d.evidence]
-    for rel in extra:
+    for rel in input_files(registry):
         try:
             h.update(hashlib.sha256((registry.root / rel).read_bytes()).digest())
         except OSError:
@@ -67,23 +75,32 @@ def check(registry: Registry, options: CheckOptions) -> CheckResult:
         # the key needs the content of untracked and modified files; without a cache the
         # readers hash them as they read them, so nothing is read twice
         fill_content_keys(fileset)
-        key = result_key(registry, fileset, now)
+        key = result_key(registry, fileset, now) + lifecycle_key(registry, options.history)
     data = cache.load(key)
     if data is None:
         from .analyse import analyse  # the cold path: readers, index, rules
+        from .suppress import finish, start
 
+        grep = start(fileset)  # suppression comments, found while the analysis runs
         data = analyse(registry, options, fileset, now)
+        data["suppressions"] = finish(grep, fileset)
         cache.save(key, data)
+    findings = [Finding(*f) for f in data["findings"]]
+    notes = [(p, line, msg, mod) for p, line, msg, mod in data["notes"]]
+    rows = list(data["rows"])
+    if "suppressions" not in data:  # a result cached by a version without suppressions
+        from .suppress import finish, start
+
+        data["suppressions"] = finish(start(fileset), fileset)
+        cache.save(key, data)
+    gated = gate(registry, options, fileset, findings, notes, rows, data["suppressions"])
     want = options.module
-    findings = [Finding(*f) for f in data["findings"] if not want or f[2] == want]
-    rows = [ModuleRow(*r) for r in data["rows"] if not want or r[0] == want]
-    notes = [Note(p, line, msg) for p, line, msg, mod in data["notes"] if not want or mod == want]
     return CheckResult(
         root=str(registry.root),
         registry_path=registry.rel_path,
         files=data["files"],
-        modules=rows,
-        findings=findings,
-        notes=notes,
+        modules=[ModuleRow(*r) for r in gated.rows if not want or r[0] == want],
+        findings=[f for f in gated.findings if not want or f.module == want],
+        notes=[Note(p, line, msg) for p, line, msg, mod in gated.notes if not want or mod == want],
         seconds=time.perf_counter() - started,
     )

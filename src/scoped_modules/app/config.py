@@ -3,12 +3,12 @@ registry's text is read and validated by :mod:`scoped_modules.registry.load`."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from ..adapters.git import toplevel
 from ..errors import ConfigError
-from ..registry.load import read_registry
+from ..registry.load import loads, read_registry
+from ..registry.locate import locate
 from ..registry.model import Registry
 
 
@@ -25,8 +25,13 @@ def find_registry(config: Path | None, cwd: Path) -> tuple[Path, Path]:
     has_tool = False
     if pyproject.is_file():
         try:
-            has_tool = "scoped" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            text = pyproject.read_text("utf-8")
+            has_tool = "scoped" in loads(text, str(pyproject)).get("tool", {})
+        except ConfigError:
+            # a pyproject.toml that cannot be read: an error only when it holds [tool.scoped]
+            if ("tool", "scoped") in locate(text):
+                raise
+        except (OSError, UnicodeDecodeError):
             has_tool = False
     if scoped.is_file() and has_tool:
         raise ConfigError(

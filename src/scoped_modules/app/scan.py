@@ -10,11 +10,19 @@ from collections.abc import Callable
 from typing import Any
 
 from ..adapters.cache import FactsCache
-from ..adapters.files import FileSet, blob_id
+from ..adapters.files import (
+    NOT_REGULAR_NOTE,
+    FileSet,
+    NotRegularFile,
+    TooLarge,
+    blob_id,
+    read_regular,
+)
 from ..readers.facts import FileFacts, PatternHit, Patterns, ScanResult, language_of
 
 MAX_BYTES = 5 * 1024 * 1024
 BINARY_PROBE = 8192
+STRICT_READERS_ENV = "SCOPED_STRICT_READERS"
 PARALLEL_THRESHOLD = 400  # below this, forking costs more than it saves
 
 
@@ -79,24 +87,31 @@ def _decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8", "replace"), "not UTF-8; read with replacement characters"
 
 
+def strict_readers() -> bool:
+    """Whether a reader's exception propagates (tests set ``SCOPED_STRICT_READERS=1``) instead
+    of becoming a note that names the file (production: a reader bug must not stop the scan)."""
+    return os.environ.get(STRICT_READERS_ENV, "") not in ("", "0")
+
+
 def read_one(
     root: str, path: str, key: str, need_facts: bool, compiled: list[tuple[str, re.Pattern[str]]]
 ) -> tuple[str, str, FileFacts | None, list[PatternHit] | None]:
-    """Read one file: (path, key, facts or None, pattern hits or None). Never raises."""
+    """Read one file: (path, key, facts or None, pattern hits or None). Never raises, unless
+    ``strict_readers()`` and a reader fails."""
     lang = language_of(path)
     full = os.path.join(root, path)
     notes: list[tuple[int, str]] = []
     try:
-        size = os.path.getsize(full)
-        if size > MAX_BYTES:
-            return (
-                path,
-                key or f"size:{path}:{size}",
-                ("skip", [], [(0, f"skipped: larger than 5 MiB ({size} bytes)")], {}),
-                [],
-            )
-        with open(full, "rb") as fh:
-            data = fh.read()
+        data = read_regular(full, MAX_BYTES)
+    except NotRegularFile:
+        return path, key or f"special:{path}", ("skip", [], [(0, NOT_REGULAR_NOTE)], {}), []
+    except TooLarge as exc:
+        return (
+            path,
+            key or f"size:{path}:{exc.size}",
+            ("skip", [], [(0, f"skipped: larger than 5 MiB ({exc.size} bytes)")], {}),
+            [],
+        )
     except OSError as exc:
         return (
             path,
@@ -115,7 +130,9 @@ def read_one(
     if need_facts and lang != "other":
         try:
             facts = _reader(lang)(text)
-        except Exception as exc:  # a reader bug must not stop the scan
+        except Exception as exc:  # a reader bug must not stop the scan (tests: it must)
+            if strict_readers():
+                raise
             facts = (
                 lang,
                 [],
@@ -132,6 +149,8 @@ def read_one(
         try:
             hits = find_patterns(blank(text) if blank else text, compiled)
         except Exception:
+            if strict_readers():
+                raise
             hits = find_patterns(text, compiled)
         if hits and lang != "other":
             hits = _with_guards(hits, lang, text, facts)
@@ -158,6 +177,8 @@ def _with_guards(hits: list, lang: str, text: str, facts: FileFacts | None) -> l
                 out.append((*h[:3], g))
         return out
     except Exception:  # a guard is a refinement: without one the hit stays a plain reference
+        if strict_readers():
+            raise
         return [(*h[:3], None) for h in hits]
 
 
@@ -245,10 +266,10 @@ def _parallel(
     """
     if not hasattr(os, "fork"):
         compiled = compile_patterns(patterns)
-        out = [read_one(root, p, k, nf, compiled) for p, k, nf in todo]
+        seq = [read_one(root, p, k, nf, compiled) for p, k, nf in todo]
         if background is not None:
             background()
-        return out
+        return seq
     shares = _shares(todo, workers, own_weight=0.7 if background is not None else 1.0)
     children: list[tuple[int, int, list]] = []
     for share in shares[1:]:

@@ -6,9 +6,12 @@ Exit codes: 0 success / no error findings; 1 error findings or a refused precond
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +22,9 @@ from .. import __version__
 from ..errors import ScopedError
 
 STARTED = time.perf_counter()
+# set by the `scoped` entry point (scoped_modules.entry): its command line, which a full
+# `check` records with its output for the thin warm path; None when called otherwise
+RECORD_ARGV: list[str] | None = None
 
 
 @dataclass
@@ -49,12 +55,22 @@ def parse_when(value: str, what: str) -> datetime:
         raise click.BadParameter(
             f"{value!r} has no UTC offset; add 'Z' or '+hh:mm'", param_hint=what
         )
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise click.BadParameter(
+            f"{value!r} is out of range: in UTC it falls outside years 1-9999", param_hint=what
+        ) from None
 
 
 def use_color(stream=None) -> bool:
     stream = stream or sys.stdout
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def voting_enabled() -> bool:
+    """The toggle of this project's optional `voting` module (see its scoped.toml)."""
+    return os.environ.get("SCOPED_VOTING", "1") == "1"
 
 
 def fail(problems: list[str]) -> None:
@@ -67,12 +83,29 @@ class ScopedGroup(click.Group):
     """Turns every ScopedError into its messages on stderr and exit code 2; loads the command
     groups that need heavier imports (mail parsing, ...) only when they are invoked."""
 
-    lazy = {"vote": ("scoped_modules.cli.vote", "vote")}
+    lazy: dict[str, tuple[str, str]] = {
+        "baseline": ("scoped_modules.cli.adoption", "baseline"),
+        "codeowners": ("scoped_modules.cli.adoption", "codeowners"),
+        "activity": ("scoped_modules.cli.lifecycle", "activity"),
+        "propose": ("scoped_modules.cli.lifecycle", "propose"),
+        "transition": ("scoped_modules.cli.lifecycle", "transition"),
+        "summary": ("scoped_modules.cli.lifecycle", "summary"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *self.lazy])
+        extra = ["vote"] if voting_enabled() else []
+        return sorted({*super().list_commands(ctx), *self.lazy, *extra})
 
     def get_command(self, ctx: click.Context, name: str):
+        if name == "vote" and name not in self.commands:
+            # the wiring of the `voting` module (this project's own scoped.toml): imported only
+            # when its toggle is on, so SCOPED_VOTING=0 never loads the vote-counting code
+            if os.environ.get("SCOPED_VOTING", "1") == "1":
+                from .vote import vote
+
+                self.add_command(vote, name)
+            else:
+                ctx.fail("'scoped vote' is switched off (SCOPED_VOTING=0); unset it to count votes")
         if name in self.lazy and name not in self.commands:
             import importlib
 
@@ -108,7 +141,21 @@ def main(ctx: click.Context, config: Path | None, now: str | None) -> None:
     ctx.obj = Context(parse_when(now, "--now") if now else None, config)
 
 
-def _progress_printer():
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The scan allocates many small, long-lived tuples and frees none of them: the cyclic
+    collector only costs time there. Paused for the run, restored afterwards (also when the
+    CLI is called in-process, as the tests do)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _progress_printer(what: str = "reading files"):
     if not sys.stderr.isatty():
         return None
     last = [0.0]
@@ -119,13 +166,36 @@ def _progress_printer():
             return
         last[0] = t
         end = "\n" if done >= total else ""
-        click.echo(f"\rreading files: {done}/{total}", err=True, nl=bool(end))
+        click.echo(f"\r{what}: {done}/{total}", err=True, nl=bool(end))
 
     return show
 
 
+def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    from ..rules.selection import parse_rules
+
+    ids, unknown = parse_rules(values)
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(map(repr, unknown))}: no such rule (see `scoped explain`)",
+            ctx=ctx,
+            param=param,
+        )
+    return ids
+
+
 @main.command()
-@click.option("--changed", metavar="BASE", default=None, help="Check the change from BASE (SM012).")
+@click.option(
+    "--changed",
+    metavar="BASE",
+    default=None,
+    help="Check the change since the merge base of BASE and HEAD, working tree included (SM012).",
+)
+@click.option(
+    "--only-changed",
+    is_flag=True,
+    help="With --changed: report findings in changed files only (the pre-commit speed path).",
+)
 @click.option("--module", "module", default=None, help="Report only this module.")
 @click.option(
     "--format",
@@ -137,26 +207,52 @@ def _progress_printer():
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Known findings to tolerate (see `scoped baseline`).",
+    help="Known errors to tolerate, written by `scoped baseline` (default: [project].baseline).",
 )
-@click.option("--strict", is_flag=True, help="Warnings count as errors.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    callback=_rule_list,
+    help="Report only these rules (ids or names, comma-separated; repeatable).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULES",
+    callback=_rule_list,
+    help="Do not report these rules (ids or names, comma-separated; repeatable).",
+)
+@click.option("--strict", is_flag=True, help="Warnings and stale baseline entries count as errors.")
 @click.option("--no-history", is_flag=True, help="Skip rules that read git history (SM011).")
-@click.option("--no-cache", is_flag=True, help="Read every file again; do not use .scoped_cache/.")
+@click.option(
+    "--no-cache", is_flag=True, help="Read every file again; neither read nor write the caches."
+)
+@click.option(
+    "--max-per-rule",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Text output: findings shown per module and rule (then a count).",
+)
+@click.option("--all", "show_all", is_flag=True, help="Text output: show every finding.")
 @click.pass_obj
 def check(
     obj: Context,
     changed: str | None,
+    only_changed: bool,
     module: str | None,
     fmt: str,
     baseline: Path | None,
+    select: list[str],
+    ignore: list[str],
     strict: bool,
     no_history: bool,
     no_cache: bool,
+    max_per_rule: int,
+    show_all: bool,
 ) -> None:
     """Run every rule; exit 1 when there are error findings."""
-    import gc
-
-    gc.disable()  # a short-lived process that allocates many small tuples: the collector only costs
     from ..app.check import check as run_check
     from ..app.options import CheckOptions
     from ..report import RENDERERS
@@ -166,23 +262,68 @@ def check(
         raise ScopedError(
             f"unknown module '{module}' (known: {', '.join(sorted(registry.modules)) or 'none'})"
         )
-    if changed:
-        click.echo(
-            "note: --changed (SM012) is not implemented yet; checking the whole tree", err=True
+    if only_changed and not changed:
+        raise click.UsageError("--only-changed needs --changed BASE")
+    recorder = _warm_recorder(registry, baseline) if not no_cache else None
+    with _collector_paused():
+        result = run_check(
+            registry,
+            CheckOptions(
+                module=module,
+                use_cache=not no_cache,
+                now=obj.now,
+                progress=_progress_printer(),
+                select=select,
+                ignore=ignore,
+                baseline=baseline,
+                changed=changed,
+                only_changed=only_changed,
+                strict=strict,
+                history=not no_history,
+            ),
         )
-    if baseline:
-        click.echo("note: --baseline is not implemented yet; every finding is reported", err=True)
-    result = run_check(
-        registry,
-        CheckOptions(
-            module=module, use_cache=not no_cache, now=obj.now, progress=_progress_printer()
-        ),
-    )
-    result.seconds = time.perf_counter() - STARTED
-    out = RENDERERS[fmt](result, color=use_color()) if fmt == "text" else RENDERERS[fmt](result)
-    click.echo(out, nl=not out.endswith("\n"))
+    color = use_color() if fmt == "text" else False
+
+    def render(seconds: float) -> str:
+        result.seconds = seconds
+        if fmt == "text":
+            from ..report.text import render as render_text
+
+            out = render_text(result, color=color, max_per_rule=None if show_all else max_per_rule)
+        else:
+            out = RENDERERS[fmt](result, False)
+        return out if out.endswith("\n") else out + "\n"
+
+    click.echo(render(time.perf_counter() - STARTED), nl=False)
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from ..report.github import job_summary
+
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+            fh.write(job_summary(result))
     failing = result.errors + (result.warnings if strict else 0)
-    sys.exit(1 if failing else 0)
+    code = 1 if failing else 0
+    if recorder is not None:
+        recorder.save(render, color, code)
+    sys.exit(code)
+
+
+def _warm_recorder(registry, baseline: Path | None):  # -> app.warm.Recorder | None
+    """Record this run for the thin warm path when the process came through the ``scoped``
+    entry point (which knows the command line) and the registry sits at the git top level."""
+    if RECORD_ARGV is None:
+        return None
+    from ..app.baseline import resolve_path
+    from ..app.check import date_marks, input_files
+    from ..app.warm import Recorder, find_root
+
+    if find_root(Path.cwd()) != registry.root:
+        return None
+    marks = [d.timestamp() for d in date_marks(registry)]
+    extra = input_files(registry)
+    used = resolve_path(registry, baseline, Path.cwd())
+    if used is not None:
+        extra.append(str(used))  # its bytes decide which errors are shown
+    return Recorder(RECORD_ARGV, registry.root, extra, marks)
 
 
 @main.command()
@@ -212,16 +353,27 @@ def deps(obj: Context, module: str, fmt: str, no_cache: bool) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--no-cache", is_flag=True, help="Read every file again.")
+@click.option("--no-history", is_flag=True, help="Leave the activity columns empty.")
 @click.pass_obj
-def status(obj: Context, fmt: str, no_cache: bool) -> None:
-    """One row per module: stage, owners, champion, toggle, inbound references, verdict."""
+def status(obj: Context, fmt: str, no_cache: bool, no_history: bool) -> None:
+    """One row per module: stage, owners (active/total), champion, toggle, inbound references,
+    last focused commit, verdict."""
+    from ..app.activity import measure_activity
     from ..app.check import check as run_check
     from ..app.options import CheckOptions
+    from ..errors import EnvironmentProblem
     from ..report.status import render_status_json, render_status_text, status_rows
 
     registry = obj.registry()
-    result = run_check(registry, CheckOptions(use_cache=not no_cache, now=obj.now))
-    rows = status_rows(registry, result)
+    options = CheckOptions(use_cache=not no_cache, now=obj.now, history=not no_history)
+    result = run_check(registry, options)
+    activity = None
+    if not no_history:
+        try:
+            activity = measure_activity(registry, use_cache=not no_cache)
+        except EnvironmentProblem as exc:
+            click.echo(f"note: no activity columns: {exc.problems[0].splitlines()[0]}", err=True)
+    rows = status_rows(registry, result, activity)
     click.echo(
         render_status_json(rows) if fmt == "json" else render_status_text(rows), nl=fmt == "json"
     )
@@ -231,12 +383,15 @@ def status(obj: Context, fmt: str, no_cache: bool) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the documentation of RULE (an id such as SM003 or a name such as inbound-reference)."""
-    from ..rules.docs import RULE_DOCS, lookup, render_doc
+    from ..rules import BY_ID
+    from ..rules.docs import lookup, render_doc, suggest
 
-    doc = lookup(rule)
-    if doc is None:
-        raise ScopedError(f"unknown rule '{rule}' (known: {', '.join(RULE_DOCS)})")
-    click.echo(render_doc(doc.id))
+    found = lookup(rule)
+    if found is None:
+        close = suggest(rule)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise ScopedError(f"unknown rule '{rule}'{hint} (known: {', '.join(BY_ID)})")
+    click.echo(render_doc(found))
 
 
 @main.command()

@@ -63,6 +63,9 @@ def _display_path(path: Path, registry: Registry | None, given: str) -> str:
 
 def _read_files(paths: list[tuple[Path, str]]) -> list[tuple[str, bytes]]:
     """(display path, bytes) of each file, once per file; every problem at once."""
+    from ..governance.evidence import max_bytes, too_large
+
+    limit = max_bytes()
     out: list[tuple[str, bytes]] = []
     seen: set[Path] = set()
     problems: list[str] = []
@@ -72,6 +75,9 @@ def _read_files(paths: list[tuple[Path, str]]) -> list[tuple[str, bytes]]:
             continue
         seen.add(real)
         try:
+            if path.is_file() and path.stat().st_size > limit:
+                problems.extend(too_large(shown, limit).problems)
+                continue
             out.append((shown, path.read_bytes()))
         except FileNotFoundError:
             problems.append(f"{shown}: no such evidence file")
@@ -206,7 +212,8 @@ def tally_command(
 ) -> None:
     """Count the ballots in EVIDENCE (mbox archives, GitHub comment exports, TOML ballots).
 
-    Exit 0 when the vote passed or is still open, 1 when it failed or is invalid.
+    Exit 0 when the vote passed or is still open, 1 when it failed or is invalid. A file larger
+    than $SCOPED_MAX_EVIDENCE_BYTES (default 1GiB) once decompressed is refused (exit 2).
     """
     registry = _find_registry(obj)
     decision: Decision | None = None
@@ -321,9 +328,14 @@ def record_command(
     fmt: str,
 ) -> None:
     """Tally EVIDENCE and append the decision to module NAME, each file pinned by sha256."""
+    from ..app.config import find_registry
     from ..governance.evidence import sha256_hex
-    from ..registry.edit import append_table, atomic_write
+    from ..registry.edit import append_table, atomic_write, registry_lock
 
+    # read, check and write under one lock, held until the command ends: two runs at once
+    # both land, one after the other
+    path, _root = find_registry(obj.config, Path.cwd())
+    click.get_current_context().with_resource(registry_lock(path))
     registry = obj.registry()
     module = registry.modules.get(name)
     if module is None:

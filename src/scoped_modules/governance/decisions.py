@@ -1,20 +1,22 @@
-"""Governance rules: SM010 (decisions re-counted from their evidence), SM008, SM009, SM013.
+"""The checks of the governance rules: SM008 owners, SM009 champion, SM010 decisions re-counted
+from their evidence, SM013 people missing from the roster.
 
 Pure: evidence bytes come through ``evidence_loader(path) -> (bytes | None, error | None)``,
-"now" is passed in. Each function returns finding dicts with the keys ``rule``, ``module``,
-``path``, ``line``, ``message``, ``evidence``, ``hint`` and ``level`` (``error``, ``warning``,
-``note``), the severity already chosen from the module's stage (SPEC §4).
+"now" is passed in. Each ``check_*`` function returns the :class:`~scoped_modules.finding.Finding`
+objects of one rule for one module, the severity chosen from the module's stage (SPEC §4). The
+rules themselves (ids, pages, the toggle that switches this code off) are in
+:mod:`scoped_modules.rules.governance`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from ..errors import ScopedError
+from ..finding import Finding, severity
 from ..registry.model import Decision, Module, Registry
 from .entry import Entry
 from .evidence import read_file, sha256_hex
@@ -23,23 +25,6 @@ from .tally import TallyResult, tally
 
 EvidenceLoader = Callable[[str], tuple[bytes | None, str | None]]
 
-# SPEC §4 severities by stage; a stage missing from a table is not checked by that rule
-SM008_LEVEL = {"proposed": "warning", "s0": "error", "s1": "error", "s2": "error"}
-SM009_LEVEL = {"proposed": "warning", "s0": "error", "s1": "error"}
-SM010_LEVEL = {
-    "s0": "error",
-    "s1": "error",
-    "s2": "error",
-    "deprecated": "error",
-    "removed": "error",
-}
-SM013_LEVEL = {
-    "proposed": "error",
-    "s0": "error",
-    "s1": "error",
-    "s2": "error",
-    "deprecated": "warning",
-}
 STAGE_DECISION = {"s0": "establish", "s1": "integrate", "s2": "evolve"}
 _CANNOT_READ = re.compile(r"^cannot read '[^']*':\s*")
 _PLACE = re.compile(r"^(.*?):(\d+):(\d+): (.*)\Z", re.DOTALL)
@@ -58,17 +43,8 @@ def finding(
     level: str,
     evidence: str | None = None,
     hint: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "rule": rule,
-        "module": module,
-        "path": path,
-        "line": line,
-        "message": message,
-        "evidence": evidence,
-        "hint": hint,
-        "level": level,
-    }
+) -> Finding:
+    return Finding(rule, level, module, path, line, message, hint, evidence=evidence)
 
 
 @dataclass
@@ -78,7 +54,7 @@ class Recount:
     decision: Decision
     result: TallyResult | None = None  # None when some evidence could not be read
     entries: list[Entry] = field(default_factory=list)
-    problems: list[dict[str, Any]] = field(default_factory=list)  # SM010 findings
+    problems: list[Finding] = field(default_factory=list)  # SM010 findings
 
 
 def recount(
@@ -211,56 +187,34 @@ def _history_deprecation(module: Module) -> bool:
     return False
 
 
-def check_decisions(
-    registry: Registry,
-    module: Module,
-    evidence_loader: EvidenceLoader,
-    now: datetime,
-) -> list[dict[str, Any]]:
-    """SM010 for the module's stage, and SM013 for TOML ballot voters missing from the roster."""
-    sm010 = SM010_LEVEL.get(module.stage)
-    sm013 = SM013_LEVEL.get(module.stage)
-    if not sm010 and not sm013:
-        return []
+def recount_all(
+    registry: Registry, module: Module, evidence_loader: EvidenceLoader, now: datetime
+) -> list[Recount]:
+    """Every recorded decision of the module, counted again (SM010 and SM013 read them)."""
     roster = roster_of(registry)
-    out: list[dict[str, Any]] = []
+    return [recount(registry, module, d, evidence_loader, now, roster) for d in module.decisions]
+
+
+def check_decisions(registry: Registry, module: Module, recounts: list[Recount]) -> list[Finding]:
+    """SM010: the problems of each recount, then a stage its decisions do not support."""
+    level = severity("SM010", module.stage)
+    if not level:
+        return []
+    out: list[Finding] = []
     recorded_passed: set[str] = set()
-    for d in module.decisions:
-        rc = recount(registry, module, d, evidence_loader, now, roster)
-        if sm010:
-            for f in rc.problems:
-                f["level"] = "warning" if f["level"] == "warning" else sm010
-                out.append(f)
-        if sm013:
-            reported: set[tuple[str, str]] = set()
-            for e in rc.entries:
-                if e.kind != "toml" or not e.voter or roster.person(e.voter) is not None:
-                    continue
-                if (e.file, e.voter.lower()) in reported:
-                    continue
-                reported.add((e.file, e.voter.lower()))
-                out.append(
-                    finding(
-                        "SM013",
-                        module.name,
-                        e.file,
-                        e.line,
-                        f"ballot voter '{e.voter}' (decision '{d.id}') is not in the roster",
-                        sm013,
-                        f'voter = "{e.voter}"',
-                        "add the person to the roster ([[people.person]]) or correct the handle",
-                    )
-                )
-        if d.result == "passed":
-            recorded_passed.add(d.kind)  # a result the evidence does not give is reported above
-    if sm010:
-        out.extend(_stage_findings(registry, module, recorded_passed, sm010))
+    for rc in recounts:
+        out += [p if p.severity == "warning" else replace(p, severity=level) for p in rc.problems]
+        if rc.decision.result == "passed":
+            recorded_passed.add(
+                rc.decision.kind
+            )  # a result the evidence does not give is reported above
+    out.extend(_stage_findings(registry, module, recorded_passed, level))
     return out
 
 
 def _stage_findings(
     registry: Registry, module: Module, recorded_passed: set[str], level: str
-) -> list[dict[str, Any]]:
+) -> list[Finding]:
     reg = registry.rel_path
     line = module.loc("stage")[1]
     stage = module.stage
@@ -315,98 +269,135 @@ def _stage_findings(
     return []
 
 
-def check_people(registry: Registry, module: Module, now: datetime) -> list[dict[str, Any]]:
-    """SM013 for owners and champion missing from the roster; SM008 and SM009 with the numbers
-    of the module's profile (its establish decision's rules, else ``project.rules``)."""
-    out: list[dict[str, Any]] = []
+def check_people(registry: Registry, module: Module, recounts: list[Recount]) -> list[Finding]:
+    """SM013: owners, the champion and TOML ballot voters missing from the roster."""
+    level = severity("SM013", module.stage)
+    if not level:
+        return []
+    out: list[Finding] = []
     reg = registry.rel_path
     name = module.name
-    profile = registry.module_profile(module)
-    sm013 = SM013_LEVEL.get(module.stage)
-    if sm013:
-        for h in module.owners:
-            if registry.person(h) is None:
-                out.append(
-                    finding(
-                        "SM013",
-                        name,
-                        reg,
-                        module.loc("owners")[1],
-                        f"owner '{h}' of module '{name}' is not in the roster",
-                        sm013,
-                        f'owners = [..., "{h}", ...]',
-                        "add the person to the roster ([[people.person]]) or correct the handle",
-                    )
-                )
-        if module.champion and registry.person(module.champion) is None:
+    hint = "add the person to the roster ([[people.person]]) or correct the handle"
+    for h in module.owners:
+        if registry.person(h) is None:
             out.append(
                 finding(
                     "SM013",
                     name,
                     reg,
-                    module.loc("champion")[1],
-                    f"champion '{module.champion}' of module '{name}' is not in the roster",
-                    sm013,
-                    f'champion = "{module.champion}"',
-                    "add the person to the roster ([[people.person]]) or correct the handle",
-                )
-            )
-    sm008 = SM008_LEVEL.get(module.stage)
-    need = profile.min_owner_committers
-    if sm008 and need > 0:
-        qualified = []
-        lacking = []
-        for h in dict.fromkeys(module.owners):
-            p = registry.person(h)
-            if p is not None and not p.bot and p.is_committer(now):
-                qualified.append(p.handle)
-            else:
-                lacking.append(h)
-        if len(qualified) < need:
-            who = f"; without committer or pmc today: {', '.join(lacking)}" if lacking else ""
-            out.append(
-                finding(
-                    "SM008",
-                    name,
-                    reg,
                     module.loc("owners")[1],
-                    f"module '{name}' has {len(qualified)} owner(s) holding committer or pmc today; "
-                    f"profile '{profile.name}' needs {need}{who}",
-                    sm008,
-                    f"owners = {module.owners!r}".replace("'", '"'),
-                    'add owners who are committers ("more than three endorsing committers who can '
-                    'serve as the initial owner")',
+                    f"owner '{h}' of module '{name}' is not in the roster",
+                    level,
+                    f'owners = [..., "{h}", ...]',
+                    hint,
                 )
             )
-    sm009 = SM009_LEVEL.get(module.stage)
-    if sm009 and profile.require_champion:
-        champ = registry.person(module.champion) if module.champion else None
-        if not module.champion:
-            out.append(
-                finding(
-                    "SM009",
-                    name,
-                    reg,
-                    module.loc("")[1],
-                    f"module '{name}' has no champion; profile '{profile.name}' requires a PMC "
-                    "member as champion",
-                    sm009,
-                    None,
-                    'set champion = "HANDLE" to a PMC member ("One of the PMC members '
-                    'would serve as a champion")',
-                )
+    if module.champion and registry.person(module.champion) is None:
+        out.append(
+            finding(
+                "SM013",
+                name,
+                reg,
+                module.loc("champion")[1],
+                f"champion '{module.champion}' of module '{name}' is not in the roster",
+                level,
+                f'champion = "{module.champion}"',
+                hint,
             )
-        elif champ is not None and not champ.holds("pmc", now):
+        )
+    roster = roster_of(registry)
+    for rc in recounts:
+        reported: set[tuple[str, str]] = set()
+        for e in rc.entries:
+            if e.kind != "toml" or not e.voter or roster.person(e.voter) is not None:
+                continue
+            if (e.file, e.voter.lower()) in reported:
+                continue
+            reported.add((e.file, e.voter.lower()))
             out.append(
                 finding(
-                    "SM009",
+                    "SM013",
                     name,
-                    reg,
-                    module.loc("champion")[1],
-                    f"champion '{champ.handle}' of module '{name}' does not hold pmc today",
-                    sm009,
-                    f'champion = "{module.champion}"',
-                    "choose a PMC member as champion",
+                    e.file,
+                    e.line,
+                    f"ballot voter '{e.voter}' (decision '{rc.decision.id}') is not in the roster",
+                    level,
+                    f'voter = "{e.voter}"',
+                    hint,
                 )
             )
     return out
+
+
+def check_owners(registry: Registry, module: Module, now: datetime) -> list[Finding]:
+    """SM008 with the numbers of the module's profile (its establish decision's rules, else
+    ``project.rules``), roles as of ``now``."""
+    level = severity("SM008", module.stage)
+    profile = registry.module_profile(module)
+    need = profile.min_owner_committers
+    if not level or need <= 0:
+        return []
+    qualified = []
+    lacking = []
+    for h in dict.fromkeys(module.owners):
+        p = registry.person(h)
+        if p is not None and not p.bot and p.is_committer(now):
+            qualified.append(p.handle)
+        else:
+            lacking.append(h)
+    if len(qualified) >= need:
+        return []
+    who = f"; without committer or pmc today: {', '.join(lacking)}" if lacking else ""
+    return [
+        finding(
+            "SM008",
+            module.name,
+            registry.rel_path,
+            module.loc("owners")[1],
+            f"module '{module.name}' has {len(qualified)} owner(s) holding committer or pmc today; "
+            f"profile '{profile.name}' needs {need}{who}",
+            level,
+            f"owners = {module.owners!r}".replace("'", '"'),
+            'add owners who are committers ("more than three endorsing committers who can '
+            'serve as the initial owner")',
+        )
+    ]
+
+
+def check_champion(registry: Registry, module: Module, now: datetime) -> list[Finding]:
+    """SM009 when the module's profile requires a champion, roles as of ``now``."""
+    level = severity("SM009", module.stage)
+    profile = registry.module_profile(module)
+    if not level or not profile.require_champion:
+        return []
+    name = module.name
+    if not module.champion:
+        return [
+            finding(
+                "SM009",
+                name,
+                registry.rel_path,
+                module.loc("")[1],
+                f"module '{name}' has no champion; profile '{profile.name}' requires a PMC "
+                "member as champion",
+                level,
+                None,
+                'set champion = "HANDLE" to a PMC member ("One of the PMC members '
+                'would serve as a champion")',
+            )
+        ]
+    champ = registry.person(module.champion)
+    if champ is not None and not champ.holds("pmc", now):
+        return [
+            finding(
+                "SM009",
+                name,
+                registry.rel_path,
+                module.loc("champion")[1],
+                f"champion '{champ.handle}' of module '{name}' does not hold pmc today",
+                level,
+                f'champion = "{module.champion}"',
+                "choose a PMC member as champion",
+            )
+        ]
+    return []

@@ -62,10 +62,12 @@ class Entry:
 
     @property
     def order(self) -> tuple[int, int | str]:
-        """Tie-break between ballots of equal time: GitHub ids as integers, others as strings."""
+        """Tie-break between ballots of equal time, on content only (never the evidence file's
+        name or position): GitHub comment ids as integers, else the identity ``key`` (the
+        Message-ID or the sha256 of a mail's bytes, a TOML ballot's voter, vote and time)."""
         if self.kind == "github":
             try:
                 return (0, int(self.key.partition(":")[2]))
             except ValueError:
                 pass
-        return (1, self.source)
+        return (1, self.key)

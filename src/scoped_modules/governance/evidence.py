@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
+import os
+import re
 import tomllib
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ScopedError
+from ..registry.locate import scan
 from .entry import Entry, EvidenceError
 
 FORMATS = ("mbox", "github", "toml")
@@ -31,13 +35,56 @@ class Parsed:
     text: str = ""  # the TOML text
 
 
-def detect(data: bytes, path: str) -> Parsed:
-    """The file's format, chosen by content; EvidenceError naming the file otherwise."""
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB
+MAX_BYTES_ENV = "SCOPED_MAX_EVIDENCE_BYTES"
+_SIZE = re.compile(r"\s*(\d+)\s*([KMG]i?B?)?\s*", re.IGNORECASE)
+_UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def max_bytes() -> int:
+    """The cap on an evidence file's (decompressed) size: ``$SCOPED_MAX_EVIDENCE_BYTES``
+    (bytes, or with a KiB/MiB/GiB suffix), else 1 GiB."""
+    raw = os.environ.get(MAX_BYTES_ENV)
+    if raw is None or not raw.strip():
+        return DEFAULT_MAX_BYTES
+    m = _SIZE.fullmatch(raw)
+    if not m:
+        raise ScopedError(
+            f"{MAX_BYTES_ENV}={raw!r}: not a size; write bytes, or a number with KiB, MiB or GiB"
+        )
+    unit = m.group(2)
+    return int(m.group(1)) * (_UNITS[unit[0].lower()] if unit else 1)
+
+
+def too_large(path: str, limit: int) -> EvidenceError:
+    return EvidenceError(
+        f"{path}: too large: more than {limit} bytes of evidence (raise the cap with "
+        f"{MAX_BYTES_ENV} if the file is genuine)"
+    )
+
+
+def _gunzip(data: bytes, path: str, limit: int) -> bytes:
+    """The decompressed bytes (every gzip member), refusing more than ``limit`` bytes."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise EvidenceError(f"{path}: a gzip file that cannot be decompressed ({exc})") from None
+    if len(out) > limit:
+        raise too_large(path, limit)
+    return out
+
+
+def detect(data: bytes, path: str, limit: int | None = None) -> Parsed:
+    """The file's format, chosen by content; EvidenceError naming the file otherwise.
+
+    ``limit`` caps the size once decompressed (default :func:`max_bytes`): a gzip bomb is
+    refused as too large."""
+    limit = max_bytes() if limit is None else limit
+    if len(data) > limit:
+        raise too_large(path, limit)
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise EvidenceError(f"{path}: a gzip file that cannot be decompressed ({exc})")
+        data = _gunzip(data, path, limit)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():
@@ -72,6 +119,11 @@ def detect(data: bytes, path: str) -> Parsed:
         raise EvidenceError(f"{path}: not UTF-8 text and not an mbox archive; expected {_EXPECTED}")
     try:
         doc = tomllib.loads(text)
+    except RecursionError:
+        depth, line, col = scan(text).deepest
+        raise EvidenceError(
+            f"{path}:{line}:{col}: arrays or inline tables nested too deeply ({depth} levels)"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         if b"[[ballot]]" in data:
             raise EvidenceError(f"{path}: not valid TOML ({exc})") from None
@@ -134,14 +186,11 @@ def read_evidence(files: list[tuple[str, bytes]], subject: str | None = None) ->
         if all(e.flag in ("other-thread", "unreadable") for e in mails):
             paths = ", ".join(sorted({e.file for e in mails}))
             out.notes.append(f"{paths}: no [VOTE] thread found; no message of it counts")
-    seen: set[str] = set()
+    others: set[str] = set()
     for e in out.entries:
-        link = None
         if e.kind == "github" and e.source.startswith("http"):
-            link = e.source.split("#", 1)[0]
+            others.add(e.source.split("#", 1)[0])
         elif e.kind == "toml" and e.source.startswith("http"):
-            link = e.source
-        if link and link not in seen:
-            seen.add(link)
-            out.threads.append(link)
+            others.add(e.source)
+    out.threads.extend(sorted(others - set(out.threads)))  # sorted: file order never shows
     return out

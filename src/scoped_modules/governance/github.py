@@ -35,7 +35,12 @@ def comments_of(doc: Any) -> list[Any]:
     return items
 
 
+class _OutOfRange(ValueError):
+    """A time that leaves years 1-9999 once converted to UTC."""
+
+
 def _time(value: Any) -> datetime | None:
+    """The UTC time of an ISO 8601 text with offset, else None; _OutOfRange when unrepresentable."""
     if not isinstance(value, str):
         return None
     try:
@@ -44,7 +49,10 @@ def _time(value: Any) -> datetime | None:
         return None
     if dt.tzinfo is None:
         return None
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:
+        raise _OutOfRange(value) from None
 
 
 def read_comments(doc: Any, path: str, file_index: int = 0) -> list[Entry]:
@@ -74,7 +82,16 @@ def _entry(c: Any, n: int, path: str, file_index: int) -> Entry:
     login = user.get("login") if isinstance(user, dict) else None
     utype = user.get("type") if isinstance(user, dict) else None
     created_raw, updated_raw = c.get("created_at"), c.get("updated_at")
-    created = _time(created_raw)
+    out_of_range = []
+    created = updated = None
+    try:
+        created = _time(created_raw)
+    except _OutOfRange:
+        out_of_range.append(f"created_at {created_raw} is out of range")
+    try:
+        updated = created if updated_raw == created_raw else _time(updated_raw)
+    except _OutOfRange:
+        out_of_range.append(f"updated_at {updated_raw} is out of range")
     entry = Entry(
         kind="github",
         key=f"github:{cid}"
@@ -87,7 +104,7 @@ def _entry(c: Any, n: int, path: str, file_index: int) -> Entry:
         file_index=file_index,
         login=login if isinstance(login, str) else None,
         bot=utype == "Bot",
-        updated_at=created if updated_raw == created_raw else _time(updated_raw),
+        updated_at=updated,
     )
     body = c.get("body")
     problems = []
@@ -95,8 +112,9 @@ def _entry(c: Any, n: int, path: str, file_index: int) -> Entry:
         problems.append("no id")
     if entry.login is None:
         problems.append("no user.login")
-    if entry.at is None:
+    if entry.at is None and not out_of_range:
         problems.append("no created_at with an offset")
+    problems.extend(out_of_range)
     if body is not None and not isinstance(body, str):
         problems.append("body is not text")
     if problems:

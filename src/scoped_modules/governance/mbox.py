@@ -329,12 +329,17 @@ def parse_date(value: str) -> datetime | None:
             )
         except ValueError:
             return None
-        return dt.astimezone(UTC)
+    else:
+        try:
+            dt = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if dt.tzinfo is None:
+            return dt.replace(tzinfo=UTC)
     try:
-        dt = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
+        return dt.astimezone(UTC)
+    except OverflowError:  # year 1 with a positive offset, year 9999 with a negative one
         return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 @lru_cache(maxsize=4096)
@@ -498,13 +503,16 @@ def select_thread(entries: list[Entry], subject: str | None = None) -> list[str]
     roots: dict[str, Entry] = {}
     for e in mails:
         if is_vote(e) and not is_reply(e.subject) and (not want or want in norm[id(e)]):
-            roots.setdefault(e.message_id or e.key, e)
+            rid = e.message_id or e.key
+            if rid not in roots or e.source < roots[rid].source:  # copies: not by file order
+                roots[rid] = e
     files = ", ".join(sorted({e.file for e in mails}))
     hint = "pick one with --subject TEXT" if not want else "make --subject TEXT more precise"
     if len(roots) > 1:
         listing = "; ".join(sorted(f"'{e.subject}' ({e.source})" for e in roots.values()))
         raise ScopedError(f"{files}: {len(roots)} [VOTE] threads: {listing}; {hint}")
     root = next(iter(roots.values()), None)
+    thread_subject: str | None
     if root is not None:
         thread_subject = norm[id(root)]
     else:

@@ -1,8 +1,10 @@
 """Counting a vote (SPEC §6): entries + roster + window + profile + module -> TallyResult.
 
-Pure: no I/O, no clock (``now`` is passed in). The result does not depend on the order of the
-entries: duplicates keep the copy from the earliest evidence file (then by time and source), and
-a voter's last ballot is chosen by time, then by source.
+Pure: no I/O, no clock (``now`` is passed in). The result depends neither on the order of the
+entries nor on the names of the evidence files: of duplicates (one identity ``key``) the copy
+that comes first by content is kept (the source, which names the file, decides only between
+identical copies), and a voter's last ballot is chosen by time, then by identity
+(:attr:`Entry.order`: GitHub ids as integers, Message-IDs, TOML voter|vote|time).
 """
 
 from __future__ import annotations
@@ -307,16 +309,15 @@ def tally(
     ordered = sorted(
         entries,
         key=lambda e: (
-            e.file_index,
-            e.at or _EPOCH,
-            e.source,
             e.key,
+            e.at or _EPOCH,
             e.body or "",
             e.note or "",
             e.value or "",
             e.author,
             e.updated_at or _EPOCH,
             e.flag or "",
+            e.source,
         ),
     )
 
@@ -340,6 +341,7 @@ def tally(
         if _is_bot(e, ident, roster):
             ignore(e, "bot", e.body if e.kind != "toml" else f"{e.value} {e.note or ''}")
             continue
+        line: str | None
         if e.kind == "toml":
             value, note, line = e.value or "0", e.note, f"{e.value} {e.note or ''}".strip()
         else:
@@ -358,15 +360,15 @@ def tally(
         by_voter.setdefault(ident.key.lower(), []).append(_Candidate(e, ident, value, note, line))
 
     for cands in by_voter.values():
-        cands.sort(key=lambda c: (c.entry.at, c.entry.order, c.value, c.note or ""))
+        cands.sort(key=lambda c: (c.entry.at, c.entry.order, c.value, c.note or "", c.entry.source))
         for c in cands[:-1]:
             ignore(c.entry, "superseded", c.line)
         _count(res, cands[-1], opened)
 
-    res.ballots.sort(key=lambda b: (b.at, b.source))
+    res.ballots.sort(key=lambda b: (b.at, b.source, b.voter))
     for b in res.ballots:
         res.notes.extend(_notes(b, opened, closes))
-    res.ignored.sort(key=lambda i: (i.at or _EPOCH, i.source, i.reason))
+    res.ignored.sort(key=lambda i: (i.at or _EPOCH, i.source, i.reason, i.author, i.excerpt or ""))
     res.conditions = conditions(res, roster, profile, module, kind)
     res.result = outcome(res.conditions, now, closes)
     return res

@@ -8,49 +8,19 @@ file and the ballot, not an ``unreadable`` entry.
 from __future__ import annotations
 
 import difflib
-import re
 from datetime import date, datetime, time
 from typing import Any
 
+from ..registry.locate import locate, nearest
 from ..registry.model import to_utc
 from .entry import Entry, EvidenceError
 
 KEYS = ("voter", "vote", "at", "source", "note")
 VOTE_VALUES = {"+1": "+1", "-1": "-1", "\u22121": "-1", "+0": "0", "-0": "0", "0": "0"}
-_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*\"?ballot\"?[ \t]*\]\]", re.MULTILINE)
 
 
 class BallotFileError(EvidenceError):
     """A TOML ballot file with mistakes (exit 2 for ``vote tally``)."""
-
-
-def _block_lines(text: str) -> list[tuple[int, int]]:
-    """(first line, last line) of each ``[[ballot]]`` block, 1-based."""
-    starts = [text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)]
-    total = text.count("\n") + 1
-    blocks = []
-    lines = text.split("\n")
-    for i, first in enumerate(starts):
-        last = starts[i + 1] - 1 if i + 1 < len(starts) else total
-        # a block ends at the next table header of any kind
-        for k in range(first, last):
-            if lines[k].lstrip().startswith("["):
-                last = k
-                break
-        blocks.append((first, last))
-    return blocks
-
-
-def _key_line(text_lines: list[str], block: tuple[int, int] | None, key: str) -> tuple[int, int]:
-    if block is None:
-        return 0, 0
-    first, last = block
-    pat = re.compile(rf"^([ \t]*)\"?{re.escape(key)}\"?[ \t]*=")
-    for k in range(first, min(last, len(text_lines))):
-        m = pat.match(text_lines[k])
-        if m:
-            return k + 1, len(m.group(1)) + 1
-    return first, 1
 
 
 def _value(raw: Any) -> str | None:
@@ -68,15 +38,13 @@ def read_ballots(doc: dict[str, Any], text: str, path: str, file_index: int = 0)
     ballots = doc.get("ballot")
     if not isinstance(ballots, list):
         raise BallotFileError(f"{path}: 'ballot' must be an array of tables ([[ballot]])")
-    blocks = _block_lines(text)
-    lines = text.split("\n")
+    locs = locate(text)
     problems: list[str] = []
     entries: list[Entry] = []
     for n, b in enumerate(ballots, 1):
-        block = blocks[n - 1] if len(blocks) == len(ballots) else None
 
-        def where(key: str, n: int = n, block: tuple[int, int] | None = block) -> str:
-            line, col = _key_line(lines, block, key)
+        def where(key: str, n: int = n) -> str:
+            line, col = nearest(locs, ("ballot", n - 1, key))
             return f"{path}:{line}:{col}: ballot {n}"
 
         if not isinstance(b, dict):
@@ -105,7 +73,10 @@ def read_ballots(doc: dict[str, Any], text: str, path: str, file_index: int = 0)
                     f"{where('at')}: datetime {at.isoformat()} has no offset; add Z or +hh:mm"
                 )
             else:
-                at_utc = to_utc(at)
+                try:
+                    at_utc = to_utc(at)
+                except ValueError as exc:
+                    problems.append(f"{where('at')}: 'at' {exc}")
         elif isinstance(at, date):
             at_utc = to_utc(at)
         elif isinstance(at, time) or at is not None:
@@ -121,7 +92,6 @@ def read_ballots(doc: dict[str, Any], text: str, path: str, file_index: int = 0)
         if problems:
             continue
         assert isinstance(voter, str) and value is not None and at_utc is not None
-        line = block[0] if block else 0
         entries.append(
             Entry(
                 kind="toml",
@@ -134,7 +104,7 @@ def read_ballots(doc: dict[str, Any], text: str, path: str, file_index: int = 0)
                 voter=voter.strip(),
                 value=value,
                 note=note,
-                line=line,
+                line=nearest(locs, ("ballot", n - 1))[0],
             )
         )
     if problems:

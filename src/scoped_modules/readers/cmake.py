@@ -152,6 +152,7 @@ _FIRST_IS_NAME = frozenset(
     }
 )
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_QUANTIFIED_GROUP = re.compile(r"\)[*+?{]")
 
 _TRUE = frozenset({"1", "ON", "YES", "TRUE", "Y"})
 _FALSE = frozenset({"0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND", ""})
@@ -250,7 +251,8 @@ def _commands(text: str, notes: list[tuple[int, str]]) -> list[_Command]:
     while pos < n:
         m = _HEAD.match(text, pos)
         if m is None:
-            end = _SKIP.match(text, pos).end()
+            skipped = _SKIP.match(text, pos)  # matches the empty string at least
+            end = skipped.end() if skipped is not None else pos
             if end >= n:
                 break
             if end == pos:  # not a command: skip the rest of the line
@@ -307,7 +309,7 @@ def _arguments(text: str, pos: int, line: int, cmd: _Command) -> tuple[int, int,
         pos = m.end()
         if kind == _K_END:
             return pos, line, False
-        tok = m.group(kind)
+        tok = m.group(kind or 0)
         tline = line
         if kind == _K_RP:
             if depth == 0:
@@ -332,43 +334,91 @@ def _arguments(text: str, pos: int, line: int, cmd: _Command) -> tuple[int, int,
 
 def blank_comments_cmake(text: str) -> str:
     """``text`` with ``#`` line comments and ``#[[ ]]`` bracket comments replaced by spaces."""
-    try:
-        if "#" not in text:
-            return text
-        parts: list[str] = []
-        last = 0
-        for m in _COMMENTS.finditer(text):
-            if m.group(2) is None:
-                continue
-            tok = m.group(2)
-            parts.append(text[last : m.start()])
-            if "\n" in tok:
-                parts.append("".join(c if c in "\r\n" else " " for c in tok))
-            else:
-                parts.append(" " * len(tok))
-            last = m.end()
-        parts.append(text[last:])
-        return "".join(parts)
-    except Exception:  # pragma: no cover - defensive
+    if "#" not in text:
         return text
+    parts: list[str] = []
+    last = 0
+    for m in _COMMENTS.finditer(text):
+        if m.group(2) is None:
+            continue
+        tok = m.group(2)
+        parts.append(text[last : m.start()])
+        if "\n" in tok:
+            parts.append("".join(c if c in "\r\n" else " " for c in tok))
+        else:
+            parts.append(" " * len(tok))
+        last = m.end()
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 # ------------------------------------------------------------------------------------------
 # Conditions
 
+# A value the build model could not work out, standing for itself inside ``if()`` arguments.
+PLACEHOLDER = "\x00?"
 
-def _atom(value: str, quoted: bool) -> Cond:
+
+class CondEnv:
+    """What the build model knows while it evaluates an ``if()``; the reader passes none.
+
+    Each hook returns None when it knows nothing, and the reader's lexical reading applies:
+    a bare name is the switch ``on(NAME)``, anything else is unknown.
+    """
+
+    def name_truth(self, name: str) -> Cond | None:
+        """``if(NAME)``: the truth of the variable's value."""
+        return None
+
+    def name_values(self, name: str) -> list[tuple[str | None, Cond]] | None:
+        """The alternatives of the value of variable ``name`` (text None: unknown)."""
+        return None
+
+    def placeholder_truth(self, value: str) -> Cond:
+        """The truth of an argument the model could not expand."""
+        return _unknown()
+
+    def unary(self, op: str, value: str, quoted: bool) -> Cond | None:
+        """``EXISTS path``, ``DEFINED name``, ``TARGET name``, ``COMMAND name`` ..."""
+        return None
+
+    def version(self, op: str, lhs: str, rhs: str) -> Cond | None:
+        """``CMAKE_VERSION VERSION_LESS 3.12`` and the like."""
+        return None
+
+
+def _truth_of_text(text: str) -> bool:
+    """How ``if()`` reads a constant: true unless a false constant (numbers by value)."""
+    up = text.upper()
+    if up in _TRUE:
+        return True
+    if up in _FALSE or up.endswith("-NOTFOUND"):
+        return False
+    if _NUMBER.fullmatch(text):
+        return float(text) != 0
+    return True
+
+
+def _atom(value: str, quoted: bool, env: CondEnv | None = None) -> Cond:
     """The truth of a single ``if()`` argument."""
     up = value.upper()
     if up in _TRUE or up in _FALSE or up.endswith("-NOTFOUND"):
         return up in _TRUE
     if _NUMBER.fullmatch(value):
         return float(value) != 0
+    if env is not None and value.startswith(PLACEHOLDER):
+        return env.placeholder_truth(value)
     name = _var_name(value)
     if name is not None:
         return ("v", (name,))
     if not quoted and _IDENT.fullmatch(value):
+        if env is not None:
+            got = env.name_truth(value)
+            if got is not None:
+                return got
         return ("v", (value,))
+    if env is not None and quoted:
+        return False  # a quoted string that is not a true constant is false
     return _unknown()
 
 
@@ -411,11 +461,100 @@ def _strequal(lhs: tuple[str, bool], rhs: tuple[str, bool]) -> Cond:
     return _unknown()
 
 
+_Alts = list[tuple[str | None, Cond]]
+
+
+def _side(value: str, quoted: bool, env: CondEnv) -> _Alts | None:
+    """The alternatives of one operand of a binary test; None: an unknown variable."""
+    if value.startswith(PLACEHOLDER):
+        return [(None, True)]
+    if _var_name(value) is not None:
+        return None
+    if not quoted and _IDENT.fullmatch(value):
+        return env.name_values(value)
+    return [(value, True)]
+
+
+def _compare(op: str, a: str, b: str) -> Cond:
+    if op == "STREQUAL":
+        return a == b
+    if op == "MATCHES":
+        # CMake regexes are a subset of Python's; a quantified group could backtrack badly
+        if len(b) > 200 or len(a) > 1000 or _QUANTIFIED_GROUP.search(b):
+            return _unknown()
+        try:
+            return re.search(b, a) is not None
+        except re.error:
+            return _unknown()
+    if op in ("EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL"):
+        if not (_NUMBER.fullmatch(a) and _NUMBER.fullmatch(b)):
+            return _unknown()
+        x, y = float(a), float(b)
+        return {
+            "EQUAL": x == y,
+            "LESS": x < y,
+            "LESS_EQUAL": x <= y,
+            "GREATER": x > y,
+            "GREATER_EQUAL": x >= y,
+        }[op]
+    return _unknown()
+
+
+def _binary(op: str, lhs: tuple[str, bool], rhs: tuple[str, bool], env: CondEnv | None) -> Cond:
+    if env is not None and op.startswith("VERSION_"):
+        got = env.version(op, _var_name(lhs[0]) or lhs[0], rhs[0])
+        if got is not None:
+            return got
+    if env is not None and op in (
+        "STREQUAL",
+        "MATCHES",
+        "EQUAL",
+        "LESS",
+        "LESS_EQUAL",
+        "GREATER",
+        "GREATER_EQUAL",
+        "IN_LIST",
+    ):
+        left = _side(lhs[0], lhs[1], env)
+        if op == "IN_LIST":
+            right = env.name_values(rhs[0]) if not rhs[1] and _IDENT.fullmatch(rhs[0]) else None
+            if left is None or right is None:
+                return _unknown()
+            out: Cond = False
+            for a, ca in left:
+                for b, cb in right:
+                    hit: Cond = _unknown() if a is None or b is None else a == b
+                    out = _or(out, _and(_and(ca, cb), hit))
+            return out
+        right = _side(rhs[0], rhs[1], env)
+        if left is not None and right is not None:
+            out = False
+            for a, ca in left:
+                for b, cb in right:
+                    hit = _unknown() if a is None or b is None else _compare(op, a, b)
+                    out = _or(out, _and(_and(ca, cb), hit))
+            return out
+        if op == "STREQUAL":
+            # one side is a switch the model leaves free: the lexical reading, per alternative
+            known, switch = (right, lhs) if left is None else (left, rhs)
+            if known is None:
+                return _strequal(lhs, rhs)
+            out = False
+            for text, c in known:
+                hit = _unknown() if text is None else _strequal(switch, (text, True))
+                out = _or(out, _and(c, hit))
+            return out
+        return _unknown()
+    if op == "STREQUAL":
+        return _strequal(lhs, rhs)
+    return _unknown()
+
+
 # Items while reducing a condition: ("a", value, quoted) raw argument, ("c", cond) computed.
 _Item = tuple
 
 
-def _reduce(items: list[_Item]) -> Cond:
+def _reduce(items: list[_Item], env: CondEnv | None = None) -> Cond:
     """Evaluate one parenthesis-free level the way CMake does."""
     # unary tests
     out: list[_Item] = []
@@ -423,12 +562,19 @@ def _reduce(items: list[_Item]) -> Cond:
     while i < len(items):
         it = items[i]
         if it[0] == "a" and not it[2] and it[1] in _UNARY_TESTS and i + 1 < len(items):
-            # `IS_DIRECTORY ${USE_X}` / `EXISTS ${USE_X}`: the switch holds a path, so it is on
             nxt = items[i + 1]
-            name = (
-                _var_name(nxt[1]) if nxt[0] == "a" and it[1] in ("IS_DIRECTORY", "EXISTS") else None
-            )
-            out.append(("c", ("v", (name,)) if name else _unknown()))
+            got: Cond | None = None
+            if env is not None and nxt[0] == "a":
+                got = env.unary(it[1], nxt[1], nxt[2])
+            if got is None:
+                # `IS_DIRECTORY ${USE_X}` / `EXISTS ${USE_X}`: the switch holds a path: on
+                name = (
+                    _var_name(nxt[1])
+                    if nxt[0] == "a" and it[1] in ("IS_DIRECTORY", "EXISTS")
+                    else None
+                )
+                got = ("v", (name,)) if name else _unknown()
+            out.append(("c", got))
             i += 2
             continue
         out.append(it)
@@ -447,8 +593,8 @@ def _reduce(items: list[_Item]) -> Cond:
         ):
             op = items[i + 1][1]
             rhs = items[i + 2]
-            if op == "STREQUAL" and it[0] == "a" and rhs[0] == "a":
-                out.append(("c", _strequal((it[1], it[2]), (rhs[1], rhs[2]))))
+            if it[0] == "a" and rhs[0] == "a":
+                out.append(("c", _binary(op, (it[1], it[2]), (rhs[1], rhs[2]), env)))
             else:
                 out.append(("c", _unknown()))
             i += 3
@@ -460,19 +606,19 @@ def _reduce(items: list[_Item]) -> Cond:
     out = []
     for it in reversed(items):
         if it[0] == "a" and not it[2] and it[1] == "NOT" and out:
-            out[-1] = ("c", _not(_value(out[-1])))
+            out[-1] = ("c", _not(_value(out[-1], env)))
         else:
             out.append(it)
     items = out[::-1]
     # AND / OR, left to right with equal precedence
     if not items:
         return _unknown()
-    acc = _value(items[0])
+    acc = _value(items[0], env)
     i = 1
     while i < len(items):
         op = items[i]
         if op[0] == "a" and not op[2] and op[1] in ("AND", "OR") and i + 1 < len(items):
-            rhs = _value(items[i + 1])
+            rhs = _value(items[i + 1], env)
             acc = _and(acc, rhs) if op[1] == "AND" else _or(acc, rhs)
             i += 2
             continue
@@ -480,31 +626,49 @@ def _reduce(items: list[_Item]) -> Cond:
     return acc
 
 
-def _value(it: _Item) -> Cond:
+def _value(it: _Item, env: CondEnv | None = None) -> Cond:
     if it[0] == "c":
         return it[1]
-    return _atom(it[1], it[2])
+    return _atom(it[1], it[2], env)
 
 
-def parse_condition(args: list[Arg]) -> Cond:
-    """The condition of ``if(args)`` as True, False or a guard expression. Never raises."""
-    try:
-        stack: list[list[_Item]] = [[]]
-        for value, quoted, _line in args:
-            if not quoted and value == "(":
-                stack.append([])
-            elif not quoted and value == ")":
-                if len(stack) == 1:
-                    return _unknown()
-                inner = stack.pop()
-                stack[-1].append(("c", _reduce(inner)))
-            else:
-                stack[-1].append(("a", value, quoted))
-        if len(stack) != 1:
-            return _unknown()
-        return _reduce(stack[0])
-    except Exception:  # pragma: no cover - defensive
+def parse_condition(args: list[Arg] | tuple[Arg, ...], env: CondEnv | None = None) -> Cond:
+    """The condition of ``if(args)`` as True, False or a guard expression.
+
+    ``env`` (the build model) supplies variable values; without it, names are free switches.
+    """
+    stack: list[list[_Item]] = [[]]
+    for value, quoted, _line in args:
+        if not quoted and value == "(":
+            stack.append([])
+        elif not quoted and value == ")":
+            if len(stack) == 1:
+                return _unknown()
+            inner = stack.pop()
+            stack[-1].append(("c", _reduce(inner, env)))
+        else:
+            stack[-1].append(("a", value, quoted))
+    if len(stack) != 1:
         return _unknown()
+    cond = _reduce(stack[0], env)
+    # a condition nested deeper than any real one (hundreds of alternating AND/OR or
+    # parentheses) would overflow the recursive walks of its readers: it is unknown
+    return _unknown() if _deeper_than(cond, MAX_GUARD_DEPTH) else cond
+
+
+MAX_GUARD_DEPTH = 64
+
+
+def _deeper_than(g: Cond, limit: int) -> bool:
+    todo = [(g, 0)]
+    while todo:
+        node, depth = todo.pop()
+        if not isinstance(node, tuple) or not node or node[0] in ("v", "u"):
+            continue
+        if depth >= limit:
+            return True
+        todo.extend((k, depth + 1) for k in node[1:])
+    return False
 
 
 # ------------------------------------------------------------------------------------------
@@ -548,21 +712,51 @@ def _substitute(value: str, variables: dict[str, str]) -> str | None:
 
 
 class _Frame:
-    __slots__ = ("conds", "cum", "seen_else", "line")
+    """One ``if()`` block.
+
+    The negations of the tests read so far are kept as balanced AND-trees whose sizes are
+    distinct powers of two (a binary counter): a new test adds one node (amortised), and the
+    condition of a branch is the AND of O(log n) shared trees. A chain of n ``elseif()`` costs
+    O(n log n) and its guards stay O(log n) deep, where flat conjunctions cost O(n^2).
+    """
+
+    __slots__ = ("negs", "outer", "cum", "seen_else", "line")
 
     def __init__(self, cond: Cond, outer: Cond, line: int) -> None:
-        self.conds: list[Cond] = [cond]
+        self.outer = outer
+        self.negs: list[tuple[int, Cond]] = []
+        self.add_test(cond)
         self.cum: Cond = _and(outer, cond)
         self.seen_else = False
         self.line = line
 
+    def add_test(self, cond: Cond) -> None:
+        chunk = (1, _not(cond))
+        while self.negs and self.negs[-1][0] == chunk[0]:
+            size, prev = self.negs.pop()
+            chunk = (size * 2, and_pair(prev, chunk[1]))
+        self.negs.append(chunk)
+
+    @property
+    def none_before(self) -> Cond:
+        """The AND of the negations of every test read so far."""
+        out: Cond = True
+        for _size, c in self.negs:
+            out = and_pair(out, c)
+        return out
+
+
+def and_pair(a: Cond, b: Cond) -> Cond:
+    """AND of two conditions without flattening: O(1), shares both operands."""
+    if a is True or a is False or b is True or b is False:
+        return _and(a, b)  # a constant: folded
+    return ("and", a, b)
+
 
 def read_cmake(text: str) -> FileFacts:
-    """Facts of one CMake file: path literals with guards, and ``extra["calls"]``."""
-    try:
-        return _read_cmake(text)
-    except Exception as exc:  # pragma: no cover - defensive: a reader never raises
-        return ("cmake", [], [(0, f"CMake reader failed: {type(exc).__name__}")], {"calls": []})
+    """Facts of one CMake file: path literals with guards, ``extra["calls"]`` and the
+    command stream ``extra["cmds"]`` the build model evaluates (see ``facts``)."""
+    return _read_cmake(text)
 
 
 def _looks_like_path(value: str | None) -> bool:
@@ -605,64 +799,90 @@ def _read_cmake(text: str) -> FileFacts:
     refs: list[RawRef] = []
     notes: list[tuple[int, str]] = []
     calls: list[tuple[str, str, int, Any]] = []
+    cmds: list[tuple[str, int, list[Arg], str, Any]] = []
     glob_vars: dict[int, str] = {}  # line of a GLOB call -> the variable it fills
     var_uses: dict[str, list[str]] = {}  # variable -> commands that read `${VAR}`
     segments: list[tuple[int, Any]] = []  # (first line, condition) where the condition changes
     variables: dict[str, str] = {}
     stack: list[_Frame] = []
-    cum: Cond = True
+    # `return()` seen so far in the file (index 0) and in each enclosing function or macro
+    # body: what follows runs only when none of them was reached
+    returned: list[Cond] = [False]
+    cum: Cond = True  # the if() conditions around the current command
+    eff: Cond = True  # cum, and no return() reached before
     lines: list[str] | None = None
 
     for cmd in _commands(text, notes):
         name = cmd.name.lower()
         args = cmd.args
-        guard = None if cum is True or cum is False else cum
+        if lines is None:
+            lines = text.split("\n")
+        whole = " ".join(text[cmd.start : cmd.end].split())
+        long_command = len(whole) > 200
+        argev: Any = None
+        if long_command:
+            argev = [(al, _arg_evidence(cmd, lines, al)) for al in sorted({a[2] for a in args})]
+        cmds.append((name, cmd.line, tuple(args), evidence_text(whole), argev))
+        guard = _guard_of(eff)
         if args and _IDENT.fullmatch(args[0][0]):
             if name in ("elseif", "else", "endif"):
-                outer_cum = stack[-2].cum if len(stack) > 1 else True
-                if outer_cum is not False:
-                    calls.append((name, args[0][0], cmd.line, _guard_of(outer_cum)))
-            elif cum is not False:
+                if stack:
+                    before = stack[-1].outer
+                    if name == "elseif":
+                        before = and_pair(stack[-1].none_before, before)
+                    before = and_pair(before, _not(returned[-1]))
+                    if before is not False:
+                        calls.append((name, args[0][0], cmd.line, _guard_of(before)))
+            elif eff is not False:
                 calls.append((name, args[0][0], cmd.line, guard))
 
-        if name == "if":
-            frame = _Frame(parse_condition(args), cum, cmd.line)
-            stack.append(frame)
-            cum = frame.cum
-            segments.append((cmd.line + 1, segment_value(cum)))
-            continue
-        if name in ("elseif", "else"):
-            if not stack:
+        if name in ("if", "elseif", "else", "endif"):
+            end_line = cmd.line + text.count("\n", cmd.start, cmd.end)
+            if name == "if":
+                frame = _Frame(parse_condition(args), cum, cmd.line)
+                stack.append(frame)
+                cum = frame.cum
+            elif not stack:
                 notes.append((cmd.line, f"{name}() without if()"))
                 continue
-            frame = stack[-1]
-            outer = stack[-2].cum if len(stack) > 1 else True
-            if frame.seen_else:
-                notes.append((cmd.line, f"{name}() after else()"))
-                cond: Cond = False
-            elif name == "else":
-                cond = True
-                frame.seen_else = True
+            elif name == "endif":
+                stack.pop()
+                cum = stack[-1].cum if stack else True
             else:
-                cond = parse_condition(args)
-            branch: Cond = cond
-            for prior in frame.conds:
-                branch = _and(branch, _not(prior))
-            frame.conds.append(cond)
-            frame.cum = _and(outer, branch)
-            cum = frame.cum
-            segments.append((cmd.line + 1, segment_value(cum)))
+                frame = stack[-1]
+                if frame.seen_else:
+                    notes.append((cmd.line, f"{name}() after else()"))
+                    cond: Cond = False
+                elif name == "else":
+                    cond = True
+                    frame.seen_else = True
+                else:
+                    # the test itself runs only when every earlier test was false
+                    test_at = and_pair(and_pair(frame.outer, frame.none_before), _not(returned[-1]))
+                    segments.append((cmd.line, segment_value(test_at)))
+                    cond = parse_condition(args)
+                branch = and_pair(cond, frame.none_before)
+                frame.add_test(cond)
+                frame.cum = _and(frame.outer, branch)
+                cum = frame.cum
+            eff = _and(cum, _not(returned[-1]))
+            segments.append((end_line + 1, segment_value(eff)))
             continue
-        if name == "endif":
-            if not stack:
-                notes.append((cmd.line, "endif() without if()"))
-                continue
-            stack.pop()
-            cum = stack[-1].cum if stack else True
-            segments.append((cmd.line + 1, segment_value(cum)))
+        if name in ("function", "macro"):
+            returned.append(False)
+        elif name in ("endfunction", "endmacro") and len(returned) > 1:
+            returned.pop()
+            eff = _and(cum, _not(returned[-1]))
+            segments.append((cmd.line + 1, segment_value(eff)))
             continue
-        if cum is False:
-            continue  # dead code: if(FALSE), if(0), ...
+        if eff is False:
+            continue  # dead code: if(FALSE), if(0), after an unconditional return(), ...
+        if name == "return":
+            # `if(NOT USE_X) return() endif()`: the rest of the file (or body) needs USE_X
+            returned[-1] = _or(returned[-1], eff)
+            eff = _and(cum, _not(returned[-1]))
+            segments.append((cmd.line + 1, segment_value(eff)))
+            continue
         for value, _quoted, _aline in args:
             if "${" in value:
                 for var in _VAR_USE.findall(value):
@@ -685,10 +905,6 @@ def _read_cmake(text: str) -> FileFacts:
 
         if name in _NO_PATH_COMMANDS:
             continue
-        if lines is None:
-            lines = text.split("\n")
-        whole = " ".join(text[cmd.start : cmd.end].split())
-        long_command = len(whole) > 200
 
         if name in ("add_subdirectory", "include"):
             if not expanded:
@@ -702,7 +918,7 @@ def _read_cmake(text: str) -> FileFacts:
                 kind = K_CMAKE_INCLUDE
             else:
                 kind = K_CMAKE_SUBDIR
-            ev = _arg_evidence(cmd, lines, aline) if long_command else whole
+            ev = _arg_ev(argev, aline, whole)
             refs.append((kind, spec, aline, ev, guard, 0))
             continue
 
@@ -714,32 +930,47 @@ def _read_cmake(text: str) -> FileFacts:
             flags = F_GLOB
         skip_next = False
         seen: set[tuple[str, int]] = set()
-        for idx, (value, aline, keyword) in enumerate(expanded):
+        for idx, (item, aline, keyword) in enumerate(expanded):
             if skip_next:
                 skip_next = False
                 continue
             if keyword:
                 # the output variable after GLOB/GLOB_RECURSE, the base after RELATIVE
-                if flags and value in ("GLOB", "GLOB_RECURSE", "RELATIVE"):
+                if flags and item in ("GLOB", "GLOB_RECURSE", "RELATIVE"):
                     skip_next = True
                 continue
             if idx == 0 and (name in _FIRST_IS_NAME or name.startswith("target_")):
                 continue
             if idx == 1 and name == "list":
                 continue
-            if value is None or not _looks_like_path(value) or (value, aline) in seen:
+            if item is None or not _looks_like_path(item) or (item, aline) in seen:
                 continue
-            seen.add((value, aline))
-            ev = _arg_evidence(cmd, lines, aline) if long_command else whole
-            refs.append((K_CMAKE_PATH, value, aline, ev, guard, flags))
+            seen.add((item, aline))
+            refs.append((K_CMAKE_PATH, item, aline, _arg_ev(argev, aline, whole), guard, flags))
     if stack:
         notes.append((stack[-1].line, f"{len(stack)} if() not closed by endif()"))
     return (
         "cmake",
         refs,
         notes,
-        {"calls": calls, "glob_vars": glob_vars, "var_uses": var_uses, "segments": segments},
+        {
+            "calls": calls,
+            "glob_vars": glob_vars,
+            "var_uses": var_uses,
+            "segments": segments,
+            "cmds": cmds,
+        },
     )
+
+
+def _arg_ev(argev: Any, aline: int, whole: str) -> str:
+    """The evidence of an argument on line ``aline``: the whole command when it is short."""
+    if argev is None:
+        return whole
+    for line, ev in argev:
+        if line == aline:
+            return str(ev)
+    return evidence_text(whole)
 
 
 def _guard_of(cond: Cond) -> Any:

@@ -1,60 +1,100 @@
 """C/C++ reader: ``#include`` references and the preprocessor conditions they sit under.
 
-The whole text is searched once for the directives that matter (``#include``, ``#import``,
-``#include_next`` and the conditionals). Whether a directive line lies in a block comment is
-decided only from the text since the previous valid directive: after the last ``*/`` no
-comment is open, and a ``/*`` after it opens one unless the text before it on its line puts
-it in a string or a ``//`` comment (strings cannot span lines). Only a file with ``R"`` in
-such a stretch is tokenized in full (raw strings can span lines). Conditions follow SPEC
-§3.3; ``#if 0`` branches are dead code; the classic include guard is no condition.
+What counts as a directive follows translation phases 1-4 as GCC and Clang apply them: a
+backslash before a newline (spaces between allowed) joins the lines, comments become a space,
+and a directive is a ``#`` that is the first token of its logical line, so ``/* c */ #include``
+is one, the line after ``// text \\`` or ``#define M \\`` is not, and a block comment opened
+on a directive's line continues the directive. String and character literals end at the line's
+end when unterminated; ``'`` inside a pp-number (``1'000``) is a digit separator; raw strings
+(``R"x(...)x"``) span lines verbatim.
 
-Limitation: a directive after a comment on the same line (``/* c */ #include "x"``) is not
-recognised.
+Most files are read by a fast path: the text is searched once for the directives that matter
+(``#include``, ``#import``, ``#include_next`` and the conditionals), and each candidate is
+accepted only when the text since the previous accepted directive leaves no doubt (no ``/*``
+after the last ``*/``, no raw string, no joined line before it, no comment left open on it).
+At the first doubt, the rest of the file is read by an exact scanner (one regular expression
+over the logical lines, linear in the file's size). Conditions follow SPEC §3.3; ``#if 0``
+branches are dead code; the classic include guard (``#ifndef X`` then ``#define X``) is no
+condition, and the same test later in the file is false where the guard was read.
+
+Not recognised (a miss, never a false reference): digraphs (``%:include``), trigraphs, a
+splice inside a comment's ``*/``, and ``#include`` whose name comes from a macro (a note).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from collections.abc import Iterator
 from typing import Any
 
 from .facts import F_ANGLE, K_CPP_INCLUDE, FileFacts, RawRef, evidence_text
 from .guards import Cond, cond_and, cond_not, cond_or, disj, fresh_unknown, segment_value
 
-# A condition while reading: True / False (constants), or a guard expression tuple.
+# ------------------------------------------------------------------------------------------
+# Lexical pieces (translation phases 1-3)
 
-# A directive that matters: group 1 an include word (2: "x", 3: <x>), group 4 a conditional.
+_SPLICE = r"\\[ \t\f\v]*\r?\n"  # a line splice (GCC and Clang allow spaces before the newline)
+_HWS = r"[ \t\f\v\r]++"
+_BLOCK = r"/\*(?s:.*?)(?:\*/|\Z)"
+_LINE_COMMENT = rf"//(?:[^\\\n]++|{_SPLICE}|\\)*+"
+_STRING = rf'"(?:[^"\\\n]++|{_SPLICE}|\\.)*+"?'  # unterminated: to the end of the line
+_CHAR = rf"'(?:[^'\\\n]++|{_SPLICE}|\\.)*+'?"
+
+
+def _raw(group: str, one_line: bool = False) -> str:
+    """A raw string; ``group`` names its delimiter (a name may occur once per expression). In a
+    directive (``one_line``) it ends with the line, as in GCC."""
+    body, stop = (r".*?", r"|(?=\n)") if one_line else (r"(?s:.*?)", "")
+    return (
+        rf'(?:u8|[uUL])?R"(?P<{group}>[^()\\ \t\f\v\r\n"]{{0,16}})\({body}'
+        rf'(?:\)(?P={group})"{stop}|\Z)'
+    )
+
+
+_IDENT = r"(?:[^\W\d]|\$)[\w$]*+"
+_PP_NUMBER = r"\.?\d(?:[eEpP][+-]|'[\w$]|[\w$.])*+"
+_BULK = r"[^\w\"'/\\\n$]++"  # spaces and punctuation: nothing here starts a literal or comment
+
+
+def _token(group: str, directive: bool = False) -> str:
+    """Any token or piece of one on a logical line, the frequent ones first; raw strings before
+    identifiers (their prefix is one); the last alternative takes a lone `/` or `\\`."""
+    return (
+        rf"{_BULK}|(?=[uULR]){_raw(group, directive)}|{_IDENT}|{_PP_NUMBER}|{_STRING}|{_CHAR}"
+        rf"|{_SPLICE}|{_BLOCK}|{_LINE_COMMENT}|[^\n]"
+    )
+
+
+_LEAD = rf"(?:{_HWS}|{_SPLICE}|{_BLOCK})*+"  # what may precede a directive's `#`
+# From a logical line start: the logical lines that are no directive, then a directive (group
+# `hash` its `#`, `rest` the rest of its logical line). Matched from position to position.
+_EXACT = re.compile(
+    rf"(?:{_LEAD}(?!\#)(?:{_token('d1')})*+\n)*+"
+    rf"{_LEAD}(?P<hash>\#)(?P<rest>(?:{_token('d2', directive=True)})*+)"
+)
+# A run of code (literals included), then a comment (group `comment`): one match per comment.
+_CODE_THEN_COMMENT = re.compile(
+    rf"(?:{_BULK}|\n|(?=[uULR]){_raw('d')}|{_IDENT}|{_PP_NUMBER}|{_STRING}|{_CHAR}|{_SPLICE}"
+    rf"|/(?![/*])|[^/])*+(?P<comment>{_BLOCK}|{_LINE_COMMENT})?"
+)
+_SPLICE_RE = re.compile(_SPLICE)
+
+# A directive that matters: group 1 an include word (2: "x", 3: <x>), group 4 a conditional;
+# group 5 a comment or a line splice before or inside the word: the exact scanner decides.
 # Searched from its `#` (a literal prefix keeps the search fast); the line start is checked after.
 _DIRECTIVE = re.compile(
     r"#[ \t]*(?:(include_next|include|import)\b(?:[ \t]*(?:\"([^\"\n]*)\"|<([^>\n]*)>))?"
-    r"|(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b)"
+    r"|(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b|(/\*|[A-Za-z_]*\\))"
 )
 _INCLUDE_ARG = re.compile(r'[ \t]*(?:"([^"\n]*)"|<([^>\n]*)>)')
+# `#define M` anywhere (comments and #if 0 included: a macro defined there may be defined);
+# `#cmakedefine M` / `#cmakedefine01 M` in a header template that configure_file() fills
+_DEFINES = re.compile(r"^[ \t]*#[ \t]*(define|cmakedefine(?:01)?)[ \t]+([A-Za-z_]\w*)", re.M)
 _DEFINE_AT = re.compile(r"[ \t\r\n\f\v]*#[ \t]*define[ \t]+([A-Za-z_]\w*)")
 # Whitespace, comments and preprocessor lines (with continuations): what is not code.
 _NOT_CODE = re.compile(
-    r"(?:\s+|//[^\n]*|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/|#[^\n]*(?:(?<=\\)\n[^\n]*)*)*"
-)
-# Tokens for blanking comments: comments, raw strings, strings, character literals.
-_TOKENS = re.compile(
-    r"//(?:\\\r?\n|[^\n])*"
-    r"|/\*.*?(?:\*/|\Z)"
-    r'|R"([^()\\\s"]{0,16})\(.*?(?:\)\1"|\Z)'
-    r'|"(?:\\.|[^"\\\n])*"?'
-    r"|'(?:\\.|[^'\\\n])*'|'",
-    re.S,
-)
-# A run of code (with its strings, character literals and raw strings), then a comment: one
-# match per comment, so blanking costs a Python step per comment, not per string.
-_CODE_THEN_COMMENT = re.compile(
-    r"(?:[^\"'/R]++"
-    r'|"(?:[^"\\\n]++|\\.)*+"?'
-    r"|'(?:[^'\\\n]|\\.)*'|'"
-    r"|/(?![/*])"
-    r'|R"([^()\\\s"]{0,16})\(.*?(?:\)\1"|\Z)'
-    r"|R)*+"
-    r"(//(?:\\\r?\n|[^\n])*|/\*.*?(?:\*/|\Z))?",
-    re.S,
+    r"(?:\s+|//(?:\\[ \t\f\v]*\r?\n|[^\n])*|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/"
+    r"|#[^\n]*(?:(?<=\\)\n[^\n]*)*)*"
 )
 _NOT_NEWLINE = re.compile(r"[^\r\n]")
 _EXPR_TOKEN = re.compile(
@@ -62,6 +102,9 @@ _EXPR_TOKEN = re.compile(
     r"|('(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\")|(\S))"
 )
 _INT = re.compile(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*")
+_MAX_DEPTH = 64  # nesting of `(` and `!` in one condition; deeper is unknown
+_FLAT = 16  # an #elif chain with more earlier conditions keeps their negations in blocks
+_MAX_NESTING = 64  # deeper conditionals: only `#if 0`/`#if 1` count
 
 
 _unknown = fresh_unknown
@@ -74,18 +117,34 @@ def _var(name: str) -> Cond:
     return ("v", (name,))
 
 
+_SPLICE_TAIL = "\\ \t\f\v\r"  # what a line ends with before a splice's newline
+
+
+def _spliced(text: str, nl: int) -> bool:
+    """Whether the newline at ``nl`` is removed by a backslash before it (spaces between)."""
+    i = nl - 1
+    while i >= 0 and text[i] in " \t\f\v\r":
+        i -= 1
+    return i >= 0 and text[i] == "\\"
+
+
 # ------------------------------------------------------------------------------------------
 # Condition expressions of #if / #elif
+
+
+class _TooDeep(Exception):
+    """A condition nested deeper than ``_MAX_DEPTH``: read as unknown."""
 
 
 class _ExprParser:
     """Recursive descent over ``||``, ``&&``, ``!``, parentheses, ``defined``; the rest unknown."""
 
-    __slots__ = ("toks", "i")
+    __slots__ = ("toks", "i", "depth")
 
     def __init__(self, toks: list[tuple[int, str]]) -> None:
         self.toks = toks
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.toks[self.i][1] if self.i < len(self.toks) else None
@@ -129,14 +188,20 @@ class _ExprParser:
             return _unknown()
         kind, tok = self.toks[self.i]
         self.i += 1
-        if tok == "!":
-            return _not(self.parse_unary())
-        if tok == "(":
-            value = self.parse_or()
-            if self.peek() == ")":
-                self.i += 1
-                return value
-            return _unknown()
+        if tok == "!" or tok == "(":
+            self.depth += 1
+            if self.depth > _MAX_DEPTH:
+                raise _TooDeep
+            if tok == "!":
+                value = _not(self.parse_unary())
+            else:
+                value = self.parse_or()
+                if self.peek() == ")":
+                    self.i += 1
+                else:
+                    value = _unknown()
+            self.depth -= 1
+            return value
         if kind == 1:  # identifier
             if tok == "defined":
                 if self.peek() == "(":
@@ -162,19 +227,16 @@ class _ExprParser:
             if tok == "false":
                 return False
             return _var(tok)
-        if kind == 2:  # number
+        if kind == 2:  # number: only 0 and 1 are known (without int(): no limit on digits)
             m = _INT.fullmatch(tok)
             if m:
                 digits = m.group(1)
                 if digits[:2] in ("0x", "0X"):
-                    number = int(digits, 16)
-                elif digits.startswith("0"):
-                    number = int(digits, 8)
-                else:
-                    number = int(digits)
-                if number == 0:
+                    digits = digits[2:]
+                digits = digits.lstrip("0")
+                if digits == "":
                     return False
-                if number == 1:
+                if digits == "1":
                     return True
             return _unknown()
         return _unknown()
@@ -193,97 +255,135 @@ class _ExprParser:
 
 
 def parse_condition(expr: str) -> Cond:
-    """The condition of ``#if expr`` as True, False or a guard expression. Never raises."""
-    try:
-        toks: list[tuple[int, str]] = []
-        pos = 0
-        n = len(expr)
-        while pos < n:
-            m = _EXPR_TOKEN.match(expr, pos)
-            if m is None:
-                break
-            pos = m.end()
-            kind = m.lastindex or 0
-            if kind == 0:
-                break
-            toks.append((kind, m.group(kind)))
-        if not toks:
-            return _unknown()
-        if any(t == "?" for _, t in toks):
-            return _unknown()
-        p = _ExprParser(toks)
-        value = p.parse_or()
-        if p.i < len(toks):  # trailing garbage, e.g. an unbalanced ')'
-            return _unknown()
-        return value
-    except Exception:  # pragma: no cover - defensive: a reader never raises
+    """The condition of ``#if expr`` as True, False or a guard expression."""
+    toks: list[tuple[int, str]] = []
+    pos = 0
+    n = len(expr)
+    while pos < n:
+        m = _EXPR_TOKEN.match(expr, pos)
+        if m is None:
+            break
+        pos = m.end()
+        kind = m.lastindex or 0
+        if kind == 0:
+            break
+        toks.append((kind, m.group(kind)))
+    if not toks:
         return _unknown()
+    if any(t == "?" for _, t in toks):
+        return _unknown()
+    p = _ExprParser(toks)
+    try:
+        value = p.parse_or()
+    except _TooDeep:
+        return _unknown()
+    if p.i < len(toks):  # trailing garbage, e.g. an unbalanced ')'
+        return _unknown()
+    return value
 
 
 # ------------------------------------------------------------------------------------------
-# Comment spans
+# Directives
+
+
+def _fast_directives(text: str) -> Iterator[tuple[int, int, tuple, str]]:
+    """``(position of '#', end of the logical line, _DIRECTIVE groups, text after the keyword)``
+    for every directive that matters, in order.
+
+    A candidate is taken when the text since the previous one leaves no doubt; at the first
+    doubt the exact scanner reads the rest, from the end of the last directive taken (a
+    logical line start outside comments and literals).
+    """
+    n = len(text)
+    outside = 0  # a logical line start known to lie outside comments and literals
+    for m in _DIRECTIVE.finditer(text):
+        p = m.start()
+        if p < outside:
+            continue  # within the logical line of the previous directive
+        ls = text.rfind("\n", 0, p) + 1
+        doubt = False
+        if ls < p and not text[ls:p].isspace():
+            if "*/" not in text[ls:p] and text.find('R"', outside, p) < 0:
+                continue  # code before it on its line: not a directive
+            doubt = True  # perhaps only a comment before it
+        elif ls > 1 and text[ls - 2] in _SPLICE_TAIL and _spliced(text, ls - 1):
+            doubt = True  # the line continues the previous one
+        elif m.group(5) is not None:
+            doubt = True  # `# /* c */ include`, `#inc\` + newline + `lude`
+        else:
+            c = text.rfind("*/", outside, ls)
+            if c < 0:
+                doubt = text.find("/*", outside, ls) >= 0
+            else:  # after a `*/` no comment is open, unless it is the `*` of a `/*/`
+                doubt = (c > outside and text[c - 1] == "/") or text.find("/*", c + 2, ls) >= 0
+        if not doubt:
+            end = text.find("\n", m.end())
+            while end > 0 and text[end - 1] in _SPLICE_TAIL and _spliced(text, end):
+                end = text.find("\n", end + 1)
+            if end < 0:
+                end = n
+            after = text[m.end() : end]
+            if "/*" in after and after.rfind("*/") < after.rfind("/*") + 2:
+                doubt = True  # a comment may stay open past the line and continue it
+            elif text.find('R"', outside, end) >= 0:
+                doubt = True  # a raw string may span lines
+        if doubt:
+            yield from _exact_directives(text, outside)
+            return
+        yield p, end, m.groups()[:4], after
+        outside = end + 1
+
+
+def _exact_directives(text: str, pos: int) -> Iterator[tuple[int, int, tuple, str]]:
+    """As ``_fast_directives``, from ``pos`` (a logical line start outside comments and
+    literals), by the exact scanner."""
+    n = len(text)
+    while pos <= n:
+        m = _EXACT.match(text, pos)
+        if m is None:
+            return
+        p, end = m.start("hash"), m.end("rest")
+        pos = end + 1
+        src = text[p:end]
+        if "\\" in src:
+            src = _SPLICE_RE.sub("", src)
+        d = _DIRECTIVE.match(src)
+        if (d is None or d.group(5) is not None) and "/" in src:
+            src = blank_comments_cpp(src)
+            d = _DIRECTIVE.match(src)
+        if d is not None and d.group(5) is None:
+            yield p, end, d.groups()[:4], src[d.end() :]
+
+
+# ------------------------------------------------------------------------------------------
+# Blanking comments
 
 
 def _logical_line_start(text: str, p: int, floor: int) -> int:
-    """Start of the line of ``p``, earlier lines joined by a backslash-newline included."""
+    """Start of the line of ``p``, earlier lines joined by a line splice included."""
     ls = text.rfind("\n", 0, p) + 1
-    while (
-        ls > floor
-        and ls >= 2
-        and (text[ls - 2] == "\\" or (text[ls - 2] == "\r" and ls >= 3 and text[ls - 3] == "\\"))
-    ):
+    while ls > floor and ls > 1 and text[ls - 2] in _SPLICE_TAIL and _spliced(text, ls - 1):
         ls = text.rfind("\n", 0, ls - 1) + 1
     return ls if ls > floor else floor
 
 
 def _starts_comment(text: str, line_start: int, p: int) -> bool:
-    """Whether the ``//`` or ``/*`` at ``p`` starts a comment, judged from ``line_start`` (a
-    position outside literals and comments on the same line) by the full tokenizer."""
-    line_end = text.find("\n", p)
-    for m in _TOKENS.finditer(text, line_start, len(text) if line_end < 0 else line_end):
-        start = m.start()
-        if start >= p:
-            return start == p
-        if m.end() > p:
-            return False  # inside a literal or an earlier comment
-    return True
-
-
-def _raw_string_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of block comments and raw strings that contain a newline (full tokenizer)."""
-    spans: list[tuple[int, int]] = []
-    for m in _TOKENS.finditer(text):
-        tok = m.group(0)
-        if (tok.startswith("/*") or tok.startswith('R"')) and "\n" in tok:
-            spans.append((m.start(), m.end()))
-    return spans
-
-
-def _in_block_comment(text: str, outside: int, p: int) -> bool:
-    """Whether position ``p`` (a line start) lies inside a ``/* */`` comment.
-
-    ``outside`` is a line start known to lie outside comments. After the last ``*/`` before
-    ``p`` no comment is open (either it closed one, or none was open), so only a ``/*``
-    between it and ``p`` can open one; each is checked against the text before it on its
-    line (strings and ``//`` comments cannot span lines). When that ``*/`` is on the same line,
-    whether the line starts inside a comment decides where that text begins.
-    """
-    c = text.rfind("*/", outside, p)
-    start = outside if c < 0 else c + 2
-    q = text.find("/*", start, p)
-    while q >= 0:
-        line_start = _logical_line_start(text, q, outside)
-        if line_start <= outside:
-            line_start = outside
-        elif c >= line_start and _in_block_comment(text, outside, line_start):
-            line_start = c + 2  # the line starts in a comment that the `*/` closes
-        prefix = text[line_start:q]
-        if not ('"' in prefix or "'" in prefix or "/" in prefix) or _starts_comment(
-            text, line_start, q
-        ):
+    """Whether the ``//`` or ``/*`` at ``p`` starts a comment, judged by the exact tokenizer from
+    ``line_start`` (a position outside comments and literals, on the logical line of ``p``)."""
+    pos = line_start
+    while True:
+        m = _CODE_THEN_COMMENT.match(text, pos, p + 2)
+        start = -1 if m is None else m.start("comment")  # (it always matches)
+        if start < 0 or start > p:
+            return False  # `p` lies in code or in a literal
+        if start == p:
             return True
-        q = text.find("/*", q + 2, p)
-    return False
+        if text[start + 1] == "/":
+            return False  # in a line comment, which runs to the end of the logical line
+        close = text.find("*/", start + 2)
+        if close < 0 or close + 2 > p:
+            return False  # in a block comment
+        pos = close + 2
 
 
 def _blank(tok: str) -> str:
@@ -298,67 +398,60 @@ def blank_comments_cpp(text: str) -> str:
     """``text`` with ``//`` and ``/* */`` comments replaced by spaces (newlines kept).
 
     String, character and raw string literals are kept. Each ``/`` that starts a comment
-    marker is checked against the text before it on its line (since the last comment); files
-    with raw strings go through a full tokenizer.
+    marker is checked against the text before it on its logical line (since the last comment);
+    files with raw strings go through the exact tokenizer.
     """
-    try:
-        if "/" not in text:
-            return text
-        if 'R"' in text:
-            return _blank_with_tokenizer(text)
-        n = len(text)
-        find = text.find
-        parts: list[str] = []
-        last = 0  # end of the last comment: a position outside strings and comments
-        pos = 0
-        while True:
-            p = find("/", pos)
-            if p < 0 or p + 1 >= n:
-                break
-            nxt = text[p + 1]
-            if nxt != "/" and nxt != "*":
-                pos = p + 1
-                continue
-            ls = _logical_line_start(text, p, last)
-            prefix = text[ls:p]
-            if ('"' in prefix or "'" in prefix) and not _starts_comment(text, ls, p):
-                pos = p + 1
-                continue
-            if nxt == "/":
-                e = p + 2
-                while True:  # a line comment continues after a backslash-newline
-                    e = find("\n", e)
-                    if e < 0:
-                        e = n
-                        break
-                    if text[e - 1] == "\\" or (text[e - 1] == "\r" and text[e - 2] == "\\"):
-                        e += 1
-                        continue
-                    break
-            else:
-                e = find("*/", p + 2)
-                e = n if e < 0 else e + 2
-            parts.append(text[last:p])
-            parts.append(_blank(text[p:e]))
-            last = pos = e
-        if not parts:
-            return text
-        parts.append(text[last:])
-        return "".join(parts)
-    except Exception:  # pragma: no cover
+    if "/" not in text:
         return text
+    if 'R"' in text:
+        return _blank_with_tokenizer(text)
+    n = len(text)
+    find = text.find
+    parts: list[str] = []
+    last = 0  # end of the last comment: a position outside strings and comments
+    pos = 0
+    while True:
+        p = find("/", pos)
+        if p < 0 or p + 1 >= n:
+            break
+        nxt = text[p + 1]
+        if nxt != "/" and nxt != "*":
+            pos = p + 1
+            continue
+        ls = _logical_line_start(text, p, last)
+        prefix = text[ls:p]
+        if ('"' in prefix or "'" in prefix) and not _starts_comment(text, ls, p):
+            pos = p + 1
+            continue
+        if nxt == "/":
+            e = find("\n", p + 2)
+            # a line comment continues after a splice
+            while e > 0 and text[e - 1] in _SPLICE_TAIL and _spliced(text, e):
+                e = find("\n", e + 1)
+            if e < 0:
+                e = n
+        else:
+            e = find("*/", p + 2)
+            e = n if e < 0 else e + 2
+        parts.append(text[last:p])
+        parts.append(_blank(text[p:e]))
+        last = pos = e
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _blank_with_tokenizer(text: str) -> str:
     parts: list[str] = []
     last = 0
     for m in _CODE_THEN_COMMENT.finditer(text):
-        start = m.start(2)  # group 1: a raw string's delimiter
+        start = m.start("comment")
         if start < 0:
             continue
         parts.append(text[last:start])
-        parts.append(_blank(m.group(2)))
-        last = m.end(2)
+        parts.append(_blank(m.group("comment")))
+        last = m.end("comment")
     if not parts:
         return text
     parts.append(text[last:])
@@ -376,36 +469,68 @@ def _strip_comments(s: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("conds", "cum", "seen_else")
+    """One ``#if`` chain. Up to ``_FLAT`` earlier conditions, a branch carries their negations
+    flat; past that, as blocks of 2^i negations (a binary counter), so a branch's condition is
+    built from O(log k) shared parts: a chain of k branches reads in O(k log k) and nests no
+    deeper than log k. In a ``deep`` frame (nested past ``_MAX_NESTING``) only constant
+    conditions count (``#if 0`` is still dead code), so nesting costs O(1) per level."""
 
-    def __init__(self, cond: Cond, outer: Cond) -> None:
-        self.conds: list[Cond] = [cond]
-        self.cum: Cond = _and(outer, cond)
+    __slots__ = ("outer", "deep", "last", "flat", "blocks", "dead", "seen_else", "cum")
+
+    def __init__(self, cond: Cond, outer: Cond, deep: bool = False) -> None:
+        self.outer = outer
+        self.deep = deep
+        self.last = cond  # the condition of the last branch, not yet negated
+        self.flat: list[Cond] = []  # the negations, while there are at most _FLAT
+        self.blocks: list[tuple[Cond, int]] = []  # (AND of 2^i negations, 2^i)
+        self.dead = False  # an earlier condition is always true: later branches never are
         self.seen_else = False
+        self.cum: Cond = _and(outer, self._counted(cond))
+
+    def _counted(self, cond: Cond) -> Cond:
+        return True if self.deep and cond is not False else cond
+
+    def _none_before(self) -> Cond:
+        """The negation of every condition so far (True when there is none)."""
+        negated = _not(self.last)
+        self.last = True
+        if negated is False:
+            self.dead = True
+        if self.dead:
+            return False
+        if negated is not True and not self.deep:
+            if len(self.flat) <= _FLAT:
+                self.flat.append(negated)
+            node, size = negated, 1
+            blocks = self.blocks
+            while blocks and blocks[-1][1] == size:
+                node = ("and", blocks.pop()[0], node)
+                size *= 2
+            blocks.append((node, size))
+        parts = self.flat if len(self.flat) <= _FLAT else [b for b, _ in self.blocks]
+        if not parts:
+            return True
+        return parts[0] if len(parts) == 1 else ("and", *parts)
+
+    def branch(self, cond: Cond) -> tuple[Cond, Cond]:
+        """(condition of the directive's own line, condition of the new branch)."""
+        none = self._none_before()
+        self.last = cond
+        self.cum = _and(self.outer, _and(self._counted(cond), none))
+        return _and(self.outer, none), self.cum
 
 
-def read_cpp(text: str) -> FileFacts:
-    """Facts of one C/C++ file: includes with guards, and ``extra["body_guard"]``."""
-    try:
-        return _read_cpp(text)
-    except Exception as exc:  # pragma: no cover - defensive: a reader never raises
-        return (
-            "cpp",
-            [],
-            [(0, f"C/C++ reader failed: {type(exc).__name__}")],
-            {"body_guard": None},
-        )
+def read_cpp(text: str, exact: bool = False) -> FileFacts:
+    """Facts of one C/C++ file: includes with guards, ``extra["body_guard"]`` and
+    ``extra["segments"]``. ``exact`` reads every line with the exact scanner (slower; the
+    fast path gives the same facts)."""
+    return _read(text, _exact_directives(text, 0) if exact else _fast_directives(text))
 
 
-def _read_cpp(text: str) -> FileFacts:
+def _read(text: str, directives: Iterator[tuple[int, int, tuple, str]]) -> FileFacts:
     refs: list[RawRef] = []
     notes: list[tuple[int, str]] = []
     n = len(text)
-    spans: list[tuple[int, int]] | None = None
-    span_starts: list[int] = []
-    # A position known to lie outside comments and raw strings: a valid directive's line start.
-    outside = 0
-
     stack: list[_Frame] = []
     cum: Cond = True  # the condition of the current position
     segments: list[tuple[int, Any]] = []  # (first line, condition) where the condition changes
@@ -413,53 +538,29 @@ def _read_cpp(text: str) -> FileFacts:
     code_ids: set[int] = set()
     unguarded_code = False
     seg_start = 0  # start of the text since the last directive
+    deep_noted = False
+    guards_defined: dict[str, Cond] = {}  # include guard -> the condition it is defined under
     line = 1
     line_pos = 0
 
-    for m in _DIRECTIVE.finditer(text):
-        ls = p = m.start()
-        if p and text[p - 1] != "\n":
-            ls = text.rfind("\n", 0, p) + 1
-            if ls < p and not text[ls:p].isspace():
-                continue
-        if spans is None and text.find('R"', outside, ls) >= 0:
-            spans = _raw_string_spans(text)
-            span_starts = [s for s, _ in spans]
-        if spans:
-            k = bisect_right(span_starts, ls) - 1
-            if k >= 0 and spans[k][1] > ls:
-                continue
-        else:
-            c = text.rfind("*/", outside, ls)
-            start = outside if c < 0 else c + 2
-            if text.find("/*", start, ls) >= 0 and _in_block_comment(text, outside, ls):
-                continue
-        outside = ls
-        line += text.count("\n", line_pos, ls)
-        line_pos = ls
+    for p, end, groups, after in directives:
+        line += text.count("\n", line_pos, p)
+        line_pos = p
         # the code between the previous directive and this one
         if (
-            seg_start < ls
+            seg_start < p
             and cum is not False
             and not unguarded_code
-            and _NOT_CODE.match(text, seg_start, ls).end() < ls
+            and _has_code(text, seg_start, p)
         ):
             if cum is True:
                 unguarded_code = True
             elif id(cum) not in code_ids:
                 code_ids.add(id(cum))
                 code_guards.append(cum)
-        # the logical line, with continuations
-        end = text.find("\n", m.end())
-        while end > 0 and (
-            text[end - 1] == "\\" or (text[end - 1] == "\r" and text[end - 2 : end] == "\\\r")
-        ):
-            end = text.find("\n", end + 1)
-        if end < 0:
-            end = n
         seg_start = end + 1
 
-        inc, spec, angle, name = m.groups()
+        inc, spec, angle, name = groups
         if inc is not None:  # an include
             if cum is False:
                 continue
@@ -468,7 +569,9 @@ def _read_cpp(text: str) -> FileFacts:
                 spec = angle
                 flags = F_ANGLE
             if spec is None:
-                rest = _strip_comments(text[m.end() : end])
+                rest = _strip_comments(after)
+                if "\\" in rest:
+                    rest = _SPLICE_RE.sub("", rest)
                 im = _INCLUDE_ARG.match(rest)
                 if im is None:
                     notes.append((line, "computed #include not followed: " + evidence_text(rest)))
@@ -480,7 +583,7 @@ def _read_cpp(text: str) -> FileFacts:
                     flags = F_ANGLE
             spec = spec.strip()
             if spec:
-                evidence = text[ls:end].strip()
+                evidence = text[p:end].strip()
                 if len(evidence) > 200 or "  " in evidence or "\t" in evidence or "\n" in evidence:
                     evidence = evidence_text(evidence)
                 refs.append(
@@ -488,10 +591,11 @@ def _read_cpp(text: str) -> FileFacts:
                 )
             continue
 
-        body = text[m.end() : end]
+        body = after
         if "\\" in body:
-            body = re.sub(r"\\\r?\n", " ", body)
+            body = _SPLICE_RE.sub("", body)
         body = _strip_comments(body)
+        after_line = line + text.count("\n", p, end) + 1
 
         if name == "endif":
             if not stack:
@@ -505,11 +609,18 @@ def _read_cpp(text: str) -> FileFacts:
             else:
                 cond = _name_condition(body, name == "ifndef")
             guard_name = _include_guard_name(cond)
-            if guard_name is not None:
+            if guard_name in guards_defined:  # that include guard is defined where it was read
+                cond = _not(guards_defined[guard_name])
+            elif guard_name is not None:
                 dm = _DEFINE_AT.match(text, min(end + 1, n))
                 if dm is not None and dm.group(1) == guard_name:
                     cond = True  # the classic include guard: no condition
-            frame = _Frame(cond, cum)
+                    guards_defined[guard_name] = cum
+            deep = len(stack) >= _MAX_NESTING
+            if deep and not deep_noted:
+                deep_noted = True
+                notes.append((line, f"conditionals nested deeper than {_MAX_NESTING}: not read"))
+            frame = _Frame(cond, cum, deep)
             stack.append(frame)
             cum = frame.cum
         else:  # elif, elifdef, elifndef, else
@@ -517,7 +628,6 @@ def _read_cpp(text: str) -> FileFacts:
                 notes.append((line, f"#{name} without #if"))
                 continue
             frame = stack[-1]
-            outer = stack[-2].cum if len(stack) > 1 else True
             if frame.seen_else:
                 notes.append((line, f"#{name} after #else"))
                 cond = False
@@ -528,19 +638,15 @@ def _read_cpp(text: str) -> FileFacts:
                 cond = parse_condition(body)
             else:
                 cond = _name_condition(body, name == "elifndef")
-            branch: Cond = cond
-            for prior in frame.conds:
-                branch = _and(branch, _not(prior))
-            frame.conds.append(cond)
-            frame.cum = _and(outer, branch)
-            cum = frame.cum
-        segments.append((line + text.count("\n", ls, end) + 1, segment_value(cum)))
-    if (
-        seg_start < n
-        and cum is not False
-        and not unguarded_code
-        and _NOT_CODE.match(text, seg_start, n).end() < n
-    ):
+            own, cum = frame.branch(cond)
+            if name != "else":  # the test of an #elif is read when every earlier one failed
+                value = segment_value(own)
+                if segments and segments[-1][0] == line:
+                    segments[-1] = (line, value)
+                else:
+                    segments.append((line, value))
+        segments.append((after_line, segment_value(cum)))
+    if seg_start < n and cum is not False and not unguarded_code and _has_code(text, seg_start, n):
         if cum is True:
             unguarded_code = True
         elif id(cum) not in code_ids:
@@ -550,7 +656,23 @@ def _read_cpp(text: str) -> FileFacts:
     body_guard: Any = None
     if not unguarded_code and code_guards:
         body_guard = code_guards[0] if len(code_guards) == 1 else disj(*code_guards)
-    return ("cpp", refs, notes, {"body_guard": body_guard, "segments": segments})
+    defines: set[str] = set()
+    cmakedefines: set[str] = set()
+    if "define" in text:
+        for dm in _DEFINES.finditer(text):
+            (defines if dm.group(1) == "define" else cmakedefines).add(dm.group(2))
+    extra: dict[str, Any] = {"body_guard": body_guard, "segments": segments}
+    if defines:
+        extra["defines"] = sorted(defines)
+    if cmakedefines:
+        extra["cmakedefines"] = sorted(cmakedefines)
+    return ("cpp", refs, notes, extra)
+
+
+def _has_code(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds more than whitespace, comments and directives."""
+    m = _NOT_CODE.match(text, start, end)
+    return m is not None and m.end() < end
 
 
 def _name_condition(body: str, negate: bool) -> Cond:

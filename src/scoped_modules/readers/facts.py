@@ -48,11 +48,18 @@ File facts tuple (``FileFacts``)::
 - ``refs``: list of RawRef.
 - ``notes``: list of ``(line, message)`` (line 0 when the note concerns the whole file).
 - ``extra``: dict of language-specific facts:
-    cmake: ``"calls"``: list of ``(command_lower, first_arg, line, guard)`` for every command
+    cmake: ``"cmds"``: every command invocation in order, ``(name_lower, line, args, evidence,
+        arg_evidence)`` with ``args`` a list of ``(value, quoted, line)`` (escapes resolved,
+        variables not substituted), ``evidence`` the whole command on one line (at most 200
+        characters) and ``arg_evidence`` None, or for a longer command ``[(line, evidence)]``
+        per line holding arguments: what the build model (resolve.build_model) evaluates;
+        ``"calls"``: list of ``(command_lower, first_arg, line, guard)`` for every command
         whose first argument is a plain identifier (used for option declarations, set() in
         config templates); ``"glob_vars"``: {line of a GLOB call: the variable it fills};
         ``"var_uses"``: {variable: names of the commands that read ``${variable}``};
     cpp: ``"body_guard"``: guard covering every code line of the file, or None;
+        ``"defines"``: sorted names the file ``#define``s (absent when none);
+        ``"cmakedefines"``: sorted names a header template ``#cmakedefine``s (absent when none);
     cpp and cmake: ``"segments"``: ``(first line, condition)`` wherever the condition changes
         (None = unconditional, ``guards.DEAD`` = never compiled), for pattern hits;
     py: nothing required.
@@ -63,7 +70,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = 5
+READER_VERSION = 6
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"
@@ -107,11 +114,17 @@ CPP_SUFFIXES = (
 CPP_SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".c++", ".cu", ".m", ".mm")
 
 
+# Header templates that configure_file() turns into headers (``config.h.in``).
+HEADER_TEMPLATE_SUFFIXES = (".h.in", ".hh.in", ".hpp.in", ".hxx.in")
+
+
 def language_of(path: str) -> str:
     """The reader for a root-relative path, by file name."""
     name = path.rsplit("/", 1)[-1]
     if name == "CMakeLists.txt" or name.endswith(".cmake"):
         return "cmake"
+    if name.endswith(HEADER_TEMPLATE_SUFFIXES):
+        return "cpp"
     dot = name.rfind(".")
     if dot < 0:
         return "other"

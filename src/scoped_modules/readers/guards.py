@@ -80,6 +80,17 @@ def _eval(g: Guard, names: frozenset[str], env: dict) -> bool:
     return False
 
 
+def _other_atoms(g: Guard, names: frozenset[str]) -> list | None:
+    """The atoms of ``g`` other than on(T); None when ``g`` does not test T at all."""
+    if g is None or not names:
+        return None
+    leaves: list = []
+    _leaves(g, names, leaves)
+    if "T" not in leaves:
+        return None
+    return list(dict.fromkeys(x for x in leaves if x != "T"))
+
+
 def implies_on(g: Guard, names: frozenset[str]) -> bool:
     """True when guard ``g`` implies ``on(T)`` for a toggle whose relevant names are ``names``.
 
@@ -87,14 +98,8 @@ def implies_on(g: Guard, names: frozenset[str]) -> bool:
     nothing. Real conditions have a handful of atoms: trying every assignment is instant; past
     16 free atoms the answer is a conservative False.
     """
-    if g is None or not names:
-        return False
-    leaves: list = []
-    _leaves(g, names, leaves)
-    if "T" not in leaves:
-        return False
-    free = list(dict.fromkeys(x for x in leaves if x != "T"))
-    if len(free) > 16:
+    free = _other_atoms(g, names)
+    if free is None or len(free) > 16:
         return False
     for values in product((False, True), repeat=len(free)):
         env: dict = dict(zip(free, values, strict=True))
@@ -102,6 +107,66 @@ def implies_on(g: Guard, names: frozenset[str]) -> bool:
         if _eval(g, names, env):
             return False
     return True
+
+
+def implies_on_search(g: Guard, names: frozenset[str], budget: int = 20_000) -> bool:
+    """``implies_on`` for guards with many atoms (those of the CMake build model).
+
+    ``g AND NOT on(T)`` is searched for a satisfying assignment one atom at a time; a branch
+    stops as soon as the three-valued value of ``g`` is decided, so a conjunct that is false
+    cuts every assignment of the other atoms at once. Past ``budget`` evaluations the answer
+    is a conservative False. Small guards take the exhaustive ``implies_on``.
+    """
+    free = _other_atoms(g, names)
+    if free is None:
+        return False
+    if len(free) <= 8:
+        return implies_on(g, names)
+    env: dict = {"T": False}
+
+    def ev(n: Guard) -> bool | None:
+        tag = n[0]
+        if tag == "v":
+            return env.get("T" if names.intersection(n[1]) else n[1])
+        if tag == "u":
+            return env.get(id(n))
+        if tag == "not":
+            r = ev(n[1])
+            return None if r is None else not r
+        if tag in ("and", "or"):
+            stop = tag == "or"  # the value that decides: True for OR, False for AND
+            undecided = False
+            for c in n[1:]:
+                r = ev(c)
+                if r is stop:
+                    return stop
+                if r is None:
+                    undecided = True
+            return None if undecided else not stop
+        return False
+
+    # depth-first over the atoms in order, without recursion (guards can hold thousands)
+    stack: list[list[int]] = []  # [atom index, 0 while trying True / 1 while trying False]
+    i = 0
+    for _step in range(budget):
+        r = ev(g)
+        if r is True:
+            return False  # an assignment with T off satisfies g: not implied
+        if r is None and i < len(free):
+            env[free[i]] = True
+            stack.append([i, 0])
+            i += 1
+            continue
+        if r is None:  # pragma: no cover - every atom assigned decides the value
+            return False
+        while stack and stack[-1][1] == 1:
+            del env[free[stack.pop()[0]]]
+        if not stack:
+            return True  # every assignment with T off makes g false
+        stack[-1][1] = 1
+        env[free[stack[-1][0]]] = False
+        i = stack[-1][0] + 1
+    return False
 
 
 def mentions(g: Guard, names: frozenset[str]) -> bool:

@@ -1,11 +1,12 @@
 """Safe edits of the registry (SPEC §2 "Edits").
 
-A new array-of-tables element is inserted as text right after the array's last element (or after
-the parent table's family of tables), so every other byte of the file stays as it was; the result
-is parsed again and must equal the old document plus the new table. When the text cannot be
-placed that way (the array is written inline, the parent is an inline table, ...), tomlkit edits
-the document instead, under the same check. Writes are atomic (temporary file in the same
-directory + ``os.replace``) and refused when the file changed on disk since it was read.
+A new array-of-tables element is inserted as text where the TOML locator (``locate.scan``) says
+the array continues: after its last element's block (or after the parent table's family of
+tables), inside an inline array, or inside the parent's inline table. Where that fails, tomlkit
+edits the document. Either result is taken only when it is the old text with one run of text
+inserted (every other byte unchanged) and it parses to the old document plus the new table.
+Writes are atomic (temporary file in the same directory + ``os.replace``) and refused when the
+file changed on disk since it was read; ``registry_lock`` serialises concurrent writers.
 """
 
 from __future__ import annotations
@@ -15,18 +16,20 @@ import copy
 import json
 import math
 import os
+import random
 import re
 import tempfile
+import time as clock
 import tomllib
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .locate import split_key
+from .locate import Layout, scan
 from .model import Registry
 
-_HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\[\]]+?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -43,7 +46,8 @@ def _string(s: str) -> str:
     return json.dumps(s, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def toml_value(value: Any, indent: str = "") -> str:
+def toml_value(value: Any, indent: str = "", inline: bool = False) -> str:
+    """``value`` as TOML; lists of tables span lines unless ``inline`` (one line)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -65,11 +69,13 @@ def toml_value(value: Any, indent: str = "") -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        inner = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
+        inner = ", ".join(
+            f"{toml_key(str(k))} = {toml_value(v, inline=True)}" for k, v in value.items()
+        )
         return "{ " + inner + " }"
     if isinstance(value, list | tuple):
-        items = [toml_value(v, indent + "  ") for v in value]
-        if len(items) > 1 and any(isinstance(v, dict) for v in value):
+        items = [toml_value(v, indent + "  ", inline) for v in value]
+        if not inline and len(items) > 1 and any(isinstance(v, dict) for v in value):
             return "[\n" + "".join(f"{indent}  {i},\n" for i in items) + indent + "]"
         return "[" + ", ".join(items) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
@@ -84,91 +90,27 @@ def render_table(keys: list[str], table: dict[str, Any], array: bool = True) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# Finding where tables sit
+# Placing a new element
 
 
-def _headers(lines: list[str]) -> list[tuple[int, bool, tuple[str, ...]]]:
-    """(line index, is array of tables, key path) of every table header outside strings."""
-    out = []
-    in_ml: str | None = None
-    depth = 0
-    for i, line in enumerate(lines):
-        if in_ml:
-            if in_ml in line:
-                in_ml = None
-            continue
-        if depth > 0:
-            depth += _balance(line)
-            continue
-        m = _HEADER.match(line.rstrip("\r\n"))
-        if m:
-            out.append((i, m.group(1) == "[[", tuple(split_key(m.group(2)))))
-            continue
-        if "=" in line:
-            rest = line.split("=", 1)[1]
-            for delim in ('"""', "'''"):
-                if rest.count(delim) == 1:
-                    in_ml = delim
-            if not in_ml:
-                depth = max(0, _balance(rest))
-    return out
+def _line_end(text: str, offset: int) -> int:
+    """The offset just after the line holding ``offset`` (its newline included)."""
+    nl = text.find("\n", offset)
+    return len(text) if nl < 0 else nl + 1
 
 
-def _balance(s: str) -> int:
-    bal, quote, i = 0, None, 0
-    while i < len(s):
-        c = s[i]
-        if quote:
-            if c == "\\" and quote == '"':
-                i += 2
-                continue
-            if c == quote:
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == "#":
-            break
-        elif c in "[{":
-            bal += 1
-        elif c in "]}":
-            bal -= 1
-        i += 1
-    return bal
+def _block_end(text: str, layout: Layout, first: int, keys: tuple[str, ...]) -> int:
+    """Where the block of ``layout.headers[first]`` and its sub-tables ends: just after the line
+    of its last key or value, so comments heading the next table stay with that table."""
+    heads = layout.headers
+    last = first
+    while last + 1 < len(heads) and heads[last + 1].keys[: len(keys)] == keys:
+        last += 1
+    return _line_end(text, max(h.content_end for h in heads[first : last + 1]))
 
 
-def _last_content(lines: list[str], start: int, end: int) -> int:
-    """The last line in [start, end) that is neither blank nor a comment."""
-    for i in range(end - 1, start - 1, -1):
-        s = lines[i].strip()
-        if s and not s.startswith("#"):
-            return i
-    return start
-
-
-def _insert_text(text: str, keys: tuple[str, ...], block: str, newline: str) -> str:
-    lines = text.splitlines(keepends=True)
-    heads = _headers(lines)
-    ends = [h[0] for h in heads[1:]] + [len(lines)]
-    spans = [(h[0], end, h[1], h[2]) for h, end in zip(heads, ends, strict=True)]
-    same = [k for k, s in enumerate(spans) if s[2] and s[3] == keys]
-    if same:
-        k = same[-1]
-        # the element's own sub-tables ([a.b.c.d], [[a.b.c.e]]) belong to it
-        while k + 1 < len(spans) and spans[k + 1][3][: len(keys)] == keys:
-            k += 1
-        at = _last_content(lines, spans[same[-1]][0], spans[k][1]) + 1
-    else:
-        parent = keys[:-1]
-        fam = [k for k, s in enumerate(spans) if s[3] == parent and not s[2]] if parent else []
-        if fam:
-            k = fam[-1]
-            while k + 1 < len(spans) and spans[k + 1][3][: len(parent)] == parent:
-                k += 1
-            at = _last_content(lines, spans[fam[-1]][0], spans[k][1]) + 1
-        else:
-            at = len(lines)
-    before = "".join(lines[:at])
-    after = "".join(lines[at:])
+def _insert_block(text: str, at: int, block: str, newline: str) -> str:
+    before, after = text[:at], text[at:]
     if before and not before.endswith("\n"):
         before += newline
     sep = newline if before.strip() and not before.endswith(newline * 2) else ""
@@ -176,6 +118,44 @@ def _insert_text(text: str, keys: tuple[str, ...], block: str, newline: str) -> 
     if after.strip() and not after.startswith(newline):
         block += newline
     return before + sep + block + after
+
+
+def _insert_text(text: str, keys: tuple[str, ...], table: dict[str, Any], newline: str) -> str:
+    """``text`` with ``table`` inserted as text where the locator says the array continues."""
+    layout = scan(text)
+    heads = layout.headers
+    same = [i for i, h in enumerate(heads) if h.array and h.keys == keys]
+    if same:
+        at = _block_end(text, layout, same[-1], keys)
+        return _insert_block(text, at, render_table(list(keys), table), newline)
+    inline = layout.containers.get(keys)
+    if inline is not None and inline.kind == "array" and inline.close >= 0:
+        item = toml_value(table, inline=True)
+        at = inline.last_end
+        return text[:at] + (", " + item if inline.count else item) + text[at:]
+    parent = keys[:-1]
+    owner = layout.containers.get(parent)
+    if owner is not None and owner.kind == "table" and owner.close >= 0:
+        item = f"{toml_key(keys[-1])} = [{toml_value(table, inline=True)}]"
+        at = owner.last_end
+        return text[:at] + (", " + item if owner.count else " " + item + " ") + text[at:]
+    family = [i for i, h in enumerate(heads) if not h.array and h.keys == parent] if parent else []
+    at = _block_end(text, layout, family[-1], parent) if family else len(text)
+    return _insert_block(text, at, render_table(list(keys), table), newline)
+
+
+def only_insertion(old: str, new: str) -> bool:
+    """True when ``new`` is ``old`` with one run of text inserted and no other byte changed."""
+    if len(new) < len(old):
+        return False
+    i = 0
+    limit = len(old)
+    while i < limit and old[i] == new[i]:
+        i += 1
+    j = 0
+    while j < limit - i and old[-1 - j] == new[-1 - j]:
+        j += 1
+    return i + j == len(old)
 
 
 def _expected(old: dict[str, Any], keys: tuple[str, ...], table: dict[str, Any]) -> dict[str, Any]:
@@ -214,20 +194,29 @@ def _tomlkit_append(text: str, keys: tuple[str, ...], table: dict[str, Any]) -> 
 
 
 def append_table_text(text: str, keys: list[str], table: dict[str, Any], where: str = "") -> str:
-    """``text`` with ``table`` appended to the array of tables at ``keys`` (full key path)."""
+    """``text`` with ``table`` appended to the array of tables at ``keys`` (full key path).
+
+    A leading UTF-8 BOM is kept as it is."""
+    if text.startswith("\ufeff"):
+        return "\ufeff" + append_table_text(text[1:], keys, table, where)
     path = tuple(keys)
     try:
         old = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: cannot edit: not valid TOML ({exc})")
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{where}: cannot edit: not valid TOML ({exc})") from None
     expected = _expected(old, path, table)
     newline = "\r\n" if "\r\n" in text else "\n"
-    candidates = [lambda: _insert_text(text, path, render_table(list(path), table), newline)]
-    candidates.append(lambda: _tomlkit_append(text, path, table))
+    # The text placed by the locator first (it keeps a comment that heads the next table with
+    # that table); tomlkit for the shapes it cannot place. Either is taken only when every byte
+    # outside the inserted text is unchanged and the document reads as the old one plus the table.
+    candidates = (
+        lambda: _insert_text(text, path, table, newline),
+        lambda: _tomlkit_append(text, path, table),
+    )
     for make in candidates:
         try:
             new = make()
-            if tomllib.loads(new) == expected:
+            if only_insertion(text, new) and tomllib.loads(new) == expected:
                 return new
         except Exception:  # a candidate that cannot place the table: try the next one
             continue
@@ -313,3 +302,84 @@ def atomic_write(path: Path, new_text: str, expected_old_text: str | None) -> No
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Locking
+
+
+@contextlib.contextmanager
+def registry_lock(path: Path, timeout: float = 120.0) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for a read-check-write cycle (``vote record``).
+
+    The lock is a file beside the registry, ``.NAME.lock``, removed on release: ``fcntl.flock``
+    where it exists (a lock dies with its process, so a crash leaves nothing stale), else a file
+    created with ``O_EXCL``. Other processes wait for it up to ``timeout`` seconds.
+    """
+    target = path.resolve()
+    lock = target.parent / f".{target.name}.lock"
+    deadline = clock.monotonic() + timeout
+    try:
+        import fcntl
+    except ImportError:  # no flock here (Windows): an O_EXCL lock file
+        fd = _exclusive_file(lock, target, deadline)
+        try:
+            yield
+        finally:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(lock)
+        return
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        try:
+            fd = os.open(lock, flags, 0o600)
+        except OSError as exc:
+            raise ConfigError(f"{target}: cannot create the lock file {lock}: {exc.strerror}")
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    _wait(target, lock, deadline)
+            # the holder before us removes the file as it lets go: lock the file that is there
+            here = os.fstat(fd)
+            try:
+                now = os.stat(lock, follow_symlinks=False)
+            except FileNotFoundError:
+                now = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if now is not None and (now.st_ino, now.st_dev) == (here.st_ino, here.st_dev):
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+def _wait(target: Path, lock: Path, deadline: float) -> None:
+    if clock.monotonic() > deadline:
+        raise ConfigError(
+            f"{target}: another scoped command is editing it (lock {lock.name}); try again"
+        )
+    clock.sleep(0.01 + random.random() * 0.04)
+
+
+def _exclusive_file(lock: Path, target: Path, deadline: float) -> int:
+    while True:
+        try:
+            return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if clock.monotonic() > deadline:
+                raise ConfigError(
+                    f"{target}: locked by {lock}; if no scoped command is running, delete it"
+                ) from None
+            clock.sleep(0.05)
+        except OSError as exc:
+            raise ConfigError(f"{target}: cannot create the lock file {lock}: {exc.strerror}")

@@ -4,15 +4,17 @@ reported at once as ``FILE:LINE:COL: message``; the caller exits 2."""
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tomllib
+import warnings
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .locate import KeyPath, locate, nearest
+from .locate import KeyPath, locate, nearest, scan
 from .model import (
     DECISION_KINDS,
     MODULE_NAME,
@@ -44,6 +46,9 @@ PROJECT_KEYS = (
     "cmake_option_commands",
     "config_templates",
     "mixed_change_exempt",
+    "baseline",
+    "ignore",
+    "governance",
 )
 ACTIVITY_KEYS = ("window_days", "focus", "min_focused_commits", "bots")
 PEOPLE_KEYS = ("file", "person")
@@ -61,6 +66,7 @@ MODULE_KEYS = (
     "dependents",
     "decisions",
     "history",
+    "ignore",
 )
 TOGGLE_KEYS = ("cmake", "define", "env", "off")
 DECISION_KEYS = ("id", "kind", "opened", "closes", "evidence", "result", "rules")
@@ -68,23 +74,43 @@ HISTORY_KEYS = ("date", "stage", "decision", "reason", "activity")
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def parse_toml(path: Path, text: str | None = None) -> tuple[str, dict[str, Any]]:
-    """Read a TOML file; a syntax error becomes ``FILE:LINE:COL: message``."""
+BOM = "\ufeff"
+
+
+def loads(text: str, where: str) -> dict[str, Any]:
+    """``tomllib.loads`` of ``text`` (a leading UTF-8 BOM allowed); a syntax error, or nesting
+    too deep for the parser, becomes ``WHERE:LINE:COL: message`` (ConfigError)."""
+    body = text[1:] if text.startswith(BOM) else text
     try:
-        if text is None:
-            text = path.read_text("utf-8")
-        return text, tomllib.loads(text)
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}:1:1: not UTF-8 text ({exc.reason})")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}")
+        return tomllib.loads(body)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _TOML_POS.search(msg)
         line, col = (m.group(1), m.group(2)) if m else ("1", "1")
         raise ConfigError(
-            f"{path}:{line}:{col}: TOML syntax error: {_TOML_POS.sub('', msg).strip()}"
-        )
+            f"{where}:{line}:{col}: TOML syntax error: {_TOML_POS.sub('', msg).strip()}"
+        ) from None
+    except RecursionError:
+        depth, line_no, column = scan(body).deepest
+        raise ConfigError(
+            f"{where}:{line_no}:{column}: arrays or inline tables nested too deeply "
+            f"({depth} levels) for the TOML reader"
+        ) from None
+
+
+def parse_toml(path: Path, text: str | None = None) -> tuple[str, dict[str, Any]]:
+    """Read a TOML file; a syntax error becomes ``FILE:LINE:COL: message``. The text is
+    returned as read (a BOM included: edits compare and keep it)."""
+    try:
+        if text is None:
+            text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}:1:1: not UTF-8 text ({exc.reason})")
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a TOML file")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}")
+    return text, loads(text, str(path))
 
 
 class _Checker:
@@ -93,7 +119,7 @@ class _Checker:
     def __init__(self, path: Path, text: str, prefix: KeyPath = ()) -> None:
         self.path = path
         self.display = str(path)
-        self.locs = locate(text)
+        self.locs = locate(text[1:] if text.startswith(BOM) else text)
         self.prefix = prefix
         self.problems: list[str] = []
         self.raw_decision_ids: dict[str, set[str]] = {}  # ids written, valid or not
@@ -143,7 +169,11 @@ class _Checker:
                     f"{what} {value.isoformat()} has no UTC offset; write it with 'Z' or '+hh:mm'",
                 )
                 return None
-            return to_utc(value)
+            try:
+                return to_utc(value)
+            except ValueError as exc:
+                self.err(keys, f"{what} {exc}")
+                return None
         if isinstance(value, date):
             return to_utc(value)
         self.err(keys, f"{what} must be a date or a datetime with offset, not {_value_name(value)}")
@@ -212,7 +242,12 @@ def read_registry(path: Path, root: Path) -> Registry:
         if pf is not None and _safe_rel(c, pf, ("people", "file"), root):
             people_file = pf
             fpath = root / pf
-            if not fpath.is_file():
+            if fpath.is_dir():
+                c.err(
+                    ("people", "file"),
+                    f"people.file '{pf}' is a directory; name the TOML file of [[person]] tables",
+                )
+            elif not fpath.is_file():
                 c.err(("people", "file"), f"people.file '{pf}' does not exist")
             else:
                 try:
@@ -313,15 +348,76 @@ def _project(c: _Checker, t: Any, root: Path) -> ProjectSettings:
     s.rules = c.typed(t, "rules", (str,), k, "project") or s.rules
     for key in ("python_roots", "include_roots", "config_templates"):
         v = c.str_list(t, key, k, "project")
-        if v is not None:
-            setattr(s, key, [p.rstrip("/") for p in v if _safe_rel(c, p, (*k, key), root)])
+        if v is None:
+            continue
+        kept = []
+        for i, p in enumerate(v):
+            if not _safe_rel(c, p, (*k, key, i), root):
+                continue
+            if key != "config_templates":
+                _existing_dir(c, p, (*k, key, i), root, f"project.{key}")
+            kept.append(p.rstrip("/"))
+        setattr(s, key, kept)
     if "include_roots" not in t:
         s.include_roots = ["include"] if (root / "include").is_dir() else []
     for key in ("exclude", "cmake_option_commands", "mixed_change_exempt"):
         v = c.str_list(t, key, k, "project")
         if v is not None:
+            if key != "cmake_option_commands":
+                for i, pattern in enumerate(v):
+                    _check_pattern(c, pattern, (*k, key, i), f"project.{key}", anchored=False)
             setattr(s, key, v)
+    if "mixed_change_exempt" not in t:  # SPEC §2: the registry file and Markdown
+        s.mixed_change_exempt = ["/" + c.path.name, "*.md"]
+    baseline = c.typed(t, "baseline", (str,), k, "project")
+    if baseline is not None and _safe_rel(c, baseline, (*k, "baseline"), root):
+        s.baseline = baseline
+    s.ignore = _rule_ids(c, t, k, "project")
+    governance = c.typed(t, "governance", (bool,), k, "project")
+    s.governance = True if governance is None else governance
     return s
+
+
+def _existing_dir(c: _Checker, rel: str, keys: KeyPath, root: Path, what: str) -> None:
+    """A root entry must name a directory of the repository (issue: roots that name nothing)."""
+    full = root / rel
+    if full.is_dir():
+        return
+    if full.exists():
+        c.err(keys, f"{what}: '{rel}' is not a directory")
+    else:
+        c.err(keys, f"{what}: '{rel}' does not exist")
+
+
+def _check_pattern(c: _Checker, pattern: str, keys: KeyPath, what: str, anchored: bool) -> bool:
+    """A gitwildmatch pattern must compile (``[z-a]`` is a bad range; ``a\\`` a dangling escape)."""
+    import pathspec
+
+    line = "/" + pattern.lstrip("/") if anchored else pattern
+    try:
+        with warnings.catch_warnings():  # re's FutureWarning on "[[": not the user's concern
+            warnings.simplefilter("ignore", FutureWarning)
+            pathspec.GitIgnoreSpec.from_lines([line])
+    except (ValueError, re.error) as exc:
+        detail = str(exc).split(" at position")[0]
+        c.err(keys, f"{what}: invalid pattern {pattern!r} ({detail})")
+        return False
+    return True
+
+
+_RULE_ID = re.compile(r"SM\d{3}\Z")
+
+
+def _rule_ids(c: _Checker, t: dict, k: KeyPath, what: str) -> list[str]:
+    """An ``ignore`` list: rule ids such as SM004."""
+    v = c.str_list(t, "ignore", k, what) or []
+    bad = [r for r in v if not _RULE_ID.match(r)]
+    if bad:
+        c.err(
+            (*k, "ignore"),
+            f"{what}.ignore: {', '.join(map(repr, bad))} is not a rule id like 'SM004'",
+        )
+    return [r for r in v if _RULE_ID.match(r)]
 
 
 def _activity(c: _Checker, t: Any) -> ActivitySettings:
@@ -387,6 +483,9 @@ def _profiles(c: _Checker, t: Any) -> dict:
                     (*k, param),
                     f"rules.{name}.majority_of must be one of {', '.join(MAJORITY_CHOICES)}",
                 )
+                continue
+            if isinstance(v, float) and not math.isfinite(v):
+                c.err((*k, param), f"rules.{name}.{param} must be a finite number, not {v}")
                 continue
             if isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0:
                 c.err((*k, param), f"rules.{name}.{param} must not be negative")
@@ -489,12 +588,21 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
         c.err(k, f"module '{name}' needs 'paths' (a non-empty list)")
     elif paths is not None and not paths:
         c.err((*k, "paths"), f"{what}.paths must not be empty")
-    paths = [p for p in (paths or []) if _safe_rel(c, p, (*k, "paths"), root)]
+    paths = [
+        p
+        for i, p in enumerate(paths or [])
+        if _safe_rel(c, p, (*k, "paths", i), root)
+        and (
+            not any(ch in p for ch in "*?[")
+            or _check_pattern(c, p, (*k, "paths", i), f"{what}.paths", anchored=True)
+        )
+    ]
     m = Module(name=name, stage=stage or "proposed", paths=paths)
     m.summary = c.typed(t, "summary", (str,), k, what)
     m.rfc = c.typed(t, "rfc", (str,), k, what)
     m.champion = c.typed(t, "champion", (str,), k, what)
     m.owners = c.str_list(t, "owners", k, what) or []
+    m.ignore = _rule_ids(c, t, k, what)
     refs = c.str_list(t, "references", k, what) or []
     for r in refs:
         try:

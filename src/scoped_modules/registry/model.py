@@ -21,9 +21,17 @@ Loc = tuple[str, int, int]
 
 
 def to_utc(value: date | datetime) -> datetime:
-    """A bare date means 00:00 UTC of that day; a datetime must carry an offset."""
+    """A bare date means 00:00 UTC of that day; a datetime must carry an offset.
+
+    ValueError when the time leaves years 1-9999 once in UTC (``0001-01-01T00:00:00+01:00``).
+    """
     if isinstance(value, datetime):
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(
+                f"{value.isoformat()} is out of range: in UTC it falls outside years 1-9999"
+            ) from None
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
@@ -128,6 +136,7 @@ class Module:
     owners: list[str] = field(default_factory=list)
     champion: str | None = None
     dependents: list[Dependent] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)  # rule ids not reported for this module
     decisions: list[Decision] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
     # where each key of the module table sits: "stage", "paths", "owners", "toggles", ...
@@ -149,6 +158,9 @@ class ProjectSettings:
     )
     config_templates: list[str] = field(default_factory=list)
     mixed_change_exempt: list[str] = field(default_factory=list)
+    baseline: str | None = None  # a baseline file `check` applies (`scoped baseline`)
+    ignore: list[str] = field(default_factory=list)  # rule ids not reported
+    governance: bool = True  # false: SM008-SM010 and SM013 are not reported
 
 
 @dataclass

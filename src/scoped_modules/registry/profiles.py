@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 MAJORITY_CHOICES = ("members", "votes-cast", "none")
 
@@ -57,7 +58,7 @@ PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def derive(name: str, base: Profile, overrides: dict[str, object]) -> Profile:
+def derive(name: str, base: Profile, overrides: dict[str, Any]) -> Profile:
     """A custom profile: ``base`` with ``overrides`` (already validated)."""
     values = {k: (float(v) if k in ("ratio", "min_hours") else v) for k, v in overrides.items()}
     return replace(base, name=name, **values)  # type: ignore[arg-type]

@@ -7,14 +7,15 @@ a final newline); :data:`RENDERERS` imports a format's module only when it is fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from ..result import CheckResult
 
-Renderer = Callable[["CheckResult", bool], str]
+
+class Renderer(Protocol):
+    def __call__(self, result: CheckResult, color: bool = False) -> str: ...
 
 
 def _lazy(module: str) -> Renderer:

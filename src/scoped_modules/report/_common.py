@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..finding import Finding
 from ..result import CheckResult
-from ..rules.base import Finding
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but \t \n \r
 

@@ -1,9 +1,12 @@
 """SARIF 2.1.0 (OASIS, errata01) for code-scanning services such as GitHub's.
 
-Rule metadata comes from :mod:`scoped_modules.rules.docs` (one source with ``scoped explain``).
+Rule metadata comes from the rules' own pages (:data:`scoped_modules.rules.RULES`, rendered by
+:mod:`scoped_modules.rules.docs`: one source with ``scoped explain``).
 Locations are relative to ``%SRCROOT%``, declared in ``originalUriBaseIds`` as the repository
 root. ``partialFingerprints`` hash the rule, module, path and evidence (the message when there is
-no evidence) but not the line, so an alert survives edits above it. Scan notes go to the
+no evidence; whitespace collapsed) but not the line, so an alert survives edits above it and
+re-indenting, and they number identical findings of one file (``:1``, ``:2``) so none hides
+another. The hash is the baseline's key (:mod:`scoped_modules.rules.baseline`). Scan notes go to the
 invocation's ``toolExecutionNotifications``: they are about the run, not results.
 """
 
@@ -11,13 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
 from .. import __version__
+from ..finding import Finding
 from ..result import CheckResult, Note
-from ..rules.base import Finding
-from ..rules.docs import RULE_DOCS, render_doc, render_markdown
+from ..rules import BY_ID
+from ..rules.baseline import evidence_text
+from ..rules.docs import render_doc, render_markdown
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -27,15 +33,12 @@ FINGERPRINT = "scopedFinding/v1"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
 
-def fingerprint(finding: Finding) -> str:
-    """Stable across runs and line moves: sha256 of rule, module, path and evidence."""
-    parts = (
-        finding.rule,
-        finding.module or "",
-        finding.path or "",
-        finding.evidence if finding.evidence is not None else finding.message,
-    )
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+def fingerprint(finding: Finding, occurrence: int = 1) -> str:
+    """Stable across runs and line moves: sha256 of rule, module, path and evidence, then the
+    finding's number among identical ones."""
+    parts = (finding.rule, finding.module or "", finding.path or "", evidence_text(finding))
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{digest}:{occurrence}"
 
 
 def _root_uri(root: str) -> str | None:
@@ -58,19 +61,19 @@ def _location(path: str, line: int | None, snippet: str | None = None) -> dict:
 
 
 def _rule(rule_id: str, name: str) -> dict:
-    doc = RULE_DOCS.get(rule_id)
-    if doc is None:  # a rule this version has no page for: still a valid descriptor
+    rule = BY_ID.get(rule_id)
+    if rule is None:  # a rule this version does not know: still a valid descriptor
         return {"id": rule_id, "name": name, "shortDescription": {"text": name}}
     return {
-        "id": doc.id,
-        "name": doc.name,
-        "shortDescription": {"text": doc.summary},
-        "fullDescription": {"text": doc.what},
-        "help": {"text": render_doc(doc), "markdown": render_markdown(doc)},
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.doc.summary},
+        "fullDescription": {"text": rule.doc.what},
+        "help": {"text": render_doc(rule), "markdown": render_markdown(rule)},
     }
 
 
-def _result(finding: Finding, rule_index: int) -> dict:
+def _result(finding: Finding, rule_index: int, occurrence: int = 1) -> dict:
     text = finding.message if not finding.hint else f"{finding.message}\nhint: {finding.hint}"
     out: dict = {
         "ruleId": finding.rule,
@@ -80,7 +83,7 @@ def _result(finding: Finding, rule_index: int) -> dict:
     }
     if finding.path is not None:
         out["locations"] = [_location(finding.path, finding.line, finding.evidence)]
-    out["partialFingerprints"] = {FINGERPRINT: fingerprint(finding)}
+    out["partialFingerprints"] = {FINGERPRINT: fingerprint(finding, occurrence)}
     properties = {
         key: value
         for key, value in (
@@ -100,6 +103,17 @@ def _notification(note: Note) -> dict:
     out: dict = {"level": "note", "message": {"text": note.message}}
     if note.path is not None:
         out["locations"] = [_location(note.path, note.line)]
+    return out
+
+
+def _numbered(findings: list[Finding]) -> list[tuple[Finding, int]]:
+    """Each finding with its number among the findings of the same fingerprint, in file order."""
+    seen: Counter[tuple] = Counter()
+    out = []
+    for f in findings:
+        key = (f.rule, f.module, f.path, evidence_text(f))
+        seen[key] += 1
+        out.append((f, seen[key]))
     return out
 
 
@@ -127,7 +141,7 @@ def to_sarif(result: CheckResult) -> dict:
         },
         "originalUriBaseIds": {SRCROOT: base},
         "invocations": [invocation],
-        "results": [_result(f, index[f.rule]) for f in findings],
+        "results": [_result(f, index[f.rule], n) for f, n in _numbered(findings)],
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 
+from ..history.activity import ActivityReport
 from ..registry.model import Registry
 from ..result import CheckResult
+from .activity import columns
 
 
-def status_rows(registry: Registry, result: CheckResult) -> list[dict]:
+def status_rows(
+    registry: Registry, result: CheckResult, activity: ActivityReport | None = None
+) -> list[dict]:
+    """The rows of SPEC §5; the activity columns stay null without history."""
     rows = []
     by_module = {r.name: r for r in result.modules}
     for m in registry.modules.values():
         row = by_module.get(m.name)
+        act = activity.module(m.name) if activity is not None else None
         mine = [f for f in result.findings if f.module == m.name]
         rules = {f.rule for f in mine if f.severity in ("error", "warning")}
         names = sorted({n for t in m.toggles for n in t.names})
@@ -30,11 +36,21 @@ def status_rows(registry: Registry, result: CheckResult) -> list[dict]:
             {
                 "name": m.name,
                 "stage": m.stage,
-                "owners": {"active": None, "total": len(m.owners)},
+                "owners": {
+                    # no count from a history shorter than the window (SM011 is not evaluated)
+                    "active": (
+                        act.active_owners
+                        if act is not None and activity is not None and not activity.incomplete
+                        else None
+                    ),
+                    "total": len(m.owners),
+                },
                 "champion": m.champion,
                 "toggle": {"names": names, "state": state},
                 "inbound": row.inbound if row else 0,
-                "last_focused_commit": None,
+                "last_focused_commit": (
+                    act.last_focused.isoformat() if act is not None and act.last_focused else None
+                ),
                 "verdict": row.status if row else "ok",
             }
         )
@@ -73,11 +89,4 @@ def render_status_text(rows: list[dict]) -> str:
                 r["verdict"],
             )
         )
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    return (
-        "\n".join(
-            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in table
-        )
-        + "\n"
-    )
+    return "\n".join(columns(table)) + "\n"

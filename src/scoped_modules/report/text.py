@@ -1,5 +1,6 @@
-"""Human-readable ``scoped check`` output: findings grouped by module, then notes, then one
-summary line.
+"""Human-readable ``scoped check`` output: findings grouped by module and rule (the first
+``max_per_rule`` of each group, then how many more), then notes, a table of counts per module and
+rule, and one summary line.
 
 Colour is plain ANSI escapes, used only when the caller asks (the CLI does on a terminal without
 ``NO_COLOR``); no rich, to keep ``scoped check`` quick to start. Text taken from scanned files is
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from ..finding import Finding
 from ..result import CheckResult, ModuleRow
-from ..rules.base import Finding
 from ._common import first_line, location, plural, printable, summary_line
 
 MAX_NOTES = 20
+MAX_PER_RULE = 20  # findings shown per (module, rule); `--max-per-rule N`, `--all`
 PROJECT = "(project)"  # header of findings that concern no module
 
 _RESET = "\x1b[0m"
@@ -59,7 +61,29 @@ def _finding_lines(finding: Finding, paint: _Painter) -> list[str]:
     return lines
 
 
-def render(result: CheckResult, color: bool = False) -> str:
+def _counts_table(findings: list[Finding]) -> list[str]:
+    """``counts`` and one row per (module, rule): errors, warnings, notes."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    column = {"error": 0, "warning": 1, "note": 2}
+    for f in findings:
+        row = counts.setdefault((printable(f.module) if f.module else PROJECT, f.rule), [0, 0, 0])
+        row[column.get(f.severity, 2)] += 1
+    head = ("module", "rule", "errors", "warnings", "notes")
+    rows = [(m, r, *map(str, c)) for (m, r), c in counts.items()]
+    widths = [max(len(x[i]) for x in [head, *rows]) for i in range(5)]
+
+    def fmt(cells: tuple[str, ...]) -> str:
+        left = [cells[i].ljust(widths[i]) for i in range(2)]
+        right = [cells[i].rjust(widths[i]) for i in range(2, 5)]
+        return "  " + "  ".join([*left, *right]).rstrip()
+
+    return ["counts", fmt(head), *(fmt(r) for r in rows)]
+
+
+def render(
+    result: CheckResult, color: bool = False, max_per_rule: int | None = MAX_PER_RULE
+) -> str:
+    """``max_per_rule`` None shows every finding."""
     paint = _Painter(color)
     rows = {m.name: m for m in result.modules}
     out: list[str] = []
@@ -68,8 +92,17 @@ def render(result: CheckResult, color: bool = False) -> str:
         if out:
             out.append("")
         out.append(_module_header(name, rows.get(name) if name else None, paint))
-        for finding in group:
-            out.extend(_finding_lines(finding, paint))
+        for rule, same_rule in groupby(group, key=lambda f: f.rule):
+            listed = list(same_rule)
+            shown = listed if max_per_rule is None else listed[:max_per_rule]
+            for finding in shown:
+                out.extend(_finding_lines(finding, paint))
+            hidden = len(listed) - len(shown)
+            if hidden > 0:
+                out.append(
+                    f"  … and {plural(hidden, 'more ' + rule + ' finding')} here "
+                    "(use --all or --format json)"
+                )
     if result.notes:
         if out:
             out.append("")
@@ -83,6 +116,9 @@ def render(result: CheckResult, color: bool = False) -> str:
         hidden = len(result.notes) - MAX_NOTES
         if hidden > 0:
             out.append(f"  … and {plural(hidden, 'more note')} (use --format json)")
+    if findings:
+        out.append("")
+        out.extend(_counts_table(findings))
     if out:
         out.append("")
     worst = "error" if result.errors else "warning" if result.warnings else "ok"

@@ -6,10 +6,14 @@ related namespaces": nothing outside a module may depend on it, except through i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..index import Index, Reference
 from ..readers.facts import K_CMAKE_PATH
 from ..registry.model import Module
-from .base import Finding, severity
+from . import process
+from .base import Finding, Rule, RuleContext, severity
+from .page import UMA_PACKAGE, RuleDoc, registry, snippet
 
 VERBS = {
     "python-import": "imports",
@@ -19,6 +23,8 @@ VERBS = {
     "pattern": "refers to",
 }
 HINT = "move the code into the module, guard it with the toggle, or integrate through an S1 RFC"
+BREAKS = "deleting the module would break it"
+OPTIONAL = "optional import: deleting the module leaves dead code here"
 
 
 def judged(ref: Reference) -> bool:
@@ -35,6 +41,9 @@ def _allowed_by_dependents(module: Module, path: str) -> str | None:
 
 
 def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> list[Finding]:
+    """SM003 for one module. An import under ``if TYPE_CHECKING:`` and an optional import
+    (inside ``try:`` whose handler catches ImportError) are warnings: deleting the module breaks
+    neither, the first is gone at run time and the second leaves dead code."""
     level = severity("SM003", module.stage)
     if not level:
         return []
@@ -44,14 +53,16 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
             continue
         if module.stage in ("s1", "s2") and _allowed_by_dependents(module, ref.path):
             continue
-        sev = "warning" if ref.type_checking and level == "error" else level
+        soft = ref.type_checking or ref.optional
+        sev = "warning" if soft and level == "error" else level
         who = "core file" if ref.source_module is None else f"file of module '{ref.source_module}'"
         verb = VERBS.get(ref.kind, "references")
-        extra = ""
         if ref.type_checking:
-            extra = " (only under TYPE_CHECKING)"
+            what = f" (only under TYPE_CHECKING); {BREAKS}"
         elif ref.optional:
-            extra = " (optional import: guarded by try/except ImportError, but not by the toggle)"
+            what = f"; {OPTIONAL}"
+        else:
+            what = f"; {BREAKS}"
         out.append(
             Finding(
                 "SM003",
@@ -59,7 +70,7 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
                 module.name,
                 ref.path,
                 ref.line,
-                f"{who} {verb} module '{module.name}'{extra}; deleting the module would break it",
+                f"{who} {verb} module '{module.name}'{what}",
                 HINT,
                 kind=ref.kind,
                 type_checking=ref.type_checking,
@@ -88,3 +99,93 @@ def check_dependents_stage(index: Index, module: Module) -> list[Finding]:
             evidence=", ".join(d.path for d in module.dependents),
         )
     ]
+
+
+class InboundReference(Rule):
+    id = "SM003"
+    doc = RuleDoc(
+        summary="A file outside the module references a file inside it.",
+        what=(
+            "Reports a reference from a file outside the module (core or another module) to a "
+            "file inside it that is not wiring, i.e. not guarded by one of the module's toggles. "
+            "Every kind of reference counts: Python imports (also dynamic ones and dotted "
+            "attribute chains), C/C++ includes and matches of the module's `references` "
+            "patterns; CMake path references are left to SM007. Wiring is reported by "
+            "`scoped deps`, never as a finding."
+        ),
+        quotes=(process.NO_DISRUPTION, process.REMOVAL),
+        why=(
+            "Each inbound reference is a place where the rest of the codebase depends on the "
+            "module: turning its toggle off or deleting its namespace breaks that file. An "
+            "S0 module earns its quick acceptance by promising that nothing depends on it."
+        ),
+        severity_notes=(
+            "Imports under `if TYPE_CHECKING:` are warnings, and so are optional imports (inside "
+            "`try:` with a handler for `ImportError`, `ModuleNotFoundError` or `Exception`): "
+            "deleting the module leaves dead code there rather than breaking the file. From s1 "
+            "on, references from paths declared in the module's `dependents` (each with the RFC "
+            "that allowed it) are not reported; at s2 the rule is not checked."
+        ),
+        fix=(
+            "Move the referencing code into the module, or guard the reference with the "
+            "module's toggle so that it becomes wiring. An integration into existing flows is "
+            "an S1 change: it needs its own RFC, after which the referencing path is declared "
+            "in `dependents`. `scoped deps uma` lists every inbound reference."
+        ),
+        example=(
+            registry(
+                'toggles = [{ env = "USE_UMA" }]',
+                head='[project]\npython_roots = ["python"]',
+            ),
+            UMA_PACKAGE,
+            snippet("python/tvm/relax/transform.py (core)", "from tvm.contrib import uma"),
+        ),
+        use_instead=(
+            snippet(
+                "python/tvm/relax/transform.py (core)",
+                """\
+                import os
+
+                if os.environ.get("USE_UMA") == "1":
+                    from tvm.contrib import uma
+                """,
+            ),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for m in ctx.modules:
+            yield from check_inbound(ctx.index, m, ctx.index.inbound(m.name))
+
+
+_DEPENDENT = 'dependents = [{{ path = "python/tvm/relax/transform.py", rfc = "{}" }}]'
+
+
+class DependentsTooEarly(Rule):
+    id = "SM015"
+    doc = RuleDoc(
+        summary="A module declares dependents before stage s1.",
+        what="Reports a `proposed` or `s0` module that declares `dependents`.",
+        quotes=(process.LATER_RFC, process.S1_RFC),
+        why=(
+            "`dependents` record the places an S1 integration RFC allowed to depend on the "
+            "module. Before s1 no such RFC has passed, and the references stay SM003 findings "
+            "anyway: declaring them early only pretends an integration was approved."
+        ),
+        fix=(
+            "Remove `dependents` until the integration RFC passes; then record the `integrate` "
+            "decision, run `scoped transition uma --to s1` and declare each dependent with "
+            "that RFC."
+        ),
+        example=(
+            registry(_DEPENDENT.format("")),
+            UMA_PACKAGE,
+        ),
+        use_instead=(
+            registry(_DEPENDENT.format("https://github.com/apache/tvm-rfcs/pull/99"), stage="s1"),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for m in ctx.modules:
+            yield from check_dependents_stage(ctx.index, m)

@@ -6,10 +6,13 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
 from ..index import Index
 from ..registry.model import Module
-from .base import Finding, severity
+from . import process
+from .base import Finding, Rule, RuleContext, severity
+from .page import UMA_PATH, RuleDoc, registry, snippet
 
 
 def _registry_finding(
@@ -154,3 +157,101 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
     for mname, f in sorted(file_hits):
         out.append(stray(mname, f, f"file '{posixpath.basename(f)}'"))
     return out
+
+
+class MissingPath(Rule):
+    id = "SM001"
+    doc = RuleDoc(
+        summary="A path declared by a module matches no file.",
+        what=(
+            "Reports each entry of a module's `paths` that matches no scanned file (files "
+            "excluded by `project.exclude` do not count)."
+        ),
+        quotes=(process.ISOLATED,),
+        why=(
+            "A module's namespace is what every other rule checks. An entry that names nothing "
+            "is usually a typo or a move the registry did not follow, and then the module's real "
+            "files are core as far as `scoped` can tell: references into them are not reported, "
+            "and removing the module would leave them behind."
+        ),
+        severity_notes=(
+            "A proposed module only gets a warning: a proposal may be written before its code."
+        ),
+        fix=(
+            "Correct the entry to where the module's files are, or delete it. An entry ending "
+            "in `/` is a directory; an entry with `*`, `?` or `[` is a pattern anchored at the "
+            "repository root."
+        ),
+        example=(
+            registry(),
+            snippet("python/tvm/relay/backend/contrib/uma/api.py", '"""The UMA backend API."""'),
+        ),
+        use_instead=(registry(paths=("python/tvm/relay/backend/contrib/uma/",)),),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for m in ctx.modules:
+            yield from check_missing_paths(ctx.index, m)
+
+
+_GRAPH = '[modules.graph]\nstage = "s0"\npaths = ["{}"]'
+
+
+class OverlappingPaths(Rule):
+    id = "SM002"
+    doc = RuleDoc(
+        summary="Two modules claim the same files.",
+        what=(
+            "Reports files matched by the `paths` of two modules: one finding per pair of "
+            "modules and entry, with the number of shared files and a few examples."
+        ),
+        quotes=(process.ISOLATED, process.DEPRECATE),
+        why=(
+            "A file in two namespaces belongs to neither: its owners, stage and toggle are "
+            "ambiguous, and removing one module would delete files the other one still needs."
+        ),
+        fix=(
+            "Narrow one of the entries so that every file belongs to exactly one module. Code "
+            "both modules need belongs to core or to one of them, which the other then "
+            "references."
+        ),
+        example=(
+            registry(head=_GRAPH.format("python/tvm/contrib/")),
+            snippet("python/tvm/contrib/graph/runtime.py", '"""The graph runtime."""'),
+            snippet("python/tvm/contrib/uma/api.py", '"""The UMA backend API."""'),
+        ),
+        use_instead=(registry(head=_GRAPH.format("python/tvm/contrib/graph/")),),
+    )
+
+    def check(self, ctx: RuleContext) -> list[Finding]:
+        return check_overlaps(ctx.index, ctx.modules)
+
+
+class StrayFile(Rule):
+    id = "SM004"
+    doc = RuleDoc(
+        summary="A file outside the module carries the module's name.",
+        what=(
+            "Reports a file outside the module with a path component or a file stem equal to "
+            "the module's name (`-` and `_` count as the same character)."
+        ),
+        quotes=(process.ISOLATED, process.CONTAINED),
+        why=(
+            "Such a file is usually module code that landed outside the namespace: it escapes "
+            "every other rule, and removing the module would leave it behind."
+        ),
+        fix=(
+            "Move the file into one of the module's paths, or add its directory to `paths`. If "
+            "the name is a coincidence, the warning can stay: it never fails `scoped check` "
+            "without `--strict`."
+        ),
+        example=(
+            registry(),
+            snippet("python/tvm/contrib/uma/api.py", '"""The UMA backend API."""'),
+            snippet("src/relay/backend/contrib/uma/codegen.cc", '#include "tvm/ir/module.h"'),
+        ),
+        use_instead=(registry(paths=(UMA_PATH, "src/relay/backend/contrib/uma/")),),
+    )
+
+    def check(self, ctx: RuleContext) -> list[Finding]:
+        return check_stray_files(ctx.index, ctx.modules)

@@ -7,24 +7,24 @@ the modules."
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
-from ..index import Index, Reference, toggle_names
-from ..readers.facts import CPP_SOURCE_SUFFIXES, F_GLOB, F_GLOB_RECURSE, K_CMAKE_PATH
-from ..readers.guards import implies_on
+from ..index import Index, Reference, toggle_names, with_defines
+from ..readers.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH
+from ..readers.guards import Guard, implies_on
 from ..registry.model import Module
-from .base import Finding, severity
+from . import process
+from .base import Finding, Rule, RuleContext, severity
+from .page import RuleDoc, registry, snippet
 
 
 def _declared_options(index: Index) -> dict[str, tuple[str, int]]:
     """CMake option names declared by any ``cmake_option_commands`` call: name -> (file, line)."""
     commands = {c.lower() for c in index.registry.project.cmake_option_commands}
     out: dict[str, tuple[str, int]] = {}
-    for path, facts in index.scan.facts.items():
-        if facts[0] != "cmake":
-            continue
-        for cmd, arg, line, _guard in facts[3].get("calls", ()):
-            if cmd in commands:
-                out.setdefault(arg, (path, line))
+    for call in index.cmake_calls():
+        if call.command in commands:
+            out.setdefault(call.arg, (call.path, call.line))
     return out
 
 
@@ -33,15 +33,7 @@ def _template_settings(index: Index) -> set[str] | None:
     templates = index.registry.project.config_templates
     if not templates:
         return None
-    names: set[str] = set()
-    for t in templates:
-        facts = index.scan.facts.get(t)
-        if facts is None or facts[0] != "cmake":
-            continue
-        for cmd, arg, _line, _guard in facts[3].get("calls", ()):
-            if cmd == "set":
-                names.add(arg)
-    return names
+    return {call.arg for call in index.cmake_calls(templates) if call.command == "set"}
 
 
 def check_toggles(index: Index, modules: list[Module]) -> list[Finding]:
@@ -116,29 +108,30 @@ def _names_a_file(ref: Reference) -> bool:
     return bool(ref.target) and posixpath.basename(spec) == posixpath.basename(ref.target or "")
 
 
-def _only_grouped(index: Index, ref: Reference) -> bool:
-    """A glob whose variable the file reads only in ``source_group()``-like calls builds nothing."""
-    facts = index.scan.facts.get(ref.path)
-    if not facts or facts[0] != "cmake":
-        return False
-    var = facts[3].get("glob_vars", {}).get(ref.line)
-    uses = facts[3].get("var_uses", {}).get(var or "", [])
-    return bool(uses) and all("source_group" in u for u in uses)
+def _listing(targets: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"'{t}'" for t in targets[:limit])
+    return shown + (f" and {len(targets) - limit} more" if len(targets) > limit else "")
 
 
 def check_partial(
     index: Index, module: Module, refs: list[Reference]
 ) -> tuple[list[Finding], list[tuple[str, int, str]]]:
-    """SM007: a module C/C++ source built by a CMake reference that is not wiring.
+    """SM007: module C/C++ sources that a building CMake command compiles without the toggle.
 
-    A source whose whole body sits under the module's ``define`` compiles to nothing when the
-    module is off: that is a note, not a finding.
+    One finding per building command (the command of the processed CMake file that causes
+    the build: the call of a helper function, not the helper's body) and module, naming how
+    many module sources it compiles and the first few. A source whose whole body sits under
+    the module's ``define`` (or under a macro the build defines only with the toggle on)
+    compiles to nothing when the module is off: a note, one per command. Without a build
+    model (it gave up), every CMake path naming a module source counts as building.
     """
     level = severity("SM007", module.stage)
     if not level or not module.toggles:
         return [], []
-    out: list[Finding] = []
-    notes: list[tuple[str, int, str]] = []
+    building_known = index.build is not None
+    memo: dict[int, Guard] = {}
+    built: dict[tuple[str, int], list[Reference]] = {}
+    grouped: dict[tuple[str, str], list[Reference]] = {}
     for ref in refs:
         if ref.kind != K_CMAKE_PATH or ref.wiring is not None or ref.target is None:
             continue
@@ -146,41 +139,223 @@ def check_partial(
             continue
         if not ref.target.lower().endswith(CPP_SOURCE_SUFFIXES) or not _names_a_file(ref):
             continue
-        if ref.flags & (F_GLOB | F_GLOB_RECURSE) and _only_grouped(index, ref):
+        if building_known and not ref.builds:
+            if ref.is_glob:
+                var = index.grouped_glob(ref.path, ref.line)
+                if var is not None:
+                    grouped.setdefault((ref.path, var), []).append(ref)
+            continue
+        if not building_known and ref.is_glob:
+            var = index.grouped_glob(ref.path, ref.line)
+            if var is not None:
+                grouped.setdefault((ref.path, var), []).append(ref)
+                continue
+        built.setdefault((ref.path, ref.line), []).append(ref)
+    out: list[Finding] = []
+    notes: list[tuple[str, int, str]] = []
+    for (path, _var), group in grouped.items():
+        targets = sorted({r.target or "" for r in group})
+        first = min(group, key=lambda r: r.line)
+        notes.append(
+            (
+                path,
+                first.line,
+                f"{len(targets)} source(s) of module '{module.name}' globbed only for "
+                f"source_group() (IDE grouping), not built: {_listing(targets)}",
+            )
+        )
+    for (path, line), group in built.items():
+        quiet: list[str] = []
+        loud: list[Reference] = []
+        for ref in sorted(group, key=lambda r: r.target or ""):
+            if any(t.target == ref.target for t in loud) or (ref.target or "") in quiet:
+                continue
+            body = with_defines(index.body_guard(ref.target or ""), index.derived, memo)
+            if body is not None and any(
+                implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
+            ):
+                quiet.append(ref.target or "")
+            else:
+                loud.append(ref)
+        if quiet:
             notes.append(
                 (
-                    ref.path,
-                    ref.line,
-                    f"'{ref.target}' of module '{module.name}' is globbed only for source_group() (IDE grouping), not built",
+                    path,
+                    line,
+                    f"builds {len(quiet)} source(s) of module '{module.name}' unguarded, but the "
+                    f"whole body of each sits under the module's toggle: {_listing(quiet)}",
                 )
             )
+        if not loud:
             continue
-        facts = index.scan.facts.get(ref.target)
-        body = facts[3].get("body_guard") if facts and facts[0] == "cpp" else None
-        if body is not None and any(
-            implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
-        ):
-            notes.append(
-                (
-                    ref.path,
-                    ref.line,
-                    f"builds '{ref.target}' unguarded, but its whole body sits under the toggle of module '{module.name}'",
-                )
+        targets = [r.target or "" for r in loud]
+        first = loud[0]
+        if len(targets) == 1:
+            message = (
+                f"module '{module.name}' source '{targets[0]}' is built even with the toggle off"
             )
-            continue
+        else:
+            message = (
+                f"module '{module.name}': {len(targets)} sources are built even with the toggle "
+                f"off: {_listing(targets)}"
+            )
         out.append(
             Finding(
                 "SM007",
                 level,
                 module.name,
-                ref.path,
-                ref.line,
-                f"module '{module.name}' source '{ref.target}' is built even with the toggle off",
+                path,
+                line,
+                message,
                 f"put this under `if({module.toggles[0].cmake or module.toggles[0].first_name})`, or guard the whole source with the module's define",
-                kind=ref.kind,
+                kind=first.kind,
                 type_checking=False,
-                evidence=ref.evidence,
-                target=ref.target,
+                evidence=first.evidence,
+                target=targets[0],
             )
         )
     return out, notes
+
+
+_UMA_CMAKE = "cmake/modules/contrib/UMA.cmake"
+_UMA_CMAKE_FILE = snippet(_UMA_CMAKE, 'message(STATUS "Build with UMA")')
+_OPTION = 'option(USE_UMA "Build the UMA backend" OFF)'
+_INCLUDE_IF_ON = f"if(USE_UMA)\n  include({_UMA_CMAKE})\nendif()"
+
+
+def _toggle_findings(ctx: RuleContext) -> list[Finding]:
+    """SM005 and SM006 are found in one pass over the modules."""
+    return ctx.shared(check_toggles, lambda: check_toggles(ctx.index, ctx.modules))
+
+
+class ToggleMissing(Rule):
+    id = "SM005"
+    doc = RuleDoc(
+        summary="The module declares no toggle.",
+        what=(
+            "Reports a module whose `toggles` list is empty. A toggle names how the module is "
+            "switched off: a CMake option (`cmake`), the preprocessor macro the build defines "
+            "when it is on (`define`) or an environment variable (`env`)."
+        ),
+        quotes=(process.TOGGLE,),
+        why=(
+            "Without a declared toggle nothing tells the build or `scoped` how the module is "
+            "switched off, so its guards cannot be recognised as wiring and users who do not "
+            "need the module still build and load it."
+        ),
+        fix=(
+            "Declare the toggle the build already uses, or add one: a CMake option guarding the "
+            "module's sources, or an environment variable for a Python-only module. Then guard "
+            "the module's wiring with it."
+        ),
+        example=(
+            registry(paths=(_UMA_CMAKE,)),
+            _UMA_CMAKE_FILE,
+            snippet("CMakeLists.txt", f"include({_UMA_CMAKE})"),
+        ),
+        use_instead=(
+            registry('toggles = [{ cmake = "USE_UMA" }]', paths=(_UMA_CMAKE,)),
+            snippet("CMakeLists.txt", f"{_OPTION}\n{_INCLUDE_IF_ON}"),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> list[Finding]:
+        return [f for f in _toggle_findings(ctx) if f.rule == self.id]
+
+
+class ToggleUndeclared(Rule):
+    id = "SM006"
+    doc = RuleDoc(
+        summary="A toggle's CMake option is declared nowhere.",
+        what=(
+            "Reports a `cmake` toggle that no call of a `project.cmake_option_commands` command "
+            "(`option` and `cmake_dependent_option` by default) declares. A declared toggle "
+            "missing from every `project.config_templates` file is also reported."
+        ),
+        quotes=(process.TOGGLE,),
+        why=(
+            "An option the build never declares cannot be switched from the command line or a "
+            "cache, and one missing from the configuration template is invisible to the users "
+            "who would turn it off: the toggle exists only on paper."
+        ),
+        severity_notes="A toggle missing from the configuration templates is always a warning.",
+        fix=(
+            "Declare the option with `option()` (or the project's wrapper, listed in "
+            "`cmake_option_commands`) and add a line for it to each configuration template, "
+            "e.g. `set(USE_UMA OFF)` in `cmake/config.cmake`."
+        ),
+        example=(
+            registry('toggles = [{ cmake = "USE_UMA" }]', paths=(_UMA_CMAKE,)),
+            _UMA_CMAKE_FILE,
+            snippet("CMakeLists.txt", _INCLUDE_IF_ON),
+        ),
+        use_instead=(snippet("CMakeLists.txt", f"{_OPTION}\n{_INCLUDE_IF_ON}"),),
+    )
+
+    def check(self, ctx: RuleContext) -> list[Finding]:
+        return [f for f in _toggle_findings(ctx) if f.rule == self.id]
+
+
+class TogglePartial(Rule):
+    id = "SM007"
+    doc = RuleDoc(
+        summary="The module's sources are built with its toggle off.",
+        what=(
+            "Reports a command that builds C/C++/CUDA sources of the module (`add_library`, "
+            "`add_executable`, `target_sources`, `cuda_add_library`, a helper function that "
+            "calls one, a command the build model does not know) when the CMake build model "
+            "finds it compiles them with the toggle off; headers and directories do not count, "
+            "and commands that only name a path (`install`, `source_group`, "
+            "`set_source_files_properties`, ...) never do. One finding per building command "
+            "and module, with the number of sources and the first few."
+        ),
+        quotes=(process.TOGGLE,),
+        why=(
+            "A toggle that leaves the module's sources in the build turns nothing off: the "
+            "dependency is not contained, and a module that fails to compile breaks the build "
+            "for everyone."
+        ),
+        severity_notes=(
+            "A source whose whole body sits under the module's `define` compiles to nothing "
+            "when the module is off: building it unguarded is a note, not SM007."
+        ),
+        fix=(
+            "Move the source list or glob under `if(USE_UMA)`. `scoped toggles prove uma "
+            "--cmake` configures the real build with the toggle off and lists the module "
+            "sources still compiled."
+        ),
+        example=(
+            registry(
+                'toggles = [{ cmake = "USE_UMA", define = "TVM_USE_UMA" }]',
+                paths=("src/contrib/uma/",),
+            ),
+            snippet("src/contrib/uma/codegen.cc", "int uma_codegen() { return 0; }"),
+            snippet(
+                "CMakeLists.txt",
+                f"""\
+                {_OPTION}
+                file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)
+                add_library(tvm ${{UMA_SRCS}})
+                """,
+            ),
+        ),
+        use_instead=(
+            snippet(
+                "CMakeLists.txt",
+                f"""\
+                {_OPTION}
+                if(USE_UMA)
+                  file(GLOB_RECURSE UMA_SRCS src/contrib/uma/*.cc)
+                endif()
+                add_library(tvm ${{UMA_SRCS}})
+                """,
+            ),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for m in ctx.modules:
+            findings, notes = check_partial(ctx.index, m, ctx.index.targeting(m.name))
+            for path, line, message in notes:
+                ctx.note(path, line, message)
+            yield from findings

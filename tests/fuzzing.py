@@ -1,0 +1,99 @@
+"""Shared by the fuzz targets in tests/fuzz/ (`make fuzz`).
+
+``run_examples`` runs a check on ``SCOPED_FUZZ_EXAMPLES`` generated inputs (default 500),
+each bounded in time (an example running longer than ``EXAMPLE_SECONDS`` is a hang and fails
+the target), and prints how many it ran. ``Guards`` checks the guard expressions of a
+reader's facts (``readers/facts.py``) once per distinct node.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+EXAMPLES = int(os.environ.get("SCOPED_FUZZ_EXAMPLES", "500"))
+EXAMPLE_SECONDS = 20
+
+
+@contextmanager
+def bounded(seconds: int) -> Iterator[None]:
+    """Fail (instead of hanging) when the block runs longer than ``seconds`` (POSIX)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TimeoutError(f"one example ran longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_examples(
+    name: str, strategy: st.SearchStrategy[Any], check: Callable[[Any], None], capsys: Any
+) -> None:
+    """Run ``check`` on ``EXAMPLES`` inputs drawn from ``strategy``; print the count."""
+    count = 0
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,  # the bound is `bounded`, per example, and the count overall
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(strategy)
+    def target(value: Any) -> None:
+        nonlocal count
+        count += 1
+        with bounded(EXAMPLE_SECONDS):
+            check(value)
+
+    target()
+    with capsys.disabled():
+        print(f"\n[fuzz] {name}: {count} examples")
+
+
+class Guards:
+    """Guards checked and numbered once per distinct node (readers share subtrees: walking each
+    reference's guard anew would cost the square of a long condition chain). Numbers follow the
+    order of first appearance, so two results built alike number alike, unknown atoms too."""
+
+    TAGS = ("v", "u", "not", "and", "or", "dead")
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, int] = {}
+        self.by_shape: dict[tuple, int] = {}
+        self.keep: list[object] = []  # keeps the nodes (and so their ids) alive
+
+    def number(self, g: object) -> int:
+        """A number equal for equal guards; asserts that ``g`` is well formed."""
+        if g is None:
+            return -1
+        known = self.by_id.get(id(g))
+        if known is not None:
+            return known
+        assert isinstance(g, tuple) and g and g[0] in self.TAGS, g
+        tag = g[0]
+        if tag == "v":
+            assert len(g) == 2 and g[1] and all(isinstance(n, str) and n for n in g[1]), g
+            shape: tuple = g
+        elif tag in ("u", "dead"):
+            assert len(g) == 1, g
+            shape = ("u", id(g)) if tag == "u" else g  # each unknown is its own atom
+        else:
+            assert len(g) == 2 if tag == "not" else len(g) >= 3, g
+            shape = (tag, *[self.number(c) for c in g[1:]])
+        number = self.by_shape.setdefault(shape, len(self.by_shape))
+        self.by_id[id(g)] = number
+        self.keep.append(g)
+        return number

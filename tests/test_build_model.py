@@ -1,0 +1,464 @@
+"""The CMake build model (resolve.build_model) on its own: the sources it predicts a build
+compiles, checked against real ``cmake`` configure runs, and the constructs it treats
+conservatively (an unknown implies nothing, and a note says where)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from scoped_modules.index import all_dirs
+from scoped_modules.readers.cmake import read_cmake
+from scoped_modules.readers.guards import implies_on_search
+from scoped_modules.resolve.build_model import F_BUILD, BuildModel, build_model
+
+# A project whose compiled sources depend on three toggles through the constructs the model
+# evaluates: if/elseif/else, macros and functions (ARGN, named parameters, PARENT_SCOPE,
+# cmake_parse_arguments), list and string commands, foreach over literal lists and RANGE,
+# break(), file(GLOB), ${${name}}, a computed if(${...}), return() in a file and in a
+# function, add_subdirectory, target_sources on a guarded target, generator expressions.
+TRUTH_TABLE_PROJECT = {
+    "CMakeLists.txt": """
+        cmake_minimum_required(VERSION 3.18)
+        project(tt CXX)
+        option(A "" OFF)
+        option(B "" OFF)
+        option(C "" OFF)
+        macro(add_srcs var)
+          list(APPEND ${var} ${ARGN})
+        endmacro()
+        function(pick out)
+          cmake_parse_arguments(P "" "" "WHEN_A;OTHERWISE" ${ARGN})
+          if(A)
+            set(${out} ${P_WHEN_A} PARENT_SCOPE)
+          else()
+            set(${out} ${P_OTHERWISE} PARENT_SCOPE)
+          endif()
+        endfunction()
+        function(maybe_tool name)
+          if(NOT B)
+            return()
+          endif()
+          add_executable(${name} src/tool_${name}.cpp)
+        endfunction()
+        set(SRCS src/core.cpp)
+        if(A AND NOT B)
+          add_srcs(SRCS src/a_not_b.cpp)
+        elseif(B OR C)
+          add_srcs(SRCS src/b_or_c.cpp)
+        else()
+          add_srcs(SRCS src/none.cpp)
+        endif()
+        pick(CHOSEN WHEN_A src/when_a.cpp OTHERWISE src/otherwise.cpp)
+        list(APPEND SRCS ${CHOSEN})
+        foreach(x one two three)
+          if(x STREQUAL "three")
+            break()
+          endif()
+          if(B)
+            list(APPEND SRCS src/loop_${x}.cpp)
+          endif()
+        endforeach()
+        foreach(i RANGE 1 2)
+          if(C)
+            list(APPEND SRCS src/range_${i}.cpp)
+          endif()
+        endforeach()
+        string(TOUPPER "c" up)
+        if(${up})
+          file(GLOB CSRCS ${CMAKE_CURRENT_SOURCE_DIR}/src/c/*.cpp)
+          list(APPEND SRCS ${CSRCS})
+        endif()
+        set(SUFFIX "_x")
+        string(APPEND SUFFIX ".cpp")
+        string(REPLACE "_x" "_y" OTHER "${SUFFIX}")
+        if(A)
+          set(EXTRA src/extra${SUFFIX})
+        else()
+          set(EXTRA src/extra${OTHER})
+        endif()
+        list(APPEND SRCS ${EXTRA})
+        set(removed src/core.cpp)
+        if(B AND C)
+          list(REMOVE_ITEM SRCS ${removed})
+        endif()
+        set(name SRCS)
+        add_library(lib STATIC ${${name}} $<$<BOOL:${A}>:src/genex_a.cpp>)
+        if(C OR A)
+          add_library(guarded STATIC src/guarded.cpp)
+        endif()
+        if(A)
+          target_sources(guarded PRIVATE src/guarded_a.cpp)
+        endif()
+        maybe_tool(t1)
+        add_subdirectory(sub)
+        include(cmake/more.cmake)
+        """,
+    "sub/CMakeLists.txt": """
+        if(NOT C)
+          return()
+        endif()
+        add_library(sublib STATIC s.cpp)
+        if(A)
+          target_sources(sublib PRIVATE s_a.cpp)
+        endif()
+        """,
+    "cmake/more.cmake": """
+        if(A AND B AND C)
+          return()
+        endif()
+        add_library(more STATIC ${CMAKE_CURRENT_LIST_DIR}/../src/more.cpp)
+        """,
+}
+SOURCES = [
+    "src/core.cpp",
+    "src/a_not_b.cpp",
+    "src/b_or_c.cpp",
+    "src/none.cpp",
+    "src/when_a.cpp",
+    "src/otherwise.cpp",
+    "src/loop_one.cpp",
+    "src/loop_two.cpp",
+    "src/loop_three.cpp",
+    "src/range_1.cpp",
+    "src/range_2.cpp",
+    "src/c/c1.cpp",
+    "src/c/c2.cpp",
+    "src/extra_x.cpp",
+    "src/extra_y.cpp",
+    "src/genex_a.cpp",
+    "src/guarded.cpp",
+    "src/guarded_a.cpp",
+    "src/tool_t1.cpp",
+    "src/more.cpp",
+    "sub/s.cpp",
+    "sub/s_a.cpp",
+]
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+def model_of(files: dict[str, str], **kw: object) -> BuildModel:
+    facts = {
+        p: read_cmake(textwrap.dedent(t).lstrip("\n"))
+        for p, t in files.items()
+        if p.endswith((".cmake", "CMakeLists.txt"))
+    }
+    names = sorted(files)
+    return build_model(facts, frozenset(names), all_dirs(names), **kw)  # type: ignore[arg-type]
+
+
+def holds(g: object, env: dict[str, bool]) -> bool:
+    """A guard's value when every atom is one of the toggles (an unknown would fail here)."""
+    if g is None:
+        return True
+    assert isinstance(g, tuple), g
+    tag = g[0]
+    if tag == "v":
+        return env[g[1][0]]
+    if tag == "not":
+        return not holds(g[1], env)
+    if tag == "and":
+        return all(holds(c, env) for c in g[1:])
+    if tag == "or":
+        return any(holds(c, env) for c in g[1:])
+    raise AssertionError(f"unexpected atom {g!r}")
+
+
+def _compiled(build: Path) -> set[str]:
+    entries = json.loads((build / "compile_commands.json").read_text())
+    src = build.parent / "src_root"
+    return {str(Path(e["file"]).resolve().relative_to(src.resolve())) for e in entries}
+
+
+@pytest.mark.skipif(
+    shutil.which("cmake") is None or shutil.which("c++") is None,
+    reason="cmake or a C++ compiler not installed",
+)
+def test_predicted_sources_match_real_configure_runs(tmp_path: Path) -> None:
+    src = tmp_path / "src_root"
+    write(src, TRUTH_TABLE_PROJECT)
+    for s in SOURCES:
+        (src / s).parent.mkdir(parents=True, exist_ok=True)
+        (src / s).write_text("int f();\n")
+    files = {**TRUTH_TABLE_PROJECT, **dict.fromkeys(SOURCES, "")}
+    model = model_of(files)
+    assert model.notes == []
+    build = tmp_path / "build"
+    build.mkdir()
+    for values in itertools.product((False, True), repeat=3):
+        env = dict(zip("ABC", values, strict=True))
+        flags = [f"-D{k}={'ON' if v else 'OFF'}" for k, v in env.items()]
+        subprocess.run(
+            [
+                "cmake",
+                "-S",
+                str(src),
+                "-B",
+                str(build),
+                "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
+                *flags,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        predicted = {s for s, g in model.build_cond.items() if holds(g, env)}
+        assert predicted == _compiled(build), env
+
+
+# --- conservative readings ---------------------------------------------------------------------
+
+
+def test_unknown_constructs_imply_nothing_and_are_noted() -> None:
+    files = {
+        "CMakeLists.txt": """
+            cmake_minimum_required(VERSION 3.18)
+            project(p CXX)
+            find_package(CUDA)
+            if(CUDA_FOUND)
+              add_library(cu src/gpu/a.cu)
+            endif()
+            cmake_language(CALL add_library viaCall src/gpu/b.cu)
+            cmake_language(EVAL CODE "add_library(x src/gpu/c.cu)")
+            add_library(gx $<$<CONFIG:Debug>:src/gpu/d.cu>)
+            while(MORE)
+              add_library(w src/gpu/e.cu)
+            endwhile()
+            include(${SOMEWHERE}/x.cmake)
+            """,
+        **{f"src/gpu/{n}.cu": "" for n in "abcde"},
+    }
+    model = model_of(files, switches=["USE_GPU"])
+    t = frozenset({"USE_GPU"})
+    for name in "abde":
+        g = model.build_cond[f"src/gpu/{name}.cu"]
+        assert not implies_on_search(g, t), name
+    assert [(n[1], n[2].split(":")[0]) for n in model.notes] == [
+        (8, "cmake_language(EVAL) not understood"),
+        (10, "while() loop not understood"),
+        (13, "include() of a path the model does not know"),
+    ]
+
+
+def test_building_references_sit_at_the_call_of_a_helper() -> None:
+    files = {
+        "CMakeLists.txt": """
+            project(p CXX)
+            function(add_backend name)
+              add_library(${name} ${ARGN})
+            endfunction()
+            if(USE_GPU)
+              add_backend(gpu src/gpu/a.cpp)
+            endif()
+            add_backend(always src/gpu/b.cpp)
+            """,
+        "src/gpu/a.cpp": "",
+        "src/gpu/b.cpp": "",
+    }
+    model = model_of(files)
+    built = {
+        (raw[2], targets): g for raw, g, targets in model.refs["CMakeLists.txt"] if raw[5] & F_BUILD
+    }
+    t = frozenset({"USE_GPU"})
+    assert implies_on_search(built[(6, ("src/gpu/a.cpp",))], t)
+    assert built[(8, ("src/gpu/b.cpp",))] is None
+
+
+def test_a_macro_return_leaves_its_caller() -> None:
+    # return() in a macro returns from the file that calls it, as CMake does
+    files = {
+        "CMakeLists.txt": """
+            project(p CXX)
+            macro(stop_unless flag)
+              if(NOT ${flag})
+                return()
+              endif()
+            endmacro()
+            stop_unless(USE_X)
+            add_library(x src/x.cpp)
+            """,
+        "src/x.cpp": "",
+    }
+    model = model_of(files)
+    assert implies_on_search(model.build_cond["src/x.cpp"], frozenset({"USE_X"}))
+
+
+def test_conditional_definitions_and_switches_stay_free() -> None:
+    files = {
+        "CMakeLists.txt": """
+            cmake_minimum_required(VERSION 3.18)
+            project(p CXX)
+            include(cmake/config.cmake)
+            option(USE_X "x" OFF)
+            if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.12)
+              macro(my_glob var)
+                file(GLOB ${var} ${ARGN})
+              endmacro()
+            else()
+              macro(my_glob)
+              endmacro()
+            endif()
+            if(USE_X)
+              my_glob(XS src/x/*.cpp)
+              add_library(x ${XS})
+            endif()
+            """,
+        # a config template sets the switch; the user can change it: it stays free
+        "cmake/config.cmake": "set(USE_X OFF)\n",
+        "src/x/a.cpp": "",
+    }
+    model = model_of(files)
+    assert implies_on_search(model.build_cond["src/x/a.cpp"], frozenset({"USE_X"}))
+
+
+# --- the implication test the model's larger guards need ---------------------------------------
+
+_ATOMS = [("v", (n,)) for n in "TABCDEFGHIJ"]
+
+
+def _guards(depth: int):  # noqa: ANN202 - a hypothesis strategy
+    from hypothesis import strategies as st
+
+    leaf = st.sampled_from(_ATOMS)
+    return st.recursive(
+        leaf,
+        lambda kids: st.one_of(
+            st.tuples(st.just("not"), kids),
+            st.builds(lambda xs: ("and", *xs), st.lists(kids, min_size=2, max_size=4)),
+            st.builds(lambda xs: ("or", *xs), st.lists(kids, min_size=2, max_size=4)),
+        ),
+        max_leaves=depth,
+    )
+
+
+def test_implies_on_search_agrees_with_the_exhaustive_test() -> None:
+    from hypothesis import given, settings
+
+    from scoped_modules.readers.guards import implies_on
+
+    @settings(max_examples=400, deadline=None)
+    @given(_guards(24))
+    def check(g: tuple) -> None:
+        t = frozenset({"T"})
+        assert implies_on_search(g, t) == implies_on(g, t)
+
+    check()
+
+
+def test_implies_on_search_decides_beyond_sixteen_atoms() -> None:
+    names = [("v", (f"X{i}",)) for i in range(40)]
+    t = ("v", ("T",))
+    wired = ("and", *names[:20], ("or", t, ("and", names[0], ("not", names[0]))), *names[20:])
+    assert implies_on_search(wired, frozenset({"T"}))
+    loose = ("and", *names[:20], ("or", t, names[39]))
+    assert not implies_on_search(loose, frozenset({"T"}))
+
+
+# --- robustness: no CMake text can make the model raise ----------------------------------------
+
+
+def test_the_model_never_raises_on_any_cmake_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(
+        [
+            "if(",
+            "elseif(",
+            "else()",
+            "endif()",
+            "foreach(x ",
+            "endforeach()",
+            "while(",
+            "endwhile()",
+            "function(f ",
+            "endfunction()",
+            "macro(m ",
+            "endmacro()",
+            "return()",
+            "break()",
+            "continue()",
+            "set(",
+            "list(APPEND ",
+            "list(REMOVE_ITEM ",
+            "string(",
+            "file(GLOB ",
+            "add_library(",
+            "add_subdirectory(",
+            "include(",
+            "f(",
+            "m(",
+            "cmake_parse_arguments(",
+            "get_filename_component(",
+            "math(EXPR ",
+            "block()",
+            "endblock()",
+            "cmake_language(CALL ",
+            "target_sources(",
+            "add_definitions(",
+            "configure_file(",
+            "set_property(GLOBAL ",
+            "get_property(",
+            "option(",
+            "project(",
+            "${",
+            "$<",
+            "}",
+            ">",
+            ")",
+            "(",
+            '"',
+            ";",
+            " ",
+            "\n",
+            "A",
+            "B",
+            "X",
+            "ARGN",
+            "ARGV0",
+            "src/a.cc",
+            "sub",
+            "*.cc",
+            "PARENT_SCOPE",
+            "CACHE",
+            "NOT",
+            "AND",
+            "OR",
+            "STREQUAL",
+            "RANGE",
+            "3",
+            "IN",
+            "LISTS",
+            "TOUPPER",
+            "REPLACE",
+            ":",
+            ",",
+            "BOOL",
+            "-DM",
+        ]
+    )
+    text = st.lists(words, max_size=80).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(text, text)
+    def check(root: str, sub: str) -> None:
+        files = {"CMakeLists.txt": root, "sub/CMakeLists.txt": sub, "src/a.cc": ""}
+        facts = {p: read_cmake(t) for p, t in files.items() if p.endswith("CMakeLists.txt")}
+        model = build_model(facts, frozenset(files), all_dirs(sorted(files)))
+        for items in model.refs.values():
+            for raw, _g, targets in items:
+                assert raw[2] >= 1 and targets
+
+    check()

@@ -1,0 +1,454 @@
+"""The CMake build model end to end (issue 7, cases 1-8): generated CMake projects whose
+exact SM003/SM007 findings and CMake notes ``scoped check --format json`` must report.
+
+Each project also holds a control: something the model must still report, so that a model
+that silenced everything would fail here too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import check_json, make_repo, run_cli
+
+REGISTRY = """
+schema = 1
+
+[project]
+include_roots = ["include"]
+
+[[people.person]]
+handle = "pat"
+roles = [{{ role = "pmc", since = 2020-01-01 }}]
+{modules}
+"""
+
+MODULE = """
+[modules.{name}]
+stage = "proposed"
+paths = {paths}
+toggles = [{{ cmake = "{cmake}" }}]
+owners = ["pat"]
+champion = "pat"
+"""
+
+HEAD = "cmake_minimum_required(VERSION 3.18)\nproject(proj CXX)\n"
+
+
+def registry(*modules: tuple[str, list[str], str]) -> str:
+    text = "".join(
+        MODULE.format(name=n, paths="[" + ", ".join(f'"{p}"' for p in paths) + "]", cmake=c)
+        for n, paths, c in modules
+    )
+    return REGISTRY.format(modules=text)
+
+
+def run(tmp_path: Path, files: dict[str, str]) -> tuple[list[tuple], list[tuple]]:
+    """(SM003/SM007 findings, notes) as comparable tuples."""
+    if not any(p.startswith("include/") for p in files):
+        files = {**files, "include/README.md": "the include root\n"}  # roots must exist
+    root = make_repo(tmp_path / "repo", files)
+    _code, report = check_json(root)
+    found = sorted(
+        (f["rule"], f["module"], f["path"], f["line"], f["target"], f["message"])
+        for f in report["findings"]
+        if f["rule"] in ("SM003", "SM007")
+    )
+    notes = sorted((n["path"], n["line"], n["message"]) for n in report["notes"])
+    return found, notes
+
+
+def sm007(module: str, path: str, line: int, targets: list[str]) -> tuple:
+    if len(targets) == 1:
+        msg = f"module '{module}' source '{targets[0]}' is built even with the toggle off"
+    else:
+        shown = ", ".join(f"'{t}'" for t in targets[:3])
+        more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
+        msg = (
+            f"module '{module}': {len(targets)} sources are built even with the toggle off: "
+            f"{shown}{more}"
+        )
+    return ("SM007", module, path, line, targets[0], msg)
+
+
+def sm003(module: str, path: str, line: int, target: str) -> tuple:
+    return (
+        "SM003",
+        module,
+        path,
+        line,
+        target,
+        f"core file includes module '{module}'; deleting the module would break it",
+    )
+
+
+NO_BUILD = "no CMake target compiles this source: its references are judged by its own #if guards"
+
+
+# --- case 1: a guarded list flows into an unguarded target ------------------------------------
+
+
+def test_case1_guarded_list_unguarded_target(tmp_path: Path) -> None:
+    files = {
+        "scoped.toml": registry(("ann", ["src/ann/"], "USE_ANN")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_ANN "ann" OFF)\n'  # 3
+        + "set(SRCS src/core.cpp)\n"  # 4
+        + "if(USE_ANN)\n"  # 5
+        + "  list(APPEND SRCS src/ann/a.cpp src/ann/b.cpp)\n"  # 6
+        + "endif()\n"  # 7
+        + "add_library(core ${SRCS})\n"  # 8
+        + "add_executable(tool src/ann/tool.cpp)\n",  # 9: the control, unguarded
+        "src/core.cpp": "int core;\n",
+        "src/ann/a.cpp": "int a;\n",
+        "src/ann/b.cpp": "int b;\n",
+        "src/ann/tool.cpp": "int main() {}\n",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("ann", "CMakeLists.txt", 9, ["src/ann/tool.cpp"])]
+    assert notes == []
+
+
+# --- case 2: the build condition of a translation unit -----------------------------------------
+
+
+def test_case2_build_condition_of_translation_units(tmp_path: Path) -> None:
+    inc = "#include <proj/gpu/api.h>\n"
+    files = {
+        "scoped.toml": registry(("gpu", ["include/proj/gpu/", "src/gpu/"], "USE_GPU")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_GPU "gpu" OFF)\n'
+        + "add_library(core src/core.cpp)\n"
+        + "if(USE_GPU)\n"
+        + "  add_subdirectory(c_api/gpu)\n"
+        + "endif()\n"
+        + "set(TEST_SRCS tests/test_core.cpp)\n"
+        + "if(USE_GPU)\n"
+        + "  list(APPEND TEST_SRCS tests/test_gpu.cpp)\n"
+        + "  add_executable(gpu_demo demos/gpu_demo.cpp)\n"
+        + "endif()\n"
+        + "add_executable(tests ${TEST_SRCS})\n"
+        + "add_executable(tutorial tutorial/gpu.cpp)\n",
+        "c_api/gpu/CMakeLists.txt": "add_library(c_gpu x.cpp)\n",
+        "c_api/gpu/x.cpp": inc,
+        "tests/test_core.cpp": "int t;\n",
+        "tests/test_gpu.cpp": inc,
+        "demos/gpu_demo.cpp": inc,
+        # controls: built unconditionally, built by nothing, a header (its own #ifs only)
+        "tutorial/gpu.cpp": inc,
+        "tools/orphan.cpp": inc,
+        "include/proj/core_gpu.h": inc,
+        "src/core.cpp": '#include "proj/core_gpu.h"\n',
+        "include/proj/gpu/api.h": "#pragma once\n",
+        "src/gpu/kernels.cpp": "int k;\n",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [
+        sm003("gpu", "include/proj/core_gpu.h", 1, "include/proj/gpu/api.h"),
+        sm003("gpu", "tools/orphan.cpp", 1, "include/proj/gpu/api.h"),
+        sm003("gpu", "tutorial/gpu.cpp", 1, "include/proj/gpu/api.h"),
+    ]
+    assert notes == [("tools/orphan.cpp", None, NO_BUILD)]
+
+
+# --- case 3: helper functions and macros -------------------------------------------------------
+
+
+def test_case3_functions_and_macros_are_expanded(tmp_path: Path) -> None:
+    files = {
+        "scoped.toml": registry(
+            ("gpu", ["src/lib-gpu/"], "LIB_GPU"),
+            ("dsp", ["src/lib-dsp/"], "LIB_DSP"),
+            ("npu", ["src/lib-npu/"], "LIB_NPU"),
+        ),
+        "CMakeLists.txt": HEAD
+        + 'option(LIB_GPU "" OFF)\noption(LIB_DSP "" OFF)\noption(LIB_NPU "" OFF)\n'
+        + "macro(proj_add_library target)\n"
+        + "  add_library(${target} ${ARGN})\n"
+        + "endmacro()\n"
+        + "function(collect out)\n"
+        + '  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})\n'
+        + "  set(${out} ${ARG_SOURCES} PARENT_SCOPE)\n"
+        + "endfunction()\n"
+        + "add_subdirectory(src)\n",
+        "src/CMakeLists.txt": "function(add_backend name)\n"
+        + '  string(TOUPPER "LIB_${name}" id)\n'
+        + "  if(${id})\n"
+        + '    string(TOLOWER "lib-${name}" dir)\n'
+        + "    add_subdirectory(${dir})\n"
+        + "  endif()\n"
+        + "endfunction()\n"
+        + "foreach(b GPU DSP)\n"
+        + "  add_backend(${b})\n"
+        + "endforeach()\n"
+        # the control: the npu backend is built with no test of its toggle
+        + 'set(kind "npu")\n'
+        + "set(npu_dir lib-${kind})\n"
+        + "proj_add_library(npu ${${kind}_dir}/npu.cpp)\n",  # line 13
+        "src/lib-gpu/CMakeLists.txt": "collect(GPU_SRCS SOURCES a.cu b.cu)\n"
+        + "proj_add_library(lib-gpu ${GPU_SRCS})\n",
+        "src/lib-gpu/a.cu": "",
+        "src/lib-gpu/b.cu": "",
+        "src/lib-dsp/CMakeLists.txt": 'string(REPLACE "x" "p" name "dsx")\n'
+        + "string(APPEND name .cpp)\n"
+        + "string(CONCAT src ${name})\n"
+        + "proj_add_library(lib-dsp ${src})\n",
+        "src/lib-dsp/dsp.cpp": "",
+        "src/lib-npu/npu.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("npu", "src/CMakeLists.txt", 13, ["src/lib-npu/npu.cpp"])]
+    assert notes == []
+
+
+# --- case 4: early return ----------------------------------------------------------------------
+
+
+def test_case4_early_return_guards_the_rest(tmp_path: Path) -> None:
+    files = {
+        "scoped.toml": registry(("dsp", ["src/dsp/", "include/proj/dsp/"], "USE_DSP")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_DSP "" OFF)\n'
+        + "include(cmake/DSP.cmake)\n"
+        + "function(add_dsp_tests)\n"
+        + "  if(NOT USE_DSP)\n"
+        + "    return()\n"
+        + "  endif()\n"
+        + "  add_executable(dsp_test tests/dsp_test.cpp)\n"
+        + "endfunction()\n"
+        + "add_dsp_tests()\n"
+        + "add_executable(dsp_tool src/dsp/tool.cpp)\n",  # 12: the control
+        "cmake/DSP.cmake": "if(NOT USE_DSP)\n  return()\nendif()\n"
+        + "add_library(dsp ${CMAKE_CURRENT_LIST_DIR}/../src/dsp/dsp.cpp)\n",
+        "src/dsp/dsp.cpp": "",
+        "src/dsp/tool.cpp": "",
+        "tests/dsp_test.cpp": "#include <proj/dsp/api.h>\n",
+        "include/proj/dsp/api.h": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("dsp", "CMakeLists.txt", 12, ["src/dsp/tool.cpp"])]
+    assert notes == []
+
+
+# --- case 5: commands that build versus commands that name -------------------------------------
+
+
+def test_case5_only_building_commands_make_sm007(tmp_path: Path) -> None:
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_NPU "" OFF)\n'
+        + "add_library(core src/core.cpp)\n"
+        + "install(FILES src/npu/npu.cpp DESTINATION share/npu)\n"
+        + 'source_group("npu" FILES src/npu/npu.cpp)\n'
+        + "set_source_files_properties(src/npu/npu.cpp PROPERTIES COMPILE_FLAGS -O2)\n"
+        + "target_include_directories(core PRIVATE src/npu)\n"
+        + 'message(STATUS "npu sources: src/npu/npu.cpp")\n'
+        + "set(NPU_SRCS src/npu/npu.cpp src/npu/extra.cpp)\n"
+        + "list(REMOVE_ITEM NPU_SRCS src/npu/npu.cpp)\n"
+        + "add_custom_target(npu_files SOURCES src/npu/npu.cpp)\n"
+        + "if(USE_NPU)\n  add_library(npu ${NPU_SRCS})\nendif()\n"
+        + "target_sources(core PRIVATE src/npu/glue.cpp)\n",  # 16: the control
+        "src/core.cpp": "",
+        "src/npu/npu.cpp": "",
+        "src/npu/extra.cpp": "",
+        "src/npu/glue.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("npu", "CMakeLists.txt", 16, ["src/npu/glue.cpp"])]
+    assert notes == []
+
+
+# --- case 6: a CMake file reached by nothing ---------------------------------------------------
+
+
+def test_case6_unreached_cmake_file_is_a_note(tmp_path: Path) -> None:
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_NPU "" OFF)\n'
+        + "foreach(d ${EXTRA_DIRS})\n  add_subdirectory(${d})\nendforeach()\n",
+        # reached by nothing the model can follow: read on its own, as before
+        "src/npu/CMakeLists.txt": "add_library(npu npu.cpp)\n",
+        "src/npu/npu.cpp": "",
+        # a project of its own: a root, not a blind spot
+        "apps/demo/CMakeLists.txt": HEAD + "add_executable(demo main.cpp)\n",
+        "apps/demo/main.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("npu", "src/npu/CMakeLists.txt", 1, ["src/npu/npu.cpp"])]
+    assert notes == [
+        (
+            "CMakeLists.txt",
+            4,
+            "foreach() over a list the model does not know: its body is read once, with an "
+            "unknown value",
+        ),
+        (
+            "CMakeLists.txt",
+            5,
+            "add_subdirectory() of a path the model does not know: add_subdirectory(${d})",
+        ),
+        (
+            "src/npu/CMakeLists.txt",
+            None,
+            "CMake file reached by no add_subdirectory()/include() from the root "
+            "CMakeLists.txt: read on its own, unconditionally",
+        ),
+    ]
+
+
+# --- case 7: one finding per cause; deps groups what one line names ----------------------------
+
+
+def test_case7_one_finding_per_building_command(tmp_path: Path) -> None:
+    kernels = {f"src/gpu/k{i:02d}.cu": "" for i in range(12)}
+    files = {
+        "scoped.toml": registry(("gpu", ["src/gpu/"], "USE_GPU")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_GPU "" OFF)\n'
+        + "file(GLOB GPU_SRCS src/gpu/*.cu)\n"  # 4
+        + "add_library(gpu_all ${GPU_SRCS})\n"  # 5
+        + "file(GLOB_RECURSE IDE_SRCS src/*.cu)\n"  # 6
+        + 'source_group("all" FILES ${IDE_SRCS})\n',
+        **kernels,
+    }
+    found, notes = run(tmp_path, files)
+    names = sorted(kernels)
+    assert found == [sm007("gpu", "CMakeLists.txt", 5, names)]
+    assert "12 sources" in found[0][5] and "and 9 more" in found[0][5]
+    assert notes == [
+        (
+            "CMakeLists.txt",
+            6,
+            "12 source(s) of module 'gpu' globbed only for source_group() (IDE grouping), not "
+            "built: 'src/gpu/k00.cu', 'src/gpu/k01.cu', 'src/gpu/k02.cu' and 9 more",
+        )
+    ]
+    code, out, _err = run_cli(tmp_path / "repo", "deps", "gpu")
+    assert code == 0
+    lines = [ln for ln in out.splitlines() if ln.startswith("    ")]
+    # one line per command line: the glob, the building command, the IDE glob, source_group
+    assert len(lines) == 4, out
+    assert all("12 files: src/gpu/k00.cu, src/gpu/k01.cu, ... (10 more)" in ln for ln in lines)
+
+
+# --- case 8: defines the build derives from a toggle -------------------------------------------
+
+
+def test_case8_defines_derived_from_the_toggle(tmp_path: Path) -> None:
+    npu = "#include <proj/npu/api.h>\n"
+    files = {
+        "scoped.toml": registry(("npu", ["include/proj/npu/", "tests/test_npu.cpp"], "USE_NPU")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_NPU "" OFF)\n'
+        + "if(USE_NPU)\n"
+        + "  add_definitions(-DPROJ_USE_NPU)\n"
+        + "  set(PROJ_HAVE_NPU ON)\n"
+        + "  add_compile_definitions(PROJ_ALSO_NPU)\n"
+        + "endif()\n"
+        + "add_compile_definitions(PROJ_ALWAYS)\n"
+        + "if(USE_NPU)\n  add_compile_definitions(PROJ_ALWAYS)\nendif()\n"
+        + "configure_file(config.h.in config.h)\n"
+        + "add_library(core src/a.cpp src/b.cpp src/c.cpp src/d.cpp)\n"
+        + "file(GLOB TESTS tests/*.cpp)\n"
+        + "add_executable(all_tests ${TESTS})\n",
+        "config.h.in": "#cmakedefine PROJ_HAVE_NPU\n",
+        "src/a.cpp": "#ifdef PROJ_USE_NPU\n" + npu + "#endif\n",
+        "src/b.cpp": "#if defined(PROJ_HAVE_NPU) && defined(PROJ_ALSO_NPU)\n" + npu + "#endif\n",
+        # controls: defined unconditionally too; defined by a header the code includes
+        "src/c.cpp": "#ifdef PROJ_ALWAYS\n" + npu + "#endif\n",
+        "src/d.cpp": '#include "proj/cfg.h"\n#ifdef PROJ_USE_NPU2\n' + npu + "#endif\n",
+        "include/proj/cfg.h": "#define PROJ_USE_NPU2 1\n",
+        "include/proj/npu/api.h": "",
+        "tests/test_core.cpp": "",
+        "tests/test_npu.cpp": "#ifdef PROJ_USE_NPU\n" + npu + "int t;\n#endif\n",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [
+        sm003("npu", "src/c.cpp", 2, "include/proj/npu/api.h"),
+        sm003("npu", "src/d.cpp", 3, "include/proj/npu/api.h"),
+    ]
+    assert notes == [
+        (
+            "CMakeLists.txt",
+            16,
+            "builds 1 source(s) of module 'npu' unguarded, but the whole body of each sits "
+            "under the module's toggle: 'tests/test_npu.cpp'",
+        )
+    ]
+
+
+# --- issue 14 item 2: an elseif test's own references ------------------------------------------
+
+
+def test_elseif_test_reference_carries_the_negation_of_earlier_tests(tmp_path: Path) -> None:
+    reg = registry(("uma", ["src/uma/"], "USE_UMA")).replace(
+        'champion = "pat"\n', 'champion = "pat"\nreferences = ["UMA_MO[D]E"]\n', 1
+    )
+    files = {
+        "scoped.toml": reg,
+        "CMakeLists.txt": HEAD
+        + 'option(USE_UMA "" OFF)\n'
+        + "if(NOT USE_UMA)\n"
+        + '  message(STATUS "no uma")\n'
+        + 'elseif(UMA_MODE STREQUAL "fast")\n'  # runs only with USE_UMA on: wiring
+        + '  message(STATUS "fast uma")\n'
+        + "endif()\n"
+        + 'message(STATUS "UMA_MODE=${UMA_MODE}")\n',  # 9: the control, unguarded
+        "src/uma/uma.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [
+        (
+            "SM003",
+            "uma",
+            "CMakeLists.txt",
+            9,
+            None,
+            "core file refers to module 'uma'; deleting the module would break it",
+        )
+    ]
+
+
+# --- what the model cannot see stays as the lexical reading had it -----------------------------
+
+
+def test_a_list_read_only_by_an_unreached_file_stays_buildable(tmp_path: Path) -> None:
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD + 'option(USE_NPU "" OFF)\nset(NPU_SRCS src/npu/npu.cpp)\n',
+        # reached by nothing: its ${NPU_SRCS} is unknown there, so the set() above may build
+        "cmake/Extra.cmake": "add_library(extra ${NPU_SRCS})\n",
+        "src/npu/npu.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("npu", "CMakeLists.txt", 4, ["src/npu/npu.cpp"])]
+    assert [n[0] for n in notes] == ["cmake/Extra.cmake"]
+
+
+def test_when_the_model_gives_up_cmake_files_are_read_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scoped_modules.resolve import build_model
+
+    monkeypatch.setattr(build_model, "MAX_STEPS", 2)
+    files = {
+        "scoped.toml": registry(("ann", ["src/ann/"], "USE_ANN")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_ANN "" OFF)\n'
+        + "if(USE_ANN)\n  add_library(ann src/ann/a.cpp)\nendif()\n"
+        + "add_library(core src/ann/b.cpp)\n",
+        "src/ann/a.cpp": "",
+        "src/ann/b.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("ann", "CMakeLists.txt", 7, ["src/ann/b.cpp"])]
+    assert notes == [
+        (
+            None,
+            None,
+            "the CMake model stopped after 2 commands: CMake references are read file by file",
+        )
+    ]
