@@ -143,9 +143,11 @@ _LOGICAL = re.compile(
 # Identifiers. In code (outside strings and comments) valid Python has non-ASCII characters only
 # in identifiers, so every one counts as an identifier character: `\w` misses some that Python
 # accepts (combining marks, U+00B7 and the other Other_ID_Continue characters).
-_ID = r"(?:[^\W\d]|[^\x00-\x7f])(?:\w|[^\x00-\x7f])*"
-_ID_REV = r"(?:\w|[^\x00-\x7f])*(?:[^\W\d]|[^\x00-\x7f])"
-_END = r"(?!\w)(?![^\x00-\x7f])"  # the end of a keyword
+_ID_START = r"[A-Za-z_\x80-\U0010ffff]"
+_ID_CHAR = r"[0-9A-Za-z_\x80-\U0010ffff]"
+_ID = _ID_START + _ID_CHAR + "*"
+_ID_REV = _ID_CHAR + "*" + _ID_START
+_END = f"(?!{_ID_CHAR})"  # the end of a keyword
 _ASID = rf"{_ID}(?:[ \t]+as[ \t]+{_ID})?"
 _DOTID = rf"{_ID}(?:\.{_ID})*(?:[ \t]+as[ \t]+{_ID})?"
 _LINE_END = r"[ \t]*+(?:#[^\n]*)?(?=\n|\Z)"
@@ -185,10 +187,8 @@ _CHAIN_GAP = r"(?:[ \t\f\n]|\\\n|#[^\n]*)*+"
 _CHAIN = re.compile(rf"(?:{_CHAIN_GAP}\.(?:[ \t\f\n]|\\\n)*+{_ID})+")
 _CHAIN_PART = re.compile(_ID)
 # a chain without spaces, comments or continuations (and not followed by a spaced one)
-_PLAIN_CHAIN = re.compile(
-    r"(?:\.(?:[^\W\d]|[^\x00-\x7f])(?:\w|[^\x00-\x7f])*+)++(?![ \t\f\n\\#]*\.)"
-)
-_NAME_DOT = re.compile(rf"(?<![\w.])(?<![^\x00-\x7f]){_ID}(?=\.)")
+_PLAIN_CHAIN = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)++(?![ \t\f\n\\#]*\.)")
+_NAME_DOT = re.compile(rf"(?<!{_ID_CHAR})(?<!\.){_ID}(?=\.)")
 _MANY_NAMES = 32  # past this many bound names, one regex pass beats a search per name
 _SPACED_DOTS = (" .", "\t.", "\n.", "\f.")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
