@@ -228,6 +228,11 @@ def test_references_on_continuation_lines_at_a_smaller_indent() -> None:
     assert ref[5] == 0 and implies_on(ref[4], UMA)
 
 
+def test_backslashes_continue_lines_only_in_code() -> None:
+    src = "x = 1  # C:\\\nimport y\nif X:\n    from a \\\n        import b\nz = 2; \\\nimport c\n"
+    assert [(r[1], r[2]) for r in refs(src)] == [("y", 2), ("a.b", 4), ("c", 7)]
+
+
 # --- issue 14, item 2: an `elif` test carries the negation of the earlier tests ---------------
 
 

@@ -472,6 +472,7 @@ class _Reader:
     __slots__ = (
         "text",
         "n",
+        "nonascii",
         "notes",
         "found",
         "noted",
@@ -497,6 +498,7 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.n = len(text)
+        self.nonascii = not text.isascii()
         self.notes: list[tuple[int, str]] = []
         # (position, kind, spec, evidence, guard, flags)
         self.found: list[tuple[int, str, str, str, Guard, int]] = []
@@ -1152,8 +1154,13 @@ class _Reader:
         while True:
             while i > 0 and text[i - 1] in " \t\f":
                 i -= 1
-            if i >= 2 and text[i - 1] == "\n" and text[i - 2] == "\\":
-                i -= 2
+            if (
+                i >= 2
+                and text[i - 1] == "\n"
+                and text[i - 2] == "\\"
+                and self.logical_start(i) != i
+            ):
+                i -= 2  # a line continuation (not a backslash ending a comment)
                 continue
             return text[i - 1] if i else "\n"
 
@@ -1211,12 +1218,27 @@ class _Reader:
             elif prev != " " and prev != "\n" and _idchar(prev):
                 p = find("import", nxt)
                 continue
-            got = self.stmt_start(kw)
-            if got is None:
-                p = find("import", nxt)
-                continue
-            start, at_line = got
-            ls = self.line_start(start)
+            # the common one-line forms at a line start first
+            ls = self.line_start(kw)
+            first = _INDENT.match(text, ls).end()  # type: ignore[union-attr]
+            fast = None
+            if ls >= 2 and text[ls - 2] == "\\" and self.logical_start(ls) != ls:
+                pass  # a continuation line: the statement may start on an earlier line
+            elif first == kw:
+                fast = _FAST_IMPORT.match(text, kw)
+            elif text.startswith("from", first):
+                fast = _FAST_FROM.match(text, first)
+                if fast is not None and fast.start(2) != kw:
+                    fast = None
+            if fast is not None:
+                start, at_line = first, True
+            else:
+                got = self.stmt_start(kw)
+                if got is None:
+                    p = find("import", nxt)
+                    continue
+                start, at_line = got
+                ls = self.line_start(start)
             if at_line:
                 code = self.logical_start(ls) == ls
             else:
@@ -1225,12 +1247,12 @@ class _Reader:
                 p = find("import", nxt)
                 continue
             end = -1
-            if at_line:
+            if fast is None and at_line:
                 fast = (_FAST_FROM if text.startswith("from", start) else _FAST_IMPORT).match(
                     text, start
                 )
-                if fast is not None:
-                    end = self.fast_statement(fast, start, ls)
+            if fast is not None:
+                end = self.fast_statement(fast, start, ls)
             if end < 0:
                 s = self.logical_start(ls)
                 le = self.logical_end(s)
@@ -1246,6 +1268,7 @@ class _Reader:
         text = self.text
         specs: list[str] = []
         pairs: list[tuple[str, str]] = []
+        nf = _nfkc if self.nonascii else str
         if m.re is _FAST_FROM:
             module, kwd, names, names2 = m.group(1, 2, 3, 4)
             flags = F_FROM
@@ -1254,29 +1277,29 @@ class _Reader:
                 end = text.find(")", m.end(4)) + 1
             else:
                 end = m.end(3)
-            module = _nfkc(module)
+            module = nf(module)
             if names == "*":
                 specs.append(module)
             else:
                 head = module + "." if module[-1] != "." else module
                 for x in names.split(","):
                     words = x.split()
-                    spec = head + _nfkc(words[0])
+                    spec = head + nf(words[0])
                     specs.append(spec)
-                    pairs.append((_nfkc(words[-1]), spec))
+                    pairs.append((nf(words[-1]), spec))
         else:
             kwd, names = m.group(1, 2)
             flags = 0
             end = m.end(2)
             for x in names.split(","):
                 words = x.split()
-                spec = _nfkc(words[0])
+                spec = nf(words[0])
                 specs.append(spec)
                 if len(words) == 1:
                     top = spec.split(".", 1)[0]
                     pairs.append((top, top))
                 else:
-                    pairs.append((_nfkc(words[-1]), spec))
+                    pairs.append((nf(words[-1]), spec))
         if kwd == "cimport":
             flags |= F_CIMPORT
         self.stmts.append((start, end))
