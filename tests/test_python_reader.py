@@ -249,8 +249,8 @@ def test_attribute_chains() -> None:
     import numpy as np
     from tvm import tir
     f = tvm.relax.Function(x)
-    g = np.zeros(3)        # np is an alias: not followed
-    h = tir.PrimFunc        # from-import: not followed
+    g = np.zeros(3)        # np is an alias of numpy (SPEC §3, issue 7 case 9)
+    h = tir.PrimFunc        # tir is bound by a from-import to tvm.tir
     s = "tvm.relax.Function"  # a string
     # tvm.relax.Function in a comment
     obj.tvm.relax = 1
@@ -258,6 +258,8 @@ def test_attribute_chains() -> None:
     """
     assert specs(src, K_PY_ATTR) == [
         ("tvm.relax.Function", 4),
+        ("numpy.zeros", 5),
+        ("tvm.tir.PrimFunc", 6),
         ("tvm.relax.op.add", 10),
         ("tvm.relax.Var", 10),
     ]

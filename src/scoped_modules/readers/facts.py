@@ -13,7 +13,9 @@ Raw reference tuple layout (``RawRef``)::
         (``..b.c``); ``from a import b`` yields spec ``a.b`` with flag ``F_FROM`` (the resolver
         takes the longest prefix naming a file, so ``a.b`` falls back to ``a``);
         for ``importlib.import_module(".b", package="a")`` the reader joins it to ``a.b``.
-    python-attribute: the dotted chain as written (``tvm.relax.Function``).
+    python-attribute: the dotted chain with its first name replaced by the dotted name an
+        import binds it to (``import numpy as np`` ... ``np.ma.array`` gives ``numpy.ma.array``;
+        ``from . import x`` ... ``x.y`` gives ``.x.y``).
     cpp-include: the include string without delimiters; ``F_ANGLE`` for ``<x>``.
     cmake-path: the literal argument after substituting variables set() to literals earlier in
         the same file; the four directory variables are kept as written, e.g.
@@ -78,7 +80,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = 5
+READER_VERSION = 6
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"

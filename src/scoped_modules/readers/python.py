@@ -1,29 +1,42 @@
 """Python reader: imports, dynamic imports and attribute chains of one file, with their guards.
 
-No full parse (a whole-file ``ast.parse`` costs ~30x the per-file budget). Instead:
+No full parse (a whole-file ``ast.parse`` costs several times the per-file budget). Instead:
 
-- candidates come from fast literal-prefix searches of the whole text: the word ``import``
-  (every import statement contains it), ``import_module(``/``__import__(`` and ``NAME.`` for the
-  top-level names bound by the file's plain ``import x.y`` statements;
-- triple-quoted strings are located lazily by a walk over the ``'''``/``\"\"\"`` occurrences
-  only (comments and one-line strings cannot span lines, so a short per-line check decides
-  whether an occurrence opens a string); a candidate inside one, or inside a comment or string
-  of its own line, is dropped;
-- block structure comes from indentation: the enclosing header of a line is the nearest earlier
-  code line with a smaller indent, found by one regex search over the reversed text; headers
-  (``if/elif/else``, ``try``, ``def``) are read with a small tokenizer, and only an ``if``
-  test that is not a plain name is handed to ``ast`` (cached by its text).
+- **candidates** come from fast literal searches of the whole text: the word ``import`` (every
+  import statement contains it), ``import_module(``/``__import__(``, and ``NAME.`` for the names
+  that the file's import statements bind (``import a.b`` binds ``a``; ``import a.b as c`` binds
+  ``c`` to ``a.b``; ``from a import b as c`` binds ``c`` to ``a.b``);
+- **structure** comes from one forward pass, made lazily up to the furthest candidate: a regex
+  consumes runs of *simple* lines (complete on their own: brackets balanced, strings closed, no
+  continuation) in one call; each other line is matched as one *logical* line by a second regex
+  with bounded nesting, or by a small tokenizer (PEP 701 f-strings, deep nesting, broken code).
+  Only the logical lines that span several physical lines are recorded, so a physical line start
+  is a continuation exactly when it falls inside one of them;
+- a candidate is **in code** unless it lies in a string or comment of its logical line (the line
+  is lexed once, f-string replacement fields count as code);
+- **block structure** comes from indentation: the enclosing header of a logical line is the
+  nearest earlier logical line with a smaller indent, found by one regex search over the
+  reversed text (skipping continuations) and memoised per indent; headers (``if/elif/else``,
+  ``try``, ``def``) are read with the tokenizer, and only an ``if`` test that is not a plain
+  name is handed to ``ast`` (cached by its text). An ``elif``/``else`` carries the negation of
+  every earlier test of its chain, built once per clause and shared in chunks, so long chains
+  stay linear;
+- an attribute chain through a bound name also carries the guards of the imports that bind it
+  (it reaches the module only where one of them ran) and the optional/TYPE_CHECKING flags they
+  all share. Names are NFKC-normalised as Python does (PEP 3131).
 
-Known approximations: a continuation line inside brackets at a smaller indent than its
-statement, or a line inside a backslash-continued one-line string, can be mistaken for
-structure; syntax errors are noted only where the reader looks (import statements, headers,
-unterminated strings) plus the common Python 2 forms.
+Known approximations: indentation is compared by characters (a tab counts one); syntax errors
+are noted only where the reader looks (import statements, headers, unterminated strings and
+brackets) plus the common Python 2 forms; after an unclosed bracket the reader resumes at the
+next line.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import unicodedata
+import warnings
 from bisect import bisect_right
 from operator import itemgetter
 from typing import Any
@@ -45,77 +58,151 @@ from .guards import conj, disj, neg
 
 Guard = Any
 
-# --- token patterns -------------------------------------------------------------------------
+# --- lexical patterns ---------------------------------------------------------------------------
 
-# String literals: triple-quoted first, then one-line ones (a backslash continues them).
-# An unterminated triple-quoted string runs to the end of the text, a one-line one to the end
-# of its line.
-_STRINGS = (
-    r'"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+(?:"""|\Z)'
-    r"|'''(?:[^'\\]++|\\[\s\S]|'(?!''))*+(?:'''|\Z)"
-    r'|"(?:[^"\\\n]++|\\[\s\S])*+"?'
-    r"|'(?:[^'\\\n]++|\\[\s\S])*+'?"
-)
-_LINETOK = re.compile(_STRINGS + r"|#[^\n]*")
-_TOK = re.compile(_STRINGS + r"|#[^\n]*|\\\n|[()\[\]{}:;\n]")
-_BLANK_TOK = re.compile(
-    r'"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+(?:"""|\Z)'
-    r"|'''(?:[^'\\]++|\\[\s\S]|'(?!''))*+(?:'''|\Z)"
-    r'|"(?:[^"\\\r\n]++|\\[\s\S])*+"?'
-    r"|'(?:[^'\\\r\n]++|\\[\s\S])*+'?"
-    r"|#[^\r\n]*"
-)
-_SPECIAL = re.compile(r"[(\[{'\"#\\;]")
-_DQ_FULL = re.compile(r'"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+(""")?')
-_SQ_FULL = re.compile(r"'''(?:[^'\\]++|\\[\s\S]|'(?!''))*+(''')?")
-_FIRST = itemgetter(0)
-_QUOTE_HASH = re.compile(r"['\"#\\;]")
-_CONT = re.compile(r"\\\n")
+_PREFIXES = frozenset({"", "r", "u", "b", "f", "br", "rb", "fr", "rf"})
+_PREFIX_CHARS = frozenset("rRbBuUfF")
+_MAX_NEST = 40  # f-strings nested deeper are read as plain strings
 
-_ID = r"[^\W\d]\w*"
-_IDR = r"[^\W\d]\w*"
-_ASID = rf"{_IDR}(?:[ \t]+as[ \t]+{_IDR})?"
-_DOTID = rf"{_IDR}(?:\.{_IDR})*(?:[ \t]+as[ \t]+{_IDR})?"
+# A plain string from its opening quote; unterminated, a triple-quoted one runs to the end of the
+# text and a one-line one to the end of its line (a backslash continues it).
+_PLAIN = {
+    "'''": re.compile(r"'''(?:[^'\\]++|\\[\s\S]|'(?!''))*+(''')?"),
+    '"""': re.compile(r'"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+(""")?'),
+    "'": re.compile(r"'(?:[^'\\\n]++|\\[\s\S])*+(')?"),
+    '"': re.compile(r'"(?:[^"\\\n]++|\\[\s\S])*+(")?'),
+}
+# Inside an f-string: the next character that matters in a literal part, in a replacement
+# field's expression, and in a format spec.
+_F_LIT = {
+    "'''": re.compile(r"['{}\\]"),
+    '"""': re.compile(r'["{}\\]'),
+    "'": re.compile(r"['{}\\\n]"),
+    '"': re.compile(r'["{}\\\n]'),
+}
+_F_EXPR = re.compile(r"['\"#()\[\]{}:!\\\n]")
+_F_SPEC = {
+    "'''": re.compile(r"['{}\\]"),
+    '"""': re.compile(r'["{}\\]'),
+    "'": re.compile(r"['{}\\\n]"),
+    '"': re.compile(r'["{}\\\n]'),
+}
+_QUOTE_OR_HASH = re.compile(r"['\"#]")
+_STRUCT_TOK = re.compile(r"['\"#()\[\]{}\n\\]")
+_HEAD_TOK = re.compile(r"['\"#()\[\]{}\\:;]")
+
+# Fast structure: a run of simple lines, and one logical line with bounded nesting. Each may fail
+# on something it does not know (the tokenizer then decides); neither ever mis-reads.
+_NOT_F = r"(?<![fF])(?<![fF][rR])"
+_IS_F = r"(?:(?<=[fF])(?<!\w[fF])|(?<=[fF][rR])(?<!\w[fF][rR])|(?<=[rR][fF])(?<!\w[rR][fF]))"
+_FIELD = r"\{(?:[^'\"\\\n{}#]++|'[^'\\\n{}]*+'|\"[^\"\\\n{}]*+\")*+\}"
+_F_ONE = (
+    r"'(?!'')(?:[^'\\\n{}]++|\\[^\n{}N]|\{\{|\}\}|" + _FIELD + r")*+'"
+    r'|"(?!"")(?:[^"\\\n{}]++|\\[^\n{}N]|\{\{|\}\}|' + _FIELD + r')*+"'
+)
+_STR_LINE = (
+    _NOT_F + r"(?:'''(?:[^'\\\n]++|\\[^\n]|'(?!''))*+'''"
+    r'|"""(?:[^"\\\n]++|\\[^\n]|"(?!""))*+"""'
+    r"|'(?!'')(?:[^'\\\n]++|\\[^\n])*+'"
+    r'|"(?!"")(?:[^"\\\n]++|\\[^\n])*+")'
+    r"|" + _IS_F + "(?:" + _F_ONE + ")"
+)
+_STR_ANY = (
+    _NOT_F + r"(?:'''(?:[^'\\]++|\\[\s\S]|'(?!''))*+'''"
+    r'|"""(?:[^"\\]++|\\[\s\S]|"(?!""))*+"""'
+    r"|'(?!'')(?:[^'\\\n]++|\\[\s\S])*+'"
+    r'|"(?!"")(?:[^"\\\n]++|\\[\s\S])*+")'
+    r"|" + _IS_F + r"(?:'''(?:[^'\\{}]++|\\[^{}N]|'(?!'')|\{\{|\}\}|" + _FIELD + r")*+'''"
+    r'|"""(?:[^"\\{}]++|\\[^{}N]|"(?!"")|\{\{|\}\}|' + _FIELD + r')*+"""|' + _F_ONE + ")"
+)
+_RUN = r"[^\n'\"#()\[\]{}\\]++"
+
+
+def _nested(atom: str, depth: int) -> str:
+    inner = atom
+    for _ in range(depth):
+        inner = atom + r"|[(\[{](?:" + inner + r")*+[)\]}]"
+    return inner
+
+
+_SIMPLE_LINES = re.compile(
+    r"(?:(?:" + _nested(_RUN + "|(?=['\"])(?:" + _STR_LINE + ")", 3) + r")*+(?:#[^\n]*+)?\n)*+"
+)
+_LOGICAL = re.compile(
+    r"(?:"
+    + _RUN
+    + "|(?=['\"])(?:"
+    + _STR_ANY
+    + r")|\\\n|[(\[{](?:"
+    + _nested(r"[^'\"#()\[\]{}\\]++|(?=['\"])(?:" + _STR_ANY + r")|#[^\n]*+|\\\n", 7)
+    + r")*+[)\]}])*+(?:#[^\n]*+)?(?=\n|\Z)"
+)
+
+# --- statements -----------------------------------------------------------------------------
+
+# Identifiers. In code (outside strings and comments) valid Python has non-ASCII characters only
+# in identifiers, so every one counts as an identifier character: `\w` misses some that Python
+# accepts (combining marks, U+00B7 and the other Other_ID_Continue characters).
+_ID_START = r"[A-Za-z_\x80-\U0010ffff]"
+_ID_CHAR = r"[0-9A-Za-z_\x80-\U0010ffff]"
+_ID = _ID_START + _ID_CHAR + "*"
+_ID_REV = _ID_CHAR + "*" + _ID_START
+_END = f"(?!{_ID_CHAR})"  # the end of a keyword
+_ASID = rf"{_ID}(?:[ \t]+as[ \t]+{_ID})?"
+_DOTID = rf"{_ID}(?:\.{_ID})*(?:[ \t]+as[ \t]+{_ID})?"
 _LINE_END = r"[ \t]*+(?:#[^\n]*)?(?=\n|\Z)"
 _FAST_IMPORT = re.compile(rf"(c?import)[ \t]+({_DOTID}(?:[ \t]*,[ \t]*{_DOTID})*)" + _LINE_END)
-_ASID_ML = rf"{_IDR}(?:\s+as\s+{_IDR})?"
+_ASID_ML = rf"{_ID}(?:\s+as\s+{_ID})?"
 _FAST_FROM = re.compile(
-    rf"from[ \t]+(\.+(?:{_IDR}(?:\.{_IDR})*)?|{_IDR}(?:\.{_IDR})*)[ \t]+(c?import)(?!\w)[ \t]*"
+    rf"from[ \t]+(\.+(?:{_ID}(?:\.{_ID})*)?|{_ID}(?:\.{_ID})*)[ \t]+(c?import){_END}[ \t]*"
     rf"(?:(\*|{_ASID}(?:[ \t]*,[ \t]*{_ASID})*)"
     rf"|\(\s*({_ASID_ML}(?:\s*,\s*{_ASID_ML})*)\s*,?\s*\))" + _LINE_END
 )
-_PRE_FROM = re.compile(
-    r"(?:^|[:;])[ \t\f]*(from)(?!\w)[ \t\f]*(?:\.[ \t\f]*)*"
-    rf"(?:{_ID}(?:[ \t\f]*\.[ \t\f]*{_ID})*)?[ \t\f]*$"
+# `from <dotted> ` before an `import` keyword, matched backwards in the reversed text
+_SP_REV = r"(?:[ \t\f]|\n\\)"
+_REV_FROM = re.compile(
+    rf"{_SP_REV}*+(?:{_ID_REV}(?:{_SP_REV}*+\.{_SP_REV}*+{_ID_REV})*)?"
+    rf"(?:{_SP_REV}*+\.)*+{_SP_REV}*+morf{_END}"
 )
 _FROM_STMT = re.compile(
-    rf"from(?!\w)\s*((?:\.\s*)*)({_ID}(?:\s*\.\s*{_ID})*)?\s*(c?import)(?!\w)\s*(.*)", re.S
+    rf"from{_END}\s*((?:\.\s*)*)({_ID}(?:\s*\.\s*{_ID})*)?\s*(c?import){_END}\s*(.*)", re.S
 )
-_IMPORT_STMT = re.compile(r"(c?import)(?!\w)\s*(.*)", re.S)
-_DOTTED_AS = re.compile(rf"({_ID}(?:\s*\.\s*{_ID})*)(\s+as\s+{_ID})?")
-_NAME_AS = re.compile(rf"({_ID})(?:\s+as\s+{_ID})?")
+_IMPORT_STMT = re.compile(rf"(c?import){_END}\s*(.*)", re.S)
+_DOTTED_AS = re.compile(rf"({_ID}(?:\s*\.\s*{_ID})*)(?:\s+as\s+({_ID}))?")
+_NAME_AS = re.compile(rf"({_ID})(?:\s+as\s+({_ID}))?")
 _WS = re.compile(r"\s+")
 _INDENT = re.compile(r"[ \t\f]*")
-_COMMENT = re.compile(r"#[^\n]*")
 
-_DYN = re.compile(
-    r"(import_module|__import__)[ \t]*\(\s*(?:[rRuU])?(?:\"([^\"\\\n]*)\"|'([^'\\\n]*)')\s*([,)])"
+_DYN = re.compile(r"(import_module|__import__)\s*\(")
+_GAP = re.compile(r"(?:\s|\\\n|#[^\n]*)*")
+_DYN_STR = re.compile(
+    r"[rRuU]?(?:'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\[\s\S]|\"(?!\"\"))*\"\"\""
+    r"|'(?:[^'\\\n]|\\[\s\S])*'|\"(?:[^\"\\\n]|\\[\s\S])*\")"
 )
 _DYN_PKG = re.compile(
     r"\s*(?:package\s*=\s*)?(?:[rRuU]?(?:\"([^\"\\\n]*)\"|'([^'\\\n]*)')|(__package__))\s*[,)]"
 )
 _MODNAME = re.compile(rf"(\.*)((?:{_ID}(?:\.{_ID})*)?)")
-_CHAIN = re.compile(rf"(?:\.{_ID})+")
+_CHAIN_GAP = r"(?:[ \t\f\n]|\\\n|#[^\n]*)*+"
+_CHAIN = re.compile(rf"(?:{_CHAIN_GAP}\.(?:[ \t\f\n]|\\\n)*+{_ID})+")
+_CHAIN_PART = re.compile(_ID)
+# a chain without spaces, comments or continuations (and not followed by a spaced one)
+_PLAIN_CHAIN = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)++(?![ \t\f\n\\#]*\.)")
+_NAME_DOT = re.compile(rf"(?<!{_ID_CHAR})(?<!\.){_ID}(?=\.)")
+_MANY_NAMES = 32  # past this many bound names, one regex pass beats a search per name
+_SPACED_DOTS = (" .", "\t.", "\n.", "\f.")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 # Block headers that contribute to a reference's context, at a line start.
-_KW = re.compile(r"[ \t\f]*(if|elif|else|try|def|async[ \t\f]+def)(?!\w)")
+_KW = re.compile(r"[ \t\f]*(if|elif|else|try|def|async[ \t\f]+def)" + _END)
 # Clauses that can precede an `else`/`elif` at the same indent.
-_CLAUSE = re.compile(r"[ \t\f]*(if|elif|else|for|while|try|except|finally|with|async)(?!\w)")
-_EXCEPT = re.compile(r"except(?!\w)")
+_CLAUSE = re.compile(r"[ \t\f]*(if|elif)" + _END)
+_EXCEPT = re.compile(r"except" + _END)
 _EXCEPT_NAMES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _TC = re.compile(r"(?:\w+\s*\.\s*)*TYPE_CHECKING")
 _SIMPLE_TEST = re.compile(rf"(not\s+)?({_ID}(?:\s*\.\s*{_ID})*)")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_AS_TAIL = re.compile(r"\s+as\s+\w+\s*$")
 
 _PY2_PRINT = re.compile(r"print[ \t]+(?:[\"']|[^\W\d])")
 _PY2_EXCEPT = re.compile(rf"[ \t]+[\w.]+[ \t]*,[ \t]*{_ID}[ \t]*$")
@@ -124,9 +211,20 @@ _PY3_AFTER_PRINT = frozenset({"in", "is", "and", "or", "not", "if", "else", "for
 _OFF_VALUES = frozenset({"off", "0", "", "false"})
 _NOT_NAMES = frozenset({"on", "off", "true", "false", "yes", "no"})
 
+_FIRST = itemgetter(0)
 _DEDENT: dict[int, re.Pattern[str]] = {}
 _FORWARD: dict[int, re.Pattern[str]] = {}
 _TEST_CACHE: dict[str, tuple[Guard, bool, bool]] = {}
+
+
+def _idchar(c: str) -> bool:
+    """Whether a character (of code) can be part of an identifier."""
+    return c.isalnum() or c == "_" or c > "\x7f"
+
+
+def _nfkc(name: str) -> str:
+    """An identifier (or dotted name) as Python sees it: NFKC-normalised (PEP 3131)."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 def _unknown() -> tuple:
@@ -160,6 +258,45 @@ def _forward(ind: int) -> re.Pattern[str]:
     if rx is None:
         rx = _FORWARD[ind] = re.compile(r"\n([ \t\f]{0,%s})(?=[^ \t\f\n#])".replace("%s", str(ind)))
     return rx
+
+
+_CHUNK = 16
+
+
+def _push(state: tuple, t: Guard) -> tuple:
+    """Add condition ``t`` to a conjunction kept as levels of at most ``_CHUNK`` items (level 0
+    the newest conditions, each higher level a tuple of full ``("and", ...)`` chunks), so that
+    a long ``elif`` chain shares its structure: adding costs O(_CHUNK * depth), not O(length).
+    """
+    if t is None:
+        return state
+    levels = list(state)
+    item = t
+    i = 0
+    while True:
+        if i == len(levels):
+            levels.append(())
+        lvl = levels[i] + (item,)
+        if len(lvl) < _CHUNK:
+            levels[i] = lvl
+            break
+        levels[i] = ()
+        item = ("and", *lvl)
+        i += 1
+    return tuple(levels)
+
+
+def _flatten(state: tuple | None) -> Guard:
+    """The conjunction a ``_push`` state stands for, oldest condition first (flat while the
+    chain is shorter than ``_CHUNK``)."""
+    if not state:
+        return None
+    low = conj(*state[0])
+    chunks = [c for lvl in reversed(state[1:]) for c in lvl]
+    if not chunks:
+        return low
+    tail = [] if low is None else list(low[1:]) if low[0] == "and" else [low]
+    return ("and", *chunks, *tail)
 
 
 # --- guards of `if` tests ----------------------------------------------------------------
@@ -276,6 +413,17 @@ def _convert(node: ast.AST) -> Guard:
     return ("v", words) if words else _unknown()
 
 
+def _is_type_checking(node: ast.AST) -> bool:
+    """``TYPE_CHECKING`` or ``a.b.TYPE_CHECKING`` (in any parentheses)."""
+    if isinstance(node, ast.Name):
+        return node.id == "TYPE_CHECKING"
+    if isinstance(node, ast.Attribute) and node.attr == "TYPE_CHECKING":
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name)
+    return False
+
+
 def _fresh(g: Guard) -> Guard:
     """A copy whose unknown atoms are new objects (cached guards are shared between headers)."""
     if g[0] == "u":
@@ -289,21 +437,27 @@ def test_guard(src: str) -> tuple[Guard, bool, bool]:
     """The guard of an ``if`` test's source text: (guard, is TYPE_CHECKING, parse failed)."""
     hit = _TEST_CACHE.get(src)
     if hit is None:
-        bad = False
+        bad = tc = False
         if _TC.fullmatch(src):
             hit = (None, True, False)
         else:
             m = _SIMPLE_TEST.fullmatch(src)
             if m and m.group(2) not in ("True", "False", "None"):
-                leaf = ("v", tuple(dict.fromkeys(_WS.sub("", m.group(2)).split("."))))
+                parts = _nfkc(_WS.sub("", m.group(2))).split(".")
+                leaf = ("v", tuple(dict.fromkeys(parts)))
                 guard: Guard = ("not", leaf) if m.group(1) else leaf
             else:
                 try:
                     # parenthesised: an `if x := f():` test is valid only that way in eval mode
-                    guard = _convert(ast.parse("(" + src + "\n)", mode="eval").body)
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        node = ast.parse("(" + src + "\n)", mode="eval").body
                 except (SyntaxError, ValueError, RecursionError, MemoryError):
                     guard, bad = _unknown(), True
-            hit = (guard, False, bad)
+                else:
+                    tc = _is_type_checking(node)
+                    guard = None if tc else _convert(node)
+            hit = (guard, tc, bad)
         if len(_TEST_CACHE) > 50000:
             _TEST_CACHE.clear()
         _TEST_CACHE[src] = hit
@@ -318,52 +472,56 @@ class _Reader:
     __slots__ = (
         "text",
         "n",
+        "nonascii",
         "notes",
         "found",
-        "starts",
-        "ends",
-        "span_pos",
+        "noted",
+        "cursor",
+        "ml_s",
+        "ml_e",
         "_rev",
+        "_spans",
+        "_ls",
         "stmts",
+        "binds",
         "block",
+        "encl",
+        "asked",
+        "line_ctx",
         "colons",
         "contrib",
         "tests",
+        "chains",
         "line_ev",
-        "noted",
-        "encl",
-        "next_dq",
-        "next_sq",
-        "asked",
-        "line_ctx",
-        "dq_match",
-        "sq_match",
     )
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.n = len(text)
+        self.nonascii = not text.isascii()
         self.notes: list[tuple[int, str]] = []
         # (position, kind, spec, evidence, guard, flags)
         self.found: list[tuple[int, str, str, str, Guard, int]] = []
-        self.starts: list[int] = []  # triple-quoted strings, in order
-        self.ends: list[int] = []
-        self.span_pos = 0  # the span walk has classified everything before this position
-        self.next_dq = -1  # next '"""' / "'''" at or after some earlier position
-        self.next_sq = -1
-        self.dq_match: re.Match[str] | None = None
-        self.sq_match: re.Match[str] | None = None
+        self.noted: set[str] = set()
+        # structure: known up to `cursor`; logical lines spanning several physical lines
+        self.cursor = 0
+        self.ml_s: list[int] = []
+        self.ml_e: list[int] = []  # the newline that ends each (or the end of the text)
         self._rev: str | None = None
+        self._spans: dict[int, tuple[list[int], list[int]]] = {}
+        self._ls = (0, -1)  # (start, end) of the last physical line looked up
         self.stmts: list[tuple[int, int]] = []  # import statements (start, end)
+        # name -> dotted name it is bound to -> (guard, flags) of each import binding it
+        self.binds: dict[str, dict[str, list[tuple[Guard, int]]]] = {}
         self.block: dict[int, tuple[Guard, int]] = {}
         self.encl: dict[int, tuple[int, int] | None] = {}
         self.asked: dict[int, list[int]] = {}  # indent -> line starts asked about, in order
         self.line_ctx: dict[int, tuple[Guard, int, int, bool]] = {}
         self.colons: dict[int, int] = {}
-        self.contrib: dict[int, tuple[Guard, int]] = {}
+        self.contrib: dict[int, tuple[Guard, int] | None] = {}
         self.tests: dict[int, tuple[Guard, bool]] = {}
+        self.chains: dict[int, tuple[bool, Guard, tuple | None]] = {}
         self.line_ev: dict[int, str] = {}
-        self.noted: set[str] = set()
 
     # -- notes, lines
     def line_of(self, pos: int) -> int:
@@ -376,149 +534,332 @@ class _Reader:
             self.noted.add(once)
         self.notes.append((self.line_of(pos), "syntax error; " + msg))
 
+    def line_start(self, pos: int) -> int:
+        ls, le = self._ls
+        if ls <= pos <= le:
+            return ls
+        text = self.text
+        ls = text.rfind("\n", 0, pos) + 1
+        le = text.find("\n", pos)
+        self._ls = (ls, le if le >= 0 else self.n)
+        return ls
+
+    def indent(self, ls: int) -> int:
+        return _INDENT.match(self.text, ls).end() - ls  # type: ignore[union-attr]
+
     # -- strings and comments
-    def ensure_spans(self, upto: int) -> None:
-        """Find every triple-quoted string that starts at or before ``upto``."""
-        pos = self.span_pos
+    def string_end(self, q: int, out: list[tuple[int, int]] | None, depth: int = 0) -> int:
+        """End of the string literal whose opening quote is at ``q`` (its prefix, if any, is just
+        before). Appends the parts that are not code (the whole literal, or an f-string's literal
+        parts and format specs) to ``out``."""
+        text = self.text
+        c = text[q]
+        quote = c * 3 if text.startswith(c * 3, q) else c
+        i = q
+        while i > 0 and q - i < 2 and text[i - 1] in _PREFIX_CHARS:
+            i -= 1
+        if i < q:
+            prev = text[i - 1] if i else " "
+            if _idchar(prev) or text[i:q].lower() not in _PREFIXES:
+                i = q
+        if i < q and "f" in text[i:q].lower() and depth < _MAX_NEST:
+            return self.fstring(i, q, quote, "r" in text[i:q].lower(), out, depth)
+        m = _PLAIN[quote].match(text, q)
+        end = m.end()  # type: ignore[union-attr]
+        if len(quote) == 3 and m.group(1) is None:  # type: ignore[union-attr]
+            self.note(q, "unterminated triple-quoted string", "tq")
+        if out is not None:
+            out.append((i, end))
+        return end
+
+    def fstring(
+        self, start: int, q: int, quote: str, raw: bool, out: list | None, depth: int
+    ) -> int:
+        """End of an f-string (PEP 701: replacement fields may hold any expression, strings
+        with the same quotes included)."""
+        text, n = self.text, self.n
+        one = len(quote) == 1
+        pos = q + len(quote)
+        lit = start
+        rx = _F_LIT[quote]
+        while True:
+            m = rx.search(text, pos)
+            if m is None:
+                end = n
+                break
+            i = m.start()
+            c = text[i]
+            if c == "\\":
+                nxt = text[i + 1 : i + 2]
+                if nxt == "{" or nxt == "}":
+                    pos = i + 1
+                elif nxt == "N" and not raw and text.startswith("{", i + 2):
+                    j = text.find("}", i + 3)
+                    pos = j + 1 if j >= 0 else n
+                else:
+                    pos = i + 2
+                continue
+            if c == "\n":
+                end = i  # unterminated at the end of its line
+                break
+            if c == "{":
+                if text.startswith("{", i + 1):
+                    pos = i + 2
+                    continue
+                if out is not None:
+                    out.append((lit, i + 1))
+                pos = self.field(i + 1, quote, raw, out, depth)
+                lit = pos
+                continue
+            if c == "}":
+                pos = i + 2 if text.startswith("}", i + 1) else i + 1
+                continue
+            if one or text.startswith(quote, i):
+                end = i + len(quote)
+                break
+            pos = i + 1
+        if out is not None and end > lit:
+            out.append((lit, end))
+        return end
+
+    def field(self, pos: int, quote: str, raw: bool, out: list | None, depth: int) -> int:
+        """From just after a replacement field's ``{``: the position after its ``}``."""
+        text, n = self.text, self.n
+        one = len(quote) == 1
+        d = 0
+        first_nl = -1
+        while True:
+            m = _F_EXPR.search(text, pos)
+            if m is None:
+                return first_nl if one and first_nl >= 0 else n
+            i = m.start()
+            c = text[i]
+            if c == "'" or c == '"':
+                pos = self.string_end(i, out, depth + 1)
+                continue
+            if c == "#":
+                j = text.find("\n", i)
+                j = n if j < 0 else j
+                if out is not None:
+                    out.append((i, j))
+                pos = j
+                continue
+            if c == "\n":
+                if first_nl < 0:
+                    first_nl = i
+            elif c in "([{":
+                d += 1
+            elif c in ")]":
+                d = max(d - 1, 0)
+            elif c == "}":
+                if d == 0:
+                    return i + 1
+                d -= 1
+            elif c == ":" and d == 0:
+                return self.spec(i + 1, quote, raw, out, depth)
+            elif c == "\\":
+                pos = i + 2
+                continue
+            pos = i + 1
+
+    def spec(self, pos: int, quote: str, raw: bool, out: list | None, depth: int) -> int:
+        """From just after a format spec's ``:``: the position after the field's ``}``."""
+        text, n = self.text, self.n
+        rx = _F_SPEC[quote]
+        lit = pos
+        while True:
+            m = rx.search(text, pos)
+            if m is None:
+                end = n
+                break
+            i = m.start()
+            c = text[i]
+            if c == "{":
+                if out is not None:
+                    out.append((lit, i + 1))
+                pos = lit = self.field(i + 1, quote, raw, out, depth)
+                continue
+            if c == "}":
+                end = i + 1
+                break
+            if c == "\\":
+                pos = i + 2
+                continue
+            if c == "\n" or len(quote) == 1 or text.startswith(quote, i):
+                end = i  # the string ends inside the field (a syntax error)
+                break
+            pos = i + 1
+        if out is not None and end > lit:
+            out.append((lit, end))
+        return end
+
+    # -- structure
+    def ensure(self, upto: int) -> None:
+        """Know every logical line that starts at or before ``upto``."""
+        pos = self.cursor
         if pos > upto:
             return
-        text = self.text
-        starts, ends = self.starts, self.ends
-        big = self.n + 1
-        nd, ns = self.next_dq, self.next_sq
-        dm, sm = self.dq_match, self.sq_match
-        rfind = text.rfind
-        dq_search = _DQ_FULL.search
+        text, n = self.text, self.n
+        simple = _SIMPLE_LINES.match
+        logical = _LOGICAL.match
+        ml_s, ml_e = self.ml_s, self.ml_e
         while pos <= upto:
-            if nd < pos:
-                dm = dq_search(text, pos)
-                nd = big if dm is None else dm.start()
-            if ns < pos:
-                sm = _SQ_FULL.search(text, pos)
-                ns = big if sm is None else sm.start()
-            if nd < ns:
-                q, m = nd, dm
-            elif ns < big:
-                q, m = ns, sm
-            else:
-                pos = big
+            e = simple(text, pos).end()  # type: ignore[union-attr]
+            if e > upto or e >= n:
+                pos = e if e < n else n + 1
                 break
-            s0 = rfind("\n", pos, q) + 1
-            if s0 == 0:
-                s0 = pos
-            elif s0 >= 2 and text[s0 - 2] == "\\":
-                while s0 >= 2 and text[s0 - 2] == "\\" and s0 > pos:
-                    s0 = text.rfind("\n", pos, s0 - 1) + 1  # a backslash-continued line
-                    if s0 == 0:
-                        s0 = pos
-            if s0 < q:
-                seg = text[s0:q]
-                if "#" in seg or '"' in seg or "'" in seg:
-                    over = self._token_over(s0, q)
-                    if over >= 0:
-                        pos = over
-                        continue
-            if m.group(1) is None:  # type: ignore[union-attr]
-                self.note(q, "unterminated triple-quoted string", "tq")
-            end = m.end()  # type: ignore[union-attr]
-            starts.append(q)
-            ends.append(end)
-            pos = end
-        self.span_pos = pos
-        self.next_dq, self.next_sq = nd, ns
-        self.dq_match, self.sq_match = dm, sm
+            m = logical(text, e)
+            end = m.end() if m is not None else self.slow_end(e)
+            if text.find("\n", e, end) >= 0:
+                ml_s.append(e)
+                ml_e.append(end)
+            pos = end + 1
+        self.cursor = pos
 
-    def _token_over(self, s0: int, q: int) -> int:
-        """End of the comment or one-line string covering ``q`` (tokens from ``s0``), or -1."""
-        for t in _LINETOK.finditer(self.text, s0):
-            if t.start() >= q:
-                return -1
-            if t.end() > q:
-                return t.end()
-        return -1
+    def slow_end(self, s: int, brackets: bool = True) -> int:
+        """End of the logical line at ``s`` by the tokenizer; after an unclosed bracket, the
+        first newline outside strings."""
+        text, n = self.text, self.n
+        depth = 0
+        pos = s
+        search = _STRUCT_TOK.search
+        while True:
+            m = search(text, pos)
+            if m is None:
+                end = n
+                break
+            i = m.start()
+            c = text[i]
+            if c == "\n":
+                if depth <= 0:
+                    end = i
+                    break
+                pos = i + 1
+            elif c == "'" or c == '"':
+                pos = self.string_end(i, None)
+            elif c == "#":
+                pos = text.find("\n", i)
+                if pos < 0:
+                    end = n
+                    break
+            elif c == "\\":
+                pos = i + 2
+            else:
+                if brackets:
+                    depth += 1 if c in "([{" else -1
+                pos = i + 1
+        if depth > 0:
+            self.note(s, "unclosed bracket", "br")
+            return self.slow_end(s, False)
+        return end
 
-    def span_at(self, pos: int) -> int:
-        """Index of the triple-quoted string containing ``pos``, or -1."""
-        self.ensure_spans(pos)
-        k = bisect_right(self.starts, pos) - 1
-        if k >= 0 and pos < self.ends[k]:
-            return k
-        return -1
+    def logical_start(self, ls: int) -> int:
+        """The start of the logical line that the physical line at ``ls`` belongs to."""
+        self.ensure(ls)
+        ml_s = self.ml_s
+        k = bisect_right(ml_s, ls) - 1
+        if k >= 0 and ls <= self.ml_e[k]:
+            return ml_s[k]
+        return ls
+
+    def logical_end(self, s: int) -> int:
+        """The end (its final newline, or the end of the text) of the logical line at ``s``."""
+        self.ensure(s)
+        k = bisect_right(self.ml_s, s) - 1
+        if k >= 0 and self.ml_s[k] == s:
+            return self.ml_e[k]
+        e = self.text.find("\n", s)
+        return self.n if e < 0 else e
+
+    def spans(self, s: int) -> tuple[list[int], list[int]]:
+        """Strings and comments (the parts that are not code) of the logical line at ``s``."""
+        got = self._spans.get(s)
+        if got is None:
+            end = self.logical_end(s)
+            text = self.text
+            out: list[tuple[int, int]] = []
+            pos = s
+            search = _QUOTE_OR_HASH.search
+            while True:
+                m = search(text, pos, end)
+                if m is None:
+                    break
+                i = m.start()
+                if text[i] == "#":
+                    j = text.find("\n", i, end)
+                    j = end if j < 0 else j
+                    out.append((i, j))
+                    pos = j
+                else:
+                    pos = self.string_end(i, out)
+            out.sort()
+            got = self._spans[s] = ([a for a, _ in out], [b for _, b in out])
+        return got
 
     def in_code(self, pos: int) -> bool:
         """True when ``pos`` is outside strings and comments."""
-        self.ensure_spans(pos)
-        starts = self.starts
-        k = bisect_right(starts, pos) - 1
-        text = self.text
-        ls = text.rfind("\n", 0, pos) + 1
-        while ls >= 2 and text[ls - 2] == "\\":
-            ls = text.rfind("\n", 0, ls - 1) + 1  # a backslash-continued line
-        s0 = ls
-        if k >= 0:
-            end = self.ends[k]
-            if pos < end:
-                return False
-            if end > ls:
-                s0 = end
-        seg = text[s0:pos]
-        if "#" not in seg and '"' not in seg and "'" not in seg:
+        ls = self.line_start(pos)
+        return self.code_at(pos, ls, self.logical_start(ls))
+
+    def code_at(self, pos: int, ls: int, s: int) -> bool:
+        """``in_code`` for a position on the physical line ``ls`` of the logical line ``s``."""
+        if s == ls and pos - ls < 400 and _QUOTE_OR_HASH.search(self.text, ls, pos) is None:
             return True
-        return self._token_over(s0, pos) < 0
+        starts, ends = self.spans(s)
+        k = bisect_right(starts, pos) - 1
+        return k < 0 or pos >= ends[k]
 
-    # -- logical lines
-    def logical(self, s: int, semi: bool) -> tuple[int, int]:
-        """(end, colon) of the logical line starting at ``s``: the end before the newline (or
-        ``;`` when ``semi``) at bracket depth 0, the first ``:`` at depth 0 or -1."""
+    def code_text(self, s: int, e: int) -> str:
+        """``text[s:e]`` (within one logical line) without comments and line continuations."""
         text = self.text
-        eol = text.find("\n", s)
-        if eol < 0:
-            eol = self.n
-        if _SPECIAL.search(text, s, eol) is None:
-            c = text.find(":", s, eol)
-            while c >= 0 and text.startswith("=", c + 1):
-                c = text.find(":", c + 2, eol)
-            return eol, c
-        depth = 0
-        colon = -1
-        for m in _TOK.finditer(text, s):
-            ch = text[m.start()]
-            if ch == "\n":
-                if depth <= 0:
-                    return m.start(), colon
-            elif ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth -= 1
-            elif ch == ":":
-                if depth <= 0 and colon < 0 and not text.startswith("=", m.end()):
-                    colon = m.start()
-            elif ch == ";" and semi and depth <= 0:
-                return m.start(), colon
-        if depth > 0:
-            self.note(s, "unclosed bracket", "br")
-        return self.n, colon
+        src = text[s:e]
+        if "#" in src:
+            starts, ends = self.spans(self.logical_start(self.line_start(s)))
+            parts: list[str] = []
+            last = s
+            for a, b in zip(starts, ends, strict=True):
+                if b <= s or a >= e or text[a] != "#":
+                    continue
+                parts.append(text[last:a])
+                last = b
+            parts.append(text[last:e])
+            src = "".join(parts)
+        if "\\" in src:
+            src = src.replace("\\\n", " ")
+        return src
 
-    def colon_of(self, h: int) -> int:
-        """Position of the colon that ends the header at ``h`` (-1: none)."""
-        c = self.colons.get(h)
-        if c is None:
-            text = self.text
-            eol = text.find("\n", h)
-            line = text[h:eol] if eol >= 0 else text[h:]
-            body = line.rstrip()
-            if (
-                body.endswith(":")
-                and _QUOTE_HASH.search(body) is None
-                and body.count("(") == body.count(")")
-                and body.count("[") == body.count("]")
-                and body.count("{") == body.count("}")
-            ):
-                c = h + len(body) - 1  # a one-line header: its colon ends it
-            else:
-                c = self.logical(h, False)[1]
-            self.colons[h] = c
-        return c
+    def first_at_depth0(self, s: int, end: int, chars: str) -> int:
+        """The first of ``chars`` (``:`` never as ``:=``) at bracket depth 0 in ``text[s:end]``,
+        outside strings and comments; -1 if none."""
+        text = self.text
+        depth = 0
+        pos = s
+        search = _HEAD_TOK.search
+        while True:
+            m = search(text, pos, end)
+            if m is None:
+                return -1
+            i = m.start()
+            c = text[i]
+            if c == "'" or c == '"':
+                pos = self.string_end(i, None)
+                continue
+            if c == "#":
+                j = text.find("\n", i, end)
+                if j < 0:
+                    return -1
+                pos = j
+                continue
+            if c in "([{":
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+            elif c == "\\":
+                pos = i + 2
+                continue
+            elif depth <= 0 and c in chars and not (c == ":" and text.startswith("=", i + 1)):
+                return i
+            pos = i + 1
 
     # -- block structure
     @property
@@ -527,31 +868,33 @@ class _Reader:
             self._rev = self.text[::-1]
         return self._rev
 
-    def prev_le(self, ls: int, ind: int) -> tuple[int, int] | None:
-        """The nearest code line before line ``ls`` indented at most ``ind``: (start, indent)."""
-        if ls <= 0:
+    def back(self, ls: int, ind: int, lo: int = 0) -> tuple[int, int] | None:
+        """The nearest logical line before line ``ls`` (and at or after ``lo``) indented at most
+        ``ind``: (start, indent)."""
+        if ls <= lo:
             return None
-        rev = self.rev
-        n = self.n
+        rev, n = self.rev, self.n
         rx = _dedent(ind)
+        ml_s, ml_e = self.ml_s, self.ml_e
         r = n - ls
-        starts, ends = self.starts, self.ends
         while True:
-            m = rx.search(rev, r)
+            m = rx.search(rev, r, n - lo)
             if m is None:
                 return None
             h = n - m.end()
-            width = _INDENT.match(self.text, h).end() - h  # type: ignore[union-attr]
-            x = h + width
-            k = bisect_right(starts, x) - 1
-            if k >= 0 and starts[k] < x < ends[k]:
-                nl = self.text.find("\n", starts[k])  # the line the string starts on
-                r = n - 1 - nl
-                continue
-            return h, width
+            k = bisect_right(ml_s, h) - 1
+            if k >= 0 and ml_s[k] < h <= ml_e[k]:
+                h = ml_s[k]  # a continuation: the logical line it belongs to
+                width = self.indent(h)
+                if width > ind:
+                    r = n - h
+                    continue
+                return h, width
+            return h, self.indent(h)
 
     def enclosing(self, ls: int, ind: int) -> tuple[int, int] | None:
-        """The nearest code line before line ``ls`` (indented ``ind``) indented less.
+        """The nearest logical line before the logical line ``ls`` (indented ``ind``) indented
+        less.
 
         One backward search, bounded by the nearest earlier line already asked about at the same
         indent: when nothing in between is indented less, its answer is the answer. So each
@@ -566,47 +909,30 @@ class _Reader:
             asked = self.asked[ind] = []
         k = bisect_right(asked, ls)
         lo = asked[k - 1] if k else 0
-        rev = self.rev
-        n = self.n
-        rx = _dedent(ind - 1)
-        r = n - ls
-        starts, ends = self.starts, self.ends
-        res: tuple[int, int] | None = None
-        while True:
-            m = rx.search(rev, r, n - lo)
-            if m is None:
-                if k:
-                    res = memo[lo]
-                break
-            h = n - m.end()
-            width = _INDENT.match(self.text, h).end() - h  # type: ignore[union-attr]
-            x = h + width
-            j = bisect_right(starts, x) - 1
-            if j >= 0 and starts[j] < x < ends[j]:
-                nl = self.text.find("\n", starts[j])  # the line the string starts on
-                r = n - 1 - nl
-                continue
-            res = (h, width)
-            break
+        res = self.back(ls, ind - 1, lo)
+        if res is None and k:
+            res = memo[lo]
         memo[ls] = res
         asked.insert(k, ls)
         return res
 
-    def context(self, pos: int) -> tuple[Guard, int]:
-        """(guard, flags) of a reference at ``pos``."""
+    def context(self, pos: int, s: int = -1) -> tuple[Guard, int]:
+        """(guard, flags) of a reference at ``pos`` (on the logical line at ``s``, if given)."""
         text = self.text
-        ls = text.rfind("\n", 0, pos) + 1
-        hit = self.line_ctx.get(ls)
+        if s < 0:
+            s = self.logical_start(self.line_start(pos))
+        hit = self.line_ctx.get(s)
         if hit is None:
-            ind = _INDENT.match(text, ls).end() - ls  # type: ignore[union-attr]
-            g, f = self.block_of(ls, ind) if ind else (None, 0)
-            hit = self.line_ctx[ls] = (g, f, ind, _KW.match(text, ls) is not None)
+            ind = self.indent(s)
+            g, f = self.block_of(s, ind) if ind else (None, 0)
+            hit = self.line_ctx[s] = (g, f, ind, _KW.match(text, s) is not None)
         if hit[3]:
-            return self.own(ls, hit[2], pos, hit[0], hit[1])
+            return self.own(s, hit[2], pos, hit[0], hit[1])
         return hit[0], hit[1]
 
     def block_of(self, ls: int, ind: int) -> tuple[Guard, int]:
-        """Context of the block that contains the line at ``ls`` (its own header excluded)."""
+        """Context of the block that contains the logical line at ``ls`` (its own header
+        excluded)."""
         memo = self.block
         hit = memo.get(ls)
         if hit is not None:
@@ -625,50 +951,88 @@ class _Reader:
             chain.append((cur, up[0], up[1]))
             cur, cur_ind = up
         for child, h, j in reversed(chain):
-            base = self.own(h, j, child, base[0], base[1])
+            got = self.body_of(h, j)
+            if got is not None:
+                base = (base[0] if got[0] is None else conj(base[0], got[0])), base[1] | got[1]
             memo[child] = base
         return base
 
-    def own(self, h: int, j: int, pos: int, g: Guard, f: int) -> tuple[Guard, int]:
-        """Add what the header at ``h`` (if it is one) contributes to a position ``pos`` after it."""
+    def body_of(self, h: int, j: int) -> tuple[Guard, int] | None:
+        """What the header at ``h`` (indent ``j``) contributes to its body: the test, flags or
+        negated chain (None: nothing, or not a header)."""
+        contrib = self.contrib
+        if h in contrib:
+            return contrib[h]
+        got = None
         m = _KW.match(self.text, h)
-        if m is None:
-            return g, f
+        if m is not None:
+            c = self.colon_of(h)
+            if c >= 0:
+                got = self.contribution(h, j, m.group(1), m.end(), c)
+        contrib[h] = got
+        return got
+
+    def own(self, h: int, j: int, pos: int, g: Guard, f: int) -> tuple[Guard, int]:
+        """Add what the header at ``h`` contributes to a position ``pos`` on its own logical
+        line: after the colon as to its body; an ``elif`` test's own references get the
+        negation of the earlier tests."""
         c = self.colon_of(h)
-        if c < 0 or c >= pos:
+        if c < 0:
             return g, f
-        got = self.contrib.get(h)
+        if c < pos:
+            got = self.body_of(h, j)
+        elif self.text.startswith("elif", h + j):
+            got = (self.chain_of(h, j)[1], 0)
+        else:
+            return g, f
         if got is None:
-            got = self.contrib[h] = self._contribution(h, j, m.group(1), m.end(), c)
+            return g, f
         if got[0] is None:
             return g, f | got[1]
         return conj(g, got[0]), f | got[1]
 
-    def _contribution(self, h: int, j: int, kw: str, kw_end: int, colon: int) -> tuple[Guard, int]:
+    def colon_of(self, h: int) -> int:
+        """Position of the colon that ends the header at ``h`` (-1: none)."""
+        c = self.colons.get(h)
+        if c is None:
+            text = self.text
+            end = self.logical_end(h)
+            body = text[h:end].rstrip()
+            if (
+                body.endswith(":")
+                and "\n" not in body
+                and _QUOTE_OR_HASH.search(body) is None
+                and "\\" not in body
+                and body.count("(") == body.count(")")
+                and body.count("[") == body.count("]")
+                and body.count("{") == body.count("}")
+            ):
+                c = h + len(body) - 1  # a one-line header: its colon ends it
+            else:
+                c = self.first_at_depth0(h, end, ":")
+            self.colons[h] = c
+        return c
+
+    def contribution(self, h: int, j: int, kw: str, kw_end: int, colon: int) -> tuple[Guard, int]:
         if kw == "def" or kw.startswith("async"):
             return None, F_FUNC
         if kw == "try":
-            return None, (F_OPTIONAL if self._optional(h, j) else 0)
+            return None, (F_OPTIONAL if self.optional(h, j) else 0)
         if kw == "if":
             g, tc = self.test(h, kw_end, colon)
             return (None, F_TYPE_CHECKING) if tc else (g, 0)
-        earlier = self._chain(h, j)
+        is_chain, negs = self.chain_of(h, j)
         if kw == "else":
-            if not earlier:
-                return None, 0
-            return conj(*(neg(t) for t in earlier if t is not None)), 0
+            return negs, 0
         g, tc = self.test(h, kw_end, colon)
-        negs = [neg(t) for t in earlier or () if t is not None]
         if tc:
-            return conj(*negs), F_TYPE_CHECKING
-        return conj(*negs, g), 0
+            return negs, F_TYPE_CHECKING
+        return conj(negs, g), 0
 
     def test(self, h: int, kw_end: int, colon: int) -> tuple[Guard, bool]:
         got = self.tests.get(h)
         if got is None:
-            src = self.text[kw_end:colon]
-            if "#" in src or "\\" in src or "\n" in src:
-                src = blank_comments_py(src).replace("\\\n", " ")
+            src = self.code_text(kw_end, colon)
             src = " ".join(src.split())
             g, tc, bad = test_guard(src)
             if bad:
@@ -676,58 +1040,80 @@ class _Reader:
             got = self.tests[h] = (g, tc)
         return got
 
-    def _chain(self, h: int, j: int) -> list[Guard] | None:
-        """The tests of the clauses before the ``elif``/``else`` at ``h`` (None: not an if-chain)."""
+    def chain_of(self, h: int, j: int) -> tuple[bool, Guard]:
+        """For the ``elif``/``else`` at ``h`` (indent ``j``): whether it continues an if-chain,
+        and the negation of every earlier test of the chain (a TYPE_CHECKING test adds none).
+
+        Built clause by clause from the nearest memoised one, so a chain costs linear time."""
+        memo = self.chains
+        hit = memo.get(h)
+        if hit is not None:
+            return hit[0], hit[1]
         text = self.text
-        tests: list[Guard] = []
+        pending: list[int] = []  # h, then each `elif` before it whose answer is not known yet
         cur = h
+        state: tuple | None
         while True:
-            up = self.prev_le(cur, j)
+            pending.append(cur)
+            up = self.back(cur, j)
             if up is None or up[1] < j:
-                return None
+                state = None
+                break
             line = up[0]
             m = _CLAUSE.match(text, line)
-            if m is None:
-                cur = line  # a continuation line at the same indent
-                continue
-            kw = m.group(1)
-            if kw not in ("if", "elif"):
-                return None
-            c = self.colon_of(line)
-            if c < 0:
-                return None
-            g, tc = self.test(line, m.end(), c)
-            tests.append(None if tc else g)
-            if kw == "if":
-                return tests
+            if m is None or self.colon_of(line) < 0:
+                state = None
+                break
+            if m.group(1) == "if":
+                state = _push((), self.negated_test(line, m.end()))
+                break
+            prev = memo.get(line)
+            if prev is not None:
+                state = prev[2] and _push(prev[2], self.negated_test(line, m.end()))
+                if prev[2] is None:
+                    state = None
+                break
             cur = line
+        # `state` answers the last pending clause; each other pending clause follows the `elif`
+        # after it in `pending`
+        for k in range(len(pending) - 1, -1, -1):
+            clause = pending[k]
+            memo[clause] = (state is not None, _flatten(state), state)
+            if k and state is not None:
+                m = _CLAUSE.match(text, clause)
+                state = _push(state, self.negated_test(clause, m.end()))  # type: ignore[union-attr]
+        got = memo[h]
+        return got[0], got[1]
 
-    def _optional(self, h: int, j: int) -> bool:
+    def negated_test(self, line: int, kw_end: int) -> Guard:
+        g, tc = self.test(line, kw_end, self.colon_of(line))
+        return None if tc else neg(g)
+
+    def optional(self, h: int, j: int) -> bool:
         """Whether the ``try`` at ``h`` has a handler catching ImportError (or broader)."""
         text = self.text
-        pos = self.logical(h, False)[0]
+        pos = self.logical_end(h)
         rx = _forward(j)
         while True:
             m = rx.search(text, pos)
             if m is None:
                 return False
             y = m.end()
-            k = self.span_at(y)
-            if k >= 0 and self.starts[k] < y:
-                pos = self.ends[k]
+            ls = m.start() + 1
+            s = self.logical_start(ls)
+            if s != ls:
+                pos = self.logical_end(s)  # a continuation line
                 continue
             if len(m.group(1)) < j:
                 return False
             if _EXCEPT.match(text, y) is None:
-                if text[y] in ")]}":
-                    pos = y
-                    continue
                 return False
-            end, c = self.logical(y, False)
-            clause = text[y + 6 : c if c >= 0 else end]
+            end = self.logical_end(ls)
+            c = self.first_at_depth0(y, end, ":")
+            clause = self.code_text(y + 6, c if c >= 0 else end)
             if _PY2_EXCEPT.match(clause):
                 self.note(y, "Python 2 except clause", "py2")
-            clause = clause.strip().lstrip("*").strip()
+            clause = _AS_TAIL.sub("", clause.strip().lstrip("*").strip())
             if not clause or _EXCEPT_NAMES.intersection(_WORD.findall(clause)):
                 return True
             pos = end
@@ -745,39 +1131,73 @@ class _Reader:
     # -- the passes
     def run(self) -> None:
         dyn: list[int] = []
-        tops = self.imports(dyn)
+        self.imports(dyn)
         if dyn:
             self.dynamic(dyn)
-        if tops:
-            self.attributes(tops)
+        if self.binds:
+            self.attributes()
         if "print " in self.text:
             self.python2()
 
-    def imports(self, dyn: list[int]) -> list[str]:
-        """Import statements; returns the top-level names bound by plain ``import a.b``.
+    def bind(self, pairs: list[tuple[str, str]], g: Guard, flags: int) -> None:
+        """Record that an import statement (with its guard and flags) binds each name to a
+        dotted name."""
+        binds = self.binds
+        for name, target in pairs:
+            binds.setdefault(name, {}).setdefault(target, []).append((g, flags))
+
+    def before(self, pos: int) -> str:
+        """The character before ``pos``, across spaces and backslash line continuations
+        (a newline at the start of the text)."""
+        text = self.text
+        i = pos
+        while True:
+            while i > 0 and text[i - 1] in " \t\f":
+                i -= 1
+            if (
+                i >= 2
+                and text[i - 1] == "\n"
+                and text[i - 2] == "\\"
+                and self.logical_start(i) != i
+            ):
+                i -= 2  # a line continuation (not a backslash ending a comment)
+                continue
+            return text[i - 1] if i else "\n"
+
+    def stmt_start(self, kw: int) -> tuple[int, bool] | None:
+        """Where the statement of an ``import`` keyword at ``kw`` starts, and whether that is
+        the start of its line; None when the keyword is not in statement position."""
+        c = self.before(kw)
+        if c == "\n":
+            return kw, True
+        if c == ";" or c == ":":
+            return kw, False
+        m = _REV_FROM.match(self.rev, self.n - kw)
+        if m is None:
+            return None
+        start = self.n - m.end()
+        c = self.before(start)
+        if c == "\n":
+            return start, True
+        if c == ";" or c == ":":
+            return start, False
+        return None
+
+    def imports(self, dyn: list[int]) -> None:
+        """Import statements, with the names they bind.
 
         Every import statement contains the word ``import``: its occurrences are the candidates.
         The one-line forms at a line start are read by an anchored regex, the rest (continued,
         parenthesised, after ``:`` or ``;``) through the tokenizer. Occurrences that begin
         ``import_module`` or ``__import__`` are collected in ``dyn``."""
         text = self.text
-        tops: dict[str, None] = {}
-        stmts = self.stmts
-        found = self.found
-        starts, ends = self.starts, self.ends
         find = text.find
-        rfind = text.rfind
-        fast_import = _FAST_IMPORT.match
-        fast_from = _FAST_FROM.match
         skip = 0
         p = find("import")
         while p >= 0:
             nxt = p + 6
-            if p < skip:
-                p = find("import", skip)
-                continue
             after = text[nxt : nxt + 1]
-            if after != " " and (after.isalnum() or after == "_" or after == "."):
+            if after != " " and (after == "." or _idchar(after)):
                 if after == "_":
                     if text.startswith("_module", nxt):
                         dyn.append(p)
@@ -785,126 +1205,129 @@ class _Reader:
                         dyn.append(p - 2)
                 p = find("import", nxt)
                 continue
+            if p < skip:
+                p = find("import", skip)
+                continue
             prev = text[p - 1 : p]
             kw = p
             if prev == "c":
-                if p >= 2 and (text[p - 2].isalnum() or text[p - 2] == "_"):
+                if p >= 2 and _idchar(text[p - 2]):
                     p = find("import", nxt)
                     continue
                 kw = p - 1
-            elif prev != " " and prev != "\n" and (prev.isalnum() or prev == "_"):
+            elif prev != " " and prev != "\n" and _idchar(prev):
                 p = find("import", nxt)
                 continue
-            ls = rfind("\n", 0, kw) + 1
-            if ls < 2 or text[ls - 2] != "\\":
-                m = None
-                is_from = False
-                if ls == kw:
-                    m = fast_import(text, kw)
-                else:
-                    lead = text[ls:kw].lstrip()
-                    if not lead:
-                        m = fast_import(text, kw)
-                    elif lead.startswith("from"):
-                        m = fast_from(text, kw - len(lead))
-                        if m is not None and m.start(2) != kw:
-                            m = None
-                        is_from = True
-                if m is not None:
-                    start = m.start()
-                    skip = m.end()
-                    if self.span_pos <= start:
-                        self.ensure_spans(start)
-                    k = bisect_right(starts, start) - 1
-                    if k < 0 or start >= ends[k]:
-                        # the statement (was ``fast_statement``), inlined
-                        if is_from:
-                            module, kwd, names, names2 = m.group(1, 2, 3, 4)
-                            flags = F_FROM
-                            if names is None:
-                                names = names2
-                                end = find(")", m.end(4)) + 1
-                            else:
-                                end = m.end(3)
-                            if names == "*":
-                                specs = [module]
-                            else:
-                                head = module + "." if module[-1] != "." else module
-                                specs = [head + x.split()[0] for x in names.split(",")]
-                        else:
-                            kwd, names = m.group(1, 2)
-                            flags = 0
-                            end = m.end(2)
-                            specs = []
-                            for x in names.split(","):
-                                words = x.split()
-                                spec = words[0]
-                                specs.append(spec)
-                                if len(words) == 1:
-                                    tops[spec.split(".", 1)[0]] = None
-                        if kwd == "cimport":
-                            flags |= F_CIMPORT
-                        stmts.append((start, end))
-                        g = None
-                        if start != ls:
-                            g, f = self.context(start)
-                            flags |= f
-                        ev = text[start:end]
-                        if "  " in ev or "\t" in ev or "\n" in ev:
-                            ev = evidence_text(ev)
-                        for spec in specs:
-                            found.append((start, K_PY_IMPORT, spec, ev, g, flags))
-                    p = find("import", skip)
+            # the common one-line forms at a line start first
+            ls = self.line_start(kw)
+            first = _INDENT.match(text, ls).end()  # type: ignore[union-attr]
+            fast = None
+            if ls >= 2 and text[ls - 2] == "\\" and self.logical_start(ls) != ls:
+                pass  # a continuation line: the statement may start on an earlier line
+            elif first == kw:
+                fast = _FAST_IMPORT.match(text, kw)
+            elif text.startswith("from", first):
+                fast = _FAST_FROM.match(text, first)
+                if fast is not None and fast.start(2) != kw:
+                    fast = None
+            if fast is not None:
+                start, at_line = first, True
+            else:
+                got = self.stmt_start(kw)
+                if got is None:
+                    p = find("import", nxt)
                     continue
-            got = self._classify(kw)
-            if got is not None:
                 start, at_line = got
-                if (self.span_at(start) < 0) if at_line else self.in_code(start):
-                    end = self.logical(start, True)[0]
-                    skip = end
-                    self.statement(start, end, tops)
-            p = find("import", nxt)
-        stmts.sort()
-        return list(tops)
+                ls = self.line_start(start)
+            if at_line:
+                code = self.logical_start(ls) == ls
+            else:
+                code = self.in_code(start)
+            if not code:
+                p = find("import", nxt)
+                continue
+            end = -1
+            if fast is None and at_line:
+                fast = (_FAST_FROM if text.startswith("from", start) else _FAST_IMPORT).match(
+                    text, start
+                )
+            if fast is not None:
+                end = self.fast_statement(fast, start, ls)
+            if end < 0:
+                s = self.logical_start(ls)
+                le = self.logical_end(s)
+                semi = self.first_at_depth0(start, le, ";")
+                end = le if semi < 0 else semi
+                self.statement(start, end)
+            skip = end
+            p = find("import", max(end, nxt))
+        self.stmts.sort()
 
-    def _classify(self, kw: int) -> tuple[int, bool] | None:
-        """Where the statement of an ``import`` keyword at ``kw`` starts, and whether it starts its
-        line; None when the keyword is not in statement position."""
+    def fast_statement(self, m: re.Match[str], start: int, ls: int) -> int:
+        """A one-line statement matched by ``_FAST_IMPORT``/``_FAST_FROM``; returns its end."""
         text = self.text
-        ls = text.rfind("\n", 0, kw) + 1
-        while ls >= 2 and text[ls - 2] == "\\":
-            ls = text.rfind("\n", 0, ls - 2) + 1
-        prefix = text[ls:kw]
-        if "\\\n" in prefix:
-            prefix = prefix.replace("\\\n", "  ")
-        if not prefix or prefix.isspace():
-            return kw, True
-        if prefix.rstrip()[-1] in ":;":
-            return kw, False
-        if "from" not in prefix:
-            return None
-        pm = _PRE_FROM.search(prefix)
-        if pm is None:
-            return None
-        return ls + pm.start(1), not prefix[: pm.start(1)].strip()
+        specs: list[str] = []
+        pairs: list[tuple[str, str]] = []
+        nf = _nfkc if self.nonascii else str
+        if m.re is _FAST_FROM:
+            module, kwd, names, names2 = m.group(1, 2, 3, 4)
+            flags = F_FROM
+            if names is None:
+                names = names2
+                end = text.find(")", m.end(4)) + 1
+            else:
+                end = m.end(3)
+            module = nf(module)
+            if names == "*":
+                specs.append(module)
+            else:
+                head = module + "." if module[-1] != "." else module
+                for x in names.split(","):
+                    words = x.split()
+                    spec = head + nf(words[0])
+                    specs.append(spec)
+                    pairs.append((nf(words[-1]), spec))
+        else:
+            kwd, names = m.group(1, 2)
+            flags = 0
+            end = m.end(2)
+            for x in names.split(","):
+                words = x.split()
+                spec = nf(words[0])
+                specs.append(spec)
+                if len(words) == 1:
+                    top = spec.split(".", 1)[0]
+                    pairs.append((top, top))
+                else:
+                    pairs.append((nf(words[-1]), spec))
+        if kwd == "cimport":
+            flags |= F_CIMPORT
+        self.stmts.append((start, end))
+        g = None
+        if start != ls:
+            g, f = self.context(start)
+            flags |= f
+        self.bind(pairs, g, flags)
+        ev = text[start:end]
+        if "  " in ev or "\t" in ev or "\n" in ev:
+            ev = evidence_text(ev)
+        found = self.found
+        for spec in specs:
+            found.append((start, K_PY_IMPORT, spec, ev, g, flags))
+        return end
 
-    def statement(self, start: int, end: int, tops: dict[str, None]) -> None:
-        raw = self.text[start:end]
-        clean = raw
-        if "#" in clean:
-            clean = _COMMENT.sub(" ", clean)
-        if "\\" in clean:
-            clean = clean.replace("\\\n", " ")
-        clean = clean.strip()
+    def statement(self, start: int, end: int) -> None:
+        clean = self.code_text(start, end).strip()
         base_flags = 0
-        items: list[tuple[str, int]] = []  # (spec, flags)
+        items: list[str] = []
+        binds: list[tuple[str, str]] = []
         if clean.startswith("from"):
             m = _FROM_STMT.fullmatch(clean)
             if m is None:
                 self.note(start, "unreadable import statement", None)
                 return
             dots = _WS.sub("", m.group(1))
-            module = _WS.sub("", m.group(2) or "")
+            module = _nfkc(_WS.sub("", m.group(2) or ""))
             if m.group(3) == "cimport":
                 base_flags |= F_CIMPORT
             base_flags |= F_FROM
@@ -920,7 +1343,7 @@ class _Reader:
                     return
                 names = names[1:-1].strip()
             if names == "*" and not paren:
-                items.append((head, base_flags))
+                items.append(head)
             else:
                 parts = [x.strip() for x in names.split(",")]
                 if paren and len(parts) > 1 and not parts[-1]:
@@ -931,7 +1354,9 @@ class _Reader:
                     if nm is None:
                         self.note(start, "unreadable import statement", None)
                         return
-                    items.append((head + sep + nm.group(1), base_flags))
+                    spec = head + sep + _nfkc(nm.group(1))
+                    items.append(spec)
+                    binds.append((_nfkc(nm.group(2) or nm.group(1)), spec))
         else:
             m = _IMPORT_STMT.fullmatch(clean)
             if m is None:
@@ -945,16 +1370,20 @@ class _Reader:
                 if nm is None:
                     self.note(start, "unreadable import statement", None)
                     return
-                spec = _WS.sub("", nm.group(1))
-                items.append((spec, base_flags))
+                spec = _nfkc(_WS.sub("", nm.group(1)))
+                items.append(spec)
                 if nm.group(2) is None:
-                    tops[spec.split(".", 1)[0]] = None
+                    top = spec.split(".", 1)[0]
+                    binds.append((top, top))
+                else:
+                    binds.append((_nfkc(nm.group(2)), spec))
         self.stmts.append((start, end))
         g, f = self.context(start)
+        self.bind(binds, g, f)
         ev = evidence_text(clean)
         found = self.found
-        for spec, flags in items:
-            found.append((start, K_PY_IMPORT, spec, ev, g, flags | f))
+        for spec in items:
+            found.append((start, K_PY_IMPORT, spec, ev, g, base_flags | f))
 
     def dynamic(self, cands: list[int]) -> None:
         text = self.text
@@ -962,20 +1391,23 @@ class _Reader:
             m = _DYN.match(text, p)
             if m is None:
                 continue
-            if p and (text[p - 1].isalnum() or text[p - 1] == "_"):
+            if p and _idchar(text[p - 1]):
                 continue
             if text[max(0, p - 12) : p].rstrip().endswith("def"):
                 continue
-            name = m.group(2) if m.group(2) is not None else m.group(3)
+            got = self.literal_args(m.end())
+            if got is None:
+                continue
+            name, after = got
             nm = _MODNAME.fullmatch(name)
             if nm is None or not name:
                 continue
             dots, rest = nm.group(1), nm.group(2)
             spec = name
             if dots:
-                if m.group(1) != "import_module" or m.group(4) != ",":
+                if m.group(1) != "import_module" or text[after] != ",":
                     continue
-                pk = _DYN_PKG.match(text, m.end())
+                pk = _DYN_PKG.match(text, after + 1)
                 if pk is None:
                     continue
                 if pk.group(3):
@@ -992,48 +1424,243 @@ class _Reader:
             if not self.in_code(p):
                 continue
             g, f = self.context(p)
-            self.found.append((p, K_PY_DYNAMIC, spec, self.line_text(p), g, f))
+            self.found.append((p, K_PY_DYNAMIC, _nfkc(spec), self.line_text(p), g, f))
 
-    def attributes(self, tops: list[str]) -> None:
-        """Dotted chains ``NAME.x...`` in code, for the names bound by plain imports."""
+    def literal_args(self, pos: int) -> tuple[str, int] | None:
+        """The value of a first argument made of string literals (implicit concatenation
+        included) starting at ``pos``, and the position of the ``,`` or ``)`` after it."""
         text = self.text
+        toks: list[str] = []
+        while True:
+            pos = _GAP.match(text, pos).end()  # type: ignore[union-attr]
+            m = _DYN_STR.match(text, pos)
+            if m is None:
+                break
+            toks.append(m.group())
+            pos = m.end()
+        if not toks or pos >= self.n or text[pos] not in ",)":
+            return None
+        if not any("\\" in t for t in toks):
+            value = "".join(
+                t[3:-3] if t[-3:] in ('"""', "'''") and len(t) >= 6 else t[1:-1]
+                for t in (x.lstrip("rRuU") for x in toks)
+            )
+        else:
+            try:
+                value = ast.literal_eval("(" + "\n".join(toks) + ")")
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                return None
+            if not isinstance(value, str):
+                return None
+        return value, pos
+
+    def attributes(self) -> None:
+        """Dotted chains ``NAME.x...`` in code, for the names that imports bind."""
+        text = self.text
+        binds = self.binds
+        find = text.find
+        cands: list[int] = []
+        if len(binds) <= _MANY_NAMES:  # one fast search per name
+            for name in binds:
+                if not name.isascii():
+                    continue
+                key = name + "."
+                step = len(key)
+                p = find(key)
+                while p >= 0:
+                    if p == 0 or not (text[p - 1] == "." or _idchar(text[p - 1])):
+                        cands.append(p)
+                    p = find(key, p + step)
+        else:  # one pass over every name before a dot
+            for m in _NAME_DOT.finditer(text):
+                if m.group() in binds:
+                    cands.append(m.start())
+        extra = self.odd_candidates()
+        if extra:
+            extra.update(cands)
+            cands = list(extra)
+        if not cands:
+            return
+        cands.sort()
+        self.ensure(cands[-1])
+        ascii = text.isascii()
         stmts = self.stmts
         st_starts = [s for s, _ in stmts]
+        ml_s, ml_e = self.ml_s, self.ml_e
         found = self.found
         chain = _CHAIN.match
+        plain = _PLAIN_CHAIN.match
+        id_at = _ID_AT.match
+        si, n_st = 0, len(st_starts)
+        quote_or_hash = _QUOTE_OR_HASH.search
+        line_ev = self.line_ev
+        le = -1
+        ls = s = 0
+        ctx: tuple[Guard, int, int, bool] | None = None
+        through: dict[str, list[tuple[str, Guard, int]]] = {}
+        for p in cands:
+            w = id_at(text, p)
+            if w is None:
+                continue
+            name = w.group()
+            if not ascii and not name.isascii():
+                name = _nfkc(name)
+            if name not in binds:
+                continue
+            e = w.end()
+            c = plain(text, e)
+            if c is None:
+                c = chain(text, e)
+                if c is None:
+                    continue
+            while si < n_st and st_starts[si] <= p:
+                si += 1
+            if si and p < stmts[si - 1][1]:
+                continue  # inside an import statement
+            if p and text[p - 1] in " \t\f\n\\":
+                q = p - 1
+                while q and text[q] in " \t\f":
+                    q -= 1
+                if text[q] in ".\n\\" and self.after_dot(p):
+                    continue
+            if p > le:  # a new physical line
+                ls = text.rfind("\n", 0, p) + 1
+                le = find("\n", p)
+                if le < 0:
+                    le = self.n
+                k = bisect_right(ml_s, ls) - 1
+                s = ml_s[k] if k >= 0 and ls <= ml_e[k] else ls
+                ctx = None
+            if not (
+                s == ls and p - ls < 400 and quote_or_hash(text, ls, p) is None
+            ) and not self.code_at(p, ls, s):
+                continue
+            tail = c.group()
+            if c.re is _PLAIN_CHAIN and ascii:
+                attrs = tail[1:]
+            else:
+                if "#" in tail:
+                    tail = self.code_text(e, c.end())
+                attrs = ".".join(_nfkc(x) for x in _CHAIN_PART.findall(tail))
+            if ctx is None:
+                ctx = self.line_ctx.get(s)
+                if ctx is None:
+                    self.context(p, s)
+                    ctx = self.line_ctx[s]
+            if ctx[3]:
+                g, f = self.own(s, ctx[2], p, ctx[0], ctx[1])
+            else:
+                g, f = ctx[0], ctx[1]
+            ev = line_ev.get(ls)
+            if ev is None:
+                ev = self.line_text(p)
+            targets = through.get(name)
+            if targets is None:
+                targets = through[name] = self.bindings_of(name)
+            for target, bg, bf in targets:
+                found.append(
+                    (
+                        p,
+                        K_PY_ATTR,
+                        target + "." + attrs,
+                        ev,
+                        g if bg is None else conj(g, bg),
+                        f | bf,
+                    )
+                )
+
+    def bindings_of(self, name: str) -> list[tuple[str, Guard, int]]:
+        """What a name is bound to, each with what a chain through it inherits from the imports
+        that bind it: their conditions (the chain reaches the module only where one of them ran)
+        and the flags all of them share (optional, TYPE_CHECKING)."""
+        out = []
+        for target, sites in self.binds[name].items():
+            flags = F_OPTIONAL | F_TYPE_CHECKING
+            for _g, f in sites:
+                flags &= f
+            out.append((target, disj(*(g for g, _f in sites)), flags))
+        return out
+
+    def odd_candidates(self) -> set[int]:
+        """Bound names written before a dot with a space or line break between, and bound names
+        spelled with characters that NFKC normalisation changes."""
+        text = self.text
+        binds = self.binds
+        out: set[int] = set()
+        dots: list[int] = []
         find = text.find
-        for name in tops:
-            key = name + "."
-            q0 = len(name)
+        for key in _SPACED_DOTS:  # "\n    .x" ends in " ." too
             p = find(key)
             while p >= 0:
-                q = p + q0
-                if p:
-                    prev = text[p - 1]
-                    if prev.isalnum() or prev == "_" or prev == ".":
-                        p = find(key, q)
-                        continue
-                m = chain(text, q)
-                if m is None:
-                    p = find(key, q + 1)
+                dots.append(p)
+                p = find(key, p + 2)
+        for d in dots:
+            i = d
+            while i > 0 and text[i - 1] in " \t\f\n\\":
+                i -= 1
+            j = i
+            while j > 0 and _idchar(text[j - 1]):
+                j -= 1
+            if j < i and text[j:i] in binds:
+                out.add(j)
+        if not text.isascii():
+            last = -1
+            for m in _NON_ASCII.finditer(text):
+                j = m.start()
+                if j <= last:
                     continue
-                k = bisect_right(st_starts, p) - 1
-                if (k < 0 or p >= stmts[k][1]) and self.in_code(p):
-                    g, f = self.context(p)
-                    found.append((p, K_PY_ATTR, name + m.group(), self.line_text(p), g, f))
-                p = find(key, m.end())
+                while j > 0 and _idchar(text[j - 1]):
+                    j -= 1
+                w = _ID_AT.match(text, j)
+                if w is None:
+                    continue
+                last = w.end()
+                if _nfkc(w.group()) in binds:
+                    out.add(j)
+        return out
+
+    def after_dot(self, p: int) -> bool:
+        """Whether the name at ``p`` follows an attribute ``.`` across spaces, continuations and
+        (inside brackets) line breaks, so that it is an attribute itself."""
+        text = self.text
+        i = p
+        crossed = False
+        while i > 0:
+            c = text[i - 1]
+            if c == ".":
+                r = i - 1
+                while r > 0 and text[r - 1] == ".":
+                    r -= 1
+                if (i - r) % 3 == 0:
+                    return False  # the end of an Ellipsis `...`
+                if crossed:
+                    ls = self.line_start(p)
+                    if self.logical_start(ls) == ls:
+                        return False  # the name starts a logical line
+                return self.in_code(i - 1)
+            if c == "\n":
+                if i >= 2 and text[i - 2] == "\\":
+                    i -= 2
+                    continue
+                crossed = True
+            elif c not in " \t\f":
+                return False
+            i -= 1
+        return False
 
     def python2(self) -> None:
         """Note a Python 2 ``print`` statement (the cheap, common sign of Python 2)."""
         text = self.text
         p = text.find("print ")
         while p >= 0:
-            if p == 0 or not (text[p - 1].isalnum() or text[p - 1] in "_."):
+            if p == 0 or not (text[p - 1] == "." or _idchar(text[p - 1])):
                 ls = text.rfind("\n", 0, p) + 1
                 m = _PY2_PRINT.match(text, p)
                 if m is not None and not text[ls:p].strip():
                     after = _WORD.match(text, m.end() - 1)
-                    if (after is None or after.group() not in _PY3_AFTER_PRINT) and self.in_code(p):
+                    if (
+                        after is None or after.group() not in _PY3_AFTER_PRINT
+                    ) and self.logical_start(ls) == ls:
                         self.note(p, "Python 2 print statement", "py2")
                         return
             p = text.find("print ", p + 6)
@@ -1056,11 +1683,20 @@ class _Reader:
         return out
 
 
-def read_python(text: str) -> FileFacts:
-    """Raw references of one Python (or Cython) file. Never raises."""
+_ID_AT = re.compile(_ID)
+
+
+def _normalise(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = _Reader(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def read_python(text: str) -> FileFacts:
+    """Raw references of one Python (or Cython) file. Never raises."""
+    reader = _Reader(_normalise(text))
     try:
         reader.run()
     except Exception as exc:  # a reader bug must not lose the file: keep what was read
@@ -1076,14 +1712,39 @@ def blank_comments_py(text: str) -> str:
     """The text with every ``#`` comment replaced by spaces; strings and line structure kept."""
     if "#" not in text:
         return text
+    body = _normalise(text)
+    shift = 1 if text.startswith("\ufeff") else 0
+    crlf: list[int] = []  # positions in `body` after which a "\r\n" lost its "\r"
+    if "\r\n" in text:
+        raw = text[shift:]
+        i = raw.find("\r\n")
+        while i >= 0:
+            crlf.append(i - len(crlf))
+            i = raw.find("\r\n", i + 2)
+    reader = _Reader(body)
+    n = reader.n
     out: list[str] = []
     last = 0
-    for m in _BLANK_TOK.finditer(text):
-        s = m.start()
-        if text[s] == "#":
-            out.append(text[last:s])
-            out.append(" " * (m.end() - s))
-            last = m.end()
+    search = _QUOTE_OR_HASH.search
+    pos = 0
+    try:
+        while True:
+            m = search(body, pos)
+            if m is None:
+                break
+            i = m.start()
+            if body[i] != "#":
+                pos = reader.string_end(i, None)
+                continue
+            j = body.find("\n", i)
+            j = n if j < 0 else j
+            a = i + shift + bisect_right(crlf, i)
+            out.append(text[last:a])
+            out.append(" " * (j - i))
+            last = a + j - i
+            pos = j
+    except Exception:  # never lose the text: blank what was found
+        pass
     out.append(text[last:])
     return "".join(out)
 
@@ -1094,8 +1755,7 @@ def guards_at_lines(text: str, lines: list[int]) -> dict[int, Guard]:
     Used for module ``references`` pattern hits, which the import reader does not see. Never
     raises: a line whose context cannot be read gets no guard.
     """
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _normalise(text)
     reader = _Reader(text)
     starts = [0]
     pos = text.find("\n")
@@ -1107,9 +1767,8 @@ def guards_at_lines(text: str, lines: list[int]) -> dict[int, Guard]:
         if not 1 <= line <= len(starts):
             continue
         ls = starts[line - 1]
-        at = ls + (len(text[ls:].split("\n", 1)[0]) - len(text[ls:].split("\n", 1)[0].lstrip()))
         try:
-            out[line] = reader.context(at)[0]
+            out[line] = reader.context(ls + reader.indent(ls))[0]
         except Exception:
             out[line] = None
     return out

@@ -96,12 +96,12 @@ class PythonNames:
             self._base[path] = base
             self._is_pkg[path] = is_pkg
             named.setdefault(dotted, []).append(path)
-            r = (0 if is_pkg else 4) + rank
+            score = (0 if is_pkg else 4) + rank
             table = best.setdefault(base, {})
             old = table.get(dotted)
-            if old is None or r < old[0]:
-                table[dotted] = (r, path)
-            rc = (0 if rank == _PXD else 8) + r
+            if old is None or score < old[0]:
+                table[dotted] = (score, path)
+            rc = (0 if rank == _PXD else 8) + score
             table_c = best_c.setdefault(base, {})
             old = table_c.get(dotted)
             if old is None or rc < old[0]:
@@ -129,8 +129,8 @@ class PythonNames:
                 rel = rel[:slash] if slash >= 0 else ""
         # top-level name -> bases where it exists
         tops: dict[str, list[str]] = {}
-        for base, table in self._tables.items():
-            for name in table:
+        for base, names_here in self._tables.items():
+            for name in names_here:
                 if "." not in name:
                     tops.setdefault(name, []).append(base)
         self._tops = tops
