@@ -799,7 +799,7 @@ def _read_cmake(text: str) -> FileFacts:
     refs: list[RawRef] = []
     notes: list[tuple[int, str]] = []
     calls: list[tuple[str, str, int, Any]] = []
-    cmds: list[tuple[str, int, list[Arg], str, Any]] = []
+    cmds: list[tuple[str, int, tuple[Arg, ...], str, Any]] = []
     glob_vars: dict[int, str] = {}  # line of a GLOB call -> the variable it fills
     var_uses: dict[str, list[str]] = {}  # variable -> commands that read `${VAR}`
     segments: list[tuple[int, Any]] = []  # (first line, condition) where the condition changes
