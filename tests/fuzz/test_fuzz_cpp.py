@@ -117,11 +117,13 @@ def _large(shape: tuple[int, int]) -> str:
         return "#if " + "(" * k + "A" + ")" * k + '\n#include "x.h"\n#endif\n'
     if kind == 3:  # comments reopened in strings, line after line
         return "/* a\n" + '*/ " /* \n' * k + '#include "x.h"\n'
+    if kind == 4:  # one line: comment markers in strings, directives after code
+        return '"//" x #include "a.h" /* */ ' * k + "\n"
     return "//" + " \\\n" * k + '#include "x.h"\n'  # one comment continued over k lines
 
 
 def test_fuzz_cpp_reader_on_large_structures(capsys) -> None:
-    strategy = st.tuples(st.integers(0, 4), st.integers(0, 5000)).map(_large)
+    strategy = st.tuples(st.integers(0, 5), st.integers(0, 5000)).map(_large)
     run_examples("C/C++ reader, large structures", strategy, well_formed, capsys)
 
 

@@ -297,12 +297,15 @@ def _fast_directives(text: str) -> Iterator[tuple[int, int, tuple, str]]:
         p = m.start()
         if p < outside:
             continue  # within the logical line of the previous directive
-        ls = text.rfind("\n", 0, p) + 1
+        j = p - 1
+        while j >= outside and text[j] in " \t\f\v\r":
+            j -= 1
+        ls = j + 1  # the line start, when only spaces stand before the `#` on its line
         doubt = False
-        if ls < p and not text[ls:p].isspace():
-            if "*/" not in text[ls:p] and text.find('R"', outside, p) < 0:
+        if j >= outside and text[j] != "\n":
+            if j == 0 or text[j - 1 : j + 1] != "*/":
                 continue  # code before it on its line: not a directive
-            doubt = True  # perhaps only a comment before it
+            doubt = True  # perhaps only comments before it
         elif ls > 1 and text[ls - 2] in _SPLICE_TAIL and _spliced(text, ls - 1):
             doubt = True  # the line continues the previous one
         elif m.group(5) is not None:
@@ -358,29 +361,10 @@ def _exact_directives(text: str, pos: int) -> Iterator[tuple[int, int, tuple, st
 
 def _logical_line_start(text: str, p: int, floor: int) -> int:
     """Start of the line of ``p``, earlier lines joined by a line splice included."""
-    ls = text.rfind("\n", 0, p) + 1
+    ls = text.rfind("\n", floor, p) + 1  # searched no further back than `floor`
     while ls > floor and ls > 1 and text[ls - 2] in _SPLICE_TAIL and _spliced(text, ls - 1):
-        ls = text.rfind("\n", 0, ls - 1) + 1
+        ls = text.rfind("\n", floor, ls - 1) + 1
     return ls if ls > floor else floor
-
-
-def _starts_comment(text: str, line_start: int, p: int) -> bool:
-    """Whether the ``//`` or ``/*`` at ``p`` starts a comment, judged by the exact tokenizer from
-    ``line_start`` (a position outside comments and literals, on the logical line of ``p``)."""
-    pos = line_start
-    while True:
-        m = _CODE_THEN_COMMENT.match(text, pos, p + 2)
-        start = -1 if m is None else m.start("comment")  # (it always matches)
-        if start < 0 or start > p:
-            return False  # `p` lies in code or in a literal
-        if start == p:
-            return True
-        if text[start + 1] == "/":
-            return False  # in a line comment, which runs to the end of the logical line
-        close = text.find("*/", start + 2)
-        if close < 0 or close + 2 > p:
-            return False  # in a block comment
-        pos = close + 2
 
 
 def _blank(tok: str) -> str:
@@ -394,9 +378,10 @@ def _blank(tok: str) -> str:
 def blank_comments_cpp(text: str) -> str:
     """``text`` with ``//`` and ``/* */`` comments replaced by spaces (newlines kept).
 
-    String, character and raw string literals are kept. Each ``/`` that starts a comment
-    marker is checked against the text before it on its logical line (since the last comment);
-    files with raw strings go through the exact tokenizer.
+    String, character and raw string literals are kept. A ``//`` or ``/*`` starts a comment
+    unless a quote stands before it on its logical line (since the last comment): then the
+    exact tokenizer finds the next comment from there. Files with raw strings go through the
+    exact tokenizer alone.
     """
     if "/" not in text:
         return text
@@ -417,9 +402,14 @@ def blank_comments_cpp(text: str) -> str:
             continue
         ls = _logical_line_start(text, p, last)
         prefix = text[ls:p]
-        if ('"' in prefix or "'" in prefix) and not _starts_comment(text, ls, p):
-            pos = p + 1
-            continue
+        if '"' in prefix or "'" in prefix:
+            # a literal may hide it: the exact tokenizer finds the next comment from the
+            # logical line start (outside literals), and the search goes on after it
+            m = _CODE_THEN_COMMENT.match(text, ls)
+            p = -1 if m is None else m.start("comment")
+            if p < 0:
+                break
+            nxt = text[p + 1]
         if nxt == "/":
             e = find("\n", p + 2)
             # a line comment continues after a splice
