@@ -41,13 +41,18 @@ def bounded(seconds: int) -> Iterator[None]:
 
 
 def run_examples(
-    name: str, strategy: st.SearchStrategy[Any], check: Callable[[Any], None], capsys: Any
+    name: str,
+    strategy: st.SearchStrategy[Any],
+    check: Callable[[Any], None],
+    capsys: Any,
+    share: float = 1.0,
 ) -> None:
-    """Run ``check`` on ``EXAMPLES`` inputs drawn from ``strategy``; print the count."""
+    """Run ``check`` on ``share`` of ``EXAMPLES`` inputs drawn from ``strategy`` (a target whose
+    examples are large takes a smaller share); print how many ran."""
     count = 0
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=max(1, int(EXAMPLES * share)),
         deadline=None,  # the bound is `bounded`, per example, and the count overall
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )

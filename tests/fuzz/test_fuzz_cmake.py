@@ -128,4 +128,4 @@ def _large(shape: tuple[int, int]) -> str:
 
 def test_fuzz_cmake_reader_on_large_structures(capsys) -> None:
     strategy = st.tuples(st.integers(0, 5), st.integers(0, 3000)).map(_large)
-    run_examples("CMake reader, large structures", strategy, well_formed, capsys)
+    run_examples("CMake reader, large structures", strategy, well_formed, capsys, share=0.1)

@@ -124,7 +124,7 @@ def _large(shape: tuple[int, int]) -> str:
 
 def test_fuzz_cpp_reader_on_large_structures(capsys) -> None:
     strategy = st.tuples(st.integers(0, 5), st.integers(0, 5000)).map(_large)
-    run_examples("C/C++ reader, large structures", strategy, well_formed, capsys)
+    run_examples("C/C++ reader, large structures", strategy, well_formed, capsys, share=0.1)
 
 
 @needs_cpp
