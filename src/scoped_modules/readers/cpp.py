@@ -17,8 +17,9 @@ over the logical lines, linear in the file's size). Conditions follow SPEC §3.3
 branches are dead code; the classic include guard (``#ifndef X`` then ``#define X``) is no
 condition, and the same test later in the file is false where the guard was read.
 
-Not recognised (a miss, never a false reference): digraphs (``%:include``), trigraphs, a
-splice inside a comment's ``*/``, and ``#include`` whose name comes from a macro (a note).
+Not recognised: digraphs (``%:include``), trigraphs, a line splice inside a comment marker
+(``/``, newline, ``*``), and ``#include`` whose name comes from a macro (a note). The oracle is
+the real preprocessor: tests/test_cpp_reader.py and tests/fuzz/test_fuzz_cpp.py.
 """
 
 from __future__ import annotations
