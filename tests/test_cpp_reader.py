@@ -255,6 +255,8 @@ def test_unknown_conditions():
         "USE_X ? 1 : 0",
         "defined(",
         "USE_X +",
+        "defined(USE_X) && #if defined USE_Y || USE_X",  # invalid: GCC skips the group
+        '"USE_X" || USE_X',
     ):
         g = parse_condition(cond)
         assert not implies_on(g, X), cond

@@ -99,6 +99,7 @@ _EXPR_TOKEN = re.compile(
     r"\s*(?:([A-Za-z_]\w*)|(\d[\w.']*)|(&&|\|\||==|!=|<=|>=|<<|>>|[!()])"
     r"|('(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\")|(\S))"
 )
+_EXPR_PUNCT = frozenset("+-*/%<>&|^~:,.")  # single characters that may stand in an #if
 _INT = re.compile(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*")
 _MAX_DEPTH = 64  # nesting of `(` and `!` in one condition; deeper is unknown
 _FLAT = 16  # an #elif chain with more earlier conditions keeps their negations in blocks
@@ -252,6 +253,27 @@ class _ExprParser:
                     return
 
 
+def _valid_expression(toks: list[tuple[int, str]]) -> bool:
+    """False when a token outside the arguments of a function-like macro (``FOO(...)``,
+    ``__has_include("x.h")``) cannot stand in an ``#if`` expression: ``#``, ``;``, ``{``,
+    a string literal..."""
+    i = 0
+    n = len(toks)
+    while i < n:
+        kind, tok = toks[i]
+        if kind == 1 and tok != "defined" and i + 1 < n and toks[i + 1][1] == "(":
+            depth = 1  # skip the arguments, to the closing parenthesis
+            i += 2
+            while i < n and depth:
+                depth += {"(": 1, ")": -1}.get(toks[i][1], 0)
+                i += 1
+            continue
+        elif (kind == 5 and tok not in _EXPR_PUNCT) or (kind == 4 and tok[0] == '"'):
+            return False
+        i += 1
+    return True
+
+
 def parse_condition(expr: str) -> Cond:
     """The condition of ``#if expr`` as True, False or a guard expression."""
     toks: list[tuple[int, str]] = []
@@ -266,10 +288,10 @@ def parse_condition(expr: str) -> Cond:
         if kind == 0:
             break
         toks.append((kind, m.group(kind)))
-    if not toks:
+    if not toks or any(t == "?" for _, t in toks):
         return _unknown()
-    if any(t == "?" for _, t in toks):
-        return _unknown()
+    if not _valid_expression(toks):
+        return _unknown()  # GCC: an error, and the group is skipped
     p = _ExprParser(toks)
     try:
         value = p.parse_or()
@@ -350,7 +372,8 @@ def _exact_directives(text: str, pos: int) -> Iterator[tuple[int, int, tuple, st
             src = _SPLICE_RE.sub("", src)
         d = _DIRECTIVE.match(src)
         if (d is None or d.group(5) is not None) and "/" in src:
-            src = blank_comments_cpp(src)
+            # each comment is one space (one spanning lines leaves only its newlines)
+            src = blank_comments_cpp(src).replace("\r", " ").replace("\n", " ")
             d = _DIRECTIVE.match(src)
         if d is not None and d.group(5) is None:
             yield p, end, d.groups()[:4], src[d.end() :]
