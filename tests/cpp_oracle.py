@@ -28,7 +28,10 @@ SKIP_REASON = (
     "need one; .ci/run installs g++"
 )
 _OPENED = re.compile(r'"@@ ([^"\s]+)"')
-_NAME = re.compile(r"\b(?:inc|ang)_\d+\.h\b")
+_LINE_MARKER = re.compile(r'# (\d+) "([^"]*)"')
+_ECHOED_INCLUDE = re.compile(r'#(?:include_next|include|import) (?:"([^"]*)"|<([^>]*)>)')
+# a generated include name, with what stands before it between its quotes or angle brackets
+_NAME = re.compile(r'(?<=[<"])[^<>"\n]*?\b(?:inc|ang)_\d+\.h(?=[>"])')
 
 
 @cache
@@ -41,7 +44,7 @@ def preprocessor() -> tuple[str, ...] | None:
             continue
         base = [path] if tool == "cpp" else [path, "-E"]
         for std in ("c++23", "c++2b", "c++20", "c++17"):
-            candidates.append((*base, "-x", "c++", f"-std={std}", "-P"))
+            candidates.append((*base, "-x", "c++", f"-std={std}"))
     for cmd in candidates:
         try:
             out = subprocess.run(
@@ -64,12 +67,14 @@ def includes_by_env(
     macros: tuple[str, ...] = (),
     guards: tuple[str, ...] = (),
     headers: list[str] | None = None,
+    lines: dict[str, int] | None = None,
 ) -> dict[frozenset[str], list[str]]:
     """For every subset of ``macros`` defined (to 1), the headers the preprocessor opened.
 
     ``guards``: macros the source defines itself (include guards), undefined before each run.
     ``headers``: the include names to create (default: the generated ``inc_N.h``/``ang_N.h``),
     relative to the source's directory, which is also the angle-bracket search path.
+    ``lines``: filled with the line of each opened include's ``#`` (GCC's ``-dI``).
     """
     cmd = preprocessor()
     assert cmd is not None, SKIP_REASON
@@ -90,7 +95,7 @@ def includes_by_env(
             driver += [f'"@@ env_{i}.h"', '#include "src/gen.cc"']
         driver.append('"@@ end.h"')
         (root / "driver.cc").write_text("\n".join(driver) + "\n", encoding="utf-8")
-        opened, stderr = _run([*cmd, "-I", str(src), "driver.cc"], root)
+        opened, stderr = _run([*cmd, "-I", str(src), "driver.cc"], root, lines)
         if opened[-1:] == ["end.h"]:
             return _split(opened, envs)
         # GCC stops the whole translation unit at an unterminated raw string: one run per
@@ -100,15 +105,28 @@ def includes_by_env(
         result = {}
         for env in envs:
             defines = [f"-D{name}=1" for name in sorted(env)]
-            opened, stderr = _run([*cmd, *defines, "-I", str(src), "src/gen.cc"], root)
+            opened, stderr = _run([*cmd, *defines, "-I", str(src), "src/gen.cc"], root, lines)
             if "fatal error" in stderr:
                 raise AssertionError(f"the preprocessor failed:\n{stderr[-2000:]}")
             result[env] = opened
         return result
 
 
-def _run(cmd: list[str], cwd: Path) -> tuple[list[str], str]:
-    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120)
+def _run(cmd: list[str], cwd: Path, lines: dict[str, int] | None = None) -> tuple[list[str], str]:
+    """(headers opened in order, stderr); ``lines`` gets each include's line in gen.cc, read
+    from the ``#include`` lines that ``-dI`` echoes, counted from the line markers."""
+    out = subprocess.run([*cmd, "-dI"], cwd=cwd, capture_output=True, text=True, timeout=120)
+    if lines is not None:
+        file, line = "", 0
+        for text in out.stdout.split("\n"):
+            marker = _LINE_MARKER.match(text)
+            if marker:
+                file, line = marker.group(2), int(marker.group(1))
+                continue
+            echoed = _ECHOED_INCLUDE.match(text)
+            if echoed and file.endswith("gen.cc"):
+                lines.setdefault(echoed.group(1) or echoed.group(2), line)
+            line += 1
     return _OPENED.findall(out.stdout), out.stderr
 
 
@@ -159,15 +177,6 @@ def reader_includes_by_env(
         values = [(r[1], holds(r[4], env)) for r in refs]
         out[env] = [(spec, value) for spec, value in values if value is not False]
     return out
-
-
-def include_lines(source: str) -> dict[str, int]:
-    """Each generated header name's include line: the line of the ``#`` before the name."""
-    lines = {}
-    for m in _NAME.finditer(source):
-        hash_at = source.rfind("#", 0, m.start())
-        lines[m.group(0)] = source.count("\n", 0, max(hash_at, 0)) + 1
-    return lines
 
 
 # ------------------------------------------------------------------------------------------
@@ -233,6 +242,19 @@ FRAGMENTS = [
     "x = 1; \\",
     "  \\",
     "#error don't /* x",
+    "#if defined A || /* c */ B",
+    "#if !(A) && defined ( B )",
+    "#ifdef A // c",
+    "#elif defined(B) && \\",
+    "#else // x /* y",
+    "#endif /* c",
+    "#include <sub/*x*/{a}>",
+    '#include "{q}" \\',
+    "#define S(x) #x",
+    "c = L'\\''; d = u8\"\\\"\"; e = '\\\\';",
+    "int é1 = 2'3;",
+    "  # /* c",
+    ' */ include "{q}"',
     "int plain;",
     "",
 ]
@@ -255,9 +277,9 @@ def assemble(fragments: list[str], crlf: bool = False, final_newline: bool = Tru
 def mismatch(source: str) -> str | None:
     """None when the reader (fast path and exact scanner alike) and the preprocessor agree on
     ``source``: which headers are opened under every assignment of A and B, in order, on which
-    line each include stands, and whether it is angled; else what differs."""
-    expected = includes_by_env(source, MACROS, GUARDS)
-    lines = include_lines(source)
+    line each opened include's ``#`` stands, and whether it is angled; else what differs."""
+    lines: dict[str, int] = {}
+    expected = includes_by_env(source, MACROS, GUARDS, lines=lines)
     for exact in (False, True):
         mode = "exact scanner" if exact else "fast path"
         got = reader_includes_by_env(source, MACROS, exact=exact)
@@ -269,9 +291,9 @@ def mismatch(source: str) -> str | None:
                 return f"{mode}, {defined} defined: preprocessor {names}, reader {got[env]}"
         _lang, refs, _notes, _extra = read_cpp(source, exact=exact)
         for r in refs:
-            if lines.get(r[1]) != r[2]:
-                return f"{mode}: {r[1]} read on line {r[2]}, stands on line {lines.get(r[1])}"
-            if r[1].startswith("ang_") != bool(r[5] & F_ANGLE):
+            if r[1] in lines and lines[r[1]] != r[2]:
+                return f"{mode}: {r[1]} read on line {r[2]}, the preprocessor's {lines[r[1]]}"
+            if ("ang_" in r[1]) != bool(r[5] & F_ANGLE):
                 return f"{mode}: {r[1]}: wrong angle flag"
     return None
 

@@ -41,13 +41,18 @@ def bounded(seconds: int) -> Iterator[None]:
 
 
 def run_examples(
-    name: str, strategy: st.SearchStrategy[Any], check: Callable[[Any], None], capsys: Any
+    name: str,
+    strategy: st.SearchStrategy[Any],
+    check: Callable[[Any], None],
+    capsys: Any,
+    share: float = 1.0,
 ) -> None:
-    """Run ``check`` on ``EXAMPLES`` inputs drawn from ``strategy``; print the count."""
+    """Run ``check`` on ``share`` of ``EXAMPLES`` inputs drawn from ``strategy`` (a target whose
+    examples are large takes a smaller share); print how many ran."""
     count = 0
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=max(1, int(EXAMPLES * share)),
         deadline=None,  # the bound is `bounded`, per example, and the count overall
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -97,3 +102,35 @@ class Guards:
         self.by_id[id(g)] = number
         self.keep.append(g)
         return number
+
+
+def check_facts(facts: tuple, text: str, lang: str, kinds: tuple[str, ...]) -> Guards:
+    """What every reader's facts on ``text`` must be (``readers/facts.py``): the language, notes
+    and references with lines in the file, short evidence, well-formed guards, segments in line
+    order, and a round trip through marshal (the facts cache). Returns the guards' numbering."""
+    import marshal
+
+    got_lang, refs, notes, extra = facts
+    last_line = text.count("\n") + 1
+    assert got_lang == lang
+    assert not any("reader failed" in msg for _line, msg in notes), notes
+    assert all(0 <= line <= last_line and msg for line, msg in notes)
+    guards = Guards()
+    for kind, spec, line, evidence, guard, flags in refs:
+        assert kind in kinds and isinstance(spec, str) and spec
+        assert 1 <= line <= last_line and isinstance(evidence, str) and len(evidence) <= 200
+        assert isinstance(flags, int)
+        guards.number(guard)
+    lines = [line for line, _g in extra.get("segments", ())]
+    assert lines == sorted(lines)
+    for _line, g in extra.get("segments", ()):
+        guards.number(g)
+    marshal.loads(marshal.dumps(facts))
+    return guards
+
+
+def texts(pieces: list[str], max_pieces: int = 120) -> st.SearchStrategy[str]:
+    """Text shaped like a language (its ``pieces`` strung together) or any text at all."""
+    return st.one_of(
+        st.lists(st.sampled_from(pieces), max_size=max_pieces).map("".join), st.text(max_size=400)
+    )

@@ -255,6 +255,8 @@ def test_unknown_conditions():
         "USE_X ? 1 : 0",
         "defined(",
         "USE_X +",
+        "defined(USE_X) && #if defined USE_Y || USE_X",  # invalid: GCC skips the group
+        '"USE_X" || USE_X',
     ):
         g = parse_condition(cond)
         assert not implies_on(g, X), cond
@@ -621,3 +623,24 @@ def test_elif_chain_matches_the_preprocessor() -> None:
     refs = read_cpp(source)[1]
     for env, names in expected.items():
         assert [r[1] for r in refs if holds(r[4], env)] == names
+
+
+def test_pattern_on_an_elif_line_is_judged_under_the_negated_earlier_tests(repo) -> None:
+    """SPEC §3.3 end to end: the test of an `#elif` is read only when every earlier test
+    failed, so a `references` match on it carries their negation (here: the toggle is on)."""
+    from helpers import check_json
+    from test_check_e2e import base_files, findings
+
+    # (a pattern that does not match its own registry line)
+    files = base_files(module_extra='references = ["UMA_ABI_VERSION\\\\s*>"]')
+    files["src/core.cc"] = (
+        "#ifndef PKG_USE_UMA\n"
+        "int off;\n"
+        "#elif UMA_ABI_VERSION > 2\n"  # read only when PKG_USE_UMA is defined: wiring
+        "int on;\n"
+        "#endif\n"
+        "#if UMA_ABI_VERSION > 3\n"  # unguarded: a pattern reference
+        "#endif\n"
+    )
+    _code, report = check_json(repo(files))
+    assert [(f["path"], f["line"]) for f in findings(report, "SM003")] == [("src/core.cc", 6)]

@@ -17,8 +17,9 @@ over the logical lines, linear in the file's size). Conditions follow SPEC §3.3
 branches are dead code; the classic include guard (``#ifndef X`` then ``#define X``) is no
 condition, and the same test later in the file is false where the guard was read.
 
-Not recognised (a miss, never a false reference): digraphs (``%:include``), trigraphs, a
-splice inside a comment's ``*/``, and ``#include`` whose name comes from a macro (a note).
+Not recognised: digraphs (``%:include``), trigraphs, a line splice inside a comment marker
+(``/``, newline, ``*``), and ``#include`` whose name comes from a macro (a note). The oracle is
+the real preprocessor: tests/test_cpp_reader.py and tests/fuzz/test_fuzz_cpp.py.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ _EXPR_TOKEN = re.compile(
     r"\s*(?:([A-Za-z_]\w*)|(\d[\w.']*)|(&&|\|\||==|!=|<=|>=|<<|>>|[!()])"
     r"|('(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\")|(\S))"
 )
+_EXPR_PUNCT = frozenset("+-*/%<>&|^~:,.")  # single characters that may stand in an #if
 _INT = re.compile(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*")
 _MAX_DEPTH = 64  # nesting of `(` and `!` in one condition; deeper is unknown
 _FLAT = 16  # an #elif chain with more earlier conditions keeps their negations in blocks
@@ -254,6 +256,27 @@ class _ExprParser:
                     return
 
 
+def _valid_expression(toks: list[tuple[int, str]]) -> bool:
+    """False when a token outside the arguments of a function-like macro (``FOO(...)``,
+    ``__has_include("x.h")``) cannot stand in an ``#if`` expression: ``#``, ``;``, ``{``,
+    a string literal..."""
+    i = 0
+    n = len(toks)
+    while i < n:
+        kind, tok = toks[i]
+        if kind == 1 and tok != "defined" and i + 1 < n and toks[i + 1][1] == "(":
+            depth = 1  # skip the arguments, to the closing parenthesis
+            i += 2
+            while i < n and depth:
+                depth += {"(": 1, ")": -1}.get(toks[i][1], 0)
+                i += 1
+            continue
+        elif (kind == 5 and tok not in _EXPR_PUNCT) or (kind == 4 and tok[0] == '"'):
+            return False
+        i += 1
+    return True
+
+
 def parse_condition(expr: str) -> Cond:
     """The condition of ``#if expr`` as True, False or a guard expression."""
     toks: list[tuple[int, str]] = []
@@ -268,10 +291,10 @@ def parse_condition(expr: str) -> Cond:
         if kind == 0:
             break
         toks.append((kind, m.group(kind)))
-    if not toks:
+    if not toks or any(t == "?" for _, t in toks):
         return _unknown()
-    if any(t == "?" for _, t in toks):
-        return _unknown()
+    if not _valid_expression(toks):
+        return _unknown()  # GCC: an error, and the group is skipped
     p = _ExprParser(toks)
     try:
         value = p.parse_or()
@@ -300,12 +323,15 @@ def _fast_directives(text: str) -> Iterator[tuple[int, int, tuple, str]]:
         p = m.start()
         if p < outside:
             continue  # within the logical line of the previous directive
-        ls = text.rfind("\n", 0, p) + 1
+        j = p - 1
+        while j >= outside and text[j] in " \t\f\v\r":
+            j -= 1
+        ls = j + 1  # the line start, when only spaces stand before the `#` on its line
         doubt = False
-        if ls < p and not text[ls:p].isspace():
-            if "*/" not in text[ls:p] and text.find('R"', outside, p) < 0:
+        if j >= outside and text[j] != "\n":
+            if j == 0 or text[j - 1 : j + 1] != "*/":
                 continue  # code before it on its line: not a directive
-            doubt = True  # perhaps only a comment before it
+            doubt = True  # perhaps only comments before it
         elif ls > 1 and text[ls - 2] in _SPLICE_TAIL and _spliced(text, ls - 1):
             doubt = True  # the line continues the previous one
         elif m.group(5) is not None:
@@ -349,7 +375,8 @@ def _exact_directives(text: str, pos: int) -> Iterator[tuple[int, int, tuple, st
             src = _SPLICE_RE.sub("", src)
         d = _DIRECTIVE.match(src)
         if (d is None or d.group(5) is not None) and "/" in src:
-            src = blank_comments_cpp(src)
+            # each comment is one space (one spanning lines leaves only its newlines)
+            src = blank_comments_cpp(src).replace("\r", " ").replace("\n", " ")
             d = _DIRECTIVE.match(src)
         if d is not None and d.group(5) is None:
             yield p, end, d.groups()[:4], src[d.end() :]
@@ -361,29 +388,10 @@ def _exact_directives(text: str, pos: int) -> Iterator[tuple[int, int, tuple, st
 
 def _logical_line_start(text: str, p: int, floor: int) -> int:
     """Start of the line of ``p``, earlier lines joined by a line splice included."""
-    ls = text.rfind("\n", 0, p) + 1
+    ls = text.rfind("\n", floor, p) + 1  # searched no further back than `floor`
     while ls > floor and ls > 1 and text[ls - 2] in _SPLICE_TAIL and _spliced(text, ls - 1):
-        ls = text.rfind("\n", 0, ls - 1) + 1
+        ls = text.rfind("\n", floor, ls - 1) + 1
     return ls if ls > floor else floor
-
-
-def _starts_comment(text: str, line_start: int, p: int) -> bool:
-    """Whether the ``//`` or ``/*`` at ``p`` starts a comment, judged by the exact tokenizer from
-    ``line_start`` (a position outside comments and literals, on the logical line of ``p``)."""
-    pos = line_start
-    while True:
-        m = _CODE_THEN_COMMENT.match(text, pos, p + 2)
-        start = -1 if m is None else m.start("comment")  # (it always matches)
-        if start < 0 or start > p:
-            return False  # `p` lies in code or in a literal
-        if start == p:
-            return True
-        if text[start + 1] == "/":
-            return False  # in a line comment, which runs to the end of the logical line
-        close = text.find("*/", start + 2)
-        if close < 0 or close + 2 > p:
-            return False  # in a block comment
-        pos = close + 2
 
 
 def _blank(tok: str) -> str:
@@ -397,9 +405,10 @@ def _blank(tok: str) -> str:
 def blank_comments_cpp(text: str) -> str:
     """``text`` with ``//`` and ``/* */`` comments replaced by spaces (newlines kept).
 
-    String, character and raw string literals are kept. Each ``/`` that starts a comment
-    marker is checked against the text before it on its logical line (since the last comment);
-    files with raw strings go through the exact tokenizer.
+    String, character and raw string literals are kept. A ``//`` or ``/*`` starts a comment
+    unless a quote stands before it on its logical line (since the last comment): then the
+    exact tokenizer finds the next comment from there. Files with raw strings go through the
+    exact tokenizer alone.
     """
     if "/" not in text:
         return text
@@ -420,9 +429,14 @@ def blank_comments_cpp(text: str) -> str:
             continue
         ls = _logical_line_start(text, p, last)
         prefix = text[ls:p]
-        if ('"' in prefix or "'" in prefix) and not _starts_comment(text, ls, p):
-            pos = p + 1
-            continue
+        if '"' in prefix or "'" in prefix:
+            # a literal may hide it: the exact tokenizer finds the next comment from the
+            # logical line start (outside literals), and the search goes on after it
+            m = _CODE_THEN_COMMENT.match(text, ls)
+            p = -1 if m is None else m.start("comment")
+            if p < 0:
+                break
+            nxt = text[p + 1]
         if nxt == "/":
             e = find("\n", p + 2)
             # a line comment continues after a splice
