@@ -38,7 +38,9 @@ import re
 import unicodedata
 import warnings
 from bisect import bisect_right
-from operator import itemgetter
+from collections.abc import Callable
+from itertools import repeat
+from operator import add, itemgetter, methodcaller
 from typing import Any
 
 from .facts import (
@@ -493,6 +495,7 @@ class _Reader:
         "tests",
         "chains",
         "line_ev",
+        "specs",
     )
 
     def __init__(self, text: str) -> None:
@@ -522,6 +525,7 @@ class _Reader:
         self.tests: dict[int, tuple[Guard, bool]] = {}
         self.chains: dict[int, tuple[bool, Guard, tuple | None]] = {}
         self.line_ev: dict[int, str] = {}
+        self.specs: set[str] = set()  # what `summarise` found
 
     # -- notes, lines
     def line_of(self, pos: int) -> int:
@@ -1129,13 +1133,18 @@ class _Reader:
         return ev
 
     # -- the passes
-    def run(self) -> None:
+    def run(self, keep: Callable[[str], bool] | None = None, summary: bool = False) -> None:
+        """Read the file: every chain (only those ``keep`` accepts, when given), or with
+        ``summary`` only the dotted names chains may have (``summarise``)."""
         dyn: list[int] = []
         self.imports(dyn)
         if dyn:
             self.dynamic(dyn)
         if self.binds:
-            self.attributes()
+            if summary:
+                self.summarise()
+            else:
+                self.attributes(keep)
         if "print " in self.text:
             self.python2()
 
@@ -1454,43 +1463,104 @@ class _Reader:
                 return None
         return value, pos
 
-    def attributes(self) -> None:
-        """Dotted chains ``NAME.x...`` in code, for the names that imports bind."""
+    def name_dots(self) -> list[tuple[str, list[int]]]:
+        """Each bound name and the positions where it is written right before a dot and not
+        after a dot or inside a longer name (``NAME.x``): where chains start, but for the odd
+        spellings (``odd_candidates``)."""
         text = self.text
         binds = self.binds
-        find = text.find
-        cands: list[int] = []
+        out: list[tuple[str, list[int]]] = []
         if len(binds) <= _MANY_NAMES:  # one fast search per name
+            find = text.find
             for name in binds:
                 if not name.isascii():
                     continue
                 key = name + "."
                 step = len(key)
+                at: list[int] = []
                 p = find(key)
                 while p >= 0:
                     if p == 0 or not (text[p - 1] == "." or _idchar(text[p - 1])):
-                        cands.append(p)
+                        at.append(p)
                     p = find(key, p + step)
+                if at:
+                    out.append((name, at))
         else:  # one pass over every name before a dot
+            by_name: dict[str, list[int]] = {}
             for m in _NAME_DOT.finditer(text):
                 if m.group() in binds:
-                    cands.append(m.start())
-        extra = self.odd_candidates()
-        if extra:
-            extra.update(cands)
-            cands = list(extra)
+                    by_name.setdefault(m.group(), []).append(m.start())
+            out.extend(by_name.items())
+        return out
+
+    def candidates(self) -> list[int]:
+        """Where a name that imports bind starts a dotted chain (``NAME.x``, ``NAME .x``, a name
+        spelled with characters that NFKC changes), in order: every chain the reader follows
+        starts at one of them (not every one is a chain: strings, comments, attributes)."""
+        cands = {p for _name, at in self.name_dots() for p in at}
+        cands.update(self.odd_candidates())
+        return sorted(cands)
+
+    def chain_at(self, p: int) -> tuple[str, int, re.Match[str]] | None:
+        """The bound name at ``p`` (NFKC) and the end of its spelling, and the chain of
+        attributes after it; None when there is none."""
+        text = self.text
+        w = _ID_AT.match(text, p)
+        if w is None:
+            return None
+        name = w.group()
+        if not name.isascii():
+            name = _nfkc(name)
+        if name not in self.binds:
+            return None
+        e = w.end()
+        c = _PLAIN_CHAIN.match(text, e)
+        if c is None:
+            c = _CHAIN.match(text, e)
+            if c is None:
+                return None
+        return name, e, c
+
+    def summarise(self) -> None:
+        """The dotted names of the chains that start at ``candidates`` (a superset of what
+        ``attributes`` finds: no in-code check, and both readings of a chain that continues
+        after a space), without their block context and evidence."""
+        text = self.text
+        tails: dict[str, set[str]] = {}
+        for name, at in self.name_dots():
+            ends = map(add, at, repeat(len(name)))
+            tails[name] = set(map(_GROUP, map(_TAILS.match, repeat(text), ends)))
+        for p in self.odd_candidates():
+            w = _ID_AT.match(text, p)
+            name = _nfkc(w.group())  # type: ignore[union-attr]
+            if name in self.binds:
+                tails.setdefault(name, set()).add(_TAILS.match(text, w.end()).group())  # type: ignore[union-attr]
+        specs = self.specs
+        for name, found in tails.items():
+            dotted: set[str] = set()
+            for tail in found:
+                if tail:
+                    dotted.add(_dotted(tail))
+                    if not tail.isascii() or _GAPPY.search(tail):
+                        dotted.add(_dotted(_PLAIN_RUN.match(tail).group()))  # type: ignore[union-attr]
+            dotted.discard("")
+            for target in self.binds[name]:
+                specs.update(target + "." + attrs for attrs in dotted)
+
+    def attributes(self, keep: Callable[[str], bool] | None = None) -> None:
+        """Dotted chains ``NAME.x...`` in code, for the names that imports bind (only those
+        whose dotted name ``keep`` accepts, when given)."""
+        cands = self.candidates()
         if not cands:
             return
-        cands.sort()
+        text = self.text
+        find = text.find
         self.ensure(cands[-1])
         ascii = text.isascii()
         stmts = self.stmts
         st_starts = [s for s, _ in stmts]
         ml_s, ml_e = self.ml_s, self.ml_e
         found = self.found
-        chain = _CHAIN.match
-        plain = _PLAIN_CHAIN.match
-        id_at = _ID_AT.match
         si, n_st = 0, len(st_starts)
         quote_or_hash = _QUOTE_OR_HASH.search
         line_ev = self.line_ev
@@ -1499,20 +1569,10 @@ class _Reader:
         ctx: tuple[Guard, int, int, bool] | None = None
         through: dict[str, list[tuple[str, Guard, int]]] = {}
         for p in cands:
-            w = id_at(text, p)
-            if w is None:
+            got = self.chain_at(p)
+            if got is None:
                 continue
-            name = w.group()
-            if not ascii and not name.isascii():
-                name = _nfkc(name)
-            if name not in binds:
-                continue
-            e = w.end()
-            c = plain(text, e)
-            if c is None:
-                c = chain(text, e)
-                if c is None:
-                    continue
+            name, _e, c = got
             while si < n_st and st_starts[si] <= p:
                 si += 1
             if si and p < stmts[si - 1][1]:
@@ -1531,17 +1591,18 @@ class _Reader:
                 k = bisect_right(ml_s, ls) - 1
                 s = ml_s[k] if k >= 0 and ls <= ml_e[k] else ls
                 ctx = None
+            attrs = _attrs(c, ascii)
+            targets = through.get(name)
+            if targets is None:
+                targets = through[name] = self.bindings_of(name)
+            if keep is not None:
+                targets = [t for t in targets if keep(t[0] + "." + attrs)]
+                if not targets:
+                    continue
             if not (
                 s == ls and p - ls < 400 and quote_or_hash(text, ls, p) is None
             ) and not self.code_at(p, ls, s):
                 continue
-            tail = c.group()
-            if c.re is _PLAIN_CHAIN and ascii:
-                attrs = tail[1:]
-            else:
-                if "#" in tail:
-                    tail = self.code_text(e, c.end())
-                attrs = ".".join(_nfkc(x) for x in _CHAIN_PART.findall(tail))
             if ctx is None:
                 ctx = self.line_ctx.get(s)
                 if ctx is None:
@@ -1554,9 +1615,6 @@ class _Reader:
             ev = line_ev.get(ls)
             if ev is None:
                 ev = self.line_text(p)
-            targets = through.get(name)
-            if targets is None:
-                targets = through[name] = self.bindings_of(name)
             for target, bg, bf in targets:
                 found.append(
                     (
@@ -1684,6 +1742,31 @@ class _Reader:
 
 
 _ID_AT = re.compile(_ID)
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+# from the end of a name: its plain chain (as `_PLAIN_CHAIN` without the look-ahead) and what
+# follows with spaces, comments or continuations (as `_CHAIN`); both, or nothing
+_TAILS = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)*+(?:{_CHAIN_GAP}\.(?:[ \t\f\n]|\\\n)*+{_ID})*")
+_PLAIN_RUN = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)*+")
+_GAPPY = re.compile(r"[ \t\f\n\\#]")
+_GROUP = methodcaller("group")
+
+
+def _dotted(tail: str) -> str:
+    """The attributes of a chain's text (``.a . b``), dotted (``a.b``): without the spaces,
+    comments and continuations between them, NFKC-normalised."""
+    if "#" in tail:
+        tail = _COMMENT.sub("", tail)  # in code, a `#` between the parts starts a comment
+    return ".".join(_nfkc(x) for x in _CHAIN_PART.findall(tail))
+
+
+def _attrs(chain: re.Match[str], ascii: bool) -> str:
+    """``_dotted`` of a chain matched by ``_PLAIN_CHAIN`` or ``_CHAIN`` in a text that is ASCII
+    or not."""
+    if chain.re is _PLAIN_CHAIN and ascii:
+        return chain.group()[1:]
+    return _dotted(chain.group())
 
 
 def _normalise(text: str) -> str:
@@ -1694,18 +1777,37 @@ def _normalise(text: str) -> str:
     return text
 
 
-def read_python(text: str) -> FileFacts:
-    """Raw references of one Python (or Cython) file. Never raises."""
+def _read(text: str, keep: Callable[[str], bool] | None, summary: bool) -> tuple[_Reader, list]:
     reader = _Reader(_normalise(text))
     try:
-        reader.run()
+        reader.run(keep, summary)
     except Exception as exc:  # a reader bug must not lose the file: keep what was read
         reader.notes.append((0, f"syntax error; reading stopped early ({type(exc).__name__})"))
     try:
         refs = reader.refs()
     except Exception:
         refs = []
-    return ("py", refs, reader.notes, {})
+    return reader, refs
+
+
+def read_python(text: str) -> FileFacts:
+    """The facts of one Python (or Cython) file: its imports and dynamic imports, and in
+    ``extra["chains"]`` the sorted dotted names its attribute chains may have (a superset:
+    the chains themselves, with their guards and evidence, are read by ``python_refs`` for the
+    few files where one of these names matters). Never raises."""
+    reader, refs = _read(text, None, True)
+    return ("py", refs, reader.notes, {"chains": sorted(reader.specs)} if reader.specs else {})
+
+
+def python_refs(
+    text: str, keep: Callable[[str], bool] | None = None
+) -> tuple[list[RawRef], list[tuple[int, str]]]:
+    """Every reference of one Python file, attribute chains included (only the chains whose
+    dotted name ``keep`` accepts, when given), and the notes. ``read_python``'s references are
+    these without the chains (but for an import that the same name on the same line, earlier,
+    as a chain shadows here). Never raises."""
+    reader, refs = _read(text, keep, False)
+    return refs, reader.notes
 
 
 def blank_comments_py(text: str) -> str:
