@@ -8,6 +8,7 @@ core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs 
 from __future__ import annotations
 
 import posixpath
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
@@ -184,6 +185,10 @@ class Index:
     # macros the build defines only under a condition: macro -> that condition
     derived: dict[str, Guard] = field(default_factory=dict)
     tables: Tables | None = None  # the name tables the references were resolved with
+    # the text of a scanned file now (None: unreadable), to read a Python file's attribute
+    # chains again where they matter (the facts keep only their dotted names)
+    source: Callable[[str], str | None] | None = None
+    _reread: set[str] = field(default_factory=set)  # files whose notes of that reading are in
 
     def module_files(self, module: str) -> list[str]:
         out: set[str] = set()
@@ -251,18 +256,49 @@ class Index:
         return var if uses and all("source_group" in u for u in uses) else None
 
     def written(
-        self, langs: Iterable[str], paths: Iterable[str] | None = None
+        self,
+        langs: Iterable[str],
+        paths: Iterable[str] | None = None,
+        chains: Callable[[str], bool] | None = None,
     ) -> Iterator[Written]:
         """Every reference of the files of languages ``langs`` (of ``paths``, default all) as
         written, resolved or not (a removed file resolves to nothing: SM014 matches the written
-        name instead)."""
+        name instead). Python attribute chains are read again from the files: only those whose
+        dotted name ``chains`` accepts, when given (the others may be left out)."""
         wanted = set(langs)
         facts = self.scan.facts
         for path in facts if paths is None else paths:
             f = facts.get(path)
             if f is not None and f[0] in wanted:
-                for kind, spec, line, evidence, _guard, bits in f[1]:
+                refs = self.python_refs(path, f, chains or _every) if f[0] == "py" else f[1]
+                for kind, spec, line, evidence, _guard, bits in refs:
                     yield Written(path, kind, spec, line, evidence, bits)
+
+    def python_refs(
+        self, path: str, facts: F.FileFacts, keep: Callable[[str], bool]
+    ) -> list[F.RawRef]:
+        """The references of Python file ``path`` with its attribute chains whose dotted names
+        ``keep`` accepts: the facts' own when ``keep`` accepts none of the names the facts list
+        for its chains, else the file read again (``readers.python.python_refs``)."""
+        from .readers.python import python_refs, read_python
+
+        chains = facts[3].get("chains")
+        if not chains or not any(map(keep, chains)):
+            return facts[1]
+        text = self.source(path) if self.source is not None else None
+        if text is None or read_python(text)[1::2] != (facts[1], facts[3]):
+            if path not in self._reread:
+                self._reread.add(path)
+                self.notes.append(
+                    (path, 0, "changed while it was read: its attribute chains were not followed")
+                )
+            return facts[1]
+        refs, notes = python_refs(text, keep)
+        if path not in self._reread:  # what this reading noted besides what the scan did
+            self._reread.add(path)
+            known = {msg for _line, msg in facts[2]}
+            self.notes.extend((path, line, msg) for line, msg in notes if msg not in known)
+        return refs
 
     def resolve_written(self, w: Written) -> object:
         """The file a Python name or an include resolves to today: a path, None, or
@@ -405,9 +441,12 @@ def build_index(
     scan: ScanResult,
     tables: Tables | None = None,
     outbound: bool = True,
+    source: Callable[[str], str | None] | None = None,
 ) -> Index:
     """The references between files and modules. With ``outbound`` False, a module's references
-    into core (target module ``""``: only ``deps`` and ``summary`` read them) are not built."""
+    into core (target module ``""``: only ``deps`` and ``summary`` read them) are not built.
+    ``source`` gives a file's text now, to read the attribute chains of the few Python files
+    where they matter (without it, no chain is followed: a note says so per file)."""
     from .resolve.cmake import resolve_cmake
     from .resolve.includes import normalize
     from .resolve.pynames import AMBIGUOUS
@@ -417,7 +456,7 @@ def build_index(
     dirs = tables.dirs
     modules = list(registry.modules.values())
     membership = tables.membership
-    index = Index(registry, files, dirs, membership, scan, tables=tables)
+    index = Index(registry, files, dirs, membership, scan, tables=tables, source=source)
     owner = membership.owner
     toggles = {m.name: m.toggles for m in modules}
     file_set = frozenset(files)
@@ -510,17 +549,29 @@ def build_index(
             if d:
                 mod_dotted.add(d)
 
-    reach: dict[str, bool] = {}  # specs repeat across files: decide each once
+    reach: dict[str, bool] = {}  # names repeat across files: decide each once
 
-    def may_reach_module(spec: str) -> bool:
-        if spec[:1] == "." or spec in mod_dotted:
+    def may_reach_module(name: str) -> bool:
+        if name in mod_dotted:
             return True
-        dot = spec.find(".")
+        dot = name.find(".")
         while dot > 0:
-            if spec[:dot] in mod_dotted:
+            if name[:dot] in mod_dotted:
                 return True
-            dot = spec.find(".", dot + 1)
+            dot = name.find(".", dot + 1)
         return False
+
+    def reaches(spec: str, path: str) -> bool:
+        """Whether a Python name written in ``path`` can resolve to a module's file: a prefix of
+        the dotted name it means must be one (a relative name means one in the file's package,
+        where it resolves if at all)."""
+        name = py_names.absolute(spec, path) if spec[:1] == "." else spec
+        if name is None:
+            return False
+        ok = reach.get(name)
+        if ok is None:
+            ok = reach[name] = may_reach_module(name)
+        return ok
 
     # includes written from the root (<proj/x.h>) that name module files, when include_roots
     # lacks the root: counted per first directory, for one note each (never silent)
@@ -529,13 +580,15 @@ def build_index(
         lang = facts[0]
         core = path not in owner
         if lang == "py":
-            for raw in facts[1]:
-                if core:
-                    ok = reach.get(raw[1])
-                    if ok is None:
-                        ok = reach[raw[1]] = may_reach_module(raw[1])
-                    if not ok:
-                        continue
+            # attribute chains: only those that can land in a module, but every one of a
+            # module's own files when its references into core are built
+            if core or not outbound:
+                keep: Callable[[str], bool] = partial(reaches, path=path)
+            else:
+                keep = _every
+            for raw in index.python_refs(path, facts, keep):
+                if core and not reaches(raw[1], path):
+                    continue
                 target = py_names.resolve(raw[1], path, raw[5])
                 if target is AMBIGUOUS:
                     if raw[0] == F.K_PY_ATTR:
@@ -604,6 +657,10 @@ def build_index(
     if model is not None and model.has_root:
         index.notes.extend(_not_compiled_notes(index, build_cond))
     return index
+
+
+def _every(_name: str) -> bool:
+    return True
 
 
 def _not_compiled_notes(index: Index, build_cond: dict[str, Guard]) -> list[tuple[str, int, str]]:

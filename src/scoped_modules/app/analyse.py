@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..adapters.cache import FactsCache
-from ..adapters.files import FileSet
+from ..adapters.files import FileSet, read_regular
 from ..finding import SEVERITY_ORDER, STAGES, Finding
 from ..index import Index, Tables, build_index, prepare_tables
 from ..registry.model import Registry
@@ -22,7 +22,7 @@ from ..rules.toggle_state import toggle_state
 from .activity import activity_for_check
 from .lifecycle import proposal_notes
 from .options import CheckOptions, list_registry_files
-from .scan import scan
+from .scan import MAX_BYTES, scan
 
 
 def build(
@@ -50,9 +50,22 @@ def build(
 
     result = scan(fileset, patterns, cache, options.progress, options.jobs, background)
     cache.save(set(fileset.keys.values()))
-    index = build_index(registry, files, result, tables[0], outbound)
+    index = build_index(registry, files, result, tables[0], outbound, _source(fileset.root))
     index.notes = [*fileset.notes, *result.notes, *index.notes]
     return index
+
+
+def _source(root: Path) -> Callable[[str], str | None]:
+    """A scanned file's text now, decoded as the scan does (None: unreadable)."""
+
+    def load(rel: str) -> str | None:
+        try:
+            data = read_regular(root / rel, MAX_BYTES)
+        except OSError:
+            return None
+        return data.decode("utf-8", "replace")
+
+    return load
 
 
 def _evidence_loader(root: Path) -> EvidenceLoader:

@@ -235,6 +235,19 @@ class PythonNames:
             if not spec:
                 return None
             return self._absolute(self._base.get(importer), spec, cim)
+        name = self.absolute(spec, importer)
+        if not name:
+            return None
+        found, file = self._lookup(self._base[importer], name, cim)
+        return file if found else None
+
+    def absolute(self, spec: str, importer: str) -> str | None:
+        """The dotted name that ``spec`` written in ``importer`` means: itself when absolute;
+        a relative one (``..b.c``) joined to the importer's package, None when that goes beyond
+        the top-level package or the importer has no dotted name. A relative name can resolve
+        only in the importer's base directory, to a file whose dotted name is a prefix of it."""
+        if not spec.startswith("."):
+            return spec
         dotted = self._dotted.get(importer)
         if dotted is None:
             return None
@@ -246,8 +259,4 @@ class PythonNames:
         if level > len(parts):
             return None  # beyond the top-level package
         keep = parts[: len(parts) - level + 1]
-        name = ".".join(keep + [rest]) if rest else ".".join(keep)
-        if not name:
-            return None
-        found, file = self._lookup(self._base[importer], name, cim)
-        return file if found else None
+        return ".".join(keep + [rest]) if rest else ".".join(keep)

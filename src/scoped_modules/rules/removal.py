@@ -172,12 +172,14 @@ def _python_matches(index: Index, removed: dict[str, _Entries]) -> Iterator[_Fou
     roots = set(names.roots)
     bases = {names.base(f) for f in index.files if f.endswith(_PY_SUFFIXES)} | roots
     kinds = (F.K_PY_IMPORT, F.K_PY_DYNAMIC, F.K_PY_ATTR)
-    for w in index.written(("py",)):
-        if w.kind not in kinds:
+
+    def named(spec: str) -> bool:  # the cheap test first: a component is the last of an entry
+        return any(c in lasts for c in spec.lstrip(".").split("."))
+
+    for w in index.written(("py",), chains=named):
+        if w.kind not in kinds or not named(w.spec):
             continue
         comps = w.spec.lstrip(".").split(".")
-        if not any(c in lasts for c in comps):
-            continue  # the cheap test first: no component is the last one of an entry
         own = names.base(w.path)
         spec = _absolute(w.spec, names.dotted(w.path), w.path.endswith("/__init__.py"))
         if spec is None:
