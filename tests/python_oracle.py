@@ -59,7 +59,7 @@ from scoped_modules.readers.facts import (
     K_PY_IMPORT,
 )
 from scoped_modules.readers.guards import conj, disj, neg
-from scoped_modules.readers.python import _convert, _is_type_checking, read_python
+from scoped_modules.readers.python import _convert, _is_type_checking, python_refs, read_python
 
 Ref = tuple[str, str, int, int, Any]  # kind, spec, line, flags, guard
 
@@ -260,6 +260,23 @@ def reader_refs(facts_refs: list[tuple]) -> list[Ref]:
     return [(k, spec, line, flags, normalise(g)) for k, spec, line, _ev, g, flags in facts_refs]
 
 
+def full_facts(text: str) -> tuple:
+    """What the scan and the index read of a Python file together: ``read_python``'s facts with
+    every attribute chain (``python_refs``), and the notes of both readings. Checks that they
+    agree: the facts' references are ``python_refs``' without the chains (but for an import
+    that an earlier chain with the same name on its line shadows), and the facts list the
+    dotted name of every chain (the index reads a file again only for those names)."""
+    facts = read_python(text)
+    refs, notes = python_refs(text)
+    chains = {(r[1], r[2]) for r in refs if r[0] == K_PY_ATTR}
+    listed = set(facts[3].get("chains", ()))
+    assert {spec for spec, _line in chains} <= listed, sorted({s for s, _ in chains} - listed)
+    assert [r for r in facts[1] if (r[1], r[2]) not in chains] == [
+        r for r in refs if r[0] != K_PY_ATTR
+    ]
+    return ("py", refs, notes + [n for n in facts[2] if n not in notes], facts[3])
+
+
 def differences(expected: list[Ref], got: list[Ref]) -> tuple[list[Ref], list[Ref]]:
     """(missing from got, extra in got), each in source order."""
     e, g = set(expected), set(got)
@@ -295,7 +312,7 @@ def check_file(path: Path) -> list[str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("utf-8", "replace")
-    facts = read_python(text)
+    facts = full_facts(text)
     stopped = [m for _, m in facts[2] if "stopped early" in m]
     if stopped:
         return [f"{path}: {stopped[0]}"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from python_oracle import full_facts
 
 from scoped_modules.readers.facts import (
     F_FROM,
@@ -34,7 +35,7 @@ Ref = tuple[str, str, int, str, Any, int]
 
 
 def refs(src: str) -> list[Ref]:
-    return read_python(textwrap.dedent(src))[1]
+    return full_facts(textwrap.dedent(src))[1]
 
 
 def only(src: str, spec: str, kind: str | None = None) -> Ref:
@@ -176,7 +177,7 @@ def test_pep701_cases_agree_with_a_newer_ast() -> None:
         ),
     ]
     for src, expected in zip(sources, _oracle_in(python, sources), strict=True):
-        got = reader_refs(read_python(src)[1])
+        got = reader_refs(full_facts(src)[1])
         assert json.loads(json.dumps(got)) == expected, src
 
 
@@ -314,7 +315,7 @@ def test_identifier_characters_that_regex_word_misses() -> None:
     src = "with '': import A\u00b7\nimport e\u0301x as y\ny.z\nimport\u00b7x = 1\n"
     assert specs(src, K_PY_IMPORT) == [("A\u00b7", 1), ("\u00e9x", 2)]
     assert specs(src, K_PY_ATTR) == [("\u00e9x.z", 3)]
-    assert read_python(src)[2] == []
+    assert full_facts(src)[2] == []
 
 
 def test_dynamic_import_with_implicit_concatenation() -> None:

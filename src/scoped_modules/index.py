@@ -8,9 +8,9 @@ core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs 
 from __future__ import annotations
 
 import posixpath
-from functools import partial
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from .readers import facts as F

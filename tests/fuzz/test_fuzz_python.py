@@ -23,13 +23,14 @@ from python_oracle import (
     check_file,
     differences,
     expected_refs,
+    full_facts,
     reader_refs,
     sample,
     stdlib_files,
 )
 from test_python_reader import PY_PIECES
 
-from scoped_modules.readers.python import blank_comments_py, guards_at_lines, read_python
+from scoped_modules.readers.python import blank_comments_py, guards_at_lines
 
 pytestmark = [
     pytest.mark.fuzz,
@@ -39,8 +40,8 @@ pytestmark = [
 
 
 def well_formed(text: str) -> tuple:
-    """Read ``text`` every way the scan does; the facts must be well formed."""
-    facts = read_python(text)
+    """Read ``text`` every way the scan and the index do; the facts must be well formed."""
+    facts = full_facts(text)
     blanked = blank_comments_py(text)
     lines = text.count("\n") + text.count("\r") + 1
     guards_at_lines(text, [1, 2, lines])
