@@ -15,7 +15,9 @@ Raw reference tuple layout (``RawRef``)::
         for ``importlib.import_module(".b", package="a")`` the reader joins it to ``a.b``.
     python-attribute: the dotted chain with its first name replaced by the dotted name an
         import binds it to (``import numpy as np`` ... ``np.ma.array`` gives ``numpy.ma.array``;
-        ``from . import x`` ... ``x.y`` gives ``.x.y``).
+        ``from . import x`` ... ``x.y`` gives ``.x.y``). Not in the facts: the Python reader
+        lists only their dotted names (``extra["chains"]``), the index reads the chains of
+        the few files where one of those can reach a module (``readers.python.python_refs``).
     cpp-include: the include string without delimiters; ``F_ANGLE`` for ``<x>``.
     cmake-path: the literal argument after substituting variables set() to literals earlier in
         the same file; the four directory variables are kept as written, e.g.
@@ -64,7 +66,8 @@ File facts tuple (``FileFacts``)::
         ``"cmakedefines"``: sorted names a header template ``#cmakedefine``s (absent when none);
     cpp and cmake: ``"segments"``: ``(first line, condition)`` wherever the condition changes
         (None = unconditional, ``guards.DEAD`` = never compiled), for pattern hits;
-    py: nothing required.
+    py: ``"chains"``: the sorted dotted names (as python-attribute specs) that the file's
+        attribute chains may have, a superset of them (absent when none).
     td and swig: ``"segments"``; swig: ``"module"``: the ``%module`` name or None.
     meson: see ``readers.meson``; java, scala, kotlin: see ``readers.jvm``; maven: see ``readers.maven``.
 
@@ -80,7 +83,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = 6
+READER_VERSION = 7
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"
