@@ -145,8 +145,8 @@ _LOGICAL = re.compile(
 # Identifiers. In code (outside strings and comments) valid Python has non-ASCII characters only
 # in identifiers, so every one counts as an identifier character: `\w` misses some that Python
 # accepts (combining marks, U+00B7 and the other Other_ID_Continue characters).
-_ID_START = r"[A-Za-z_\x80-\U0010ffff]"
-_ID_CHAR = r"[0-9A-Za-z_\x80-\U0010ffff]"
+_ID_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"  # [A-Za-z_] and every non-ASCII character
+_ID_CHAR = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"  # [0-9A-Za-z_] and every non-ASCII one
 _ID = _ID_START + _ID_CHAR + "*"
 _ID_REV = _ID_CHAR + "*" + _ID_START
 _END = f"(?!{_ID_CHAR})"  # the end of a keyword
