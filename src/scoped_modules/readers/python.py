@@ -193,6 +193,7 @@ _PLAIN_CHAIN = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)++(?![ \t\f\n\\#]*\.)"
 _NAME_DOT = re.compile(rf"(?<!{_ID_CHAR})(?<!\.){_ID}(?=\.)")
 _MANY_NAMES = 32  # past this many bound names, one regex pass beats a search per name
 _SPACED_DOTS = (" .", "\t.", "\n.", "\f.")
+_WORD_OR_DOT = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 # Block headers that contribute to a reference's context, at a line start.
@@ -1476,11 +1477,17 @@ class _Reader:
                 if not name.isascii():
                     continue
                 key = name + "."
+                p = find(key)
+                if p < 0:
+                    continue
                 step = len(key)
                 at: list[int] = []
-                p = find(key)
+                if p == 0:
+                    at.append(p)
+                    p = find(key, step)
                 while p >= 0:
-                    if p == 0 or not (text[p - 1] == "." or _idchar(text[p - 1])):
+                    c = text[p - 1]
+                    if c not in _WORD_OR_DOT and c < "\x80":  # neither `.` nor `_idchar`
                         at.append(p)
                     p = find(key, p + step)
                 if at:
@@ -1648,6 +1655,8 @@ class _Reader:
         dots: list[int] = []
         find = text.find
         for key in _SPACED_DOTS:  # "\n    .x" ends in " ." too
+            if key[0] not in text:  # one fast search for a tab or a form feed
+                continue
             p = find(key)
             while p >= 0:
                 dots.append(p)
