@@ -74,8 +74,8 @@ _PLAIN = {
     "'": re.compile(r"'(?:[^'\\\n]++|\\[\s\S])*+(')?"),
     '"': re.compile(r'"(?:[^"\\\n]++|\\[\s\S])*+(")?'),
 }
-# Inside an f-string: the next character that matters in a literal part, in a replacement
-# field's expression, and in a format spec.
+# Inside an f-string: the next character that matters in a literal part or a format spec, and
+# in a replacement field's expression.
 _F_LIT = {
     "'''": re.compile(r"['{}\\]"),
     '"""': re.compile(r'["{}\\]'),
@@ -83,12 +83,6 @@ _F_LIT = {
     '"': re.compile(r'["{}\\\n]'),
 }
 _F_EXPR = re.compile(r"['\"#()\[\]{}:!\\\n]")
-_F_SPEC = {
-    "'''": re.compile(r"['{}\\]"),
-    '"""': re.compile(r'["{}\\]'),
-    "'": re.compile(r"['{}\\\n]"),
-    '"': re.compile(r'["{}\\\n]'),
-}
 _QUOTE_OR_HASH = re.compile(r"['\"#]")
 _STRUCT_TOK = re.compile(r"['\"#()\[\]{}\n\\]")
 _HEAD_TOK = re.compile(r"['\"#()\[\]{}\\:;]")
@@ -582,50 +576,7 @@ class _Reader:
     ) -> int:
         """End of an f-string (PEP 701: replacement fields may hold any expression, strings
         with the same quotes included)."""
-        text, n = self.text, self.n
-        one = len(quote) == 1
-        pos = q + len(quote)
-        lit = start
-        rx = _F_LIT[quote]
-        while True:
-            m = rx.search(text, pos)
-            if m is None:
-                end = n
-                break
-            i = m.start()
-            c = text[i]
-            if c == "\\":
-                nxt = text[i + 1 : i + 2]
-                if nxt == "{" or nxt == "}":
-                    pos = i + 1
-                elif nxt == "N" and not raw and text.startswith("{", i + 2):
-                    j = text.find("}", i + 3)
-                    pos = j + 1 if j >= 0 else n
-                else:
-                    pos = i + 2
-                continue
-            if c == "\n":
-                end = i  # unterminated at the end of its line
-                break
-            if c == "{":
-                if text.startswith("{", i + 1):
-                    pos = i + 2
-                    continue
-                if out is not None:
-                    out.append((lit, i + 1))
-                pos = self.field(i + 1, quote, raw, out, depth)
-                lit = pos
-                continue
-            if c == "}":
-                pos = i + 2 if text.startswith("}", i + 1) else i + 1
-                continue
-            if one or text.startswith(quote, i):
-                end = i + len(quote)
-                break
-            pos = i + 1
-        if out is not None and end > lit:
-            out.append((lit, end))
-        return end
+        return self.literal(q + len(quote), start, quote, raw, out, depth, False)
 
     def field(self, pos: int, quote: str, raw: bool, out: list | None, depth: int) -> int:
         """From just after a replacement field's ``{``: the position after its ``}``."""
@@ -669,9 +620,18 @@ class _Reader:
 
     def spec(self, pos: int, quote: str, raw: bool, out: list | None, depth: int) -> int:
         """From just after a format spec's ``:``: the position after the field's ``}``."""
+        return self.literal(pos, pos, quote, raw, out, depth, True)
+
+    def literal(
+        self, pos: int, lit: int, quote: str, raw: bool, out: list | None, depth: int, spec: bool
+    ) -> int:
+        """The literal text of an f-string from ``pos`` (``lit``: where its current literal
+        part starts), its replacement fields read by ``field``: the end of the string, or with
+        ``spec`` of a format spec (after its field's ``}``; at the quote or line end that ends
+        the string inside it, a syntax error). In a spec, ``{{`` does not escape a brace and a
+        backslash escapes any character."""
         text, n = self.text, self.n
-        rx = _F_SPEC[quote]
-        lit = pos
+        rx = _F_LIT[quote]
         while True:
             m = rx.search(text, pos)
             if m is None:
@@ -679,19 +639,37 @@ class _Reader:
                 break
             i = m.start()
             c = text[i]
+            if c == "\\":
+                nxt = text[i + 1 : i + 2]
+                if spec:
+                    pos = i + 2
+                elif nxt == "{" or nxt == "}":
+                    pos = i + 1
+                elif nxt == "N" and not raw and text.startswith("{", i + 2):
+                    j = text.find("}", i + 3)
+                    pos = j + 1 if j >= 0 else n
+                else:
+                    pos = i + 2
+                continue
             if c == "{":
+                if not spec and text.startswith("{", i + 1):
+                    pos = i + 2
+                    continue
                 if out is not None:
                     out.append((lit, i + 1))
                 pos = lit = self.field(i + 1, quote, raw, out, depth)
                 continue
             if c == "}":
-                end = i + 1
-                break
-            if c == "\\":
-                pos = i + 2
+                if spec:
+                    end = i + 1
+                    break
+                pos = i + 2 if text.startswith("}", i + 1) else i + 1
                 continue
-            if c == "\n" or len(quote) == 1 or text.startswith(quote, i):
-                end = i  # the string ends inside the field (a syntax error)
+            if c == "\n":
+                end = i  # unterminated at the end of its line
+                break
+            if len(quote) == 1 or text.startswith(quote, i):
+                end = i if spec else i + len(quote)
                 break
             pos = i + 1
         if out is not None and end > lit:
