@@ -260,6 +260,10 @@ def reader_refs(facts_refs: list[tuple]) -> list[Ref]:
     return [(k, spec, line, flags, normalise(g)) for k, spec, line, _ev, g, flags in facts_refs]
 
 
+def _some(name: str) -> bool:
+    return len(name) % 2 == 0
+
+
 def full_facts(text: str) -> tuple:
     """What the scan and the index read of a Python file together: ``read_python``'s facts with
     every attribute chain (``python_refs``), and the notes of both readings. Checks that they
@@ -267,13 +271,18 @@ def full_facts(text: str) -> tuple:
     that an earlier chain with the same name on its line shadows), and the facts list the
     dotted name of every chain (the index reads a file again only for those names)."""
     facts = read_python(text)
-    refs, notes = python_refs(text)
+    again, refs = python_refs(text)
+    assert again[1::2] == facts[1::2]
+    notes = again[2]
     chains = {(r[1], r[2]) for r in refs if r[0] == K_PY_ATTR}
     listed = set(facts[3].get("chains", ()))
     assert {spec for spec, _line in chains} <= listed, sorted({s for s, _ in chains} - listed)
     assert [r for r in facts[1] if (r[1], r[2]) not in chains] == [
         r for r in refs if r[0] != K_PY_ATTR
     ]
+    # asked for some chains only (as the index asks), the same references without the others
+    some = python_refs(text, _some)[1]
+    assert some == [r for r in refs if r[0] != K_PY_ATTR or _some(r[1])]
     return ("py", refs, notes + [n for n in facts[2] if n not in notes], facts[3])
 
 

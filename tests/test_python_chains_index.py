@@ -44,6 +44,8 @@ def chain_files() -> dict[str, str]:
     files["python/pkg/sub/__init__.py"] = ""
     files["python/pkg/sub/core.py"] = CORE
     files["python/pkg/sub/helpers.py"] = HELPERS
+    # the module's own chain into itself: nothing any rule reads
+    files["python/pkg/uma/__init__.py"] = "from . import backend\nbackend.run()\n"
     return files
 
 
@@ -92,9 +94,10 @@ def test_only_files_whose_chains_can_reach_a_module_are_read_again(repo) -> None
         return (root / path).read_text()
 
     index, result = _index(root, source)
-    # helpers.py's chains are `core.os.path` (pkg.core.os.path) and `tools`: core only
-    assert "python/pkg/sub/helpers.py" in result.facts
+    # helpers.py's chain `core.os.path` (pkg.core.os.path) names core only; the module's
+    # `backend.run` (pkg.uma.backend.run) names the module itself
     assert result.facts["python/pkg/sub/helpers.py"][3]["chains"] == ["..core.os.path"]
+    assert result.facts["python/pkg/uma/__init__.py"][3]["chains"] == [".backend.run"]
     assert asked == ["python/pkg/sub/core.py"]
     assert _lines(index) == [2, 8, 13]
 

@@ -280,24 +280,24 @@ class Index:
         """The references of Python file ``path`` with its attribute chains whose dotted names
         ``keep`` accepts: the facts' own when ``keep`` accepts none of the names the facts list
         for its chains, else the file read again (``readers.python.python_refs``)."""
-        from .readers.python import python_refs, read_python
+        from .readers.python import python_refs
 
         chains = facts[3].get("chains")
         if not chains or not any(map(keep, chains)):
             return facts[1]
         text = self.source(path) if self.source is not None else None
-        if text is None or read_python(text)[1::2] != (facts[1], facts[3]):
+        now, refs = python_refs(text or "", keep)
+        if text is None or now[1::2] != (facts[1], facts[3]):  # not the bytes scanned
             if path not in self._reread:
                 self._reread.add(path)
                 self.notes.append(
                     (path, 0, "changed while it was read: its attribute chains were not followed")
                 )
             return facts[1]
-        refs, notes = python_refs(text, keep)
         if path not in self._reread:  # what this reading noted besides what the scan did
             self._reread.add(path)
             known = {msg for _line, msg in facts[2]}
-            self.notes.extend((path, line, msg) for line, msg in notes if msg not in known)
+            self.notes.extend((path, line, msg) for line, msg in now[2] if msg not in known)
         return refs
 
     def resolve_written(self, w: Written) -> object:
@@ -540,37 +540,39 @@ def build_index(
     # A core file's reference matters only if it can land in a module: a Python name must have
     # a module file's dotted name as a prefix, an include must end in a module file's name.
     # Checking that first skips resolving the bulk of core-to-core references.
-    mod_dotted: set[str] = set()
+    mod_dotted: dict[str, set[str]] = {}  # dotted name of a module's Python file -> modules
     mod_names: set[str] = set()
-    for f in owner:
+    for f, mods in owner.items():
         mod_names.add(f.rsplit("/", 1)[-1])
         if f.endswith(F.PY_SUFFIXES):
             d = py_names.dotted(f)
             if d:
-                mod_dotted.add(d)
+                mod_dotted.setdefault(d, set()).update(mods)
 
-    reach: dict[str, bool] = {}  # names repeat across files: decide each once
+    # (name, the modules of the file it is written in) -> whether it may reach another module
+    reach: dict[tuple[str, tuple[str, ...]], bool] = {}
 
-    def may_reach_module(name: str) -> bool:
-        if name in mod_dotted:
-            return True
+    def may_reach_module(name: str, own: tuple[str, ...]) -> bool:
         dot = name.find(".")
-        while dot > 0:
-            if name[:dot] in mod_dotted:
+        while True:
+            mods = mod_dotted.get(name if dot < 0 else name[:dot])
+            if mods is not None and not mods.issubset(own):
                 return True
+            if dot < 0:
+                return False
             dot = name.find(".", dot + 1)
-        return False
 
     def reaches(spec: str, path: str) -> bool:
-        """Whether a Python name written in ``path`` can resolve to a module's file: a prefix of
-        the dotted name it means must be one (a relative name means one in the file's package,
-        where it resolves if at all)."""
+        """Whether a Python name written in ``path`` can resolve to a file of a module other
+        than the file's own: a prefix of the dotted name it means must be the dotted name of
+        one (a relative name means one in the file's package, where it resolves if at all)."""
         name = py_names.absolute(spec, path) if spec[:1] == "." else spec
         if name is None:
             return False
-        ok = reach.get(name)
+        key = (name, owner.get(path, ()))
+        ok = reach.get(key)
         if ok is None:
-            ok = reach[name] = may_reach_module(name)
+            ok = reach[key] = may_reach_module(*key)
         return ok
 
     # includes written from the root (<proj/x.h>) that name module files, when include_roots

@@ -37,7 +37,7 @@ import ast
 import re
 import unicodedata
 import warnings
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from itertools import repeat
 from operator import add, itemgetter, methodcaller
@@ -491,6 +491,7 @@ class _Reader:
         "chains",
         "line_ev",
         "specs",
+        "_tails",
     )
 
     def __init__(self, text: str) -> None:
@@ -521,6 +522,7 @@ class _Reader:
         self.chains: dict[int, tuple[bool, Guard, tuple | None]] = {}
         self.line_ev: dict[int, str] = {}
         self.specs: set[str] = set()  # what `summarise` found
+        self._tails: list[tuple[str, list[int], list[str]]] | None = None
 
     # -- notes, lines
     def line_of(self, pos: int) -> int:
@@ -1112,17 +1114,16 @@ class _Reader:
         return ev
 
     # -- the passes
-    def run(self, keep: Callable[[str], bool] | None = None, summary: bool = False) -> None:
-        """Read the file: every chain (only those ``keep`` accepts, when given), or with
-        ``summary`` only the dotted names chains may have (``summarise``)."""
+    def run(self, chains: bool = False, keep: Callable[[str], bool] | None = None) -> None:
+        """Read the file: imports, the dotted names chains may have (``summarise``), and with
+        ``chains`` the chains themselves (only those ``keep`` accepts, when given)."""
         dyn: list[int] = []
         self.imports(dyn)
         if dyn:
             self.dynamic(dyn)
         if self.binds:
-            if summary:
-                self.summarise()
-            else:
+            self.summarise()
+            if chains:
                 self.attributes(keep)
         if "print " in self.text:
             self.python2()
@@ -1444,8 +1445,24 @@ class _Reader:
 
     def name_dots(self) -> list[tuple[str, list[int]]]:
         """Each bound name and the positions where it is written right before a dot and not
-        after a dot or inside a longer name (``NAME.x``): where chains start, but for the odd
-        spellings (``odd_candidates``)."""
+        after a dot, inside a longer name or in an import statement (``NAME.x``): where chains
+        start, but for the odd spellings (``odd_candidates``)."""
+        out = self.all_name_dots()
+        stmts = self.stmts
+        if stmts and out:
+            text = self.text
+            written = "\n".join([text[s:e] for s, e in stmts])
+            for name, at in out:
+                if name + "." in written:  # drop the positions inside statements
+                    for s, e in stmts:
+                        lo = bisect_left(at, s)
+                        if lo < len(at) and at[lo] < e:
+                            del at[lo : bisect_left(at, e, lo)]
+            out = [(name, at) for name, at in out if at]
+        return out
+
+    def all_name_dots(self) -> list[tuple[str, list[int]]]:
+        """``name_dots``, import statements included."""
         text = self.text
         binds = self.binds
         out: list[tuple[str, list[int]]] = []
@@ -1506,36 +1523,52 @@ class _Reader:
                 return None
         return name, e, c
 
-    def summarise(self) -> None:
-        """The dotted names of the chains that start at ``candidates`` (a superset of what
-        ``attributes`` finds: no in-code check, and both readings of a chain that continues
-        after a space), without their block context and evidence."""
+    def chain_tails(self) -> list[tuple[str, list[int], list[str]]]:
+        """Each bound name with the ``candidates`` that start with it and, at each, the text
+        after the name that ``_TAILS`` matches (its chain, if any)."""
+        if self._tails is not None:
+            return self._tails
         text = self.text
-        tails: dict[str, set[str]] = {}
+        out: list[tuple[str, list[int], list[str]]] = []
+        self._tails = out
         for name, at in self.name_dots():
             ends = map(add, at, repeat(len(name)))
-            tails[name] = set(map(_GROUP, map(_TAILS.match, repeat(text), ends)))
+            out.append((name, at, list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))))
         for p in self.odd_candidates():
             w = _ID_AT.match(text, p)
             name = _nfkc(w.group())  # type: ignore[union-attr]
             if name in self.binds:
-                tails.setdefault(name, set()).add(_TAILS.match(text, w.end()).group())  # type: ignore[union-attr]
+                out.append((name, [p], [_TAILS.match(text, w.end()).group()]))  # type: ignore[union-attr]
+        return out
+
+    def summarise(self) -> None:
+        """The dotted names of the chains that start at ``candidates`` (a superset of what
+        ``attributes`` finds: no in-code check, and both readings of a chain that continues
+        after a space), without their block context and evidence."""
         specs = self.specs
-        for name, found in tails.items():
-            dotted: set[str] = set()
-            for tail in found:
-                if tail:
-                    dotted.add(_dotted(tail))
-                    if not tail.isascii() or _GAPPY.search(tail):
-                        dotted.add(_dotted(_PLAIN_RUN.match(tail).group()))  # type: ignore[union-attr]
-            dotted.discard("")
-            for target in self.binds[name]:
-                specs.update(target + "." + attrs for attrs in dotted)
+        for name, _at, tails in self.chain_tails():
+            targets = self.binds[name]
+            for attrs in _readings(set(tails)):
+                specs.update(target + "." + attrs for target in targets)
+
+    def wanted(self, keep: Callable[[str], bool]) -> list[int]:
+        """The ``candidates`` where a chain whose dotted name ``keep`` accepts may start."""
+        out: set[int] = set()
+        for name, at, tails in self.chain_tails():
+            targets = self.binds[name]
+            ok = {
+                tail
+                for tail in set(tails)
+                if any(keep(t + "." + a) for a in _readings({tail}) for t in targets)
+            }
+            if ok:
+                out.update(p for p, tail in zip(at, tails, strict=True) if tail in ok)
+        return sorted(out)
 
     def attributes(self, keep: Callable[[str], bool] | None = None) -> None:
         """Dotted chains ``NAME.x...`` in code, for the names that imports bind (only those
         whose dotted name ``keep`` accepts, when given)."""
-        cands = self.candidates()
+        cands = self.candidates() if keep is None else self.wanted(keep)
         if not cands:
             return
         text = self.text
@@ -1710,7 +1743,9 @@ class _Reader:
                         return
             p = text.find("print ", p + 6)
 
-    def refs(self) -> list[RawRef]:
+    def refs(self, chains: bool = True) -> list[RawRef]:
+        """What was found, in order, one reference per name and line (the first); without the
+        attribute chains unless ``chains``."""
         text = self.text
         out: list[RawRef] = []
         seen: set[tuple[str, int]] = set()
@@ -1718,6 +1753,8 @@ class _Reader:
         found = self.found
         found.sort(key=_FIRST)
         for pos, kind, spec, ev, g, flags in found:
+            if not chains and kind == K_PY_ATTR:
+                continue
             line += text.count("\n", last, pos)
             last = pos
             key = (spec, line)
@@ -1748,6 +1785,22 @@ def _dotted(tail: str) -> str:
     return ".".join(_nfkc(x) for x in _CHAIN_PART.findall(tail))
 
 
+def _readings(tails: set[str]) -> set[str]:
+    """The dotted attributes of chains from ``_TAILS`` texts: each reading a chain can have
+    (the plain one that stops before a space, and the whole), the empty one left out."""
+    out: set[str] = set()
+    for tail in tails:
+        if not tail:
+            continue
+        if tail.isascii() and not _GAPPY.search(tail):
+            out.add(tail[1:])  # `.a.b`: what `_dotted` makes of it
+            continue
+        out.add(_dotted(tail))
+        out.add(_dotted(_PLAIN_RUN.match(tail).group()))  # type: ignore[union-attr]
+    out.discard("")
+    return out
+
+
 def _attrs(chain: re.Match[str], ascii: bool) -> str:
     """``_dotted`` of a chain matched by ``_PLAIN_CHAIN`` or ``_CHAIN`` in a text that is ASCII
     or not."""
@@ -1764,17 +1817,21 @@ def _normalise(text: str) -> str:
     return text
 
 
-def _read(text: str, keep: Callable[[str], bool] | None, summary: bool) -> tuple[_Reader, list]:
+def _read(text: str, chains: bool, keep: Callable[[str], bool] | None) -> tuple[FileFacts, list]:
+    """(``read_python``'s facts, with the notes of this reading; every reference, the chains
+    included when ``chains``)."""
     reader = _Reader(_normalise(text))
     try:
-        reader.run(keep, summary)
+        reader.run(chains, keep)
     except Exception as exc:  # a reader bug must not lose the file: keep what was read
         reader.notes.append((0, f"syntax error; reading stopped early ({type(exc).__name__})"))
     try:
-        refs = reader.refs()
+        refs = reader.refs(False)
+        every = reader.refs() if chains else refs
     except Exception:
-        refs = []
-    return reader, refs
+        refs = every = []
+    extra = {"chains": sorted(reader.specs)} if reader.specs else {}
+    return ("py", refs, reader.notes, extra), every
 
 
 def read_python(text: str) -> FileFacts:
@@ -1782,19 +1839,18 @@ def read_python(text: str) -> FileFacts:
     ``extra["chains"]`` the sorted dotted names its attribute chains may have (a superset:
     the chains themselves, with their guards and evidence, are read by ``python_refs`` for the
     few files where one of these names matters). Never raises."""
-    reader, refs = _read(text, None, True)
-    return ("py", refs, reader.notes, {"chains": sorted(reader.specs)} if reader.specs else {})
+    return _read(text, False, None)[0]
 
 
 def python_refs(
     text: str, keep: Callable[[str], bool] | None = None
-) -> tuple[list[RawRef], list[tuple[int, str]]]:
-    """Every reference of one Python file, attribute chains included (only the chains whose
-    dotted name ``keep`` accepts, when given), and the notes. ``read_python``'s references are
-    these without the chains (but for an import that the same name on the same line, earlier,
-    as a chain shadows here). Never raises."""
-    reader, refs = _read(text, keep, False)
-    return refs, reader.notes
+) -> tuple[FileFacts, list[RawRef]]:
+    """The facts ``read_python`` gives for ``text`` (with the notes of this fuller reading),
+    and every reference of the file: its imports and its attribute chains (only those whose
+    dotted name ``keep`` accepts, when given). Without the chains, the references are the
+    facts' (but for an import that a chain with the same name, earlier on its line, shadows).
+    Never raises."""
+    return _read(text, True, keep)
 
 
 def blank_comments_py(text: str) -> str:
