@@ -170,8 +170,7 @@ def check_partial(
                 grouped.setdefault((ref.path, var), []).append(ref)
                 continue
         built.setdefault((ref.path, ref.line), []).append(ref)
-    out: list[Finding] = check_build_partial(index, module, refs)  # Meson, Maven, sbt
-    notes: list[tuple[str, int, str]] = []
+    out, notes = check_build_partial(index, module, refs)  # Meson, Maven, sbt, TableGen
     for (path, _var), group in grouped.items():
         targets = sorted({r.target or "" for r in group})
         first = min(group, key=lambda r: r.line)
