@@ -2575,6 +2575,9 @@ def _td_input(
     marked ``F_BUILD | F_TABLEGEN`` at the site, and a build condition of its own."""
     site = env.site or (env.code, cmd[1], cmd[3])
     for text, c in value:
+        cond = _and(pc, c)
+        if cond is False:
+            continue
         if isinstance(text, _Unk):
             if text.name is not None:
                 m.note(
@@ -2584,8 +2587,7 @@ def _td_input(
                 )
             continue
         rel = m.rel_path(text, env) if text else None
-        cond = _and(pc, c)
-        if rel is None or rel not in m.tree.files or cond is False:
+        if rel is None or rel not in m.tree.files:
             continue
         if not builds:
             m.add_ref(env, cmd[1], K_CMAKE_PATH, _join(ROOT, rel), str(cmd[3]), cond, 0)

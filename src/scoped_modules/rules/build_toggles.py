@@ -171,8 +171,9 @@ def _tablegen_partial(
         if not loud:
             continue
         if len(loud) == 1:
+            what = "PDLL" if loud[0].endswith(".pdll") else "TableGen"
             message = (
-                f"module '{module.name}' TableGen file '{loud[0]}' is built even with the toggle "
+                f"module '{module.name}' {what} file '{loud[0]}' is built even with the toggle "
                 "off"
             )
         else:
