@@ -221,7 +221,10 @@ def test_td_reference_is_placed_at_the_call_of_a_helper_function() -> None:
         if raw[5] & F_TABLEGEN
     ]
     assert all(
-        raw[5] & F_BUILD for items in model.refs.values() for raw, _g, _t in items if raw[5] & F_TABLEGEN
+        raw[5] & F_BUILD
+        for items in model.refs.values()
+        for raw, _g, _t in items
+        if raw[5] & F_TABLEGEN
     )
     assert ("include/Foo/CMakeLists.txt", 6, ("include/Foo/FooOps.td",)) in refs  # _add_foo()
     assert ("include/Foo/CMakeLists.txt", 7, ("include/Foo/FooInterfaces.td",)) in refs
@@ -285,7 +288,9 @@ DIALECT = {
 def _project(guarded: bool) -> dict[str, str]:
     def under_toggle(text: str) -> str:
         body = textwrap.indent(textwrap.dedent(text).strip("\n"), "  ")
-        return f"if(USE_FOO)\n{body}\nendif()\n" if guarded else f"{textwrap.dedent(text).strip()}\n"
+        return (
+            f"if(USE_FOO)\n{body}\nendif()\n" if guarded else f"{textwrap.dedent(text).strip()}\n"
+        )
 
     return {
         **DIALECT,
@@ -328,8 +333,9 @@ def test_module_td_built_outside_its_toggle_is_sm007(repo) -> None:
         ("SM007", "lib/Foo/CMakeLists.txt", 1, "cmake-path", "lib/Foo/foo.cpp"),
     ]
     messages = {f["target"]: f["message"] for f in report["findings"] if f["rule"] == "SM007"}
-    assert "TableGen file 'include/Foo/FooOps.td' is built even with the toggle off" in (
-        messages["include/Foo/FooOps.td"]
+    assert (
+        "TableGen file 'include/Foo/FooOps.td' is built even with the toggle off"
+        in (messages["include/Foo/FooOps.td"])
     )
     _assert_quiet_notes(report)
 
@@ -345,6 +351,8 @@ def _assert_quiet_notes(report: dict) -> None:
     """The two notes both projects get: a module .td whose whole body sits under the define
     the build passes to TableGen only with the toggle on, and an unknown keyword section."""
     notes = {(n["path"], n["line"]): n["message"] for n in report["notes"]}
-    extra = notes[("include/CMakeLists.txt", max(k[1] for k in notes if k[0] == "include/CMakeLists.txt"))]
+    extra = notes[
+        ("include/CMakeLists.txt", max(k[1] for k in notes if k[0] == "include/CMakeLists.txt"))
+    ]
     assert "whole body of each sits under the module's toggle: 'include/Foo/FooExtra.td'" in extra
     assert "keyword FUTURE_KEYWORD is not one the model knows" in notes[("lib/CMakeLists.txt", 1)]

@@ -2558,7 +2558,9 @@ def _h_llvm_builder(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: 
             problem = ""
     if problem:
         m.note(
-            f.path, cmd[1], f"{name}(): {problem}: the arguments after it are not counted as sources"
+            f.path,
+            cmd[1],
+            f"{name}(): {problem}: the arguments after it are not counted as sources",
         )
     if "MODULE" in found:
         pc = _and(pc, _fresh())  # a loadable module is built only when plugins are enabled
@@ -2566,9 +2568,7 @@ def _h_llvm_builder(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: 
     m.build("add_library", cmd, [args[0], *sources], env, pc)
 
 
-def _td_input(
-    m: _Model, cmd: tuple, value: Value, env: _Env, pc: Any, builds: bool = True
-) -> None:
+def _td_input(m: _Model, cmd: tuple, value: Value, env: _Env, pc: Any, builds: bool = True) -> None:
     """The TableGen (or PDLL) file a command reads: ``${LLVM_TARGET_DEFINITIONS}`` or the
     ``Foo.td`` a command implies, relative to ``CMAKE_CURRENT_SOURCE_DIR`` as ``tablegen()``
     makes it absolute. Read to generate code the build compiles, it is built: a reference
@@ -2631,7 +2631,12 @@ def _h_mlir_td(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) 
         return
     value = args[at][0]
     _td_input(
-        m, cmd, tuple((t if isinstance(t, _Unk) else t + suffix, c) for t, c in value), env, pc, builds
+        m,
+        cmd,
+        tuple((t if isinstance(t, _Unk) else t + suffix, c) for t, c in value),
+        env,
+        pc,
+        builds,
     )
     if target:
         for t, c in value:

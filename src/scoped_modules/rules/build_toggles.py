@@ -173,8 +173,7 @@ def _tablegen_partial(
         if len(loud) == 1:
             what = "PDLL" if loud[0].endswith(".pdll") else "TableGen"
             message = (
-                f"module '{module.name}' {what} file '{loud[0]}' is built even with the toggle "
-                "off"
+                f"module '{module.name}' {what} file '{loud[0]}' is built even with the toggle off"
             )
         else:
             message = (
@@ -204,4 +203,6 @@ def _tablegen_partial(
 def _empty_without(index: Index, module: Module, path: str, memo: dict[int, Guard]) -> bool:
     """Whether every statement of ``path`` sits under the module's toggle."""
     body = with_defines(index.body_guard(path), index.derived, memo)
-    return body is not None and any(implies_on(body, toggle_names(t, "cpp")) for t in module.toggles)
+    return body is not None and any(
+        implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
+    )
