@@ -47,8 +47,8 @@ MLIR_CONFIG = """
       cmake_parse_arguments(ARG
         "SHARED;INSTALL_WITH_TOOLCHAIN;EXCLUDE_FROM_LIBMLIR;DISABLE_INSTALL;ENABLE_AGGREGATION;OBJECT;STANDALONE"
         ""
-        "ADDITIONAL_HEADERS;DEPENDS;LINK_COMPONENTS;LINK_LIBS"
-        ${ARGN})
+        "ADDITIONAL_HEADERS;DEPENDS;LINK_COMPONENTS;LINK_LIBS;FUTURE_KEYWORD"
+        ${ARGN})  # FUTURE_KEYWORD: of a newer release, unknown to the model
       llvm_add_library(${name} ${ARG_UNPARSED_ARGUMENTS} DEPENDS ${ARG_DEPENDS})
     endfunction()
     function(add_mlir_dialect_library name)
@@ -356,3 +356,20 @@ def _assert_quiet_notes(report: dict) -> None:
     ]
     assert "whole body of each sits under the module's toggle: 'include/Foo/FooExtra.td'" in extra
     assert "keyword FUTURE_KEYWORD is not one the model knows" in notes[("lib/CMakeLists.txt", 1)]
+
+
+@pytest.mark.skipif(
+    shutil.which("cmake") is None or shutil.which("c++") is None,
+    reason="cmake or a C++ compiler not installed",
+)
+def test_toggle_proof_compares_sources_not_td_files(repo, tmp_path: Path) -> None:
+    from helpers import run_cli
+    from test_toggles_prove import _section
+
+    root = repo(_project(guarded=False))
+    stubs = tmp_path / "mlir-install"
+    write(stubs, {"MLIRConfig.cmake": MLIR_CONFIG})
+    code, out, _err = run_cli(root, "toggles", "prove", "foo", "--cmake", f"-DMLIR_DIR={stubs}")
+    assert _section(out, "compiled by the real build") == ["lib/Foo/foo.cpp"]
+    assert _section(out, "predicted by the static model") == ["lib/Foo/foo.cpp"]
+    assert code == 1 and "agree" in out  # 1: module sources are compiled with the toggle off
