@@ -284,7 +284,10 @@ class ToggleMissing(Rule):
 class ToggleUndeclared(Rule):
     id = "SM006"
     doc = RuleDoc(
-        summary="A toggle's CMake option is declared nowhere, or its variable is read nowhere.",
+        summary=(
+            "A toggle's option (CMake, Meson) or Maven profile is declared nowhere, or its "
+            "variable is read nowhere."
+        ),
         what=(
             "Reports a `cmake` toggle that no call of a `project.cmake_option_commands` command "
             "(`option` and `cmake_dependent_option` by default) declares; when the option is "
@@ -294,7 +297,9 @@ class ToggleUndeclared(Rule):
             "reported. An `env` toggle is reported when no file that wires the module, and none "
             "of the module's own files, reads the variable (`os.environ`, `os.getenv`, C's "
             "`getenv`, CMake's `$ENV{}`); a wiring that tests a name imported from another file "
-            "is followed one step, further it is a note."
+            "is followed one step, further it is a note. A `meson` toggle is reported when no "
+            "`option()` of a `meson.options` or `meson_options.txt` file declares it, a "
+            "`maven_profile` toggle when no `pom.xml` defines a `<profile>` with that `<id>`."
         ),
         quotes=(process.TOGGLE,),
         why=(
@@ -306,7 +311,10 @@ class ToggleUndeclared(Rule):
         fix=(
             "Declare the option with `option()` (or the project's wrapper, listed in "
             "`cmake_option_commands`) and add a line for it to each configuration template, "
-            "e.g. `set(USE_UMA OFF)` in `cmake/config.cmake`."
+            "e.g. `set(USE_UMA OFF)` in `cmake/config.cmake`. For Meson, declare it in "
+            "`meson.options`: `option('uma', type: 'feature', value: 'auto')`; for Maven, "
+            "define the profile in the parent `pom.xml`: `<profile><id>uma</id><modules>"
+            "<module>uma</module></modules></profile>`."
         ),
         example=(
             registry('toggles = [{ cmake = "USE_UMA" }]', paths=(_UMA_CMAKE,)),
@@ -327,12 +335,27 @@ class TogglePartial(Rule):
         summary="The module's sources are built with its toggle off.",
         what=(
             "Reports a command that builds C/C++/CUDA sources of the module (`add_library`, "
-            "`add_executable`, `target_sources`, `cuda_add_library`, a helper function that "
-            "calls one, a command the build model does not know) when the CMake build model "
-            "finds it compiles them with the toggle off; headers and directories do not count, "
-            "and commands that only name a path (`install`, `source_group`, "
-            "`set_source_files_properties`, ...) never do. One finding per building command "
-            "and module, with the number of sources and the first few."
+            "`add_executable`, `target_sources`, `cuda_add_library`, LLVM's and MLIR's "
+            "`add_mlir_library` and its kin (`add_mlir_dialect_library`, "
+            "`add_mlir_conversion_library`, ..., `llvm_add_library`, `add_llvm_executable`: "
+            "only the sources, not the `DEPENDS`, `LINK_LIBS`, `ADDITIONAL_HEADER_DIRS`, ... "
+            "sections), a helper function that calls one, a command the build model does not "
+            "know) when the CMake build model finds it compiles them with the toggle off; "
+            "headers and directories do not count, and commands that only name a path "
+            "(`install`, `source_group`, `set_source_files_properties`, `add_mlir_doc`, ...) "
+            "never do. One finding per building command and module, with the number of sources "
+            "and the first few. A module `.td` file (or `.pdll`) that a TableGen command reads "
+            "with the toggle off is built too: `mlir_tablegen`/`tablegen` read "
+            "`${LLVM_TARGET_DEFINITIONS}`, `add_mlir_dialect(Foo ...)` and "
+            "`add_mlir_interface(Foo)` read `Foo.td` of the current source directory, "
+            "`add_mlir_pdll_library` its input; one finding per file and CMake file, at the "
+            "first command that reads it. In a Meson build it reports a target "
+            "(`executable`, `library`, `*.extension_module`, ...), `install_sources()` or "
+            "`install_subdir()` taking a module file outside `if get_option('x')` for the "
+            "module's `meson` toggle (the module's own `meson.build` files count, reached "
+            "through `subdir()`; a header listed as a source does not); in a JVM build, a Maven "
+            "`<module>` or sbt `aggregate` of the module's build unit outside the `<modules>` of "
+            "its `maven_profile` (the module's own build listing its parts does not)."
         ),
         quotes=(process.TOGGLE,),
         why=(
@@ -342,12 +365,19 @@ class TogglePartial(Rule):
         ),
         severity_notes=(
             "A source whose whole body sits under the module's `define` compiles to nothing "
-            "when the module is off: building it unguarded is a note, not SM007."
+            "when the module is off: building it unguarded is a note, not SM007. So is a "
+            "`.td` file whose whole body sits under `#ifdef` of the module's `define`, or of a "
+            "macro the build defines only with the toggle on (a `-DX` in a command's "
+            "arguments, as the flags a project passes to `mlir_tablegen`)."
         ),
         fix=(
-            "Move the source list or glob under `if(USE_UMA)`. `scoped toggles prove uma "
-            "--cmake` configures the real build with the toggle off and lists the module "
-            "sources still compiled."
+            "Move the source list or glob under `if(USE_UMA)` (with TableGen, the "
+            "`set(LLVM_TARGET_DEFINITIONS ...)`/`mlir_tablegen` pair, or the "
+            "`add_subdirectory()` that reaches it). `scoped toggles prove uma --cmake` "
+            "configures the real build with the toggle off and lists the module sources still "
+            "compiled. With Meson, put the target under `if get_option('uma')` (or the "
+            "`subdir()` that reaches it); with Maven, list the module only in the `<modules>` of "
+            "its profile."
         ),
         example=(
             registry(
