@@ -373,3 +373,28 @@ def test_toggle_proof_compares_sources_not_td_files(repo, tmp_path: Path) -> Non
     assert _section(out, "compiled by the real build") == ["lib/Foo/foo.cpp"]
     assert _section(out, "predicted by the static model") == ["lib/Foo/foo.cpp"]
     assert code == 1 and "agree" in out  # 1: module sources are compiled with the toggle off
+
+
+def test_a_td_input_the_model_does_not_know_is_noted() -> None:
+    files = {
+        "CMakeLists.txt": """
+            project(p CXX)
+            mlir_tablegen(A.h.inc -gen-op-decls)
+            if(X)
+              set(LLVM_TARGET_DEFINITIONS C.td)
+            endif()
+            if(X)
+              mlir_tablegen(C.h.inc -gen-op-decls)
+            endif()
+            set(LLVM_TARGET_DEFINITIONS ${SOMEWHERE}/B.td)
+            mlir_tablegen(B.h.inc -gen-op-decls)
+            """,
+        "C.td": "",
+    }
+    model = model_of(files)
+    assert [(line, msg.split(" reads ")[1]) for _p, line, msg in model.notes] == [
+        (2, "LLVM_TARGET_DEFINITIONS, which the model does not know here"),
+        (10, "a file whose path the model does not know here"),
+    ]  # where C.td is read, LLVM_TARGET_DEFINITIONS is known: no note for line 7
+    assert holds(model.build_cond["C.td"], {"X": True})
+    assert not holds(model.build_cond["C.td"], {"X": False})

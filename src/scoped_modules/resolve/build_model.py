@@ -2579,12 +2579,8 @@ def _td_input(m: _Model, cmd: tuple, value: Value, env: _Env, pc: Any, builds: b
         if cond is False:
             continue
         if isinstance(text, _Unk):
-            if text.name is not None:
-                m.note(
-                    site[0],
-                    site[1],
-                    f"{cmd[0]}() reads {text.name}, which the model does not know here",
-                )
+            what = f"{text.name}, which" if text.name is not None else "a file whose path"
+            m.note(site[0], site[1], f"{cmd[0]}() reads {what} the model does not know here")
             continue
         rel = m.rel_path(text, env) if text else None
         if rel is None or rel not in m.tree.files:
