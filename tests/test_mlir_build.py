@@ -165,16 +165,25 @@ TDS = [
     shutil.which("cmake") is None or shutil.which("c++") is None,
     reason="cmake or a C++ compiler not installed",
 )
-def test_sources_and_td_files_match_real_configure_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_tree", [False, True], ids=["find_package", "in-tree"])
+def test_sources_and_td_files_match_real_configure_runs(tmp_path: Path, in_tree: bool) -> None:
+    """Out of tree the model knows the commands; in tree (as in llvm-project) it expands the
+    project's own definitions, and LLVM's ``tablegen()`` marks the file it reads."""
+    project = dict(PROJECT)
+    stubs = tmp_path / "mlir-install"
+    if in_tree:
+        project["CMakeLists.txt"] = project["CMakeLists.txt"].replace(
+            "find_package(MLIR REQUIRED CONFIG)", "include(cmake/MLIRConfig.cmake)"
+        )
+        project["cmake/MLIRConfig.cmake"] = MLIR_CONFIG
     src = tmp_path / "src_root"
-    write(src, PROJECT)
+    write(src, project)
     for f in SOURCES:
         (src / f).write_text("int f();\n")
     for f in TDS:
         (src / f).write_text("class C;\n")
-    stubs = tmp_path / "mlir-install"
     write(stubs, {"MLIRConfig.cmake": MLIR_CONFIG})
-    model = model_of({**PROJECT, **dict.fromkeys(SOURCES + TDS, "")})
+    model = model_of({**project, **dict.fromkeys(SOURCES + TDS, "")})
     assert model.notes == []
     build = tmp_path / "build"
     seen: set[str] = set()
