@@ -14,7 +14,6 @@ the keyword lists of LLVM's ``AddMLIR.cmake``, ``AddLLVM.cmake`` and
 from __future__ import annotations
 
 import itertools
-import json
 import shutil
 import subprocess
 import textwrap
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 from build_helpers import boundary
 from helpers import check_json
-from test_build_model import holds, model_of, write
+from test_build_model import _compiled, holds, model_of, write
 
 from scoped_modules.readers.tablegen import read_tablegen
 from scoped_modules.resolve.build_model import F_BUILD, F_TABLEGEN
@@ -204,8 +203,7 @@ def test_sources_and_td_files_match_real_configure_runs(tmp_path: Path, in_tree:
             check=True,
             capture_output=True,
         )
-        entries = json.loads((build / "compile_commands.json").read_text())
-        real = {str(Path(e["file"]).resolve().relative_to(src.resolve())) for e in entries}
+        real = _compiled(build)
         inputs = (build / "tablegen-inputs.txt").read_text().split()
         real |= {str(Path(p).resolve().relative_to(src.resolve())) for p in inputs}
         seen |= real

@@ -112,22 +112,28 @@ def check_build_partial(
             continue
         seen.add((ref.path, ref.line))
         what = "source" if ref.kind == K_MESON_BUILD else "build unit"
-        out.append(
-            Finding(
-                "SM007",
-                level,
-                module.name,
-                ref.path,
-                ref.line,
-                f"module '{module.name}' {what} '{ref.target}' is built even with the toggle off",
-                _hint(module, ref.kind),
-                kind=ref.kind,
-                type_checking=False,
-                evidence=ref.evidence,
-                target=ref.target,
-            )
-        )
+        message = f"module '{module.name}' {what} '{ref.target}' is built even with the toggle off"
+        out.append(_sm007(module, level, ref, message, _hint(module, ref.kind), ref.target))
     return out, notes
+
+
+def _sm007(
+    module: Module, level: str, ref: Reference, message: str, hint: str, target: str
+) -> Finding:
+    """An SM007 finding at ``ref``'s place."""
+    return Finding(
+        "SM007",
+        level,
+        module.name,
+        ref.path,
+        ref.line,
+        message,
+        hint,
+        kind=ref.kind,
+        type_checking=False,
+        evidence=ref.evidence,
+        target=target,
+    )
 
 
 def _tablegen_partial(
@@ -181,22 +187,11 @@ def _tablegen_partial(
                 f"toggle off: {_listing(loud)}"
             )
         t = module.toggles[0]
-        out.append(
-            Finding(
-                "SM007",
-                level,
-                module.name,
-                path,
-                line,
-                message,
-                f"put this under `if({t.cmake or t.first_name})` (or guard the add_subdirectory() "
-                "that reaches it)",
-                kind=K_CMAKE_PATH,
-                type_checking=False,
-                evidence=group[0].evidence,
-                target=loud[0],
-            )
+        hint = (
+            f"put this under `if({t.cmake or t.first_name})` (or guard the add_subdirectory() "
+            "that reaches it)"
         )
+        out.append(_sm007(module, level, group[0], message, hint, loud[0]))
     return out, notes
 
 
