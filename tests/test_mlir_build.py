@@ -281,6 +281,8 @@ DIALECT = {
     "include/Core/CoreOps.td": 'include "Core/CoreBase.td"\ndef CoreOp;\n',
     "include/Core/CoreBase.td": "class CoreBase;\n",
     "include/Passes.td": 'include "Foo/FooOps.td"\ndef P;\n',
+    # the build passes -DFOO_ENABLED to TableGen only with USE_FOO: wiring
+    "include/Flags.td": '#ifdef FOO_ENABLED\ninclude "Foo/FooPasses.td"\n#endif\ndef F;\n',
     "include/Foo/FooOps.td": "#ifndef FOO_OPS\n#define FOO_OPS\ndef FooOp;\n#endif\n",
     "include/Foo/FooPasses.td": "def FooPass;\n",
     "include/Foo/FooExtra.td": "#ifdef FOO_ENABLED\ndef FooExtra;\n#endif\n",
@@ -321,6 +323,8 @@ def _project(guarded: bool) -> dict[str, str]:
             )
             + "set(LLVM_TARGET_DEFINITIONS Foo/FooExtra.td)\n"
             + "mlir_tablegen(FooExtra.h.inc ${TBLGEN_FLAGS})\n"
+            + "set(LLVM_TARGET_DEFINITIONS Flags.td)\n"
+            + "mlir_tablegen(Flags.h.inc ${TBLGEN_FLAGS})\n"
         ),
         "include/Core/CMakeLists.txt": "add_mlir_dialect(CoreOps core)\n",
         "lib/CMakeLists.txt": (
@@ -331,8 +335,8 @@ def _project(guarded: bool) -> dict[str, str]:
 
 
 def test_module_td_built_outside_its_toggle_is_sm007(repo) -> None:
-    root = repo(_project(guarded=False))
-    _code, report = check_json(root, "--no-history")
+    files = _project(guarded=False)
+    _code, report = check_json(repo(files), "--no-history")
     assert boundary(report) == [
         ("SM003", "include/Passes.td", 1, "tablegen-include", "include/Foo/FooOps.td"),
         ("SM007", "include/CMakeLists.txt", 4, "cmake-path", "include/Foo/FooPasses.td"),
@@ -344,25 +348,28 @@ def test_module_td_built_outside_its_toggle_is_sm007(repo) -> None:
         "TableGen file 'include/Foo/FooOps.td' is built even with the toggle off"
         in (messages["include/Foo/FooOps.td"])
     )
-    _assert_quiet_notes(report)
+    _assert_quiet_notes(report, files)
 
 
 def test_guarded_dialect_is_silent(repo) -> None:
-    root = repo(_project(guarded=True))
-    _code, report = check_json(root, "--no-history")
+    files = _project(guarded=True)
+    _code, report = check_json(repo(files), "--no-history")
     assert boundary(report) == []  # Passes.td is built only with USE_FOO: its include is wiring
-    _assert_quiet_notes(report)
+    _assert_quiet_notes(report, files)
 
 
-def _assert_quiet_notes(report: dict) -> None:
+def _assert_quiet_notes(report: dict, files: dict[str, str]) -> None:
     """The two notes both projects get: a module .td whose whole body sits under the define
     the build passes to TableGen only with the toggle on, and an unknown keyword section."""
     notes = {(n["path"], n["line"]): n["message"] for n in report["notes"]}
-    extra = notes[
-        ("include/CMakeLists.txt", max(k[1] for k in notes if k[0] == "include/CMakeLists.txt"))
-    ]
-    assert "whole body of each sits under the module's toggle: 'include/Foo/FooExtra.td'" in extra
+    text = files["include/CMakeLists.txt"].splitlines()
+    at = 1 + text.index("mlir_tablegen(FooExtra.h.inc ${TBLGEN_FLAGS})")
+    assert notes[("include/CMakeLists.txt", at)] == (
+        "reads 1 TableGen file(s) of module 'foo' unguarded, but the whole body of each sits "
+        "under the module's toggle: 'include/Foo/FooExtra.td'"
+    )
     assert "keyword FUTURE_KEYWORD is not one the model knows" in notes[("lib/CMakeLists.txt", 1)]
+    assert len(notes) == 2
 
 
 @pytest.mark.skipif(

@@ -77,6 +77,14 @@ class Reference:
 
         return bool(self.flags & F_BUILD)
 
+    @property
+    def reads_tablegen(self) -> bool:
+        """A ``.td`` (or ``.pdll``) file that a TableGen command of the CMake build reads (the
+        build model says so; it is then built, as :attr:`builds` says)."""
+        from .resolve.build_model import F_TABLEGEN
+
+        return bool(self.flags & F_TABLEGEN)
+
 
 class CMakeCall(NamedTuple):
     """A CMake command whose first argument is a plain identifier: ``option(USE_X ...)``."""

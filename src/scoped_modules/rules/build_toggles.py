@@ -17,7 +17,6 @@ from ..index import Index, Reference, toggle_names, with_defines
 from ..readers.facts import CPP_SUFFIXES, K_BUILD_MODULE, K_CMAKE_PATH, K_MESON_BUILD
 from ..readers.guards import Guard, implies_on
 from ..registry.model import Module, Toggle
-from ..resolve.build_model import F_TABLEGEN
 from .base import Finding, severity
 
 OPTION_FILES = ("meson.options", "meson_options.txt")
@@ -149,7 +148,7 @@ def _tablegen_partial(
     # one finding, at the first
     first: dict[tuple[str, str], Reference] = {}
     for ref in refs:
-        if ref.kind != K_CMAKE_PATH or not ref.flags & F_TABLEGEN or ref.wiring is not None:
+        if ref.kind != K_CMAKE_PATH or not ref.reads_tablegen or ref.wiring is not None:
             continue
         if ref.target_module == module.name and ref.target is not None:
             key = (ref.path, ref.target)
