@@ -14,7 +14,9 @@ evaluated against the file tree. It yields:
   ``F_BUILD`` and placed at the command of the processed file that causes them (the call of a
   helper function, not the helper's body);
 - the **build condition** of every source file: the OR of the conditions of every building
-  command that compiles it;
+  command that compiles it (LLVM's and MLIR's commands included: ``add_mlir_library`` compiles
+  what its ``cmake_parse_arguments`` levels leave unparsed, ``mlir_tablegen`` and
+  ``add_mlir_dialect`` read a ``.td`` file, which is then built, ``F_TABLEGEN``);
 - the condition under which each CMake file is processed, and the macros the build defines
   (``add_definitions(-DX)``, ``target_compile_definitions``, ``#cmakedefine`` in configured
   headers) with the condition under which it does.
