@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..index import CMakeCall, Index, Reference, toggle_names, with_defines
 from ..readers.facts import CPP_SOURCE_SUFFIXES, K_CMAKE_PATH, K_PY_IMPORT, language_of
-from ..readers.guards import Guard, implies_on
+from ..readers.guards import Guard, implies_on, implies_on_search, mentions
 from ..readers.toggle_reads import (
     cmake_definitions,
     option_wrappers,
@@ -319,7 +321,7 @@ class ToggleUndeclared(Rule):
 
     def check(self, ctx: RuleContext) -> list[Finding]:
         found = [with_wrapper_hint(ctx, f) for f in _toggle_findings(ctx) if f.rule == self.id]
-        return found + env_toggle_findings(ctx)
+        return found + env_toggle_findings(ctx) + define_toggle_findings(ctx)
 
 
 class TogglePartial(Rule):
@@ -550,3 +552,257 @@ def with_wrapper_hint(ctx: RuleContext, finding: Finding) -> Finding:
             f'declares an option: add "{wrapper}" to project.cmake_option_commands',
         )
     return finding
+
+
+# ---------------------------------------------------------------------------------------------
+# SM006 for `define` toggles: the build defines the macro when the module is on
+
+# after a name, what makes it a setting of a CMake option: `-DNAME=ON`, `NAME = "ON"`, `NAME:BOOL=ON`
+_SETTING = re.compile(r"\s*[:=]")
+_DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc", ".html")
+
+
+@dataclass(frozen=True)
+class DefineVerdict:
+    """How the build defines a ``define`` toggle's macro.
+
+    ``verdict`` is ``defined`` (fine), ``nothing`` (no command, no ``#define``: SM006),
+    ``other`` (defined only under other options: SM006), ``off`` (a plain definition that
+    holds with the toggle off: SM006 warning) or ``unsure`` (a note: what is not understood).
+    ``where`` is the file and line to cite (None: the registry's toggles line)."""
+
+    verdict: str
+    message: str | None = None
+    where: tuple[str, int] | None = None
+
+
+def _atoms(g: Guard, names: set[str]) -> bool:
+    """Collect the variable names of ``g`` into ``names``; False when it holds an unknown."""
+    if g is None:
+        return True
+    tag = g[0]
+    if tag == "v":
+        names.update(g[1])
+        return True
+    if tag == "u":
+        return False
+    return all(_atoms(k, names) for k in g[1:]) if tag in ("and", "or", "not") else False
+
+
+def _plain_options(index: Index) -> set[str]:
+    """CMake variables that are nothing but user options: declared by a
+    ``cmake_option_commands`` call (not ``cmake_dependent_option``, whose value follows other
+    options) and set by no ``set()`` of the build (a ``set(USE_Y ON)`` under ``if(USE_X)``
+    would tie them; the model leaves options free)."""
+    options = {c.arg for c in option_calls(index) if c.command != "cmake_dependent_option"}
+    dependent = {c.arg for c in index.cmake_calls() if c.command == "cmake_dependent_option"}
+    templates = set(index.registry.project.config_templates)
+    assigned = {
+        c.arg for c in index.cmake_calls() if c.command == "set" and c.path not in templates
+    }
+    return options - dependent - assigned
+
+
+def _option_names(index: Index) -> set[str]:
+    """Names a CMake option or a registry ``cmake`` toggle may carry."""
+    names = {c.arg for c in option_calls(index)}
+    names |= {
+        c.arg for c in index.cmake_calls() if c.command in ("option", "cmake_dependent_option")
+    }
+    names |= {t.cmake for m in index.registry.modules.values() for t in m.toggles if t.cmake}
+    return names
+
+
+def _mentions(ctx: RuleContext, name: str) -> list[tuple[str, int]]:
+    """Where ``name`` is written in a file that scoped does not read as a build and that could
+    define the macro (a Makefile, setup.py's ``define_macros``, a CI script's ``-DNAME``, a
+    ``.h.cmake`` template, ...): every scanned file but C/C++ sources (they use the macro; a
+    ``#define`` is counted apart) and the registry. When ``name`` is also a CMake option, the
+    CMake files, documentation and ``NAME=value`` settings speak of the option."""
+    index = ctx.index
+    is_option = name in ctx.shared(_option_names, lambda: _option_names(index))
+    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?!\w)")
+    needle = name.encode()
+    out: list[tuple[str, int]] = []
+    for path in index.files:
+        lang = language_of(path)
+        if lang == "cpp" or path == index.registry.rel_path:
+            continue
+        if is_option and (lang == "cmake" or path.lower().endswith(_DOC_SUFFIXES)):
+            continue
+        data, _problem = ctx.load_evidence(path)
+        if data is None or needle not in data:
+            continue
+        text = data.decode("utf-8", "replace")
+        for m in word.finditer(text):
+            if is_option and _SETTING.match(text, m.end()):
+                continue
+            out.append((path, text.count("\n", 0, m.start()) + 1))
+            break
+    return out
+
+
+def _site(s: object) -> str:
+    return f"{getattr(s, 'path', '')}:{getattr(s, 'line', 0)}"
+
+
+def define_verdict(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerdict:
+    """Whether the build defines ``toggle.define`` when the module is on (SPEC §1: "a C/C++
+    preprocessor macro the build defines when on"), from the CMake build model's definitions
+    (``add_definitions``, ``add_compile_definitions``, ``target_compile_definitions``, ``-D``
+    in flags, ``COMPILE_DEFINITIONS`` properties, ``#cmakedefine`` in configured headers) and
+    the ``#define`` s of C/C++ files."""
+    assert toggle.define
+    name = toggle.define
+    index = ctx.index
+    model = index.build
+    in_code = index.defining_files(name)
+    if model is None:
+        if in_code:
+            return DefineVerdict("defined")
+        return DefineVerdict(
+            "unsure",
+            f"define '{name}' of module '{module.name}': the project has no CMake build model "
+            "(no CMake files, or the model gave up), so where the macro is defined is not judged",
+        )
+    sites = [s for s in model.define_sites.get(name, ()) if s.cond != ("not", ("and",))]
+    if not sites:
+        if in_code:
+            return DefineVerdict("defined")
+        seen = _mentions(ctx, name)
+        if seen:
+            more = f" and {len(seen) - 1} more file(s)" if len(seen) > 1 else ""
+            return DefineVerdict(
+                "unsure",
+                f"define '{name}' of module '{module.name}' is defined by no CMake command and "
+                f"no #define, but it is written in {seen[0][0]}:{seen[0][1]}{more}, which "
+                "scoped does not read as a build: not judged",
+                seen[0],
+            )
+        if not model.has_root:
+            return DefineVerdict(
+                "unsure",
+                f"define '{name}' of module '{module.name}' is defined by no CMake command and "
+                "no #define, but the project has no root CMakeLists.txt: not judged",
+            )
+        return DefineVerdict(
+            "nothing",
+            f"define '{name}' of module '{module.name}' is defined by nothing the build runs "
+            "(add_definitions, add_compile_definitions, target_compile_definitions, -D in "
+            "flags, #cmakedefine in a configured header) and by no #define",
+        )
+    if not toggle.cmake:
+        # a define-only toggle: the condition under which the build defines it is the switch
+        always = [s for s in sites if s.cond is None and not s.standalone]
+        plain = [s for s in always if not s.valued]
+        if plain:
+            return DefineVerdict(
+                "off",
+                f"define '{name}' of module '{module.name}' is defined unconditionally "
+                f"({_site(plain[0])}): the module cannot be switched off",
+                (plain[0].path, plain[0].line),
+            )
+        return DefineVerdict("defined")
+    on = frozenset({toggle.cmake})
+    loose = [s for s in sites if not implies_on_search(s.cond, on)]
+    if not loose:
+        return DefineVerdict("defined")
+    sure = [s for s in loose if not s.standalone]
+    plain_off = [s for s in sure if not s.valued and s.cond is None]
+    if plain_off:
+        s = plain_off[0]
+        return DefineVerdict(
+            "off",
+            f"define '{name}' of module '{module.name}' is defined even with '{toggle.cmake}' "
+            f"off ({s.path}:{s.line}): code under `#ifdef {name}` is compiled whatever the "
+            "toggle says",
+            (s.path, s.line),
+        )
+    good = len(loose) < len(sites)
+    if not good and not in_code and len(sure) == len(loose):
+        names: set[str] = set()
+        known = all(_atoms(s.cond, names) for s in loose) and not any(s.valued for s in loose)
+        plain = ctx.shared(_plain_options, lambda: _plain_options(index))
+        if known and names and toggle.cmake not in names and names <= plain:
+            s = loose[0]
+            others = ", ".join(sorted(names))
+            return DefineVerdict(
+                "other",
+                f"define '{name}' of module '{module.name}' is defined only under {others} "
+                f"({s.path}:{s.line}), never because '{toggle.cmake}' is on",
+                (s.path, s.line),
+            )
+    s = loose[0]
+    if s.standalone:
+        why = "in a CMake file the build reaches by no include()/add_subdirectory()"
+    elif s.valued:
+        why = "with a value (`#if` reads it, `#ifdef` does not)"
+    elif mentions(s.cond, on):
+        why = f"also when '{toggle.cmake}' is off, under other conditions"
+    else:
+        why = f"under conditions that do not involve '{toggle.cmake}'"
+    return DefineVerdict(
+        "unsure",
+        f"define '{name}' of module '{module.name}' is defined {why} ({s.path}:{s.line}); "
+        "whether that matches the toggle is not judged",
+        (s.path, s.line),
+    )
+
+
+def define_toggle_findings(ctx: RuleContext) -> list[Finding]:
+    """SM006 for `define` toggles (see :func:`define_verdict`)."""
+    out: list[Finding] = []
+    reg = ctx.registry.rel_path
+    for m in ctx.modules:
+        level = severity("SM006", m.stage)
+        if not level:
+            continue
+        tline = m.loc("toggles")[1] or None
+        for t in m.toggles:
+            if not t.define:
+                continue
+            v = define_verdict(ctx, m, t)
+            if v.verdict == "defined":
+                continue
+            if v.verdict == "unsure":
+                path, line = v.where or (reg, tline or 0)
+                ctx.note(path, line, v.message or "")
+                continue
+            if v.verdict == "off":
+                path, line = v.where or (reg, tline or 0)
+                hint = (
+                    f"define it only under the toggle: `if({t.cmake}) "
+                    f"add_compile_definitions({t.define}) endif()`"
+                    if t.cmake
+                    else "define it only under a CMake option: `if(USE_X) "
+                    f"add_compile_definitions({t.define}) endif()`"
+                )
+                out.append(
+                    Finding(
+                        "SM006",
+                        "warning",
+                        m.name,
+                        path,
+                        line,
+                        v.message or "",
+                        hint,
+                        evidence=t.define,
+                    )
+                )
+                continue
+            cmake = t.cmake or f"USE_{m.name.upper().replace('-', '_')}"
+            out.append(
+                Finding(
+                    "SM006",
+                    level,
+                    m.name,
+                    reg,
+                    tline,
+                    v.message or "",
+                    f"define it where the module is switched on, e.g. `if({cmake}) "
+                    f"add_compile_definitions({t.define}) endif()`, or a `#cmakedefine "
+                    f"{t.define}` in a configured header; if users pass it by hand, document the `-D{t.define}` flag",
+                    evidence=t.define,
+                )
+            )
+    return out
