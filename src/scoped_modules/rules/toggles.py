@@ -22,6 +22,7 @@ from ..readers.toggle_reads import (
     reads_environment,
 )
 from ..registry.model import Module, Toggle
+from ..resolve.build_model import DefineSite
 from . import process
 from .base import Finding, Rule, RuleContext, severity
 from .build_toggles import check_build_partial, check_build_toggles
@@ -287,7 +288,10 @@ class ToggleMissing(Rule):
 class ToggleUndeclared(Rule):
     id = "SM006"
     doc = RuleDoc(
-        summary="A toggle's CMake option is declared nowhere, or its variable is read nowhere.",
+        summary=(
+            "A toggle's CMake option is declared nowhere, its macro is not defined when the "
+            "module is on, or its variable is read nowhere."
+        ),
         what=(
             "Reports a `cmake` toggle that no call of a `project.cmake_option_commands` command "
             "(`option` and `cmake_dependent_option` by default) declares; when the option is "
@@ -297,7 +301,24 @@ class ToggleUndeclared(Rule):
             "reported. An `env` toggle is reported when no file that wires the module, and none "
             "of the module's own files, reads the variable (`os.environ`, `os.getenv`, C's "
             "`getenv`, CMake's `$ENV{}`); a wiring that tests a name imported from another file "
-            "is followed one step, further it is a note."
+            "is followed one step, further it is a note. A `define` toggle is judged with the "
+            "CMake build model, which knows where and under which condition the build defines "
+            "each macro (`add_definitions(-DX)`, `add_compile_definitions`, "
+            "`target_compile_definitions`, `-DX` in `CMAKE_CXX_FLAGS` or any flag, "
+            "`COMPILE_DEFINITIONS` properties, `#cmakedefine X` in a header template given to "
+            "`configure_file`): it is reported when nothing defines the macro (no such command "
+            "and no `#define X` in C/C++ code), or when the build defines it only under other "
+            "options and never because the module's `cmake` toggle is on. A plain definition "
+            "that holds with the toggle off (`add_definitions(-DX)` outside `if(USE_X)`) is a "
+            "warning: code under `#ifdef X` is then compiled whatever the toggle says. What the "
+            "model cannot settle is a note, never a finding: no CMake (or the model gave up), "
+            "a macro written in a file scoped does not read as a build (a Makefile, setup.py's "
+            "`define_macros`, a CI script, the documentation of a `-DX` flag), a definition "
+            "with a value (`-DX=${USE_X}`: `#if X` may follow the toggle), conditions that do not "
+            "involve the toggle (platform checks, options that other CMake code `set()`s), a "
+            "definition in a CMake file reached by nothing. A `define` without a `cmake` name is "
+            "switched by whatever condition the build defines it under; it is a warning only "
+            "when the build defines it unconditionally."
         ),
         quotes=(process.TOGGLE,),
         why=(
@@ -305,11 +326,17 @@ class ToggleUndeclared(Rule):
             "cache, and one missing from the configuration template is invisible to the users "
             "who would turn it off: the toggle exists only on paper."
         ),
-        severity_notes="A toggle missing from the configuration templates is always a warning.",
+        severity_notes=(
+            "A toggle missing from the configuration templates is always a warning, and so is "
+            "a `define` that the build defines with the toggle off (the finding points at the "
+            "defining command, where an inline suppression can say why it is intended)."
+        ),
         fix=(
             "Declare the option with `option()` (or the project's wrapper, listed in "
             "`cmake_option_commands`) and add a line for it to each configuration template, "
-            "e.g. `set(USE_UMA OFF)` in `cmake/config.cmake`."
+            "e.g. `set(USE_UMA OFF)` in `cmake/config.cmake`. Define a `define` toggle's macro "
+            "where the module is switched on, `if(USE_UMA) add_compile_definitions(TVM_USE_UMA) "
+            "endif()`, or correct the registry's name to the macro the build does define."
         ),
         example=(
             registry('toggles = [{ cmake = "USE_UMA" }]', paths=(_UMA_CMAKE,)),
@@ -559,6 +586,8 @@ def with_wrapper_hint(ctx: RuleContext, finding: Finding) -> Finding:
 
 # after a name, what makes it a setting of a CMake option: `-DNAME=ON`, `NAME = "ON"`, `NAME:BOOL=ON`
 _SETTING = re.compile(r"\s*[:=]")
+# before a name in a CMake file, what makes it a macro's definition rather than the option
+_DEFINING = re.compile(r"(?:#\s*(?:cmake)?define(?:01)?\s+|[-/]D)$")
 _DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc", ".html")
 
 
@@ -569,11 +598,13 @@ class DefineVerdict:
     ``verdict`` is ``defined`` (fine), ``nothing`` (no command, no ``#define``: SM006),
     ``other`` (defined only under other options: SM006), ``off`` (a plain definition that
     holds with the toggle off: SM006 warning) or ``unsure`` (a note: what is not understood).
-    ``where`` is the file and line to cite (None: the registry's toggles line)."""
+    ``where`` is the file and line to cite (None: the registry's toggles line); ``detail`` is
+    the short form the toggle state shows."""
 
     verdict: str
     message: str | None = None
     where: tuple[str, int] | None = None
+    detail: str | None = None
 
 
 def _atoms(g: Guard, names: set[str]) -> bool:
@@ -618,7 +649,8 @@ def _mentions(ctx: RuleContext, name: str) -> list[tuple[str, int]]:
     define the macro (a Makefile, setup.py's ``define_macros``, a CI script's ``-DNAME``, a
     ``.h.cmake`` template, ...): every scanned file but C/C++ sources (they use the macro; a
     ``#define`` is counted apart) and the registry. When ``name`` is also a CMake option, the
-    CMake files, documentation and ``NAME=value`` settings speak of the option."""
+    documentation and ``NAME=value`` settings speak of the option, and so do its mentions in
+    CMake files but those written ``-DNAME`` or ``#define NAME`` (``file(WRITE ...)``)."""
     index = ctx.index
     is_option = name in ctx.shared(_option_names, lambda: _option_names(index))
     word = re.compile(rf"(?<![\w$]){re.escape(name)}(?!\w)")
@@ -628,25 +660,34 @@ def _mentions(ctx: RuleContext, name: str) -> list[tuple[str, int]]:
         lang = language_of(path)
         if lang == "cpp" or path == index.registry.rel_path:
             continue
-        if is_option and (lang == "cmake" or path.lower().endswith(_DOC_SUFFIXES)):
+        if is_option and path.lower().endswith(_DOC_SUFFIXES):
             continue
         data, _problem = ctx.load_evidence(path)
         if data is None or needle not in data:
             continue
         text = data.decode("utf-8", "replace")
         for m in word.finditer(text):
-            if is_option and _SETTING.match(text, m.end()):
+            if is_option and lang == "cmake":
+                if not _DEFINING.search(text, max(0, m.start() - 20), m.start()):
+                    continue
+            elif is_option and _SETTING.match(text, m.end()):
                 continue
             out.append((path, text.count("\n", 0, m.start()) + 1))
             break
     return out
 
 
-def _site(s: object) -> str:
-    return f"{getattr(s, 'path', '')}:{getattr(s, 'line', 0)}"
+def _site(s: DefineSite) -> str:
+    return f"{s.path}:{s.line}"
 
 
 def define_verdict(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerdict:
+    """:func:`judge_define`, once per run for each module and toggle (SM006 and the state)."""
+    key = (define_verdict, module.name, toggle)
+    return ctx.shared(key, lambda: judge_define(ctx, module, toggle))
+
+
+def judge_define(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerdict:
     """Whether the build defines ``toggle.define`` when the module is on (SPEC §1: "a C/C++
     preprocessor macro the build defines when on"), from the CMake build model's definitions
     (``add_definitions``, ``add_compile_definitions``, ``target_compile_definitions``, ``-D``
@@ -664,6 +705,7 @@ def define_verdict(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVe
             "unsure",
             f"define '{name}' of module '{module.name}': the project has no CMake build model "
             "(no CMake files, or the model gave up), so where the macro is defined is not judged",
+            detail=f"where '{name}' is defined is not judged (no CMake build model)",
         )
     sites = [s for s in model.define_sites.get(name, ()) if s.cond != ("not", ("and",))]
     if not sites:
@@ -678,18 +720,21 @@ def define_verdict(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVe
                 f"no #define, but it is written in {seen[0][0]}:{seen[0][1]}{more}, which "
                 "scoped does not read as a build: not judged",
                 seen[0],
+                f"'{name}' is defined by no CMake command; written in {seen[0][0]} (not judged)",
             )
         if not model.has_root:
             return DefineVerdict(
                 "unsure",
                 f"define '{name}' of module '{module.name}' is defined by no CMake command and "
                 "no #define, but the project has no root CMakeLists.txt: not judged",
+                detail=f"where '{name}' is defined is not judged (no root CMakeLists.txt)",
             )
         return DefineVerdict(
             "nothing",
             f"define '{name}' of module '{module.name}' is defined by nothing the build runs "
             "(add_definitions, add_compile_definitions, target_compile_definitions, -D in "
             "flags, #cmakedefine in a configured header) and by no #define",
+            detail=f"'{name}' is defined by nothing the build runs",
         )
     if not toggle.cmake:
         # a define-only toggle: the condition under which the build defines it is the switch
@@ -701,6 +746,7 @@ def define_verdict(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVe
                 f"define '{name}' of module '{module.name}' is defined unconditionally "
                 f"({_site(plain[0])}): the module cannot be switched off",
                 (plain[0].path, plain[0].line),
+                f"'{name}' is defined unconditionally ({_site(plain[0])})",
             )
         return DefineVerdict("defined")
     on = frozenset({toggle.cmake})
@@ -717,6 +763,7 @@ def define_verdict(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVe
             f"off ({s.path}:{s.line}): code under `#ifdef {name}` is compiled whatever the "
             "toggle says",
             (s.path, s.line),
+            f"'{name}' is defined with '{toggle.cmake}' off ({s.path}:{s.line})",
         )
     good = len(loose) < len(sites)
     if not good and not in_code and len(sure) == len(loose):
@@ -731,21 +778,27 @@ def define_verdict(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVe
                 f"define '{name}' of module '{module.name}' is defined only under {others} "
                 f"({s.path}:{s.line}), never because '{toggle.cmake}' is on",
                 (s.path, s.line),
+                f"'{name}' is defined only under {others}, not '{toggle.cmake}'",
             )
     s = loose[0]
+    also = ", also elsewhere" if good else ""
     if s.standalone:
         why = "in a CMake file the build reaches by no include()/add_subdirectory()"
     elif s.valued:
-        why = "with a value (`#if` reads it, `#ifdef` does not)"
+        why = (
+            f"with a value when '{toggle.cmake}' may be off (`#if {name}` can follow the "
+            f"toggle, `#ifdef {name}` cannot)"
+        )
     elif mentions(s.cond, on):
         why = f"also when '{toggle.cmake}' is off, under other conditions"
     else:
         why = f"under conditions that do not involve '{toggle.cmake}'"
     return DefineVerdict(
         "unsure",
-        f"define '{name}' of module '{module.name}' is defined {why} ({s.path}:{s.line}); "
-        "whether that matches the toggle is not judged",
+        f"define '{name}' of module '{module.name}' is defined{also} {why} "
+        f"({s.path}:{s.line}); whether that matches the toggle is not judged",
         (s.path, s.line),
+        f"where '{name}' is defined is judged only in part ({s.path}:{s.line})",
     )
 
 
