@@ -620,6 +620,34 @@ def _atoms(g: Guard, names: set[str]) -> bool:
     return all(_atoms(k, names) for k in g[1:]) if tag in ("and", "or", "not") else False
 
 
+_FALSE: tuple = ("not", ("and",))
+
+
+def _project_variables(index: Index) -> set[str]:
+    """Variables the project ``set()`` s itself and declares as no option or toggle: unset
+    until the build sets them (a ``-DNAME=`` on the command line aside)."""
+    assigned = {c.arg for c in index.cmake_calls() if c.command == "set"}
+    declared = _option_names(index)
+    return {n for n in assigned - declared if not n.startswith("CMAKE_")}
+
+
+def _unset(g: Guard, names: set[str], memo: dict[int, Guard]) -> Guard:
+    """``g`` with the initial values of ``names`` false: ``if(USE_X) set(X_ON ON) endif()``
+    then ``#cmakedefine X_ON`` defines X_ON only with USE_X on."""
+    if g is None or id(g) in memo:
+        return memo.get(id(g), g)
+    tag = g[0]
+    out: Guard = g
+    if tag == "v" and names.issuperset(g[1]):
+        out = _FALSE
+    elif tag in ("and", "or", "not"):
+        kids = [_unset(k, names, memo) for k in g[1:]]
+        if any(k is not o for k, o in zip(kids, g[1:], strict=True)):
+            out = (tag, *kids)
+    memo[id(g)] = out
+    return out
+
+
 def _plain_options(index: Index) -> set[str]:
     """CMake variables that are nothing but user options: declared by a
     ``cmake_option_commands`` call (not ``cmake_dependent_option``, whose value follows other
@@ -653,7 +681,7 @@ def _mentions(ctx: RuleContext, name: str) -> list[tuple[str, int]]:
     CMake files but those written ``-DNAME`` or ``#define NAME`` (``file(WRITE ...)``)."""
     index = ctx.index
     is_option = name in ctx.shared(_option_names, lambda: _option_names(index))
-    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?!\w)")
+    word = re.compile(rf"(?:(?<=[-/]D)|(?<![\w$])){re.escape(name)}(?!\w)")
     needle = name.encode()
     out: list[tuple[str, int]] = []
     for path in index.files:
@@ -707,7 +735,7 @@ def judge_define(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerd
             "(no CMake files, or the model gave up), so where the macro is defined is not judged",
             detail=f"where '{name}' is defined is not judged (no CMake build model)",
         )
-    sites = [s for s in model.define_sites.get(name, ()) if s.cond != ("not", ("and",))]
+    sites = [s for s in model.define_sites.get(name, ()) if s.cond != _FALSE]
     if not sites:
         if in_code:
             return DefineVerdict("defined")
@@ -750,6 +778,10 @@ def judge_define(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerd
             )
         return DefineVerdict("defined")
     on = frozenset({toggle.cmake})
+    unset = ctx.shared(_project_variables, lambda: _project_variables(index))
+    memo: dict[int, Guard] = {}
+    sites = [dataclasses.replace(s, cond=_unset(s.cond, unset, memo)) for s in sites]
+    sites = [s for s in sites if s.cond != _FALSE]
     loose = [s for s in sites if not implies_on_search(s.cond, on)]
     if not loose:
         return DefineVerdict("defined")
