@@ -813,7 +813,7 @@ def judge_define(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerd
                 f"'{name}' is defined only under {others}, not '{toggle.cmake}'",
             )
     s = loose[0]
-    also = ", also elsewhere" if good else ""
+    also = " also elsewhere," if good else ""
     if s.standalone:
         why = "in a CMake file the build reaches by no include()/add_subdirectory()"
     elif s.valued:
