@@ -801,8 +801,8 @@ def judge_define(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerd
     if not good and not in_code and len(sure) == len(loose):
         names: set[str] = set()
         known = all(_atoms(s.cond, names) for s in loose) and not any(s.valued for s in loose)
-        plain = ctx.shared(_plain_options, lambda: _plain_options(index))
-        if known and names and toggle.cmake not in names and names <= plain:
+        options = ctx.shared(_plain_options, lambda: _plain_options(index))
+        if known and names and toggle.cmake not in names and names <= options:
             s = loose[0]
             others = ", ".join(sorted(names))
             return DefineVerdict(
