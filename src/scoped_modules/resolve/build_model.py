@@ -1295,7 +1295,10 @@ class _Model(CondEnv):
         if defs is None and name.startswith("_") and (name[1:] in _KNOWN or name[1:] in _BUILDING):
             name = name[1:]  # `_add_library`: the original of a command the project overrides
         args = self.expand_args(raw, env)
-        self.at = (f.path, line, env.standalone)
+        # a definition is placed, as a building command is, at the command of the processed
+        # file that causes it (the call of a helper function, not the helper's body)
+        site = env.site or (f.path, line)
+        self.at = (site[0], site[1], env.standalone)
         self.scan_defines(name, args, pc, raw)
         if defs is not None:
             self.naming_refs(name, cmd, args, env, pc)

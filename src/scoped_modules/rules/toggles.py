@@ -496,44 +496,49 @@ def env_reader(
     return "no", list(wiring.items())
 
 
+def _judged_toggles(ctx: RuleContext, kind: str) -> Iterator[tuple[Module, str, Toggle]]:
+    """(module, SM006 severity at its stage, toggle) for every toggle with a ``kind`` name of
+    the modules whose stage SM006 checks."""
+    for m in ctx.modules:
+        level = severity("SM006", m.stage)
+        if level:
+            for t in m.toggles:
+                if getattr(t, kind):
+                    yield m, level, t
+
+
 def env_toggle_findings(ctx: RuleContext) -> list[Finding]:
     """SM006 for `env` toggles: some file that wires the module (or one of its own) must read
     the variable."""
     out: list[Finding] = []
     reg = ctx.registry.rel_path
-    for m in ctx.modules:
-        level = severity("SM006", m.stage)
-        if not level:
+    for m, level, t in _judged_toggles(ctx, "env"):
+        verdict, files = env_reader(ctx, m, t)
+        if verdict == "reads":
             continue
-        for t in m.toggles:
-            if not t.env:
-                continue
-            verdict, files = env_reader(ctx, m, t)
-            if verdict == "reads":
-                continue
-            if verdict == "elsewhere":
-                ctx.note(
-                    *files[0],
-                    f"the wiring of module '{m.name}' tests '{t.env}' as a name, not by reading "
-                    "the environment here; where its value comes from is not followed (SM006 "
-                    "not judged)",
-                )
-                continue
-            where = f" ({len(files)} wiring file{'s' if len(files) != 1 else ''})" if files else ""
-            out.append(
-                Finding(
-                    "SM006",
-                    level,
-                    m.name,
-                    reg,
-                    m.loc("toggles")[1] or None,
-                    f"environment variable '{t.env}' of module '{m.name}' is read by no file that "
-                    f"wires the module{where} and by none of its own (os.environ, os.getenv, getenv)",
-                    f'read it where the module is wired, e.g. `if os.environ.get("{t.env}", "1") '
-                    f'!= "{t.off}": from . import {m.name.replace("-", "_")}`',
-                    evidence=t.env,
-                )
+        if verdict == "elsewhere":
+            ctx.note(
+                *files[0],
+                f"the wiring of module '{m.name}' tests '{t.env}' as a name, not by reading "
+                "the environment here; where its value comes from is not followed (SM006 "
+                "not judged)",
             )
+            continue
+        where = f" ({len(files)} wiring file{'s' if len(files) != 1 else ''})" if files else ""
+        out.append(
+            Finding(
+                "SM006",
+                level,
+                m.name,
+                reg,
+                m.loc("toggles")[1] or None,
+                f"environment variable '{t.env}' of module '{m.name}' is read by no file that "
+                f"wires the module{where} and by none of its own (os.environ, os.getenv, getenv)",
+                f'read it where the module is wired, e.g. `if os.environ.get("{t.env}", "1") '
+                f'!= "{t.off}": from . import {m.name.replace("-", "_")}`',
+                evidence=t.env,
+            )
+        )
     return out
 
 
@@ -838,56 +843,50 @@ def define_toggle_findings(ctx: RuleContext) -> list[Finding]:
     """SM006 for `define` toggles (see :func:`define_verdict`)."""
     out: list[Finding] = []
     reg = ctx.registry.rel_path
-    for m in ctx.modules:
-        level = severity("SM006", m.stage)
-        if not level:
-            continue
+    for m, level, t in _judged_toggles(ctx, "define"):
         tline = m.loc("toggles")[1] or None
-        for t in m.toggles:
-            if not t.define:
-                continue
-            v = define_verdict(ctx, m, t)
-            if v.verdict == "defined":
-                continue
-            if v.verdict == "unsure":
-                path, line = v.where or (reg, tline or 0)
-                ctx.note(path, line, v.message or "")
-                continue
-            if v.verdict == "off":
-                path, line = v.where or (reg, tline or 0)
-                hint = (
-                    f"define it only under the toggle: `if({t.cmake}) "
-                    f"add_compile_definitions({t.define}) endif()`"
-                    if t.cmake
-                    else "define it only under a CMake option: `if(USE_X) "
-                    f"add_compile_definitions({t.define}) endif()`"
-                )
-                out.append(
-                    Finding(
-                        "SM006",
-                        "warning",
-                        m.name,
-                        path,
-                        line,
-                        v.message or "",
-                        hint,
-                        evidence=t.define,
-                    )
-                )
-                continue
-            cmake = t.cmake or f"USE_{m.name.upper().replace('-', '_')}"
+        v = define_verdict(ctx, m, t)
+        if v.verdict == "defined":
+            continue
+        if v.verdict == "unsure":
+            path, line = v.where or (reg, tline or 0)
+            ctx.note(path, line, v.message or "")
+            continue
+        if v.verdict == "off":
+            path, line = v.where or (reg, tline or 0)
+            hint = (
+                f"define it only under the toggle: `if({t.cmake}) "
+                f"add_compile_definitions({t.define}) endif()`"
+                if t.cmake
+                else "define it only under a CMake option: `if(USE_X) "
+                f"add_compile_definitions({t.define}) endif()`"
+            )
             out.append(
                 Finding(
                     "SM006",
-                    level,
+                    "warning",
                     m.name,
-                    reg,
-                    tline,
+                    path,
+                    line,
                     v.message or "",
-                    f"define it where the module is switched on, e.g. `if({cmake}) "
-                    f"add_compile_definitions({t.define}) endif()`, or a `#cmakedefine "
-                    f"{t.define}` in a configured header; if users pass it by hand, document the `-D{t.define}` flag",
+                    hint,
                     evidence=t.define,
                 )
             )
+            continue
+        cmake = t.cmake or f"USE_{m.name.upper().replace('-', '_')}"
+        out.append(
+            Finding(
+                "SM006",
+                level,
+                m.name,
+                reg,
+                tline,
+                v.message or "",
+                f"define it where the module is switched on, e.g. `if({cmake}) "
+                f"add_compile_definitions({t.define}) endif()`, or a `#cmakedefine "
+                f"{t.define}` in a configured header; if users pass it by hand, document the `-D{t.define}` flag",
+                evidence=t.define,
+            )
+        )
     return out
