@@ -422,3 +422,15 @@ def test_an_intended_definition_can_be_suppressed_where_it_is(tmp_path: Path) ->
     report = _small(tmp_path, cmake, TOGGLE)
     (finding,) = _sm006(report)
     assert finding["severity"] == "note" and finding["path"] == "CMakeLists.txt"
+
+
+def test_a_definition_made_by_a_helper_is_placed_at_its_call(tmp_path: Path) -> None:
+    """As SM007 places a helper's building at the call, the warning names the line to change."""
+    cmake = (
+        "function(feature name)\n  add_compile_definitions(${name})\nendfunction()\nfeature(X_ON)\n"
+    )
+    report = _small(tmp_path, cmake, TOGGLE)
+    (finding,) = _sm006(report)
+    assert finding["severity"] == "warning" and finding["path"] == "CMakeLists.txt"
+    line = (tmp_path / "r/CMakeLists.txt").read_text().splitlines()[finding["line"] - 1]
+    assert line == "feature(X_ON)"
