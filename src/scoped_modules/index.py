@@ -287,6 +287,18 @@ class Index:
         f = self.scan.facts.get(path)
         return f[3].get("body_guard") if f and f[0] in ("cpp", "td") else None
 
+    def defining_files(self, macro: str) -> list[str]:
+        """The C/C++ files that ``#define`` ``macro`` themselves (a config header), sorted."""
+        table: dict[str, list[str]] | None = getattr(self, "_code_defines", None)
+        if table is None:
+            table = {}
+            for path, f in sorted(self.scan.facts.items()):
+                if f[0] == "cpp":
+                    for name in f[3].get("defines", ()):
+                        table.setdefault(name, []).append(path)
+            self._code_defines = table
+        return table.get(macro, [])
+
 
 def all_dirs(files: list[str]) -> set[str]:
     dirs: set[str] = set()

@@ -19,7 +19,8 @@ evaluated against the file tree. It yields:
   ``add_mlir_dialect`` read a ``.td`` file, which is then built, ``F_TABLEGEN``);
 - the condition under which each CMake file is processed, and the macros the build defines
   (``add_definitions(-DX)``, ``target_compile_definitions``, ``#cmakedefine`` in configured
-  headers) with the condition under which it does.
+  headers) with the condition under which it does, and where (:class:`DefineSite`: SM006
+  judges a ``define`` toggle from them).
 
 What the model cannot decide stays unknown, and unknown implies nothing: a fresh unknown atom
 in a condition, an unknown value (not a path), a note where a construct was not understood.
@@ -73,6 +74,10 @@ MAX_VALUE = 20_000  # items of one variable
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)")
+# `-DNAME` written literally in an argument whose expansion is unknown (`"${FLAGS} -DNAME"`)
+_RAW_DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)(?![\w$])")
+# `NAME=${VALUE}` given to add_compile_definitions(): the name is literal, the value is not
+_RAW_VALUED_DEFINE = re.compile(r"(?:[-/]D)?([A-Za-z_]\w*)=")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 # Commands that compile the sources they name.
@@ -615,6 +620,19 @@ class _Stop(Exception):
 # The result
 
 
+@dataclass(frozen=True)
+class DefineSite:
+    """A command that defines a macro: where, under which condition, whether with a value
+    (``-DX=1``, ``X=${V}``: ``#if X`` reads the value, ``#ifdef X`` does not), and whether its
+    file is reached by nothing (read on its own, so its condition is not the build's)."""
+
+    path: str
+    line: int
+    cond: Guard
+    valued: bool
+    standalone: bool
+
+
 @dataclass
 class BuildModel:
     refs: Resolved = field(default_factory=dict)
@@ -624,6 +642,8 @@ class BuildModel:
     build_cond: dict[str, Guard] = field(default_factory=dict)
     # macros the build defines: macro -> the condition under which it does (None: always)
     defines: dict[str, Guard] = field(default_factory=dict)
+    # the commands behind ``defines``: macro -> every site that defines it
+    define_sites: dict[str, list[DefineSite]] = field(default_factory=dict)
     notes: list[tuple[str, int, str]] = field(default_factory=list)
     has_root: bool = False
 
@@ -669,6 +689,9 @@ class _Model(CondEnv):
         self.file_cond: dict[str, Any] = {}
         self.build_cond: dict[str, Any] = {}
         self.defines: dict[str, Any] = {}
+        # (macro, file, line, valued, standalone) -> condition: the sites of ``defines``
+        self.define_sites: dict[tuple[str, str, int, bool, bool], Any] = {}
+        self.at: tuple[str, int, bool] = ("", 0, False)  # the command being evaluated
         self.notes: dict[tuple[str, int, str], None] = {}
         # (file, line, kind, spec, flags) -> {targets: [cond, evidence]}
         self.refs: dict[tuple[str, int, str, str, int], dict[tuple[str, ...], list[Any]]] = {}
@@ -1275,7 +1298,11 @@ class _Model(CondEnv):
         if defs is None and name.startswith("_") and (name[1:] in _KNOWN or name[1:] in _BUILDING):
             name = name[1:]  # `_add_library`: the original of a command the project overrides
         args = self.expand_args(raw, env)
-        self.scan_defines(name, args, pc)
+        # a definition is placed, as a building command is, at the command of the processed
+        # file that causes it (the call of a helper function, not the helper's body)
+        site = env.site or (f.path, line)
+        self.at = (site[0], site[1], env.standalone)
+        self.scan_defines(name, args, pc, raw)
         if defs is not None:
             self.naming_refs(name, cmd, args, env, pc)
             self.call_all(defs, args, env, pc)
@@ -1412,15 +1439,24 @@ class _Model(CondEnv):
             if isinstance(t, str) and t not in self.switches and env.scope.get(t) is not None:
                 self.append(env, t, ((_unk(), True),), pc)
 
-    def scan_defines(self, name: str, args: list, pc: Any) -> None:
+    def scan_defines(self, name: str, args: list, pc: Any, raw: list | None = None) -> None:
         for value, _line, _q, _lit in args:
             for t, c in value:
                 if isinstance(t, str) and "D" in t:
                     for m in _DEFINE_FLAG.finditer(t):
-                        self.define_macro(m.group(1), _and(pc, c))
+                        self.define_macro(m.group(1), _and(pc, c), t[m.end() : m.end() + 1] == "=")
+        # a flag written beside an unknown value: `set(CMAKE_CXX_FLAGS "${CMAKE_CXX_FLAGS} -DX")`
+        for text, _quoted, _line in raw or ():
+            if "$" in text and "D" in text:
+                for m in _RAW_DEFINE_FLAG.finditer(text):
+                    valued = text[m.end() : m.end() + 1] == "="
+                    self.define_macro(m.group(1), pc, valued)
 
-    def define_macro(self, macro: str, cond: Any) -> None:
+    def define_macro(self, macro: str, cond: Any, valued: bool = False) -> None:
         self.defines[macro] = _or(self.defines.get(macro, False), cond)
+        path, line, standalone = self.at
+        key = (macro, path, line, valued, standalone)
+        self.define_sites[key] = _or(self.define_sites.get(key, False), cond)
 
     # -- variables --------------------------------------------------------------------------
 
@@ -1554,6 +1590,10 @@ class _Model(CondEnv):
         out.file_cond = {p: _guard(c) for p, c in self.file_cond.items()}
         out.build_cond = {p: _guard(c) for p, c in self.build_cond.items()}
         out.defines = {m: _guard(c) for m, c in self.defines.items()}
+        for (macro, path, line, valued, standalone), c in self.define_sites.items():
+            if c is not False:
+                site = DefineSite(path, line, _guard(c), valued, standalone)
+                out.define_sites.setdefault(macro, []).append(site)
         out.notes = sorted(self.notes)
         return out
 
@@ -2314,7 +2354,13 @@ def _h_compile_definitions(m: _Model, f: _File, cmd: tuple, args: list, env: _En
             macro = t[2:] if t.startswith(("-D", "/D")) else t
             mm = _IDENT.match(macro)
             if mm is not None:
-                m.define_macro(mm.group(0), _and(_and(pc, c), tcond))
+                valued = macro[mm.end() : mm.end() + 1] == "="
+                m.define_macro(mm.group(0), _and(_and(pc, c), tcond), valued)
+    for text, _quoted, _line in cmd[2][start:]:
+        if "$" in text:  # `NAME=${VALUE}`: an unknown value, a literal name
+            vm = _RAW_VALUED_DEFINE.match(text)
+            if vm is not None:
+                m.define_macro(vm.group(1), _and(pc, tcond), True)
 
 
 def _h_set_property(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2337,7 +2383,7 @@ def _h_set_property(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: 
             if isinstance(t, str):
                 mm = _IDENT.match(t)
                 if mm is not None:
-                    m.define_macro(mm.group(0), _and(pc, c))
+                    m.define_macro(mm.group(0), _and(pc, c), t[mm.end() : mm.end() + 1] == "=")
     elif prop == "SOURCES" and words and words[0] == "TARGET":
         m.build("target_sources", cmd, [args[1], *args[k + 2 :]], env, pc)
 
@@ -2364,7 +2410,8 @@ def _h_set_target_properties(
                     for part in t.split(";"):
                         mm = _IDENT.match(part)
                         if mm is not None:
-                            m.define_macro(mm.group(0), _and(pc, c))
+                            valued = part[mm.end() : mm.end() + 1] == "="
+                            m.define_macro(mm.group(0), _and(pc, c), valued)
     m.naming_refs(cmd[0], cmd, args, env, pc)
 
 
@@ -2376,7 +2423,7 @@ def _h_cmake_language(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc
         inner: tuple = (low, cmd[1], [], cmd[3], cmd[4])
         defs = m.functions.get(low)
         rest = args[2:]
-        m.scan_defines(low, rest, pc)
+        m.scan_defines(low, rest, pc, cmd[2][2:])
         if defs is not None:
             m.call_all(defs, rest, env, pc)
         elif low in _HANDLERS:
