@@ -408,7 +408,7 @@ class TogglePartial(Rule):
         ),
         example=(
             registry(
-                'toggles = [{ cmake = "USE_UMA", define = "TVM_USE_UMA" }]',
+                'toggles = [{ cmake = "USE_UMA" }]',
                 paths=("src/contrib/uma/",),
             ),
             snippet("src/contrib/uma/codegen.cc", "int uma_codegen() { return 0; }"),
