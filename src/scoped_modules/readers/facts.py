@@ -68,7 +68,8 @@ File facts tuple (``FileFacts``)::
         (None = unconditional, ``guards.DEAD`` = never compiled), for pattern hits;
     py: ``"chains"``: the sorted dotted names (as python-attribute specs) that the file's
         attribute chains may have, a superset of them (absent when none).
-    td and swig: ``"segments"``; swig: ``"module"``: the ``%module`` name or None.
+    td and swig: ``"segments"``; swig: ``"module"``: the ``%module`` name or None; td:
+        ``"body_guard"`` as for cpp (absent when some statement is unconditional).
     meson: see ``readers.meson``; java, scala, kotlin: see ``readers.jvm``; maven: see ``readers.maven``.
 
 Specs of the kinds added for issue 12: tablegen-include and swig-include as cpp-include
@@ -83,7 +84,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = 7
+READER_VERSION = 8
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"
