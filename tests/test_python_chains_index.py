@@ -122,3 +122,19 @@ def test_deps_lists_a_modules_chains_into_core(repo) -> None:
     code, out, _err = run_cli(root, "deps", "uma")
     assert code == 0
     assert "python/pkg/sub/helpers.py" in out
+
+
+def test_the_facts_leave_out_names_only_mentioned_before_the_imports() -> None:
+    """A chain the imports' reading already shows in a docstring or a comment is no candidate
+    (the file need not be read again for it); one in code is."""
+    from scoped_modules.readers.python import read_python
+
+    text = (
+        '"""Docs.\n\n    import pkg\n    pkg.uma.backend.run()\n"""\n'
+        "# pkg.uma.other is not a reference\n"
+        'HINT = "pkg.uma.hint"\n'
+        "import pkg\n"
+        "pkg.core.x = 1\n"
+        "import os\n"
+    )
+    assert read_python(text)[3]["chains"] == ["pkg.core.x"]

@@ -1544,12 +1544,46 @@ class _Reader:
     def summarise(self) -> None:
         """The dotted names of the chains that start at ``candidates`` (a superset of what
         ``attributes`` finds: no in-code check, and both readings of a chain that continues
-        after a space), without their block context and evidence."""
+        after a space), without their block context and evidence. A chain text is left out
+        only where the structure the imports needed shows each of its places in a string or a
+        comment (a docstring before the imports that mentions a module, say)."""
         specs = self.specs
-        for name, _at, tails in self.chain_tails():
+        for name, at, tails in self.chain_tails():
+            found = set(tails)
+            if at[0] < self.cursor:
+                found -= self.not_code(at, tails)
             targets = self.binds[name]
-            for attrs in _readings(set(tails)):
+            for attrs in _readings(found):
                 specs.update(target + "." + attrs for target in targets)
+
+    def not_code(self, at: list[int], tails: list[str]) -> set[str]:
+        """The chain texts (``tails``, at the places ``at``, in order) that are in strings or
+        comments wherever they are written, as far as the structure known so far shows (only
+        places before ``cursor`` are looked at: a docstring or comment before the imports)."""
+        text, cursor = self.text, self.cursor
+        ml_s, ml_e = self.ml_s, self.ml_e
+        search = _QUOTE_OR_HASH.search
+
+        def doubtful(p: int) -> bool:  # known, and not plainly code (as `code_at` first checks)
+            if p >= cursor:
+                return False
+            k = bisect_right(ml_s, p) - 1
+            if k >= 0 and p <= ml_e[k]:
+                return True  # in a logical line of several physical lines
+            ls = text.rfind("\n", 0, p) + 1
+            return p - ls >= 400 or search(text, ls, p) is not None
+
+        first = dict(zip(reversed(tails), reversed(at), strict=True))  # text -> first place
+        suspects = {t for t, p in first.items() if doubtful(p)}
+        if not suspects:
+            return suspects
+        places: dict[str, list[int]] = {}
+        for p, t in zip(at, tails, strict=True):
+            if t in suspects:
+                places.setdefault(t, []).append(p)
+        return {
+            t for t, ps in places.items() if all(doubtful(p) and not self.in_code(p) for p in ps)
+        }
 
     def wanted(self, keep: Callable[[str], bool]) -> list[int]:
         """The ``candidates`` where a chain whose dotted name ``keep`` accepts may start."""
