@@ -25,10 +25,18 @@ No full parse (a whole-file ``ast.parse`` costs several times the per-file budge
   (it reaches the module only where one of them ran) and the optional/TYPE_CHECKING flags they
   all share. Names are NFKC-normalised as Python does (PEP 3131).
 
+Attribute chains are read in two steps (issue 8): a real repository has tens of thousands, of
+which a handful reach a module. ``read_python`` (the facts, cached by blob) lists only the
+dotted names the chains may have: each candidate's chain text is matched in C (``map`` over the
+candidates), without the in-code check, block context and evidence, so the list is a superset
+(it leaves out only texts that the structure the imports needed already shows in strings or
+comments). The index asks ``python_refs`` for the chains of a file only when one of those names
+can reach a module, and then reads in full only the candidates whose chain may have such a name.
+
 Known approximations: indentation is compared by characters (a tab counts one); syntax errors
 are noted only where the reader looks (import statements, headers, unterminated strings and
-brackets) plus the common Python 2 forms; after an unclosed bracket the reader resumes at the
-next line.
+brackets; the chains' lines only where ``python_refs`` reads them) plus the common Python 2
+forms; after an unclosed bracket the reader resumes at the next line.
 """
 
 from __future__ import annotations
