@@ -55,7 +55,10 @@ def run(tmp_path: Path, files: dict[str, str]) -> tuple[list[tuple], list[tuple]
         for f in report["findings"]
         if f["rule"] in ("SM003", "SM007")
     )
-    notes = sorted((n["path"], n["line"], n["message"]) for n in report["notes"])
+    notes = sorted(
+        ((n["path"], n["line"], n["message"]) for n in report["notes"]),
+        key=lambda n: (n[0] or "", n[1] or 0, n[2]),
+    )
     return found, notes
 
 
@@ -269,7 +272,8 @@ def test_case6_unreached_cmake_file_is_a_note(tmp_path: Path) -> None:
         "CMakeLists.txt": HEAD
         + 'option(USE_NPU "" OFF)\n'
         + "foreach(d ${EXTRA_DIRS})\n  add_subdirectory(${d})\nendforeach()\n",
-        # reached by nothing the model can follow: read on its own, as before
+        # reached by no call the model can evaluate, but add_subdirectory(${d}) may reach it
+        # (CMake builds it only when EXTRA_DIRS lists it): a note, not SM007
         "src/npu/CMakeLists.txt": "add_library(npu npu.cpp)\n",
         "src/npu/npu.cpp": "",
         # a project of its own: a root, not a blind spot
@@ -277,7 +281,7 @@ def test_case6_unreached_cmake_file_is_a_note(tmp_path: Path) -> None:
         "apps/demo/main.cpp": "",
     }
     found, notes = run(tmp_path, files)
-    assert found == [sm007("npu", "src/npu/CMakeLists.txt", 1, ["src/npu/npu.cpp"])]
+    assert found == []
     assert notes == [
         (
             "CMakeLists.txt",
@@ -293,8 +297,16 @@ def test_case6_unreached_cmake_file_is_a_note(tmp_path: Path) -> None:
         (
             "src/npu/CMakeLists.txt",
             None,
-            "CMake file reached by no add_subdirectory()/include() from the root "
-            "CMakeLists.txt: read on its own, unconditionally",
+            "CMake file reached by no add_subdirectory()/include() the model could evaluate; "
+            "add_subdirectory(${d}) at CMakeLists.txt:5 may reach it: read under what the "
+            "conditions of those calls share, and an unknown condition",
+        ),
+        (
+            "src/npu/CMakeLists.txt",
+            1,
+            "module 'npu': 1 file(s) built without the toggle by 1 command(s) in CMake files "
+            "reached only through add_subdirectory(${d}) at CMakeLists.txt:5, which the model "
+            "could not evaluate: not judged (SM007): 'src/npu/npu.cpp'",
         ),
     ]
 

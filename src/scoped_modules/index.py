@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .resolve.includes import IncludeResolver
     from .resolve.pynames import PythonNames
 from .registry.model import Module, Registry, Toggle
-from .resolve.build_model import BuildModel
+from .resolve.build_model import F_BLIND, BuildModel
 
 if TYPE_CHECKING:
     from .resolve.includes import IncludeResolver
@@ -76,6 +76,12 @@ class Reference:
         from .resolve.build_model import F_BUILD
 
         return bool(self.flags & F_BUILD)
+
+    @property
+    def blind(self) -> bool:
+        """A reference of a CMake file that no evaluated add_subdirectory()/include() reaches,
+        but one the build model could not evaluate may: whether it is processed is unknown."""
+        return bool(self.flags & F_BLIND)
 
     @property
     def reads_tablegen(self) -> bool:
@@ -604,6 +610,7 @@ def build_index(
                     add(path, raw, target, guard, "cmake")
     _more_languages(index, more_facts, tables, add)
     file_cond = model.file_cond if model is not None else {}
+    blind = model.blind if model is not None else {}
     for path, hits in scan.hits.items():
         if path == registry.rel_path:
             continue  # the registry names its modules' patterns; that is no dependency on them
@@ -614,7 +621,8 @@ def build_index(
                     guard = cpp_guard(path, guard)
                 elif lang == "cmake" and file_cond.get(path) is not None:
                     guard = conj(file_cond[path], guard)  # the file is processed only then
-                raw = (F.K_PATTERN, "", line, evidence, guard, 0)
+                flags = F_BLIND if lang == "cmake" and path in blind else 0
+                raw = (F.K_PATTERN, "", line, evidence, guard, flags)
                 add(path, raw, None, guard, lang, tmod=module)
     # `from a import b, c` names one file through two specs: one reference per place and target
     unique: dict[tuple, Reference] = {}

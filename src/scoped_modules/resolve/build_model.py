@@ -62,6 +62,9 @@ from .cmake import Resolved, _Resolver, _Tree
 
 F_BUILD = 1 << 16  # a reference that a building command compiles (Reference.flags)
 F_TABLEGEN = 1 << 17  # with F_BUILD: a .td (or .pdll) file a TableGen command reads
+# a reference of a CMake file that no evaluated add_subdirectory()/include() reaches, read
+# because one the model could not evaluate may (``BuildModel.blind`` says which)
+F_BLIND = 1 << 18
 
 ROOT = "/__scoped_source__"  # CMAKE_SOURCE_DIR inside the model
 BUILD = "/__scoped_build__"  # CMAKE_BINARY_DIR: nothing there is scanned
@@ -646,6 +649,25 @@ class BuildModel:
     define_sites: dict[str, list[DefineSite]] = field(default_factory=dict)
     notes: list[tuple[str, int, str]] = field(default_factory=list)
     has_root: bool = False
+    # CMake files reached by no evaluated add_subdirectory()/include() that one the model
+    # could not evaluate may reach, and the files those reach: file -> the unevaluated
+    # calls, (file, line, command) each. Their references carry F_BLIND.
+    blind: dict[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+
+    def reached_only_through(self, path: str) -> str:
+        """Where a reference marked F_BLIND sits, as a phrase: in a file that only calls the
+        model could not evaluate may reach (naming them), or a list that only such files read."""
+        calls = self.blind.get(path, ())
+        if not calls:
+            return (
+                "in a list that only CMake files reached by an add_subdirectory()/include() the "
+                "model could not evaluate read"
+            )
+        more = f" (and {len(calls) - 1} more)" if len(calls) > 1 else ""
+        return (
+            f"in CMake files reached only through {calls[0][2]} at {calls[0][0]}:{calls[0][1]}"
+            f"{more}, which the model could not evaluate"
+        )
 
     def derived_defines(self, defined_in_code: Iterable[str] = ()) -> dict[str, Guard]:
         """Macros whose every definition sits under a condition: ``#ifdef M`` implies it.
@@ -695,7 +717,16 @@ class _Model(CondEnv):
         self.notes: dict[tuple[str, int, str], None] = {}
         # (file, line, kind, spec, flags) -> {targets: [cond, evidence]}
         self.refs: dict[tuple[str, int, str, str, int], dict[tuple[str, ...], list[Any]]] = {}
-        self.unknown_reads: set[str] = set()
+        # variables read unset in a file read on its own: name -> read in a stray file (one
+        # no unevaluated call may reach) rather than only in blind ones
+        self.unknown_reads: dict[str, bool] = {}
+        # add_subdirectory()/include() calls of a path the model does not know, in files the
+        # root reaches (or blind ones): (command, file, line, text, the literal end of the
+        # argument) -> the conjuncts every condition it was met under shares
+        self.unevaluated: dict[tuple[str, str, int, str, str], tuple] = {}
+        # while a blind file (and what it reaches) is processed: the calls that may reach it
+        self.blind: tuple[tuple[str, int, str], ...] | None = None
+        self.blind_files: dict[str, tuple[tuple[str, int, str], ...]] = {}
         self.named_vars: dict[tuple[str, int, str, str, int], str] = {}
         self.placeholders: dict[str, _Unk] = {}
         self.syms: dict[str, _Unk] = {}
@@ -728,6 +759,8 @@ class _Model(CondEnv):
             )
             return
         self.file_cond[path] = _or(self.file_cond.get(path, False), base)
+        if self.blind is not None:
+            self.blind_files.setdefault(path, self.blind)
         frame = _Frame(base, f)
         env = _Env(scope, src, frame, None, standalone)
         self.active.append(path)
@@ -968,7 +1001,9 @@ class _Model(CondEnv):
         got = env.scope.get(name)  # a switch is never set(): only bound as a parameter
         if got is None:
             if env.standalone:
-                self.unknown_reads.add(name)
+                self.unknown_reads[name] = self.unknown_reads.get(name, False) or (
+                    self.blind is None
+                )
             return ((self.sym(name), True),)
         return got
 
@@ -1281,6 +1316,8 @@ class _Model(CondEnv):
                 targets, _ = self.res.targets(kind, spec, flags & ~F_BUILD, "", listdir)
         if not targets:
             return ()
+        if self.blind is not None:
+            flags |= F_BLIND
         key = (path, line, kind, spec, flags)
         slot = self.refs.setdefault(key, {})
         got = slot.get(targets)
@@ -1371,6 +1408,8 @@ class _Model(CondEnv):
                 targets = self.add_ref(env, line, K_CMAKE_PATH, text, ev, _and(pc, c), kflags)
                 if targets and var_name is not None:
                     spec = self.spec_of(text) or ""
+                    if self.blind is not None:
+                        kflags |= F_BLIND
                     self.named_vars[(env.code, line, K_CMAKE_PATH, spec, kflags)] = var_name
 
     def build(self, name: str, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -1558,11 +1597,14 @@ class _Model(CondEnv):
         out = BuildModel(has_root=has_root)
         # a variable a file read on its own cannot see may still reach a building command
         # there: keep what was set into it buildable, where it was written (as before)
+        # (only where a blind file may be processed, when no stray file reads it)
         upgraded: dict[tuple, dict] = {}
         for key, var in self.named_vars.items():
-            if var in self.unknown_reads and key in self.refs:
+            stray = self.unknown_reads.get(var)
+            if stray is not None and key in self.refs:
                 path, line, kind, spec, flags = key
-                upgraded[(path, line, kind, spec, flags | F_BUILD)] = self.refs[key]
+                flags |= F_BUILD if stray else F_BUILD | F_BLIND
+                upgraded[(path, line, kind, spec, flags)] = self.refs[key]
         for key, slot in upgraded.items():
             mine = self.refs.setdefault(key, {})
             for targets, (cond, ev) in slot.items():
@@ -1595,6 +1637,47 @@ class _Model(CondEnv):
                 site = DefineSite(path, line, _guard(c), valued, standalone)
                 out.define_sites.setdefault(macro, []).append(site)
         out.notes = sorted(self.notes)
+        out.blind = dict(self.blind_files)
+        return out
+
+    def unevaluated_call(self, f: _File, cmd: tuple, env: _Env, cond: Any) -> None:
+        """An add_subdirectory()/include() of a path the model does not know: noted, and kept
+        (unless its file is a stray) for the files nothing evaluated reaches."""
+        self.note(f.path, cmd[1], f"{cmd[0]}() of a path the model does not know: {cmd[3]}")
+        if not env.standalone or self.blind is not None:
+            # what the argument's text ends with after its last variable (`${NAME}.cmake`)
+            text = str(cmd[2][0][0]) if cmd[2] else ""
+            tail = text[max(text.rfind("}"), text.rfind(">")) + 1 :].rstrip("/")
+            if "$" in tail or "." in tail.split("/") or ".." in tail.split("/"):
+                tail = ""
+            self.unevaluated_at((cmd[0], f.path, cmd[1], str(cmd[3]), tail), cond)
+
+    def unevaluated_at(self, key: tuple[str, str, int, str, str], cond: Any) -> None:
+        """Keep an unevaluated call, with the conjuncts of ``cond`` that every condition it
+        was met under shares: what any file it reaches is processed under at least (the
+        whole OR of long conditions would be weakened to nothing)."""
+        if cond is False:
+            return
+        parts = () if cond is True else cond[1:] if cond[0] == "and" else (cond,)
+        old = self.unevaluated.get(key)
+        if old is not None:
+            ids = {id(p) for p in parts}
+            parts = tuple(p for p in old if id(p) in ids)
+        self.unevaluated[key] = parts
+
+    def blind_calls(self, path: str) -> dict[tuple[str, str, int, str, str], tuple]:
+        """The unevaluated calls that may reach ``path``: an include() a file whose path
+        ends as its argument does (``${X}.cmake``; a module name ``${X}Name`` is found as
+        ``...Name.cmake``), an add_subdirectory() a ``CMakeLists.txt`` whose directory does."""
+        out = {}
+        listfile = path == "CMakeLists.txt" or path.endswith("/CMakeLists.txt")
+        for key, parts in self.unevaluated.items():
+            tail = key[4]
+            if key[0] == "include":
+                if path.endswith(tail) or path.endswith(tail + ".cmake"):
+                    out[key] = parts
+            elif listfile and posixpath.dirname(path).endswith(tail):
+                out[key] = parts
         return out
 
 
@@ -2072,7 +2155,7 @@ def _h_include(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) 
     for t, c in args[0][0]:
         cond = _and(pc, c)
         if isinstance(t, _Unk):
-            m.note(f.path, cmd[1], f"include() of a path the model does not know: {cmd[3]}")
+            m.unevaluated_call(f, cmd, env, cond)
             continue
         target = None
         if "/" in t or t.endswith(".cmake"):
@@ -2126,9 +2209,7 @@ def _h_add_subdirectory(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, 
     for t, c in args[0][0]:
         cond = _and(pc, c)
         if isinstance(t, _Unk):
-            m.note(
-                f.path, cmd[1], f"add_subdirectory() of a path the model does not know: {cmd[3]}"
-            )
+            m.unevaluated_call(f, cmd, env, cond)
             continue
         path = m.rel_path(t, env)
         m.add_ref(env, args[0][1], K_CMAKE_SUBDIR, t, m.arg_ev(cmd, args[0][1]), cond, 0)
@@ -2433,6 +2514,10 @@ def _h_cmake_language(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc
         return
     m.note(f.path, cmd[1], f"cmake_language({sub or '...'}) not understood: {cmd[3]}")
     m.build("cmake_language", cmd, args[1:], env, pc)
+    code = str(cmd[3]).lower()
+    for called in ("add_subdirectory", "include"):
+        if called in code and (not env.standalone or m.blind is not None):
+            m.unevaluated_at((called, f.path, cmd[1], str(cmd[3]), ""), pc)
 
 
 def _h_separate_arguments(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2784,6 +2869,8 @@ def build_model(
         order = sorted(
             cmake, key=lambda p: (p.count("/"), p.rsplit("/", 1)[-1] != "CMakeLists.txt", p)
         )
+        if has_root:
+            _blind_files(m, order)
         for p in order:
             if p in m.file_cond:
                 continue
@@ -2804,6 +2891,48 @@ def build_model(
         _NODES.clear()
         _SIZES.clear()
         _SEQ.clear()
+
+
+def _blind_files(m: _Model, order: list[str]) -> None:
+    """Files no evaluated call reaches, but an add_subdirectory()/include() the model could not
+    evaluate may (``foreach(t ${LIST}) add_subdirectory(${t})``): each is read under the OR of
+    those calls' conditions AND an unknown one, its references marked F_BLIND. A blind file's
+    own unevaluated include() may reach any other file: a second round takes those."""
+    rounds = 0
+    while m.unevaluated and rounds < 2:
+        rounds += 1
+        includes = sum(1 for k in m.unevaluated if k[0] == "include")
+        for p in order:
+            cf = m.file(p)
+            if p in m.file_cond or cf is None or cf.is_project:
+                continue
+            calls = m.blind_calls(p)
+            if not calls:
+                continue
+            # what every call's conditions share (each reaches p only under its own)
+            shared: tuple | None = None
+            for parts in calls.values():
+                ids = {id(x) for x in parts}
+                shared = parts if shared is None else tuple(x for x in shared if id(x) in ids)
+            cond: Any = _fresh()
+            for x in shared or ():
+                cond = _and(cond, x)
+            m.blind = tuple((k[1], k[2], k[3]) for k in sorted(calls, key=lambda k: k[1:3]))
+            first = m.blind[0]
+            more = f" and {len(m.blind) - 1} more" if len(m.blind) > 1 else ""
+            m.note(
+                p,
+                0,
+                "CMake file reached by no add_subdirectory()/include() the model could evaluate;"
+                f" {first[2]} at {first[0]}:{first[1]}{more} may reach it: read under what the "
+                "conditions of those calls share, and an unknown condition",
+            )
+            try:
+                m.process(p, _Scope(None), posixpath.dirname(p), cond, True)
+            finally:
+                m.blind = None
+        if sum(1 for k in m.unevaluated if k[0] == "include") == includes:
+            break
 
 
 class ModelGaveUp(Exception):

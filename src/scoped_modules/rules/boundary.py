@@ -34,8 +34,28 @@ OPTIONAL = "optional import: deleting the module leaves dead code here"
 
 
 def judged(ref: Reference) -> bool:
-    """A reference SM003 judges: not wiring and not a build path (SM007's business)."""
-    return ref.wiring is None and ref.kind not in BUILD_PATH_KINDS
+    """A reference SM003 judges: not wiring, not a build path (SM007's business), and not in
+    a CMake file that only an add_subdirectory()/include() the model could not evaluate may
+    reach (whether CMake processes it is unknown: a note, see :func:`blind_notes`)."""
+    return ref.wiring is None and ref.kind not in BUILD_PATH_KINDS and not ref.blind
+
+
+def blind_notes(index: Index, module: Module, inbound: list[Reference]) -> list[tuple]:
+    """The notes for references SM003 would judge but for their CMake file's reachability."""
+    out = []
+    for ref in inbound:
+        if ref.blind and ref.wiring is None and ref.kind not in BUILD_PATH_KINDS:
+            through = index.build.reached_only_through(ref.path) if index.build else ""
+            who = "core file" if ref.source_module is None else f"file of module '{ref.source_module}'"
+            out.append(
+                (
+                    ref.path,
+                    ref.line,
+                    f"{who} {VERBS.get(ref.kind, 'references')} module '{module.name}' without "
+                    f"the toggle, {through}: not judged (SM003)",
+                )
+            )
+    return out
 
 
 def _allowed_by_dependents(module: Module, path: str) -> str | None:
@@ -161,7 +181,11 @@ class InboundReference(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for m in ctx.modules:
-            yield from check_inbound(ctx.index, m, ctx.index.inbound(m.name))
+            inbound = ctx.index.inbound(m.name)
+            if severity("SM003", m.stage):
+                for note in blind_notes(ctx.index, m, inbound):
+                    ctx.note(*note)
+            yield from check_inbound(ctx.index, m, inbound)
 
 
 _DEPENDENT = 'dependents = [{{ path = "python/tvm/relax/transform.py", rfc = "{}" }}]'

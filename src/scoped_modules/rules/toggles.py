@@ -154,8 +154,18 @@ def check_partial(
     memo: dict[int, Guard] = {}
     built: dict[tuple[str, int], list[Reference]] = {}
     grouped: dict[tuple[str, str], list[Reference]] = {}
+    blind: dict[tuple[str, int], set[str]] = {}  # in CMake files an unevaluated call may reach
     for ref in refs:
         if ref.kind != K_CMAKE_PATH or ref.wiring is not None or ref.target is None:
+            continue
+        if ref.blind:
+            if ref.target_module == module.name and (
+                ref.reads_tablegen
+                or ref.builds
+                and ref.target.lower().endswith(CPP_SOURCE_SUFFIXES)
+                and _names_a_file(ref)
+            ):
+                blind.setdefault((ref.path, ref.line), set()).add(ref.target)
             continue
         if ref.target_module != module.name:
             continue
@@ -173,7 +183,9 @@ def check_partial(
                 grouped.setdefault((ref.path, var), []).append(ref)
                 continue
         built.setdefault((ref.path, ref.line), []).append(ref)
-    out, notes = check_build_partial(index, module, refs)  # Meson, Maven, sbt, TableGen
+    sure = [r for r in refs if not r.blind]
+    out, notes = check_build_partial(index, module, sure)  # Meson, Maven, sbt, TableGen
+    notes += _blind_notes(index, module, blind)
     for (path, _var), group in grouped.items():
         targets = sorted({r.target or "" for r in group})
         first = min(group, key=lambda r: r.line)
@@ -236,6 +248,34 @@ def check_partial(
             )
         )
     return out, notes
+
+
+def _blind_notes(
+    index: Index, module: Module, blind: dict[tuple[str, int], set[str]]
+) -> list[tuple[str, int, str]]:
+    """What SM007 would report from CMake files that no evaluated add_subdirectory()/include()
+    reaches, but one the build model could not evaluate may (``foreach(t ${LIST})
+    add_subdirectory(${t})``): whether CMake processes them is unknown, so one note per module
+    and set of such calls, at the first command, instead of a finding per command."""
+    model = index.build
+    groups: dict[tuple, dict[tuple[str, int], set[str]]] = {}
+    for place, targets in blind.items():
+        calls = model.blind.get(place[0], ()) if model is not None else ()
+        groups.setdefault(calls, {})[place] = targets
+    out = []
+    for places in groups.values():
+        first = min(places)
+        targets = sorted(set().union(*places.values()))
+        through = model.reached_only_through(first[0]) if model is not None else ""
+        out.append(
+            (
+                first[0],
+                first[1],
+                f"module '{module.name}': {len(targets)} file(s) built without the toggle by "
+                f"{len(places)} command(s) {through}: not judged (SM007): {_listing(targets)}",
+            )
+        )
+    return sorted(out)
 
 
 _UMA_CMAKE = "cmake/modules/contrib/UMA.cmake"
