@@ -886,7 +886,9 @@ def judge_define(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerd
             )
     s = loose[0]
     also = " also elsewhere," if good else ""
-    if s.standalone:
+    if s.standalone and s.path in model.blind:
+        why = model.reached_only_through(s.path)
+    elif s.standalone:
         why = "in a CMake file the build reaches by no include()/add_subdirectory()"
     elif s.valued:
         why = (
