@@ -99,6 +99,9 @@ TRUTH_TABLE_PROJECT = {
         maybe_tool(t1)
         add_subdirectory(sub)
         include(cmake/more.cmake)
+        if(B)
+          add_subdirectory(loopsub)
+        endif()
         """,
     "sub/CMakeLists.txt": """
         if(NOT C)
@@ -108,6 +111,15 @@ TRUTH_TABLE_PROJECT = {
         if(A)
           target_sources(sublib PRIVATE s_a.cpp)
         endif()
+        """,
+    # a list set in a directory processed only under B: the loop sees its items, not the
+    # value the variable had where the directory is not processed
+    "loopsub/CMakeLists.txt": """
+        set(LS l1.cpp l2.cpp)
+        foreach(s IN LISTS LS)
+          list(APPEND LSRCS ${s})
+        endforeach()
+        add_library(loopsub STATIC ${LSRCS})
         """,
     "cmake/more.cmake": """
         if(A AND B AND C)
@@ -139,6 +151,8 @@ SOURCES = [
     "src/more.cpp",
     "sub/s.cpp",
     "sub/s_a.cpp",
+    "loopsub/l1.cpp",
+    "loopsub/l2.cpp",
 ]
 
 

@@ -931,6 +931,9 @@ class _Model(CondEnv):
         else:
             for e in rest:
                 items.extend(e[0])
+        # an item there only where the loop does not run (the old value of a variable set in
+        # a file processed under a condition, where the file is not processed) is never seen
+        items = [(t, c) for t, c in items if c is True or _and(c, pc) is not False]
         if any(isinstance(t, _Unk) for t, _c in items) or len(items) > MAX_ITEMS:
             understood = False
         if not understood or var is None:
