@@ -742,3 +742,35 @@ def test_a_define_in_a_blind_file_is_a_note_not_sm006(tmp_path: Path) -> None:
         "only through add_subdirectory(${d}) at CMakeLists.txt:5, which the model could not "
         "evaluate (src/npu/CMakeLists.txt:1); whether that matches the toggle is not judged",
     } in report["notes"]
+
+
+def test_the_toggle_state_says_what_was_not_judged(tmp_path: Path) -> None:
+    import json
+
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_NPU "" OFF)\n'
+        + 'cmake_language(EVAL CODE "add_subdirectory(${NPU_DIR})")\n',  # 4
+        "src/npu/CMakeLists.txt": "add_library(npu npu.cpp rt.cpp)\n",
+        "src/npu/npu.cpp": "",
+        "src/npu/rt.cpp": "",
+        "include/README.md": "the include root\n",
+    }
+    root = make_repo(tmp_path / "repo", files)
+    _code, report = check_json(root)
+    assert [f for f in report["findings"] if f["rule"] == "SM007"] == []
+    assert any(
+        n["path"] == "src/npu/CMakeLists.txt" and "add_subdirectory(${NPU_DIR})\") at "
+        "CMakeLists.txt:4 may reach it" in n["message"]
+        for n in report["notes"]
+    )
+    code, out, _err = run_cli(root, "status", "--format", "json", "--no-cache")
+    assert code == 0
+    (row,) = json.loads(out)["modules"]
+    assert row["toggle"] == {
+        "names": ["USE_NPU"],
+        "state": None,  # not `wired`: what builds the module was not judged
+        "detail": "2 files built by CMake files reached only through an "
+        "add_subdirectory()/include() the model could not evaluate (not judged)",
+    }

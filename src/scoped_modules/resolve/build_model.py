@@ -24,7 +24,10 @@ evaluated against the file tree. It yields:
 
 What the model cannot decide stays unknown, and unknown implies nothing: a fresh unknown atom
 in a condition, an unknown value (not a path), a note where a construct was not understood.
-A CMake file reached by nothing is read on its own, unconditionally, and noted. Conditions
+A CMake file reached by nothing is read on its own, unconditionally, and noted; one that only
+an add_subdirectory()/include() the model could not evaluate may reach (``foreach(t ${LIST})
+add_subdirectory(${t})``) is read on its own under what those calls' conditions share AND an
+unknown, its references marked ``F_BLIND`` (the rules make notes of them). Conditions
 only ever get *stronger* than the lexical ones when the build really needs them: a value set
 or appended under ``if(C)`` keeps ``C``; a file processed only under ``C`` passes ``C`` on.
 """

@@ -148,7 +148,10 @@ class InboundReference(Rule):
         severity_notes=(
             "Imports under `if TYPE_CHECKING:` are warnings, and so are optional imports (inside "
             "`try:` with a handler for `ImportError`, `ModuleNotFoundError` or `Exception`): "
-            "deleting the module leaves dead code there rather than breaking the file. From s1 "
+            "deleting the module leaves dead code there rather than breaking the file. A "
+            "pattern match in a CMake file that only an add_subdirectory()/include() the CMake "
+            "model cannot evaluate may reach is a note: whether CMake processes it is unknown. "
+            "From s1 "
             "on, references from paths declared in the module's `dependents` (each with the RFC "
             "that allowed it) are not reported; at s2 the rule is not checked."
         ),

@@ -159,12 +159,7 @@ def check_partial(
         if ref.kind != K_CMAKE_PATH or ref.wiring is not None or ref.target is None:
             continue
         if ref.blind:
-            if ref.target_module == module.name and (
-                ref.reads_tablegen
-                or ref.builds
-                and ref.target.lower().endswith(CPP_SOURCE_SUFFIXES)
-                and _names_a_file(ref)
-            ):
+            if blind_builds(ref, module):
                 blind.setdefault((ref.path, ref.line), set()).add(ref.target)
             continue
         if ref.target_module != module.name:
@@ -248,6 +243,23 @@ def check_partial(
             )
         )
     return out, notes
+
+
+def blind_builds(ref: Reference, module: Module) -> bool:
+    """A reference of a CMake file that only unevaluated calls may reach (``ref.blind``) that
+    SM007 would judge: a module source it compiles or a module ``.td`` file it reads."""
+    return (
+        ref.kind == K_CMAKE_PATH
+        and ref.wiring is None
+        and ref.target is not None
+        and ref.target_module == module.name
+        and (
+            ref.reads_tablegen
+            or ref.builds
+            and ref.target.lower().endswith(CPP_SOURCE_SUFFIXES)
+            and _names_a_file(ref)
+        )
+    )
 
 
 def _blind_notes(
@@ -435,7 +447,13 @@ class TogglePartial(Rule):
             "when the module is off: building it unguarded is a note, not SM007. So is a "
             "`.td` file whose whole body sits under `#ifdef` of the module's `define`, or of a "
             "macro the build defines only with the toggle on (a `-DX` in a command's "
-            "arguments, as the flags a project passes to `mlir_tablegen`)."
+            "arguments, as the flags a project passes to `mlir_tablegen`). What a CMake file "
+            "builds is a note too when no add_subdirectory()/include() the model evaluates "
+            "reaches the file but one it cannot evaluate may (`foreach(t ${ACCELERATORS}) "
+            "add_subdirectory(${t}) endforeach()`): whether CMake processes it is unknown. One "
+            "note per module names that call; where the call sits under the module's toggle "
+            "(`if(ACCELERATORS)` around the loop, with `ACCELERATORS` as the toggle) the file "
+            "is wiring and nothing is reported."
         ),
         fix=(
             "Move the source list or glob under `if(USE_UMA)` (with TableGen, the "
