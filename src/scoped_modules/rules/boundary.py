@@ -40,18 +40,21 @@ def judged(ref: Reference) -> bool:
     return ref.wiring is None and ref.kind not in BUILD_PATH_KINDS and not ref.blind
 
 
+def _who(ref: Reference) -> str:
+    return "core file" if ref.source_module is None else f"file of module '{ref.source_module}'"
+
+
 def blind_notes(index: Index, module: Module, inbound: list[Reference]) -> list[tuple]:
     """The notes for references SM003 would judge but for their CMake file's reachability."""
     out = []
     for ref in inbound:
         if ref.blind and ref.wiring is None and ref.kind not in BUILD_PATH_KINDS:
             through = index.build.reached_only_through(ref.path) if index.build else ""
-            who = "core file" if ref.source_module is None else f"file of module '{ref.source_module}'"
             out.append(
                 (
                     ref.path,
                     ref.line,
-                    f"{who} {VERBS.get(ref.kind, 'references')} module '{module.name}' without "
+                    f"{_who(ref)} {VERBS.get(ref.kind, 'references')} module '{module.name}' without "
                     f"the toggle, {through}: not judged (SM003)",
                 )
             )
@@ -81,7 +84,6 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
             continue
         soft = ref.type_checking or ref.optional
         sev = "warning" if soft and level == "error" else level
-        who = "core file" if ref.source_module is None else f"file of module '{ref.source_module}'"
         verb = VERBS.get(ref.kind, "references")
         if ref.type_checking:
             what = f" (only under TYPE_CHECKING); {BREAKS}"
@@ -96,7 +98,7 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
                 module.name,
                 ref.path,
                 ref.line,
-                f"{who} {verb} module '{module.name}'{what}",
+                f"{_who(ref)} {verb} module '{module.name}'{what}",
                 HINT,
                 kind=ref.kind,
                 type_checking=ref.type_checking,

@@ -277,14 +277,14 @@ def _blind_notes(
     out = []
     for places in groups.values():
         first = min(places)
-        targets = sorted(set().union(*places.values()))
+        files = sorted(set().union(*places.values()))
         through = model.reached_only_through(first[0]) if model is not None else ""
         out.append(
             (
                 first[0],
                 first[1],
-                f"module '{module.name}': {len(targets)} file(s) built without the toggle by "
-                f"{len(places)} command(s) {through}: not judged (SM007): {_listing(targets)}",
+                f"module '{module.name}': {len(files)} file(s) built without the toggle by "
+                f"{len(places)} command(s) {through}: not judged (SM007): {_listing(files)}",
             )
         )
     return sorted(out)
