@@ -7,6 +7,10 @@ that silenced everything would fail here too.
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -512,10 +516,6 @@ def _blind_sm007_note(module: str, n: int, commands: int, where: str, targets: l
 
 def _configure(src: Path, build: Path, *defs: str) -> set[str]:
     """The sources a real ``cmake`` configure of ``src`` compiles (compile_commands.json)."""
-    import json
-    import shutil
-    import subprocess
-
     shutil.rmtree(build, ignore_errors=True)
     subprocess.run(
         ["cmake", "-S", str(src), "-B", str(build), "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", *defs],
@@ -529,34 +529,38 @@ def _configure(src: Path, build: Path, *defs: str) -> set[str]:
 
 def _sm007_sources(found: list[tuple]) -> set[str]:
     """Every source SM007 names (each finding lists up to three)."""
-    import re
-
     return {t for f in found if f[0] == "SM007" for t in re.findall(r"'([^']+\.cpp)'", f[5])}
 
 
 needs_cmake = pytest.mark.skipif(
-    __import__("shutil").which("cmake") is None or __import__("shutil").which("c++") is None,
+    shutil.which("cmake") is None or shutil.which("c++") is None,
     reason="cmake or a C++ compiler not installed (CI installs them)",
 )
+
+
+def _accel_project(tmp_path: Path, root: str) -> tuple[list[tuple], list[tuple], set[str]]:
+    """(findings, notes, the module sources a real configure with the list empty compiles) of
+    the accelerator project, the module's toggle one that has nothing to do with the list
+    (whatever the user picks)."""
+    files = {
+        "scoped.toml": registry(("npu", ["src/accel/npu/"], "USE_NPU")),
+        "CMakeLists.txt": root,
+        **ACCEL_FILES,
+    }
+    found, notes = run(tmp_path, files)
+    off = _configure(tmp_path / "repo", tmp_path / "off", "-DPROJ_ACCELERATORS=")
+    return found, notes, {s for s in off if s.startswith("src/accel/npu/")}
 
 
 @needs_cmake
 def test_a_module_reached_only_by_foreach_add_subdirectory_is_a_note_as_cmake_agrees(
     tmp_path: Path,
 ) -> None:
-    files = {
-        # a toggle that has nothing to do with the list: whatever the user picks
-        "scoped.toml": registry(("npu", ["src/accel/npu/"], "USE_NPU")),
-        "CMakeLists.txt": ACCEL_ROOT,
-        **ACCEL_FILES,
-    }
-    found, notes = run(tmp_path, files)
-    root = tmp_path / "repo"
+    found, notes, off = _accel_project(tmp_path, ACCEL_ROOT)
     # the oracle: with the list empty CMake builds none of the module (no SM007 is right);
     # listed, it builds exactly what the note says the module's files would build
-    off = _configure(root, tmp_path / "off", "-DPROJ_ACCELERATORS=")
-    on = _configure(root, tmp_path / "on", "-DPROJ_ACCELERATORS=npu")
-    assert {s for s in off if s.startswith("src/accel/npu/")} == _sm007_sources(found) == set()
+    on = _configure(tmp_path / "repo", tmp_path / "on", "-DPROJ_ACCELERATORS=npu")
+    assert off == _sm007_sources(found) == set()
     assert sorted(s for s in on if s.startswith("src/accel/npu/")) == NPU_SOURCES
     assert found == []
     where = (
@@ -592,14 +596,9 @@ def test_a_module_reached_only_by_foreach_add_subdirectory_is_a_note_as_cmake_ag
 def test_control_a_module_also_reached_by_a_literal_add_subdirectory_stays_sm007(
     tmp_path: Path,
 ) -> None:
-    files = {
-        "scoped.toml": registry(("npu", ["src/accel/npu/"], "USE_NPU")),
-        "CMakeLists.txt": ACCEL_ROOT + "add_subdirectory(src/accel/npu)\n",  # 7: unguarded
-        **ACCEL_FILES,
-    }
-    found, notes = run(tmp_path, files)
-    off = _configure(tmp_path / "repo", tmp_path / "off", "-DPROJ_ACCELERATORS=")
-    assert {s for s in off if s.startswith("src/accel/npu/")} == _sm007_sources(found)
+    # line 7: the module also reached by a literal add_subdirectory, outside any guard
+    found, notes, off = _accel_project(tmp_path, ACCEL_ROOT + "add_subdirectory(src/accel/npu)\n")
+    assert off == _sm007_sources(found)
     assert found == [
         sm007("npu", "src/accel/npu/CMakeLists.txt", 1, NPU_SOURCES[:2]),
         sm007("npu", "src/accel/npu/tools/CMakeLists.txt", 1, NPU_SOURCES[2:]),
@@ -745,8 +744,6 @@ def test_a_define_in_a_blind_file_is_a_note_not_sm006(tmp_path: Path) -> None:
 
 
 def test_the_toggle_state_says_what_was_not_judged(tmp_path: Path) -> None:
-    import json
-
     files = {
         "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
         "CMakeLists.txt": HEAD
