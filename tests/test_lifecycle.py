@@ -576,10 +576,12 @@ def test_edits_keep_crlf_and_refuse_what_they_cannot_place(tmp_path: Path) -> No
     added = add_table_text(text, ["modules", "b"], {"stage": "proposed", "paths": ["b/"]})
     assert added.startswith(text) and added.endswith('paths = ["b/"]\r\n')
     assert tomllib.loads(added)["modules"]["b"] == {"stage": "proposed", "paths": ["b/"]}
-    # a module written as an inline table cannot get a stage line: refused, not corrupted
+    # a module written as an inline table: its stage is set in place, but it cannot get a new
+    # line (an rfc): refused, not corrupted
     inline = 'schema = 1\nmodules.a = { stage = "s0", paths = ["a/"] }\n'
-    with pytest.raises(ConfigError, match="cannot set modules.a.stage"):
-        set_key_text(inline, ["modules", "a"], "stage", "s1")
+    assert set_key_text(inline, ["modules", "a"], "stage", "s1") == inline.replace("s0", "s1")
+    with pytest.raises(ConfigError, match="cannot set modules.a.rfc"):
+        set_key_text(inline, ["modules", "a"], "rfc", "https://x/1", after="stage")
     with pytest.raises(ConfigError, match="exists already"):
         add_table_text(inline, ["modules", "a"], {"stage": "proposed"})
     whole = 'schema = 1\nmodules = { a = { stage = "s0" } }\n'
