@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from helpers import git, make_repo, run_cli, write_tree
+from helpers import commit, git, make_repo, run_cli, write_tree
 from junitparser import Failure, JUnitXml
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -59,7 +59,7 @@ def _pull_request(tmp_path: Path) -> Path:
         },
     )
     git(root, "checkout", "-q", "-b", "pr")
-    write_tree(
+    commit(
         root,
         {
             "python/app/uma/__init__.py": "def run():\n    return 3\n",
@@ -67,9 +67,8 @@ def _pull_request(tmp_path: Path) -> Path:
                 "import os\n\nfrom app.uma import run\n\n\ndef main():\n    return run()\n"
             ),
         },
+        "uma: run from core",
     )
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "uma: run from core")
     return root
 
 

@@ -447,7 +447,7 @@ def test_parallel_records_lose_no_decision(root: Path) -> None:
 
 def test_record_into_dotted_keys_and_inline_tables(tmp_path: Path) -> None:
     """Issue 13 defect 12 end to end: every byte outside the new decision stays."""
-    from test_governance_edit import only_insertion
+    from helpers import only_insertion
 
     text = (
         "schema = 1\n"

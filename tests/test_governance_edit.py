@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import only_insertion
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from toml_docs import registries
@@ -63,18 +64,6 @@ reason = "first try"
 stage = "proposed"
 paths = ["other/"]
 """
-
-
-def only_insertion(old: str, new: str) -> str:
-    """The text inserted into ``old`` to give ``new`` (asserting nothing else changed)."""
-    i = 0
-    while i < len(old) and old[i] == new[i]:
-        i += 1
-    j = 0
-    while j < len(old) - i and old[len(old) - 1 - j] == new[len(new) - 1 - j]:
-        j += 1
-    assert i + j == len(old), "bytes outside the insertion changed"
-    return new[i : len(new) - j]
 
 
 def test_append_after_the_last_element() -> None:

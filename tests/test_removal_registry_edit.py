@@ -58,7 +58,7 @@ def test_set_key_rewrites_only_the_value(text: str, table: list[str], line: str)
 
 
 def test_set_key_adds_a_missing_key_below_the_header() -> None:
-    text = '[modules.uma]  # the module\npaths = []\n'
+    text = "[modules.uma]  # the module\npaths = []\n"
     new = set_key_text(text, ["modules", "uma"], "stage", "removed")
     assert new == '[modules.uma]  # the module\nstage = "removed"\npaths = []\n'
 
