@@ -6,13 +6,11 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helpers import make_repo, run_cli
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from toml_docs import registries
+from toml_docs import registry_module
 
 from scoped_modules.errors import ConfigError
 from scoped_modules.registry.edit_stage import set_key_text
@@ -84,11 +82,9 @@ def _stage_line(text: str, line: int, col: int, new: str) -> str:
 # Registries written every way TOML allows, full of comments and tricky strings; the position of
 # every key is known by construction (toml_docs), so the expected text is known independently.
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(registries(), st.data())
-def test_setting_a_stage_rewrites_nothing_but_its_value(generated: tuple, data: Any) -> None:
-    doc, modules, newline = generated
-    text = doc.text(newline)
-    module = data.draw(st.sampled_from(modules))
+@given(registry_module())
+def test_setting_a_stage_rewrites_nothing_but_its_value(generated: tuple) -> None:
+    doc, text, module, _newline = generated
     line, col = doc.where[("modules", module, "stage")]
     new = set_key_text(text, ["modules", module], "stage", "removed")
     want = text.split("\n")
@@ -100,11 +96,9 @@ def test_setting_a_stage_rewrites_nothing_but_its_value(generated: tuple, data: 
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(registries(), st.data())
-def test_adding_a_key_inserts_one_line_or_refuses(generated: tuple, data: Any) -> None:
-    doc, modules, newline = generated
-    text = doc.text(newline)
-    module = data.draw(st.sampled_from(modules))
+@given(registry_module())
+def test_adding_a_key_inserts_one_line_or_refuses(generated: tuple) -> None:
+    doc, text, module, newline = generated
     line, col = doc.where[("modules", module, "stage")]
     row = text.split("\n")[line - 1]
     inline = row[col - 1 :].startswith("stage") and "{" in row[: col - 1]
