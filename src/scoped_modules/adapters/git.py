@@ -26,6 +26,23 @@ def popen(root: Path, *args: str) -> subprocess.Popen:
     )
 
 
+def index_listings(root: Path) -> list[subprocess.CompletedProcess[bytes]]:
+    """What a scan of a work tree starts from, the three listings run at once: the index with
+    blob ids (``ls-files -s``), the untracked files git does not ignore (``ls-files -o
+    --exclude-standard``) and the modified ones (``ls-files -m``), NUL-separated."""
+    listings = (
+        ("ls-files", "-s", "-z"),
+        ("ls-files", "-o", "--exclude-standard", "-z"),
+        ("ls-files", "-m", "-z"),
+    )
+    started = [(args, popen(root, *args)) for args in listings]
+    done = []
+    for args, proc in started:
+        out, err = proc.communicate()
+        done.append(subprocess.CompletedProcess(["git", *args], proc.returncode, out, err))
+    return done
+
+
 # What the runner does when git fails: "raise" (an EnvironmentProblem naming the command and
 # git's message, for a non-zero exit too), "return" (the result, whatever its exit code; a git
 # that cannot run is an EnvironmentProblem), "quiet" (never raises: a git that cannot run gives
