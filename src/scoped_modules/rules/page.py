@@ -85,6 +85,7 @@ def _files(snippets: tuple[Snippet, ...]) -> dict[str, str]:
 
 UMA_PATH = "python/tvm/contrib/uma/"
 UMA_PACKAGE = Snippet(f"{UMA_PATH}__init__.py", '"""The UMA backend."""')
+PEOPLE_FILE = '[people]\nfile = "governance/people.toml"'  # a registry head: the roster's file
 
 
 def registry(
