@@ -15,11 +15,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from helpers import commit, git, make_repo, run_cli, write_tree
+from helpers import commit, git, make_repo, run_cli, shared_file, write_tree
 from junitparser import Failure, JUnitXml
 
 PROJECT = Path(__file__).resolve().parents[1]
-SARIF_SCHEMA = PROJECT.parent / "shared" / "data" / "sarif" / "sarif-schema-2.1.0.json"
 BIN = Path(sys.executable).parent
 
 REGISTRY = """
@@ -79,9 +78,7 @@ def _sarif(root: Path, *args: str) -> dict:
 
 
 def _validate_sarif(log: dict) -> None:
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA}")
-    schema = json.loads(SARIF_SCHEMA.read_text())
+    schema = json.loads(shared_file("data", "sarif", "sarif-schema-2.1.0.json").read_text())
     jsonschema.Draft4Validator(schema).validate(log)
 
 
