@@ -225,7 +225,8 @@ def base_files(
         "src/core.cc": '#include "pkg/api.h"\n',
         "src/uma/uma.cc": '#include "pkg/api.h"\n',
         "src/uma/uma.h": "#pragma once\n",
-        "cmake/UMA.cmake": "target_sources(pkg PRIVATE src/uma/uma.cc)\n",
+        "cmake/UMA.cmake": "target_sources(pkg PRIVATE src/uma/uma.cc)\n"
+        "target_compile_definitions(pkg PRIVATE PKG_USE_UMA)\n",
         "CMakeLists.txt": UMA_CMAKE,
     }
 

@@ -77,6 +77,14 @@ class Reference:
 
         return bool(self.flags & F_BUILD)
 
+    @property
+    def reads_tablegen(self) -> bool:
+        """A ``.td`` (or ``.pdll``) file that a TableGen command of the CMake build reads (the
+        build model says so; it is then built, as :attr:`builds` says)."""
+        from .resolve.build_model import F_TABLEGEN
+
+        return bool(self.flags & F_TABLEGEN)
+
 
 class CMakeCall(NamedTuple):
     """A CMake command whose first argument is a plain identifier: ``option(USE_X ...)``."""
@@ -274,10 +282,22 @@ class Index:
         return self.tables.py_names.resolve(w.spec, w.path, w._bits)
 
     def body_guard(self, path: str) -> Guard:
-        """The condition covering every code line of C/C++ file ``path`` (None: unconditional,
-        or not a C/C++ file)."""
+        """The condition covering every code line of C/C++ (or TableGen) file ``path`` (None:
+        unconditional, or not such a file)."""
         f = self.scan.facts.get(path)
-        return f[3].get("body_guard") if f and f[0] == "cpp" else None
+        return f[3].get("body_guard") if f and f[0] in ("cpp", "td") else None
+
+    def defining_files(self, macro: str) -> list[str]:
+        """The C/C++ files that ``#define`` ``macro`` themselves (a config header), sorted."""
+        table: dict[str, list[str]] | None = getattr(self, "_code_defines", None)
+        if table is None:
+            table = {}
+            for path, f in sorted(self.scan.facts.items()):
+                if f[0] == "cpp":
+                    for name in f[3].get("defines", ()):
+                        table.setdefault(name, []).append(path)
+            self._code_defines = table
+        return table.get(macro, [])
 
 
 def all_dirs(files: list[str]) -> set[str]:
@@ -640,7 +660,7 @@ AddRef = Callable[..., None]
 def _more_languages(
     index: Index, more: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
 ) -> None:
-    _include_like(more["td"], tables, add)
+    _include_like(more["td"], tables, add, index)
     _include_like(more["swig"], tables, add)
     if more["meson"]:
         _meson(index, more["meson"], tables, add)
@@ -648,14 +668,29 @@ def _more_languages(
         _jvm(index, more, tables, add)
 
 
-def _include_like(facts_by_path: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
-    """TableGen and SWIG includes resolve like C/C++ includes; their guards test C names."""
+def _include_like(
+    facts_by_path: dict[str, F.FileFacts], tables: Tables, add: AddRef, td: Index | None = None
+) -> None:
+    """TableGen and SWIG includes resolve like C/C++ includes; their guards test C names. For
+    TableGen (``td`` given) as for C/C++: a macro the build defines only under a condition reads
+    with it, and a ``.td`` file that a TableGen command of the CMake build reads, and no other
+    ``.td`` includes, is judged under the condition of that build too."""
     includes = tables.includes
+    build_cond = td.build.build_cond if td is not None and td.build is not None else {}
+    derived = td.derived if td is not None else {}
+    memo: dict[int, Guard] = {}
+    included: set[str] = set()
+    if build_cond:
+        included = {raw[1].rsplit("/", 1)[-1] for f in facts_by_path.values() for raw in f[1]}
     for path, facts in facts_by_path.items():
+        bc = build_cond.get(path)
+        if bc is not None and path.rsplit("/", 1)[-1] in included:
+            bc = None
         for raw in facts[1]:
             target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
             if target is not None:
-                add(path, raw, target, raw[4], "cpp")
+                g = with_defines(raw[4], derived, memo)
+                add(path, raw, target, g if bc is None else conj(bc, g), "cpp")
 
 
 def _meson(index: Index, facts: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:

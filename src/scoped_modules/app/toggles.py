@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..adapters.process import Outcome, interruptible, run_bounded
 from ..errors import EnvironmentProblem, ScopedError
+from ..readers.facts import CPP_SOURCE_SUFFIXES
 from ..registry.model import Module, Registry
 from ..rules.toggle_state import built_with_toggle_off, compiles_to_nothing
 from .analyse import build
@@ -127,7 +128,10 @@ def prove_cmake(
             if rel in mine:
                 compiled.add(rel)
     proof.compiled = sorted(compiled)
-    proof.predicted = built_with_toggle_off(index, module)
+    # compile_commands.json lists translation units: a .td file that TableGen reads is none
+    proof.predicted = [
+        f for f in built_with_toggle_off(index, module) if f.lower().endswith(CPP_SOURCE_SUFFIXES)
+    ]
     proof.empty = sorted(f for f in compiled if compiles_to_nothing(index, module, f))
     return proof
 

@@ -65,7 +65,8 @@ File facts tuple (``FileFacts``)::
     cpp and cmake: ``"segments"``: ``(first line, condition)`` wherever the condition changes
         (None = unconditional, ``guards.DEAD`` = never compiled), for pattern hits;
     py: nothing required.
-    td and swig: ``"segments"``; swig: ``"module"``: the ``%module`` name or None.
+    td and swig: ``"segments"``; swig: ``"module"``: the ``%module`` name or None; td:
+        ``"body_guard"`` as for cpp (absent when some statement is unconditional).
     meson: see ``readers.meson``; java, scala, kotlin: see ``readers.jvm``; maven: see ``readers.maven``.
 
 Specs of the kinds added for issue 12: tablegen-include and swig-include as cpp-include
@@ -81,7 +82,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = 6
+READER_VERSION = 7
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"

@@ -6,6 +6,8 @@ comments, nestable ``/* */`` comments, string literals, and ``[{ … }]`` code b
 in which nothing is a TableGen statement). TableGen's own preprocessor (``#ifdef``,
 ``#ifndef``, ``#else``, ``#endif``, ``#define``; ``#if``/``#elif`` where supported) gives the
 guards; an include guard (``#ifndef X_TD`` / ``#define X_TD`` first) is no condition.
+``extra["body_guard"]``, as for C/C++: the condition covering every statement of the file
+(absent when some statement is unconditional).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .facts import K_TD_INCLUDE, FileFacts, RawRef, block_comment_end, evidence_text
+from .guards import DEAD, Guard, disj, guard_at
 from .preproc import Conditionals
 
 # what hides TableGen statements: comments, code blocks; strings are skipped over (kept)
@@ -85,4 +88,28 @@ def read_tablegen(text: str) -> FileFacts:
             refs.append((K_TD_INCLUDE, m.group(1), line, evidence_text(lines[line - 1]), guard, 0))
         else:
             cond.directive(m.group(2), m.group(3).strip(), line)
-    return ("td", refs, [], {"segments": cond.segments})
+    extra: dict[str, object] = {"segments": cond.segments}
+    if len(cond.segments) > 1:
+        body = _body_guard(code, cond.segments)
+        if body is not None:
+            extra["body_guard"] = body
+    return ("td", refs, [], extra)
+
+
+def _body_guard(code: str, segments: list) -> Guard:
+    """The condition covering every statement line (None: some line is unconditional)."""
+    guards: list[Guard] = []
+    seen: set[int] = set()
+    for number, text in enumerate(code.split("\n"), 1):
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        g = guard_at(segments, number)
+        if g is None:
+            return None
+        if g != DEAD and id(g) not in seen:
+            seen.add(id(g))
+            guards.append(g)
+    if not guards:
+        return None
+    return guards[0] if len(guards) == 1 else disj(*guards)

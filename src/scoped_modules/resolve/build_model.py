@@ -14,10 +14,13 @@ evaluated against the file tree. It yields:
   ``F_BUILD`` and placed at the command of the processed file that causes them (the call of a
   helper function, not the helper's body);
 - the **build condition** of every source file: the OR of the conditions of every building
-  command that compiles it;
+  command that compiles it (LLVM's and MLIR's commands included: ``add_mlir_library`` compiles
+  what its ``cmake_parse_arguments`` levels leave unparsed, ``mlir_tablegen`` and
+  ``add_mlir_dialect`` read a ``.td`` file, which is then built, ``F_TABLEGEN``);
 - the condition under which each CMake file is processed, and the macros the build defines
   (``add_definitions(-DX)``, ``target_compile_definitions``, ``#cmakedefine`` in configured
-  headers) with the condition under which it does.
+  headers) with the condition under which it does, and where (:class:`DefineSite`: SM006
+  judges a ``define`` toggle from them).
 
 What the model cannot decide stays unknown, and unknown implies nothing: a fresh unknown atom
 in a condition, an unknown value (not a path), a note where a construct was not understood.
@@ -58,6 +61,7 @@ from ..readers.guards import Guard
 from .cmake import Resolved, _Resolver, _Tree
 
 F_BUILD = 1 << 16  # a reference that a building command compiles (Reference.flags)
+F_TABLEGEN = 1 << 17  # with F_BUILD: a .td (or .pdll) file a TableGen command reads
 
 ROOT = "/__scoped_source__"  # CMAKE_SOURCE_DIR inside the model
 BUILD = "/__scoped_build__"  # CMAKE_BINARY_DIR: nothing there is scanned
@@ -70,6 +74,10 @@ MAX_VALUE = 20_000  # items of one variable
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)")
+# `-DNAME` written literally in an argument whose expansion is unknown (`"${FLAGS} -DNAME"`)
+_RAW_DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)(?![\w$])")
+# `NAME=${VALUE}` given to add_compile_definitions(): the name is literal, the value is not
+_RAW_VALUED_DEFINE = re.compile(r"(?:[-/]D)?([A-Za-z_]\w*)=")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 # Commands that compile the sources they name.
@@ -612,6 +620,19 @@ class _Stop(Exception):
 # The result
 
 
+@dataclass(frozen=True)
+class DefineSite:
+    """A command that defines a macro: where, under which condition, whether with a value
+    (``-DX=1``, ``X=${V}``: ``#if X`` reads the value, ``#ifdef X`` does not), and whether its
+    file is reached by nothing (read on its own, so its condition is not the build's)."""
+
+    path: str
+    line: int
+    cond: Guard
+    valued: bool
+    standalone: bool
+
+
 @dataclass
 class BuildModel:
     refs: Resolved = field(default_factory=dict)
@@ -621,6 +642,8 @@ class BuildModel:
     build_cond: dict[str, Guard] = field(default_factory=dict)
     # macros the build defines: macro -> the condition under which it does (None: always)
     defines: dict[str, Guard] = field(default_factory=dict)
+    # the commands behind ``defines``: macro -> every site that defines it
+    define_sites: dict[str, list[DefineSite]] = field(default_factory=dict)
     notes: list[tuple[str, int, str]] = field(default_factory=list)
     has_root: bool = False
 
@@ -666,6 +689,9 @@ class _Model(CondEnv):
         self.file_cond: dict[str, Any] = {}
         self.build_cond: dict[str, Any] = {}
         self.defines: dict[str, Any] = {}
+        # (macro, file, line, valued, standalone) -> condition: the sites of ``defines``
+        self.define_sites: dict[tuple[str, str, int, bool, bool], Any] = {}
+        self.at: tuple[str, int, bool] = ("", 0, False)  # the command being evaluated
         self.notes: dict[tuple[str, int, str], None] = {}
         # (file, line, kind, spec, flags) -> {targets: [cond, evidence]}
         self.refs: dict[tuple[str, int, str, str, int], dict[tuple[str, ...], list[Any]]] = {}
@@ -1272,10 +1298,16 @@ class _Model(CondEnv):
         if defs is None and name.startswith("_") and (name[1:] in _KNOWN or name[1:] in _BUILDING):
             name = name[1:]  # `_add_library`: the original of a command the project overrides
         args = self.expand_args(raw, env)
-        self.scan_defines(name, args, pc)
+        # a definition is placed, as a building command is, at the command of the processed
+        # file that causes it (the call of a helper function, not the helper's body)
+        site = env.site or (f.path, line)
+        self.at = (site[0], site[1], env.standalone)
+        self.scan_defines(name, args, pc, raw)
         if defs is not None:
             self.naming_refs(name, cmd, args, env, pc)
             self.call_all(defs, args, env, pc)
+            if name == "tablegen":  # LLVM's own TableGen.cmake (in-tree): the file it reads
+                _td_input(self, cmd, self.lookup("LLVM_TARGET_DEFINITIONS", env), env, pc)
             return
         handler = _HANDLERS.get(name)
         if handler is not None:
@@ -1407,15 +1439,24 @@ class _Model(CondEnv):
             if isinstance(t, str) and t not in self.switches and env.scope.get(t) is not None:
                 self.append(env, t, ((_unk(), True),), pc)
 
-    def scan_defines(self, name: str, args: list, pc: Any) -> None:
+    def scan_defines(self, name: str, args: list, pc: Any, raw: list | None = None) -> None:
         for value, _line, _q, _lit in args:
             for t, c in value:
                 if isinstance(t, str) and "D" in t:
                     for m in _DEFINE_FLAG.finditer(t):
-                        self.define_macro(m.group(1), _and(pc, c))
+                        self.define_macro(m.group(1), _and(pc, c), t[m.end() : m.end() + 1] == "=")
+        # a flag written beside an unknown value: `set(CMAKE_CXX_FLAGS "${CMAKE_CXX_FLAGS} -DX")`
+        for text, _quoted, _line in raw or ():
+            if "$" in text and "D" in text:
+                for m in _RAW_DEFINE_FLAG.finditer(text):
+                    valued = text[m.end() : m.end() + 1] == "="
+                    self.define_macro(m.group(1), pc, valued)
 
-    def define_macro(self, macro: str, cond: Any) -> None:
+    def define_macro(self, macro: str, cond: Any, valued: bool = False) -> None:
         self.defines[macro] = _or(self.defines.get(macro, False), cond)
+        path, line, standalone = self.at
+        key = (macro, path, line, valued, standalone)
+        self.define_sites[key] = _or(self.define_sites.get(key, False), cond)
 
     # -- variables --------------------------------------------------------------------------
 
@@ -1549,6 +1590,10 @@ class _Model(CondEnv):
         out.file_cond = {p: _guard(c) for p, c in self.file_cond.items()}
         out.build_cond = {p: _guard(c) for p, c in self.build_cond.items()}
         out.defines = {m: _guard(c) for m, c in self.defines.items()}
+        for (macro, path, line, valued, standalone), c in self.define_sites.items():
+            if c is not False:
+                site = DefineSite(path, line, _guard(c), valued, standalone)
+                out.define_sites.setdefault(macro, []).append(site)
         out.notes = sorted(self.notes)
         return out
 
@@ -2309,7 +2354,13 @@ def _h_compile_definitions(m: _Model, f: _File, cmd: tuple, args: list, env: _En
             macro = t[2:] if t.startswith(("-D", "/D")) else t
             mm = _IDENT.match(macro)
             if mm is not None:
-                m.define_macro(mm.group(0), _and(_and(pc, c), tcond))
+                valued = macro[mm.end() : mm.end() + 1] == "="
+                m.define_macro(mm.group(0), _and(_and(pc, c), tcond), valued)
+    for text, _quoted, _line in cmd[2][start:]:
+        if "$" in text:  # `NAME=${VALUE}`: an unknown value, a literal name
+            vm = _RAW_VALUED_DEFINE.match(text)
+            if vm is not None:
+                m.define_macro(vm.group(1), _and(pc, tcond), True)
 
 
 def _h_set_property(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2332,7 +2383,7 @@ def _h_set_property(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: 
             if isinstance(t, str):
                 mm = _IDENT.match(t)
                 if mm is not None:
-                    m.define_macro(mm.group(0), _and(pc, c))
+                    m.define_macro(mm.group(0), _and(pc, c), t[mm.end() : mm.end() + 1] == "=")
     elif prop == "SOURCES" and words and words[0] == "TARGET":
         m.build("target_sources", cmd, [args[1], *args[k + 2 :]], env, pc)
 
@@ -2359,7 +2410,8 @@ def _h_set_target_properties(
                     for part in t.split(";"):
                         mm = _IDENT.match(part)
                         if mm is not None:
-                            m.define_macro(mm.group(0), _and(pc, c))
+                            valued = part[mm.end() : mm.end() + 1] == "="
+                            m.define_macro(mm.group(0), _and(pc, c), valued)
     m.naming_refs(cmd[0], cmd, args, env, pc)
 
 
@@ -2371,7 +2423,7 @@ def _h_cmake_language(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc
         inner: tuple = (low, cmd[1], [], cmd[3], cmd[4])
         defs = m.functions.get(low)
         rest = args[2:]
-        m.scan_defines(low, rest, pc)
+        m.scan_defines(low, rest, pc, cmd[2][2:])
         if defs is not None:
             m.call_all(defs, rest, env, pc)
         elif low in _HANDLERS:
@@ -2408,6 +2460,241 @@ def _h_execute_process(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, p
 
 def _h_naming(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
     m.naming_refs(cmd[0], cmd, args, env, pc)
+
+
+# ------------------------------------------------------------------------------------------
+# LLVM and MLIR building commands (AddLLVM.cmake, AddMLIR.cmake, TableGen.cmake). An
+# out-of-tree MLIR project (torch-mlir, a dialect of one's own) gets them from
+# find_package(MLIR): the model never sees their definitions and knows their argument
+# handling instead, as those files parse it. A project that defines them itself (llvm-project)
+# has them expanded like any function.
+
+_Level = tuple[frozenset[str], frozenset[str], frozenset[str]]  # cmake_parse_arguments()
+
+
+def _level(options: str, singles: str, multis: str) -> _Level:
+    return frozenset(options.split()), frozenset(singles.split()), frozenset(multis.split())
+
+
+# The keywords of each parsing function, as the union over LLVM releases (a keyword one
+# release lacks would be a source file named like a keyword there: a broken build).
+_PROCESS_SOURCES = _level(  # llvm_process_sources(): what is left are the sources
+    "PARTIAL_SOURCES_INTENDED", "", "ADDITIONAL_HEADERS ADDITIONAL_HEADER_DIRS"
+)
+_LLVM_ADD_LIBRARY = _level(
+    "MODULE SHARED STATIC OBJECT DISABLE_LLVM_LINK_LLVM_DYLIB SONAME NO_INSTALL_RPATH "
+    "COMPONENT_LIB DISABLE_PCH_REUSE",
+    "OUTPUT_NAME PLUGIN_TOOL ENTITLEMENTS BUNDLE_PATH",
+    "ADDITIONAL_HEADERS DEPENDS LINK_COMPONENTS LINK_LIBS OBJLIBS",
+)
+_ADD_MLIR_LIBRARY = _level(
+    "SHARED INSTALL_WITH_TOOLCHAIN EXCLUDE_FROM_LIBMLIR DISABLE_INSTALL ENABLE_AGGREGATION "
+    "OBJECT STANDALONE",
+    "",
+    "ADDITIONAL_HEADERS DEPENDS LINK_COMPONENTS LINK_LIBS",
+)
+_ADD_LLVM_LIBRARY = _level("SHARED BUILDTREE_ONLY MODULE INSTALL_WITH_TOOLCHAIN NO_EXPORT", "", "")
+_ADD_LLVM_EXECUTABLE = _level(  # with generate_llvm_objects()
+    "DISABLE_LLVM_LINK_LLVM_DYLIB IGNORE_EXTERNALIZE_DEBUGINFO NO_INSTALL_RPATH SUPPORT_PLUGINS "
+    "EXPORT_SYMBOLS EXPORT_SYMBOLS_FOR_PLUGINS GENERATE_DRIVER",
+    "ENTITLEMENTS BUNDLE_PATH",
+    "DEPENDS",
+)
+_ADD_TABLEGEN = _level("", "DESTINATION EXPORT", "")
+_MLIR_LIBRARY = (_ADD_MLIR_LIBRARY, _LLVM_ADD_LIBRARY, _PROCESS_SOURCES)
+
+# command -> (positional parameters before the parsed ones, parsing levels outermost first)
+_LLVM_BUILDERS: dict[str, tuple[int, tuple[_Level, ...]]] = {
+    "add_mlir_library": (1, _MLIR_LIBRARY),
+    "add_mlir_dialect_library": (1, _MLIR_LIBRARY),
+    "add_mlir_conversion_library": (1, _MLIR_LIBRARY),
+    "add_mlir_translation_library": (1, _MLIR_LIBRARY),
+    "add_mlir_extension_library": (1, _MLIR_LIBRARY),
+    "add_mlir_public_c_api_library": (1, _MLIR_LIBRARY),
+    "add_mlir_example_library": (1, _MLIR_LIBRARY),
+    "llvm_add_library": (1, (_LLVM_ADD_LIBRARY, _PROCESS_SOURCES)),
+    "add_llvm_library": (1, (_ADD_LLVM_LIBRARY, _LLVM_ADD_LIBRARY, _PROCESS_SOURCES)),
+    "add_llvm_executable": (1, (_ADD_LLVM_EXECUTABLE, _PROCESS_SOURCES)),
+    "add_tablegen": (2, (_ADD_TABLEGEN, _ADD_LLVM_EXECUTABLE, _PROCESS_SOURCES)),
+}
+_LLVM_KEYWORDS = frozenset(
+    w for _n, levels in _LLVM_BUILDERS.values() for level in levels for part in level for w in part
+)
+
+# (text, condition, the argument it came from)
+_Arg = tuple[Text, Any, tuple]
+
+
+def _parse_level(
+    items: list[_Arg], level: _Level, first: bool, strict: bool
+) -> tuple[list[_Arg], set[str], str]:
+    """``cmake_parse_arguments`` of one level: the unparsed items, the keywords present, and a
+    problem (empty when understood). On the first level a word like a keyword that no level
+    knows starts a section of its own (a keyword of a newer release: its arguments are not
+    sources); with ``strict``, an unknown value there may be a keyword: the items after it are
+    left out."""
+    options, singles, multis = level
+    out: list[_Arg] = []
+    found: set[str] = set()
+    current: str | None = None
+    for k, (text, c, arg) in enumerate(items):
+        if isinstance(text, _Unk):
+            if strict and first and current is None and k + 1 < len(items):
+                return out, found, "an argument the model does not know may be a keyword"
+            if current is None:
+                out.append((text, c, arg))
+            elif current in singles:
+                current = None
+            continue
+        if text in options or text in singles or text in multis:
+            if c is not True:
+                return out, found, f"keyword {text} is there only under a condition"
+            found.add(text)
+            current = None if text in options else text
+        elif (
+            first
+            and current is None
+            and text not in _LLVM_KEYWORDS
+            and _KEYWORD.fullmatch(text) is not None
+        ):
+            return out, found, f"keyword {text} is not one the model knows"
+        elif current is None:
+            out.append((text, c, arg))
+        elif current in singles:
+            current = None
+    return out, found, ""
+
+
+def _llvm_sources(
+    items: list[_Arg], levels: tuple[_Level, ...], strict: bool
+) -> tuple[list[_Arg], set[str], str]:
+    """The items every level leaves unparsed (the sources), the keywords found, the first
+    problem; what comes before a problem is parsed the same whatever the rest means."""
+    found: set[str] = set()
+    first_problem = ""
+    for k, level in enumerate(levels):
+        items, got, problem = _parse_level(items, level, k == 0, strict)
+        found |= got
+        first_problem = first_problem or problem
+    if "OBJLIBS" in found:
+        items = []  # llvm_add_library() then builds from object libraries, not sources
+    return items, found, first_problem
+
+
+def _h_llvm_builder(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
+    """``add_mlir_library(Name a.cpp b.cpp ADDITIONAL_HEADER_DIRS ... DEPENDS ... LINK_LIBS
+    ...)`` and its kin: the sources are what every ``cmake_parse_arguments`` level leaves
+    unparsed; the keyword sections are not compiled."""
+    name = cmd[0]
+    npos, levels = _LLVM_BUILDERS[name]
+    if len(args) < npos:
+        return
+    items: list[_Arg] = []
+    for arg in args[npos:]:
+        value = arg[0]
+        if len(value) > 1 and any(  # a quoted string with alternatives: one argument
+            isinstance(t, _Unk) or _KEYWORD.fullmatch(t) for t, _c in value
+        ):
+            items.append((_unk(), True, arg))
+            continue
+        items.extend((t, c, arg) for t, c in value if t != "")
+    got, found, problem = _llvm_sources(items, levels, strict=True)
+    if problem.startswith("an argument"):
+        # an unknown value where a keyword would change the parse: say so only when it
+        # changes what is built (a value in a section of a deeper level changes nothing)
+        loose = _llvm_sources(items, levels, strict=False)[0]
+        if [(t, a[1]) for t, _c, a in loose] == [(t, a[1]) for t, _c, a in got]:
+            problem = ""
+    if problem:
+        m.note(
+            f.path,
+            cmd[1],
+            f"{name}(): {problem}: the arguments after it are not counted as sources",
+        )
+    if "MODULE" in found:
+        pc = _and(pc, _fresh())  # a loadable module is built only when plugins are enabled
+    sources = [(((t, c),), arg[1], arg[2], arg[3]) for t, c, arg in got]
+    m.build("add_library", cmd, [args[0], *sources], env, pc)
+
+
+def _td_input(m: _Model, cmd: tuple, value: Value, env: _Env, pc: Any, builds: bool = True) -> None:
+    """The TableGen (or PDLL) file a command reads: ``${LLVM_TARGET_DEFINITIONS}`` or the
+    ``Foo.td`` a command implies, relative to ``CMAKE_CURRENT_SOURCE_DIR`` as ``tablegen()``
+    makes it absolute. Read to generate code the build compiles, it is built: a reference
+    marked ``F_BUILD | F_TABLEGEN`` at the site, and a build condition of its own."""
+    site = env.site or (env.code, cmd[1], cmd[3])
+    for text, c in value:
+        cond = _and(pc, c)
+        if cond is False:
+            continue
+        if isinstance(text, _Unk):
+            what = f"{text.name}, which" if text.name is not None else "a file whose path"
+            m.note(site[0], site[1], f"{cmd[0]}() reads {what} the model does not know here")
+            continue
+        rel = m.rel_path(text, env) if text else None
+        if rel is None or rel not in m.tree.files:
+            continue
+        if not builds:
+            m.add_ref(env, cmd[1], K_CMAKE_PATH, _join(ROOT, rel), str(cmd[3]), cond, 0)
+            continue
+        m.add_ref(
+            env,
+            site[1],
+            K_CMAKE_PATH,
+            _join(ROOT, rel),
+            str(site[2]),
+            cond,
+            F_BUILD | F_TABLEGEN,
+            file=site[0],
+        )
+        m.build_cond[rel] = _or(m.build_cond.get(rel, False), cond)
+
+
+def _h_tablegen(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
+    """``mlir_tablegen(out.inc -gen-...)``, ``tablegen(PROJECT out.inc ...)``: they read
+    ``${LLVM_TARGET_DEFINITIONS}``."""
+    m.naming_refs(cmd[0], cmd, args, env, pc)
+    _td_input(m, cmd, m.lookup("LLVM_TARGET_DEFINITIONS", env), env, pc)
+
+
+# command -> (the argument naming the input, its suffix, the target it declares, builds)
+_MLIR_TD: dict[str, tuple[int, str, str, bool]] = {
+    "add_mlir_dialect": (0, ".td", "MLIR{}IncGen", True),
+    "add_mlir_interface": (0, ".td", "MLIR{}IncGen", True),
+    "add_mlir_type_interface": (0, ".td", "MLIR{}IncGen", True),
+    "add_sharded_ops": (0, ".td", "MLIR{}ShardGen", True),
+    "add_mlir_pdll_library": (1, "", "", True),
+    "add_mlir_doc": (0, ".td", "", False),  # documentation: names the file, builds nothing
+}
+
+
+def _h_mlir_td(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
+    """``add_mlir_dialect(Foo foo)`` reads ``Foo.td`` of the current source directory (as
+    ``add_mlir_interface(Foo)``, ``add_mlir_pdll_library(t Foo.pdll out)``, ...)."""
+    at, suffix, target, builds = _MLIR_TD[cmd[0]]
+    if len(args) <= at:
+        return
+    value = args[at][0]
+    _td_input(
+        m,
+        cmd,
+        tuple((t if isinstance(t, _Unk) else t + suffix, c) for t, c in value),
+        env,
+        pc,
+        builds,
+    )
+    if target:
+        for t, c in value:
+            if isinstance(t, str):
+                tname = target.format(t)
+                m.targets[tname] = _or(m.targets.get(tname, False), _and(pc, c))
+    if cmd[0] == "add_sharded_ops":
+        m.assign(env, "SHARDED_SRCS", ((_unk(), True),), pc)  # generated sources
+
+
+def _h_declare_target(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
+    """``add_public_tablegen_target(T)``: a target of generated headers, no source built."""
+    m.declare(args, pc)
 
 
 _HANDLERS: dict[str, Any] = {
@@ -2448,6 +2735,13 @@ _HANDLERS: dict[str, Any] = {
     "separate_arguments": _h_separate_arguments,
     "execute_process": _h_execute_process,
     "message": _h_naming,
+    **dict.fromkeys(_LLVM_BUILDERS, _h_llvm_builder),
+    "mlir_tablegen": _h_tablegen,
+    "tablegen": _h_tablegen,
+    **dict.fromkeys(_MLIR_TD, _h_mlir_td),
+    "add_public_tablegen_target": _h_declare_target,
+    "add_mlir_dialect_tablegen_target": _h_declare_target,
+    "add_mlir_generic_tablegen_target": _h_declare_target,
 }
 
 

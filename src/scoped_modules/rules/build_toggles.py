@@ -1,18 +1,21 @@
-"""SM006 and SM007 for the build systems of issue 12: Meson options and Maven profiles.
+"""SM006 and SM007 for the build systems of issue 12: Meson options, Maven profiles, TableGen.
 
 "Can be turned off through a feature toggle to contain the overall dependency from the rest of
 the modules." A Meson toggle is an ``option()`` of ``meson.options``/``meson_options.txt``; a
 JVM toggle is a Maven profile (``<profile><id>``). SM007: a building reference that is not
 wiring builds the module with its toggle off: a ``meson-build`` reference (a target or
 ``install_sources()`` taking a module file, the module's own ``meson.build`` files included,
-reached through the ``subdir()`` tree), or a ``build-module`` reference (a Maven ``<module>``
-or sbt ``aggregate`` of a module's build unit outside its profile).
+reached through the ``subdir()`` tree), a ``build-module`` reference (a Maven ``<module>``
+or sbt ``aggregate`` of a module's build unit outside its profile), or a module ``.td`` file
+that a TableGen command of the CMake build reads (``mlir_tablegen`` with
+``LLVM_TARGET_DEFINITIONS``, ``add_mlir_dialect(Foo ...)``: the CMake build model marks it).
 """
 
 from __future__ import annotations
 
-from ..index import Index, Reference
-from ..readers.facts import CPP_SUFFIXES, K_BUILD_MODULE, K_MESON_BUILD
+from ..index import Index, Reference, toggle_names, with_defines
+from ..readers.facts import CPP_SUFFIXES, K_BUILD_MODULE, K_CMAKE_PATH, K_MESON_BUILD
+from ..readers.guards import Guard, implies_on
 from ..registry.model import Module, Toggle
 from .base import Finding, severity
 
@@ -84,12 +87,16 @@ def _hint(module: Module, kind: str) -> str:
     return f"declare a `maven_profile` toggle for the module (its toggle now: {t.first_name})"
 
 
-def check_build_partial(index: Index, module: Module, refs: list[Reference]) -> list[Finding]:
-    """SM007 from Meson building references and Maven/sbt module lists: one per place."""
+def check_build_partial(
+    index: Index, module: Module, refs: list[Reference]
+) -> tuple[list[Finding], list[tuple[str, int, str]]]:
+    """SM007 from Meson building references, Maven/sbt module lists and the TableGen files
+    of the CMake build: one per place; and the notes (a TableGen file whose whole body sits
+    under the module's define)."""
     level = severity("SM007", module.stage)
     if not level or not module.toggles:
-        return []
-    out: list[Finding] = []
+        return [], []
+    out, notes = _tablegen_partial(index, module, refs, level)
     seen: set[tuple[str, int]] = set()
     for ref in refs:
         if ref.kind not in (K_MESON_BUILD, K_BUILD_MODULE) or ref.wiring is not None:
@@ -104,19 +111,92 @@ def check_build_partial(index: Index, module: Module, refs: list[Reference]) -> 
             continue
         seen.add((ref.path, ref.line))
         what = "source" if ref.kind == K_MESON_BUILD else "build unit"
-        out.append(
-            Finding(
-                "SM007",
-                level,
-                module.name,
-                ref.path,
-                ref.line,
-                f"module '{module.name}' {what} '{ref.target}' is built even with the toggle off",
-                _hint(module, ref.kind),
-                kind=ref.kind,
-                type_checking=False,
-                evidence=ref.evidence,
-                target=ref.target,
+        message = f"module '{module.name}' {what} '{ref.target}' is built even with the toggle off"
+        out.append(_sm007(module, level, ref, message, _hint(module, ref.kind), ref.target))
+    return out, notes
+
+
+def _sm007(
+    module: Module, level: str, ref: Reference, message: str, hint: str, target: str
+) -> Finding:
+    """An SM007 finding at ``ref``'s place."""
+    return Finding(
+        "SM007",
+        level,
+        module.name,
+        ref.path,
+        ref.line,
+        message,
+        hint,
+        kind=ref.kind,
+        type_checking=False,
+        evidence=ref.evidence,
+        target=target,
+    )
+
+
+def _tablegen_partial(
+    index: Index, module: Module, refs: list[Reference], level: str
+) -> tuple[list[Finding], list[tuple[str, int, str]]]:
+    """SM007 for module ``.td`` files a TableGen command of the CMake build reads with the
+    toggle off, one per command (the first, for a file several commands of one CMake file
+    read); a file whose whole body sits under the module's define (the
+    project passes it to TableGen with ``-D`` when on) generates nothing: a note instead."""
+    from .toggles import _listing  # toggles imports this module
+
+    # a file read by several commands of one CMake file (mlir_tablegen once per generator):
+    # one finding, at the first
+    first: dict[tuple[str, str], Reference] = {}
+    for ref in refs:
+        if ref.kind != K_CMAKE_PATH or not ref.reads_tablegen or ref.wiring is not None:
+            continue
+        if ref.target_module == module.name and ref.target is not None:
+            key = (ref.path, ref.target)
+            if key not in first or ref.line < first[key].line:
+                first[key] = ref
+    by_place: dict[tuple[str, int], list[Reference]] = {}
+    for ref in first.values():
+        by_place.setdefault((ref.path, ref.line), []).append(ref)
+    out: list[Finding] = []
+    notes: list[tuple[str, int, str]] = []
+    memo: dict[int, Guard] = {}
+    for (path, line), group in sorted(by_place.items()):
+        targets = sorted({r.target or "" for r in group})
+        quiet = [t for t in targets if _empty_without(index, module, t, memo)]
+        loud = [t for t in targets if t not in quiet]
+        if quiet:
+            notes.append(
+                (
+                    path,
+                    line,
+                    f"reads {len(quiet)} TableGen file(s) of module '{module.name}' unguarded, "
+                    f"but the whole body of each sits under the module's toggle: {_listing(quiet)}",
+                )
             )
+        if not loud:
+            continue
+        if len(loud) == 1:
+            what = "PDLL" if loud[0].endswith(".pdll") else "TableGen"
+            message = (
+                f"module '{module.name}' {what} file '{loud[0]}' is built even with the toggle off"
+            )
+        else:
+            message = (
+                f"module '{module.name}': {len(loud)} TableGen files are built even with the "
+                f"toggle off: {_listing(loud)}"
+            )
+        t = module.toggles[0]
+        hint = (
+            f"put this under `if({t.cmake or t.first_name})` (or guard the add_subdirectory() "
+            "that reaches it)"
         )
-    return out
+        out.append(_sm007(module, level, group[0], message, hint, loud[0]))
+    return out, notes
+
+
+def _empty_without(index: Index, module: Module, path: str, memo: dict[int, Guard]) -> bool:
+    """Whether every statement of ``path`` sits under the module's toggle."""
+    body = with_defines(index.body_guard(path), index.derived, memo)
+    return body is not None and any(
+        implies_on(body, toggle_names(t, "cpp")) for t in module.toggles
+    )

@@ -18,7 +18,7 @@ from ..readers.guards import implies_on
 from ..registry.model import Module
 from .base import RuleContext
 from .boundary import judged
-from .toggles import check_partial, env_reader, option_calls, template_settings
+from .toggles import check_partial, define_verdict, env_reader, option_calls, template_settings
 
 STAGES_JUDGED = tuple(s for s in STAGES if s != "removed")
 
@@ -66,8 +66,10 @@ def _plural(n: int, word: str) -> str:
 
 def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
     """``missing`` (no toggle), ``undeclared`` (a `cmake` toggle no option command declares,
-    an `env` toggle no wiring file reads), ``partial`` (module sources built with the toggle
-    off: SM007), ``wired`` (declared, and every inbound reference is wiring); None when the
+    an `env` toggle no wiring file reads, a `define` the build does not define when the module
+    is on), ``partial`` (module sources built with the toggle off: SM007; a `define` the build
+    defines with the toggle off), ``wired`` (declared, defined, and every inbound reference is
+    wiring); None when the
     toggle is declared but inbound references are not wiring (SM003), and for modules whose
     stage is not checked or removed. Judged at every stage, whatever the rules' severities."""
     names = sorted({n for t in module.toggles for n in t.names})
@@ -77,6 +79,7 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
         return ToggleState(names, "missing", "no toggle declared")
     index = ctx.index
     undeclared: list[str] = []
+    leaks: list[str] = []  # a define that holds with the toggle off: partial
     notes: list[str] = []
     declared = ctx.shared(option_calls, lambda: {c.arg for c in option_calls(index)})
     in_templates = ctx.shared(
@@ -94,6 +97,14 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
                 undeclared.append(f"'{t.env}' is read by no file that wires the module")
             elif verdict == "elsewhere":
                 notes.append(f"where the wiring's '{t.env}' is read is not followed")
+        if t.define:
+            defined = define_verdict(ctx, module, t)
+            if defined.verdict in ("nothing", "other"):
+                undeclared.append(defined.detail or "")
+            elif defined.verdict == "off":
+                leaks.append(defined.detail or "")
+            elif defined.detail:
+                notes.append(defined.detail)
     if any(t.meson or t.maven_profile for t in module.toggles):
         from .build_toggles import check_build_toggles
 
@@ -106,7 +117,7 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
         ]
         if built
         else []
-    )
+    ) + leaks
     inbound = sum(1 for r in index.inbound(module.name) if judged(r))
     loose = [f"{_plural(inbound, 'inbound reference')} not wiring (SM003)"] if inbound else []
     detail = "; ".join([*undeclared, *partial, *loose, *notes]) or None
