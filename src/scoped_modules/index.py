@@ -578,10 +578,30 @@ def build_index(
         )
     if cmake_facts:
         resolved = model.refs if model is not None else resolve_cmake(cmake_facts, file_set, dirs)
+        separate = model.separate if model is not None else {}
+        own_projects: set[tuple[str, str]] = set()
         for path, items in resolved.items():
+            project = separate.get(path)
+            in_module = owner.get(project, ()) if project is not None else ()
             for raw, guard, targets in items:
                 for target in targets:
+                    tmods = owner.get(target, ())
+                    if in_module and tmods and all(t in in_module for t in tmods):
+                        # a module's own separate CMake project (built on its own, against an
+                        # installed core) naming the module's files: not the main build
+                        own_projects.update((project or "", t) for t in tmods)
+                        continue
                     add(path, raw, target, guard, "cmake")
+        for project, mod in sorted(own_projects):
+            index.notes.append(
+                (
+                    project,
+                    0,
+                    f"a separate CMake project inside module '{mod}' (it calls project() and the "
+                    "root CMakeLists.txt reaches it by no add_subdirectory()): what it builds is "
+                    "not judged against the toggle",
+                )
+            )
     _more_languages(index, more_facts, tables, add)
     file_cond = model.file_cond if model is not None else {}
     for path, hits in scan.hits.items():

@@ -53,7 +53,7 @@ from .facts import (
     RawRef,
     evidence_text,
 )
-from .guards import Cond, cond_and, cond_not, cond_or, fresh_unknown, segment_value
+from .guards import Cond, cond_and, cond_not, cond_or, conj, fresh_unknown, segment_value
 
 # ------------------------------------------------------------------------------------------
 # Tokens
@@ -610,7 +610,11 @@ class _Eval:
             self.options.append((pos[0][1][0][1], line, type_name))
             return None
         if name in ("subdir_done", "error"):
-            self.alive = cond_and(self.alive, cond_not(cond)) if cond is not True else False
+            # ``cond`` is ``alive AND branch``: the rest of the file lives on under ``alive
+            # AND NOT branch`` (not ``alive AND NOT (alive AND branch)``, which doubles the
+            # condition at every guarded error() and grows exponentially in a loop)
+            branch = _without(cond, self.alive)
+            self.alive = cond_and(self.alive, cond_not(branch))
             return None
         if name == "project":
             self.project = True
@@ -732,6 +736,19 @@ class _Eval:
                 out.append((K_BUILD_DEPENDENCY, name, line, ev(line), guard(c), 0))
         out.sort(key=lambda r: (r[2], r[0], r[1]))
         return out
+
+
+def _without(cond: Cond, alive: Cond) -> Cond:
+    """The branch part of ``cond`` = ``alive AND branch`` (as :meth:`_Eval.at` builds it)."""
+    if alive is True or cond is True or cond is False:
+        return cond
+    have = alive[1:] if alive[0] == "and" else (alive,)
+    items = cond[1:] if cond[0] == "and" else (cond,)
+    ids = {id(x) for x in have}
+    rest = [x for x in items if id(x) not in ids]
+    if len(rest) + len(ids) != len(items):
+        return cond  # not built from ``alive``: keep it whole (still correct, only larger)
+    return conj(*rest) if rest else True
 
 
 def _single_str(value: Any) -> bool:

@@ -623,6 +623,9 @@ class BuildModel:
     defines: dict[str, Guard] = field(default_factory=dict)
     notes: list[tuple[str, int, str]] = field(default_factory=list)
     has_root: bool = False
+    # CMake files of a separate project (a CMakeLists.txt with project() that nothing reaches
+    # from the root, and what it reaches): file -> that project's CMakeLists.txt
+    separate: dict[str, str] = field(default_factory=dict)
 
     def derived_defines(self, defined_in_code: Iterable[str] = ()) -> dict[str, Guard]:
         """Macros whose every definition sits under a condition: ``#ifdef M`` implies it.
@@ -2100,6 +2103,29 @@ def _h_add_subdirectory(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, 
         m.process(target, _Scope(env.scope), path, cond, env.standalone)
 
 
+def _h_externalproject_add(
+    m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any
+) -> None:
+    """``ExternalProject_Add(name SOURCE_DIR dir)``: a project of the tree configured at build
+    time, only where this call runs: its files carry the call's condition (like a guarded
+    ``add_subdirectory()``), in a scope of their own."""
+    m.naming_refs(cmd[0], cmd, args, env, pc)
+    words = [_only_text(args, k) for k in range(len(args))]
+    if "SOURCE_DIR" not in words:
+        return
+    k = words.index("SOURCE_DIR")
+    sub = words[words.index("SOURCE_SUBDIR") + 1] if "SOURCE_SUBDIR" in words[:-1] else None
+    for t, c in args[k + 1][0] if k + 1 < len(args) else ():
+        path = None if isinstance(t, _Unk) else m.rel_path(t, env)
+        if path is None:
+            continue
+        if sub:
+            path = posixpath.normpath(posixpath.join(path, sub))
+        target = f"{path}/CMakeLists.txt" if path else "CMakeLists.txt"
+        if m.file(target) is not None:
+            m.process(target, _Scope(None), path, _and(pc, c), True)
+
+
 def _h_find_package(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
     name = _only_text(args, 0)
     if name is None:
@@ -2419,6 +2445,7 @@ _HANDLERS: dict[str, Any] = {
     "aux_source_directory": _h_aux_source_directory,
     "include": _h_include,
     "add_subdirectory": _h_add_subdirectory,
+    "externalproject_add": _h_externalproject_add,
     "find_package": _h_find_package,
     "option": _h_option,
     "cmake_minimum_required": _h_cmake_minimum_required,
@@ -2484,6 +2511,7 @@ def build_model(
     _PARSED.clear()
     m = _Model(cmake, files, dirs, names, cmakedefines or {})
     has_root = "CMakeLists.txt" in cmake
+    separate: dict[str, str] = {}
     try:
         if has_root:
             m.process("CMakeLists.txt", _Scope(None), "", True, standalone=False)
@@ -2502,8 +2530,13 @@ def build_model(
                     0,
                     "CMake file reached by no add_subdirectory()/include() from the root CMakeLists.txt: read on its own, unconditionally",
                 )
+            before = set(m.file_cond)
             m.process(p, _Scope(None), posixpath.dirname(p), True, standalone=True)
-        return m.result(has_root)
+            if has_root and cf.is_project:
+                separate.update((q, p) for q in m.file_cond if q not in before)
+        out = m.result(has_root)
+        out.separate = separate
+        return out
     except _Stop:
         raise ModelGaveUp(f"the CMake model stopped after {MAX_STEPS} commands") from None
     finally:

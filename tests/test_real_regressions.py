@@ -1,0 +1,262 @@
+"""False alarms (and a crash) found by running ``scoped check`` on real repositories, each
+reproduced by a small repository of our own.
+
+Every test names the construct of the real project it stands for; none copies its code.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+from build_helpers import boundary
+from helpers import check_json
+
+from scoped_modules.readers.guards import implies_on, implies_on_search, mentions
+from scoped_modules.readers.meson import read_meson
+
+
+def _dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+# --- guards are DAGs: walking them as trees blew up (NumPy's numpy/_core/meson.build) ----------
+
+
+class _Counted(tuple):
+    """A guard node that counts how often any walk looks into it."""
+
+    reads = 0
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        _Counted.reads += 1
+        if _Counted.reads > 200_000:
+            raise AssertionError("the guard is walked as a tree, not as a DAG")
+        return tuple.__getitem__(self, key)
+
+
+def _shared_chain(depth: int) -> tuple:
+    """``g(k+1) = g(k) AND NOT (g(k) AND u(k))``: depth nodes per level, 2**depth as a tree."""
+    g: tuple = _Counted(("v", ("USE_X",)))
+    for _ in range(depth):
+        inner = _Counted(("and", g, _Counted(("u",))))
+        g = _Counted(("and", g, _Counted(("not", inner))))
+    return g
+
+
+def test_shared_guards_are_walked_once_per_node() -> None:
+    names = frozenset({"USE_X"})
+    _Counted.reads = 0
+    g = _shared_chain(60)  # 2**60 nodes as a tree
+    assert mentions(g, names)
+    assert implies_on_search(g, names)  # every level keeps on(USE_X) as a conjunct
+    small = _shared_chain(3)
+    assert implies_on(small, names)
+    other = _Counted(("or", _shared_chain(40), _Counted(("v", ("Y",)))))
+    assert not implies_on_search(other, names)  # Y alone satisfies it with USE_X off
+
+
+def _tree_size(g: object, memo: dict[int, int]) -> int:
+    if not isinstance(g, tuple):
+        return 1
+    if id(g) not in memo:
+        memo[id(g)] = 1 + sum(_tree_size(c, memo) for c in g[1:] if isinstance(c, tuple))
+    return memo[id(g)]
+
+
+# NumPy checks each mandatory libm function in a loop and calls error() when one is missing;
+# every guarded error() used to double the condition of the rest of the file.
+GUARDED_ERRORS = """
+    project('p', 'c')
+    cc = meson.get_compiler('c')
+    foreach f : [FUNCS]
+      if not cc.has_function(f)
+        error('missing ' + f)
+      endif
+    endforeach
+    if get_option('graph')
+      subdir('graph')
+    endif
+    executable('main', 'main.c')
+"""
+
+
+def _guarded_errors(count: int) -> str:
+    funcs = ", ".join(f"'f{i}'" for i in range(count))
+    return _dedent(GUARDED_ERRORS).replace("FUNCS", funcs)
+
+
+def test_guarded_errors_keep_the_meson_condition_linear() -> None:
+    _lang, refs, notes, _extra = read_meson(_guarded_errors(60))
+    assert notes == []
+    (subdir,) = [r for r in refs if r[1] == "graph/meson.build"]
+    assert _tree_size(subdir[4], {}) < 60 * 10
+    # the subdir() is reached only if no error() ran, and only with the option on
+    assert implies_on_search(subdir[4], frozenset({"graph"}))
+
+
+MESON_OPTIONS = "option('graph', type: 'boolean', value: false)\n"
+MESON_REGISTRY = """
+    schema = 1
+    [modules.graph]
+    stage = "s0"
+    paths = ["graph/"]
+    toggles = [{ meson = "graph" }]
+"""
+
+
+def test_meson_project_with_many_guarded_errors_checks_quickly_and_right(repo) -> None:
+    files = {
+        "meson.build": _guarded_errors(80),
+        "meson.options": MESON_OPTIONS,
+        "main.c": "int main(void) { return 0; }\n",
+        "graph/meson.build": "library('graph', 'g.c')\n",
+        "graph/g.c": "int g(void) { return 0; }\n",
+        "scoped.toml": _dedent(MESON_REGISTRY),
+    }
+    _code, report = check_json(repo(files), "--no-history")
+    assert boundary(report) == []
+    assert report["modules"][0]["wiring"] == 1
+    # the same subdir() outside the option: the finding is still there
+    root = Path(report["root"])
+    (root / "meson.build").write_text(
+        _guarded_errors(80).replace("if get_option('graph')", "if true")
+    )
+    _code, report = check_json(root, "--no-history", "--no-cache")
+    assert [f[:2] for f in boundary(report)] == [
+        ("SM003", "meson.build"),
+        ("SM007", "graph/meson.build"),
+    ]
+
+
+# --- separate CMake projects inside a module (ggml's vulkan-shaders, faiss's demos) -------------
+
+CMAKE_REGISTRY = """
+    schema = 1
+    [modules.gpu]
+    stage = "s0"
+    paths = ["gpu/"]
+    toggles = [{ cmake = "USE_GPU" }]
+"""
+
+# ggml's Vulkan backend builds its shader generator as an ExternalProject of its own directory
+EXTERNAL = {
+    "CMakeLists.txt": """
+        cmake_minimum_required(VERSION 3.18)
+        project(top CXX)
+        option(USE_GPU "gpu" OFF)
+        add_library(core core.cpp)
+        if(USE_GPU)
+          add_subdirectory(gpu)
+        endif()
+    """,
+    "core.cpp": "int core() { return 0; }\n",
+    "gpu/CMakeLists.txt": """
+        include(ExternalProject)
+        ExternalProject_Add(gen
+          SOURCE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/gen
+          INSTALL_COMMAND "")
+        add_library(gpu gpu.cpp)
+    """,
+    "gpu/gpu.cpp": "int gpu() { return 0; }\n",
+    "gpu/gen/CMakeLists.txt": """
+        cmake_minimum_required(VERSION 3.18)
+        project(gen CXX)
+        add_executable(gen gen.cpp)
+    """,
+    "gpu/gen/gen.cpp": "int main() { return 0; }\n",
+}
+
+
+def _files(base: dict[str, str], registry: str, **more: str) -> dict[str, str]:
+    out = {p: _dedent(t) for p, t in base.items()}
+    out["scoped.toml"] = _dedent(registry)
+    out.update({p: _dedent(t) for p, t in more.items()})
+    return out
+
+
+def test_an_external_project_is_configured_only_where_its_call_runs(repo) -> None:
+    _code, report = check_json(repo(_files(EXTERNAL, CMAKE_REGISTRY)), "--no-history")
+    assert boundary(report) == []
+    assert not [n for n in report["notes"] if n["path"] == "gpu/gen/CMakeLists.txt"]
+
+
+def test_an_external_project_called_unguarded_builds_the_module(repo) -> None:
+    top = EXTERNAL["CMakeLists.txt"] + (
+        "include(ExternalProject)\n"
+        "ExternalProject_Add(gen2 SOURCE_DIR ${CMAKE_SOURCE_DIR}/gpu/gen INSTALL_COMMAND \"\")\n"
+    )
+    root = repo(_files(EXTERNAL, CMAKE_REGISTRY, **{"CMakeLists.txt": top}))
+    _code, report = check_json(root, "--no-history")
+    assert boundary(report) == [
+        ("SM007", "gpu/gen/CMakeLists.txt", 3, "cmake-path", "gpu/gen/gen.cpp")
+    ]
+
+
+@pytest.mark.skipif(shutil.which("cmake") is None, reason="cmake not installed")
+def test_cmake_configures_the_external_project_only_with_the_toggle(tmp_path: Path) -> None:
+    """The oracle: CMake creates the ExternalProject's target only when the call runs."""
+    src = tmp_path / "src"
+    for rel, text in EXTERNAL.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(_dedent(text))
+    seen = {}
+    for value in ("ON", "OFF"):
+        build = tmp_path / f"b-{value}"
+        subprocess.run(
+            ["cmake", "-S", str(src), "-B", str(build), f"-DUSE_GPU={value}"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        seen[value] = (build / "gpu" / "gen-prefix").exists() or any(
+            build.rglob("gen-prefix")
+        )
+    assert seen == {"ON": True, "OFF": False}
+
+
+# faiss's demos/rocksdb_ivf: built by hand against an installed faiss, never by the main build
+SEPARATE = {
+    "CMakeLists.txt": """
+        cmake_minimum_required(VERSION 3.18)
+        project(top CXX)
+        option(USE_GPU "gpu" OFF)
+        add_library(core core.cpp)
+        if(USE_GPU)
+          add_subdirectory(gpu)
+        endif()
+    """,
+    "core.cpp": "int core() { return 0; }\n",
+    "gpu/CMakeLists.txt": "add_library(gpu gpu.cpp)\n",
+    "gpu/gpu.cpp": "int gpu() { return 0; }\n",
+    "gpu/demo/CMakeLists.txt": """
+        cmake_minimum_required(VERSION 3.18)
+        project(demo CXX)
+        find_package(top REQUIRED)
+        add_executable(demo demo.cpp)
+    """,
+    "gpu/demo/demo.cpp": "int main() { return 0; }\n",
+}
+
+
+def test_a_separate_project_inside_the_module_is_a_note_not_sm007(repo) -> None:
+    _code, report = check_json(repo(_files(SEPARATE, CMAKE_REGISTRY)), "--no-history")
+    assert boundary(report) == []
+    notes = [n["message"] for n in report["notes"] if n["path"] == "gpu/demo/CMakeLists.txt"]
+    assert len(notes) == 1 and "separate CMake project inside module 'gpu'" in notes[0]
+
+
+def test_a_separate_project_in_core_building_module_sources_is_still_sm007(repo) -> None:
+    core_demo = {
+        "demo/CMakeLists.txt": """
+            cmake_minimum_required(VERSION 3.18)
+            project(demo CXX)
+            add_executable(demo ../gpu/gpu.cpp)
+        """,
+    }
+    root = repo(_files(SEPARATE, CMAKE_REGISTRY, **core_demo))
+    _code, report = check_json(root, "--no-history")
+    assert boundary(report) == [("SM007", "demo/CMakeLists.txt", 3, "cmake-path", "gpu/gpu.cpp")]
