@@ -260,3 +260,151 @@ def test_a_separate_project_in_core_building_module_sources_is_still_sm007(repo)
     root = repo(_files(SEPARATE, CMAKE_REGISTRY, **core_demo))
     _code, report = check_json(root, "--no-history")
     assert boundary(report) == [("SM007", "demo/CMakeLists.txt", 3, "cmake-path", "gpu/gpu.cpp")]
+
+
+# --- Meson variables flow into subdir() files (SciPy's use_pythran) ---------------------------
+
+FLOW = {
+    "meson.build": """
+        project('p', 'c')
+        use_graph = get_option('graph')
+        subdir('lib')
+    """,
+    "meson_options.txt": MESON_OPTIONS,
+    "lib/meson.build": """
+        library('core', 'core.c')
+        if use_graph
+          library('graph', '../graph/g.c')
+          subdir('../graph')
+        endif
+    """,
+    "lib/core.c": "int core(void) { return 0; }\n",
+    "graph/meson.build": "graph_c = files('g.c')\n",
+    "graph/g.c": "int g(void) { return 0; }\n",
+}
+
+
+def test_a_boolean_set_before_subdir_guards_the_subdir_file(repo) -> None:
+    files = {p: _dedent(t) for p, t in FLOW.items()}
+    files["lib/meson.build"] = _dedent(
+        """
+        library('core', 'core.c')
+        if use_graph
+          library('graph', 'g2.c')
+        endif
+        """
+    )
+    files["lib/g2.c"] = "int g2(void) { return 0; }\n"
+    registry = _dedent(MESON_REGISTRY).replace('paths = ["graph/"]', 'paths = ["lib/g2.c"]')
+    files["scoped.toml"] = registry
+    root = repo(files)
+    _code, report = check_json(root, "--no-history")
+    assert boundary(report) == []
+    assert report["modules"][0]["wiring"] == 1
+    # the caller sets the variable to something that is not a boolean: nothing flows
+    (root / "meson.build").write_text(
+        _dedent(FLOW["meson.build"]).replace("subdir('lib')", "use_graph = ['x']\nsubdir('lib')")
+    )
+    _code, report = check_json(root, "--no-history", "--no-cache")
+    assert boundary(report) == [("SM007", "lib/meson.build", 3, "meson-build", "lib/g2.c")]
+
+
+def test_variables_flow_down_two_levels_and_disagreeing_callers_leave_them_free(repo) -> None:
+    files = {
+        "meson.build": """
+            project('p', 'c')
+            use_graph = get_option('graph')
+            subdir('a')
+        """,
+        "meson.options": MESON_OPTIONS,
+        "a/meson.build": "subdir('b')\n",
+        "a/b/meson.build": """
+            if use_graph
+              library('graph', 'g.c')
+            endif
+        """,
+        "a/b/g.c": "int g(void) { return 0; }\n",
+        "scoped.toml": MESON_REGISTRY.replace('paths = ["graph/"]', 'paths = ["a/b/g.c"]'),
+    }
+    root = repo({p: _dedent(t) for p, t in files.items()})
+    _code, report = check_json(root, "--no-history")
+    assert boundary(report) == []
+    # a second caller of a/b with its own, different use_graph: the variable is not known there
+    (root / "meson.build").write_text(
+        _dedent(files["meson.build"]) + "use_graph = true\nsubdir('a/b')\n"
+    )
+    _code, report = check_json(root, "--no-history", "--no-cache")
+    assert [f[:3] for f in boundary(report)] == [("SM007", "a/b/meson.build", 2)]
+
+
+@pytest.mark.skipif(
+    shutil.which("meson") is None or shutil.which("cc") is None, reason="meson or cc missing"
+)
+def test_meson_itself_builds_the_subdir_file_only_with_the_option(tmp_path: Path) -> None:
+    """The oracle for the flow: the library in lib/meson.build exists only with graph=true."""
+    from test_meson import _meson_says
+
+    src = tmp_path / "src"
+    files = {p: _dedent(t) for p, t in FLOW.items()}
+    files["lib/meson.build"] = _dedent(
+        """
+        library('core', 'core.c')
+        if use_graph
+          library('graph', 'g2.c')
+        endif
+        """
+    )
+    files["lib/g2.c"] = "int g2(void) { return 0; }\n"
+    for rel, text in files.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text)
+    on = _meson_says(src, tmp_path / "on", {"graph": "true"})
+    off = _meson_says(src, tmp_path / "off", {"graph": "false"})
+    assert "lib/g2.c" in on and "lib/g2.c" not in off
+
+
+# --- a .py and a .pyx of one name: one Python module built two ways (SciPy's Pythran kernels) --
+
+TWIN_REGISTRY = """
+    schema = 1
+    [modules.fast]
+    stage = "s0"
+    paths = ["pkg/_kernel.py"]
+    toggles = [{ env = "PKG_FAST" }]
+"""
+
+
+def test_a_module_file_with_a_core_twin_is_no_dependency(repo) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_kernel.py": "def k():\n    return 1\n",
+        "pkg/_kernel.pyx": "def k():\n    return 1\n",
+        "pkg/user.py": "from ._kernel import k\nimport pkg._kernel\n",
+        "scoped.toml": _dedent(TWIN_REGISTRY),
+    }
+    root = repo(files)
+    _code, report = check_json(root, "--no-history", "--select", "SM003")
+    assert boundary(report) == []
+    notes = [n for n in report["notes"] if n["path"] == "pkg/_kernel.py"]
+    assert len(notes) == 1 and "pkg/_kernel.pyx" in notes[0]["message"]
+    # a stub is no implementation: deleting the module leaves only pkg/_kernel.pyi
+    (root / "pkg/_kernel.pyx").rename(root / "pkg/_kernel.pyi")
+    _code, report = check_json(root, "--no-history", "--no-cache", "--select", "SM003")
+    assert [f[:3] for f in boundary(report)] == [
+        ("SM003", "pkg/user.py", 1),
+        ("SM003", "pkg/user.py", 2),
+    ]
+
+
+def test_a_module_that_owns_both_twins_is_still_a_dependency(repo) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/_kernel.py": "def k():\n    return 1\n",
+        "pkg/_kernel.pyx": "def k():\n    return 1\n",
+        "pkg/user.py": "from ._kernel import k\n",
+        "scoped.toml": _dedent(TWIN_REGISTRY).replace(
+            '["pkg/_kernel.py"]', '["pkg/_kernel.py", "pkg/_kernel.pyx"]'
+        ),
+    }
+    _code, report = check_json(repo(files), "--no-history", "--select", "SM003")
+    assert [f[:3] for f in boundary(report)] == [("SM003", "pkg/user.py", 1)]

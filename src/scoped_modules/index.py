@@ -522,6 +522,7 @@ def build_index(
             dot = spec.find(".", dot + 1)
         return False
 
+    twins: set[tuple[str, str]] = set()  # (module file, file of core or another module)
     # includes written from the root (<proj/x.h>) that name module files, when include_roots
     # lacks the root: counted per first directory, for one note each (never silent)
     from_root: dict[str, int] | None = None if "" in includes.roots else {}
@@ -549,6 +550,11 @@ def build_index(
                     )
                     continue
                 if isinstance(target, str):
+                    if target in owner and not raw[5] & F.F_CIMPORT:
+                        twin = _python_twin(target, file_set, owner)
+                        if twin is not None:
+                            twins.add((target, twin))
+                            continue
                     add(path, raw, target, raw[4], lang)
         elif lang == "cpp":
             for raw in facts[1]:
@@ -566,6 +572,16 @@ def build_index(
             cmake_facts[path] = facts
         elif lang in MORE_LANGS:
             more_facts[lang][path] = facts
+    for target, twin in sorted(twins):
+        mods = ", ".join(f"'{m}'" for m in owner[target])
+        index.notes.append(
+            (
+                target,
+                0,
+                f"'{twin}' provides the same Python module as this file of module {mods} (one "
+                "is compiled when the other is not): imports of it do not depend on the module",
+            )
+        )
     for top, count in sorted((from_root or {}).items()):
         index.notes.append(
             (
@@ -624,6 +640,20 @@ def build_index(
     if model is not None and model.has_root:
         index.notes.extend(_not_compiled_notes(index, build_cond))
     return index
+
+
+def _python_twin(target: str, files: frozenset[str], owner: dict) -> str | None:
+    """A ``.py`` and a ``.pyx`` of one name side by side are one Python module built two ways
+    (SciPy compiles ``_group_columns.py`` with Pythran, else ``_group_columns.pyx`` with
+    Cython): when the other one lies outside ``target``'s modules, deleting them leaves it."""
+    dot = target.rfind(".")
+    if dot < 0 or target[dot:].lower() not in (".py", ".pyx"):
+        return None
+    for suffix in (".py", ".pyx"):
+        other = target[:dot] + suffix
+        if other != target and other in files and owner.get(other) != owner.get(target):
+            return other
+    return None
 
 
 def _not_compiled_notes(index: Index, build_cond: dict[str, Guard]) -> list[tuple[str, int, str]]:

@@ -80,7 +80,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = 6
+READER_VERSION = 7
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"
