@@ -408,3 +408,75 @@ def test_a_module_that_owns_both_twins_is_still_a_dependency(repo) -> None:
     }
     _code, report = check_json(repo(files), "--no-history", "--select", "SM003")
     assert [f[:3] for f in boundary(report)] == [("SM003", "pkg/user.py", 1)]
+
+
+# --- a wildcard import of a package that core fills too (cats's `import cats.*`) ---------------
+
+WILD = {
+    "lib/src/main/java/org/acme/Core.java": "package org.acme;\n\npublic class Core {}\n",
+    "ext/src/main/java/org/acme/Extra.java": "package org.acme;\n\npublic class Extra {}\n",
+    "app/src/main/java/org/other/App.java": """
+        package org.other;
+
+        import org.acme.*;
+
+        public class App {
+            Core core;
+        }
+    """,
+    "ext/launch.py": "import os\n\nON = os.environ.get('ACME_EXT', '1') == '1'\n",
+    "app/launch.py": "import os\n\nON = os.environ.get('ACME_APP', '1') == '1'\n",
+    "scoped.toml": """
+        schema = 1
+
+        [modules.ext]
+        stage = "s0"
+        paths = ["ext/"]
+        toggles = [{ env = "ACME_EXT" }]
+
+        [modules.app]
+        stage = "s0"
+        paths = ["app/"]
+        toggles = [{ env = "ACME_APP" }]
+    """,
+}
+APP = "app/src/main/java/org/other/App.java"
+
+
+def test_a_wildcard_import_of_a_shared_package_needs_no_module(repo) -> None:
+    _code, report = check_json(repo({p: _dedent(t) for p, t in WILD.items()}), "--no-history")
+    assert boundary(report) == []
+    # a name used from the package that only the module declares: that is a reference
+    root = Path(report["root"])
+    (root / APP).write_text((root / APP).read_text().replace("Core core;", "Extra extra;"))
+    _code, report = check_json(root, "--no-history", "--no-cache")
+    assert boundary(report) == [
+        ("SM003", APP, 6, "jvm-name", "ext/src/main/java/org/acme/Extra.java")
+    ]
+
+
+@pytest.mark.skipif(shutil.which("javac") is None, reason="javac not installed")
+@pytest.mark.parametrize(("field", "compiles"), [("Core core;", True), ("Extra extra;", False)])
+def test_javac_compiles_the_wildcard_import_without_the_module(
+    tmp_path: Path, field: str, compiles: bool
+) -> None:
+    """The oracle: with ext/ deleted, `import org.acme.*` still compiles unless Extra is used."""
+    for rel, text in WILD.items():
+        if rel.endswith(".java") and not rel.startswith("ext/"):
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_text(_dedent(text).replace("Core core;", field))
+    out = subprocess.run(
+        [
+            "javac",
+            "-d",
+            str(tmp_path / "out"),
+            "-sourcepath",
+            "lib/src/main/java:app/src/main/java",
+            APP,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (out.returncode == 0) == compiles, out.stderr
