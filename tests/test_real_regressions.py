@@ -480,3 +480,57 @@ def test_javac_compiles_the_wildcard_import_without_the_module(
         timeout=300,
     )
     assert (out.returncode == 0) == compiles, out.stderr
+
+
+# --- a SWIG interface guarded by a macro only the toggle's build defines (faiss's GPU_WRAPPER) --
+
+SWIG_GUARD = {
+    "CMakeLists.txt": """
+        cmake_minimum_required(VERSION 3.18)
+        project(top CXX)
+        option(USE_GPU "gpu" OFF)
+        add_library(core core.cpp)
+        if(USE_GPU)
+          add_subdirectory(gpu)
+        endif()
+        add_subdirectory(python)
+    """,
+    "core.cpp": "int core() { return 0; }\n",
+    "gpu/CMakeLists.txt": "add_library(gpu g.cpp)\n",
+    "gpu/g.h": "int g();\n",
+    "gpu/g.cpp": "int g() { return 0; }\n",
+    "python/CMakeLists.txt": """
+        macro(configure_wrapper source)
+          if(USE_GPU)
+            set_source_files_properties(${source} PROPERTIES COMPILE_DEFINITIONS GPU_WRAPPER)
+          endif()
+        endmacro()
+        configure_wrapper(wrap.i)
+    """,
+    "python/wrap.i": """
+        %module wrap
+        #ifdef GPU_WRAPPER
+        %{
+        #include "gpu/g.h"
+        %}
+        %include "gpu/g.h"
+        #endif
+    """,
+}
+
+
+def test_a_swig_guard_on_a_macro_only_the_toggle_defines_is_wiring(repo) -> None:
+    registry = CMAKE_REGISTRY.replace("schema = 1", 'schema = 1\n[project]\ninclude_roots = ["."]')
+    root = repo(_files(SWIG_GUARD, registry))
+    _code, report = check_json(root, "--no-history")
+    assert boundary(report) == []
+    assert report["modules"][0]["wiring"] >= 2
+    # the macro defined whatever the toggle: the guard says nothing about it
+    (root / "python/CMakeLists.txt").write_text(
+        "set_source_files_properties(wrap.i PROPERTIES COMPILE_DEFINITIONS GPU_WRAPPER)\n"
+    )
+    _code, report = check_json(root, "--no-history", "--no-cache")
+    assert [f[:4] for f in boundary(report)] == [
+        ("SM003", "python/wrap.i", 4, "cpp-include"),
+        ("SM003", "python/wrap.i", 6, "swig-include"),
+    ]

@@ -690,22 +690,30 @@ AddRef = Callable[..., None]
 def _more_languages(
     index: Index, more: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
 ) -> None:
-    _include_like(more["td"], tables, add)
-    _include_like(more["swig"], tables, add)
+    _include_like(more["td"], tables, add, index.derived)
+    _include_like(more["swig"], tables, add, index.derived)
     if more["meson"]:
         _meson(index, more["meson"], tables, add)
     if more["java"] or more["scala"] or more["kotlin"] or more["maven"]:
         _jvm(index, more, tables, add)
 
 
-def _include_like(facts_by_path: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
-    """TableGen and SWIG includes resolve like C/C++ includes; their guards test C names."""
+def _include_like(
+    facts_by_path: dict[str, F.FileFacts],
+    tables: Tables,
+    add: AddRef,
+    derived: dict[str, Guard],
+) -> None:
+    """TableGen and SWIG includes resolve like C/C++ includes; their guards test C names, and a
+    macro the build defines only under a toggle implies it there too (faiss's swigfaiss.swig
+    tests ``GPU_WRAPPER``, which faiss/python/CMakeLists.txt defines only with the GPU on)."""
     includes = tables.includes
+    memo: dict[int, Guard] = {}
     for path, facts in facts_by_path.items():
         for raw in facts[1]:
             target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
             if target is not None:
-                add(path, raw, target, raw[4], "cpp")
+                add(path, raw, target, with_defines(raw[4], derived, memo), "cpp")
 
 
 def _meson(index: Index, facts: dict[str, F.FileFacts], tables: Tables, add: AddRef) -> None:
