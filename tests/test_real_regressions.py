@@ -534,3 +534,64 @@ def test_a_swig_guard_on_a_macro_only_the_toggle_defines_is_wiring(repo) -> None
         ("SM003", "python/wrap.i", 4, "cpp-include"),
         ("SM003", "python/wrap.i", 6, "swig-include"),
     ]
+
+
+# --- an include under __has_include of the same header is optional ------------------------------
+
+HAS_INCLUDE_CASES = {  # line of the include -> (its block, optional)
+    2: ('#if __has_include("gpu/g.h")\n#include "gpu/g.h"\n#endif\n', True),
+    6: (
+        "#if defined(__has_include)\n#  if __has_include(<gpu/g.h>)\n"
+        '#    include "gpu/g.h"\n#  endif\n#endif\n',
+        True,
+    ),
+    10: ("#if __has_include(<gpu/other.h>)\n#include <gpu/g.h>\n#endif\n", False),
+    13: ('#if !__has_include("gpu/g.h")\n#else\n#include <gpu/g.h>\n#endif\n', True),
+}
+HAS_INCLUDE_REGISTRY = """
+    schema = 1
+    [project]
+    include_roots = ["."]
+    [modules.gpu]
+    stage = "s0"
+    paths = ["gpu/"]
+    toggles = [{ define = "USE_GPU" }]
+"""
+
+
+def test_an_include_under_has_include_of_itself_is_an_optional_include(repo) -> None:
+    source = "".join(block for block, _ in HAS_INCLUDE_CASES.values())
+    files = {
+        "core.cpp": source + "int core() { return 0; }\n",
+        "gpu/g.h": "int g();\n",
+        "gpu/other.h": "int o();\n",
+        "scoped.toml": _dedent(HAS_INCLUDE_REGISTRY),
+    }
+    _code, report = check_json(repo(files), "--no-history", "--select", "SM003")
+    got = {f["line"]: f["severity"] for f in report["findings"]}
+    lines = {}
+    at = 1
+    for block, optional in HAS_INCLUDE_CASES.values():
+        inc = next(i for i, x in enumerate(block.splitlines()) if "include " in x)
+        lines[at + inc] = "warning" if optional else "error"
+        at += block.count("\n")
+    assert got == lines
+    assert "optional include" in report["findings"][0]["message"]
+
+
+@pytest.mark.skipif(shutil.which("cpp") is None, reason="the C preprocessor (cpp) is missing")
+def test_the_preprocessor_drops_the_optional_includes_without_the_header(tmp_path: Path) -> None:
+    """The oracle: with gpu/g.h deleted (gpu/other.h kept), GCC preprocesses each optional case
+    and fails on the other."""
+    (tmp_path / "gpu").mkdir()
+    (tmp_path / "gpu/other.h").write_text("int o();\n")
+    for block, optional in HAS_INCLUDE_CASES.values():
+        (tmp_path / "core.cpp").write_text(block)
+        out = subprocess.run(
+            ["cpp", "-x", "c++", "-I.", "core.cpp"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (out.returncode == 0) == optional, (block, out.stderr)

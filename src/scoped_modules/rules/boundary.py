@@ -31,6 +31,7 @@ VERBS = {
 HINT = "move the code into the module, guard it with the toggle, or integrate through an S1 RFC"
 BREAKS = "deleting the module would break it"
 OPTIONAL = "optional import: deleting the module leaves dead code here"
+OPTIONAL_INCLUDE = "optional include (under __has_include): deleting the module leaves dead code here"
 
 
 def judged(ref: Reference) -> bool:
@@ -66,7 +67,7 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
         if ref.type_checking:
             what = f" (only under TYPE_CHECKING); {BREAKS}"
         elif ref.optional:
-            what = f"; {OPTIONAL}"
+            what = f"; {OPTIONAL_INCLUDE if ref.kind == 'cpp-include' else OPTIONAL}"
         else:
             what = f"; {BREAKS}"
         out.append(
