@@ -187,7 +187,7 @@ def test_an_external_project_is_configured_only_where_its_call_runs(repo) -> Non
 def test_an_external_project_called_unguarded_builds_the_module(repo) -> None:
     top = EXTERNAL["CMakeLists.txt"] + (
         "include(ExternalProject)\n"
-        "ExternalProject_Add(gen2 SOURCE_DIR ${CMAKE_SOURCE_DIR}/gpu/gen INSTALL_COMMAND \"\")\n"
+        'ExternalProject_Add(gen2 SOURCE_DIR ${CMAKE_SOURCE_DIR}/gpu/gen INSTALL_COMMAND "")\n'
     )
     root = repo(_files(EXTERNAL, CMAKE_REGISTRY, **{"CMakeLists.txt": top}))
     _code, report = check_json(root, "--no-history")
@@ -212,9 +212,7 @@ def test_cmake_configures_the_external_project_only_with_the_toggle(tmp_path: Pa
             capture_output=True,
             timeout=300,
         )
-        seen[value] = (build / "gpu" / "gen-prefix").exists() or any(
-            build.rglob("gen-prefix")
-        )
+        seen[value] = (build / "gpu" / "gen-prefix").exists() or any(build.rglob("gen-prefix"))
     assert seen == {"ON": True, "OFF": False}
 
 

@@ -2103,9 +2103,7 @@ def _h_add_subdirectory(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, 
         m.process(target, _Scope(env.scope), path, cond, env.standalone)
 
 
-def _h_externalproject_add(
-    m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any
-) -> None:
+def _h_externalproject_add(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
     """``ExternalProject_Add(name SOURCE_DIR dir)``: a project of the tree configured at build
     time, only where this call runs: its files carry the call's condition (like a guarded
     ``add_subdirectory()``), in a scope of their own."""

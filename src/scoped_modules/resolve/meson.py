@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-
 from typing import Any
 
 from ..readers.facts import F_SUBDIR, K_BUILD_DEPENDENCY, FileFacts, RawRef
-from ..readers.guards import DEAD, Guard, conj, cond_and, cond_not, cond_or, segment_value
+from ..readers.guards import DEAD, Guard, cond_and, cond_not, cond_or, conj, segment_value
 from ..readers.meson import EXT_PREFIX, NOT_BOOLEAN
 from .includes import normalize
 from .reach import reach_guards
@@ -174,7 +173,7 @@ def _substitute(g: Guard, scope: dict[str, Guard] | None) -> Any:
         elif tag in ("and", "or"):
             kids = [sub(k) for k in n[1:]]
             if any(k is not o for k, o in zip(kids, n[1:], strict=True)):
-                out = True if tag == "and" else False
+                out = tag == "and"
                 for k in kids:
                     out = cond_and(out, k) if tag == "and" else cond_or(out, k)
         memo[id(n)] = out

@@ -31,7 +31,9 @@ VERBS = {
 HINT = "move the code into the module, guard it with the toggle, or integrate through an S1 RFC"
 BREAKS = "deleting the module would break it"
 OPTIONAL = "optional import: deleting the module leaves dead code here"
-OPTIONAL_INCLUDE = "optional include (under __has_include): deleting the module leaves dead code here"
+OPTIONAL_INCLUDE = (
+    "optional include (under __has_include): deleting the module leaves dead code here"
+)
 
 
 def judged(ref: Reference) -> bool:
