@@ -130,7 +130,8 @@ class InboundReference(Rule):
         ),
         severity_notes=(
             "Imports under `if TYPE_CHECKING:` are warnings, and so are optional imports (inside "
-            "`try:` with a handler for `ImportError`, `ModuleNotFoundError` or `Exception`): "
+            "`try:` with a handler for `ImportError`, `ModuleNotFoundError` or `Exception`) and "
+            "optional includes (an `#include` under `#if __has_include` of the same header): "
             "deleting the module leaves dead code there rather than breaking the file. From s1 "
             "on, references from paths declared in the module's `dependents` (each with the RFC "
             "that allowed it) are not reported; at s2 the rule is not checked."

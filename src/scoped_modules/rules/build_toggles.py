@@ -90,7 +90,7 @@ def check_build_partial(index: Index, module: Module, refs: list[Reference]) -> 
     if not level or not module.toggles:
         return []
     out: list[Finding] = []
-    seen: set[tuple[str, int]] = set()
+    places: dict[tuple[str, int], list[Reference]] = {}
     for ref in refs:
         if ref.kind not in (K_MESON_BUILD, K_BUILD_MODULE) or ref.wiring is not None:
             continue
@@ -100,23 +100,37 @@ def check_build_partial(index: Index, module: Module, refs: list[Reference]) -> 
             continue  # a header in a source list is not compiled by itself
         if ref.kind == K_BUILD_MODULE and ref.source_module == module.name:
             continue  # the module's own build lists its parts: built when the module is
-        if (ref.path, ref.line) in seen or ref.is_subdir:
+        if ref.is_subdir:
             continue
-        seen.add((ref.path, ref.line))
-        what = "source" if ref.kind == K_MESON_BUILD else "build unit"
+        places.setdefault((ref.path, ref.line), []).append(ref)
+    for (path, line), group in places.items():
+        first = group[0]
+        what = "source" if first.kind == K_MESON_BUILD else "build unit"
+        targets = sorted({r.target or "" for r in group})
+        if len(targets) == 1:
+            message = (
+                f"module '{module.name}' {what} '{targets[0]}' is built even with the toggle off"
+            )
+        else:
+            shown = ", ".join(f"'{t}'" for t in targets[:3])
+            more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
+            message = (
+                f"module '{module.name}': {len(targets)} {what}s are built even with the toggle "
+                f"off: {shown}{more}"
+            )
         out.append(
             Finding(
                 "SM007",
                 level,
                 module.name,
-                ref.path,
-                ref.line,
-                f"module '{module.name}' {what} '{ref.target}' is built even with the toggle off",
-                _hint(module, ref.kind),
-                kind=ref.kind,
+                path,
+                line,
+                message,
+                _hint(module, first.kind),
+                kind=first.kind,
                 type_checking=False,
-                evidence=ref.evidence,
-                target=ref.target,
+                evidence=first.evidence,
+                target=targets[0],
             )
         )
     return out
