@@ -593,3 +593,56 @@ def test_the_preprocessor_drops_the_optional_includes_without_the_header(tmp_pat
             timeout=60,
         )
         assert (out.returncode == 0) == optional, (block, out.stderr)
+
+
+# --- the SYCL compiler mode (xgboost's core headers include the plugin under SYCL) -------------
+
+
+def _sycl_project(targets: int, flags_everywhere: bool = False) -> dict[str, str]:
+    plugin = "".join(
+        f"if(USE_X{i} AND NOT (APPLE OR WIN32 OR MSVC OR MINGW OR CYGWIN OR ANDROID OR IOS))\n"
+        f"  add_library(t{i} OBJECT sycl/a.cc)\n"
+        f'  set_target_properties(t{i} PROPERTIES COMPILE_FLAGS "-fsycl -O2")\nendif()\n'
+        for i in range(targets)
+    )
+    root = (
+        "cmake_minimum_required(VERSION 3.18)\nproject(p CXX)\n"
+        'option(PLUGIN_SYCL "sycl" OFF)\n'
+        + "".join(f'option(USE_X{i} "x" OFF)\n' for i in range(targets))
+        + ("add_compile_options(-fsycl)\n" if flags_everywhere else "")
+        + "add_library(core src/core.cc)\n"
+        "if(PLUGIN_SYCL)\n  add_subdirectory(plugin)\nendif()\n"
+    )
+    return {
+        "CMakeLists.txt": root,
+        "src/core.cc": '#include "op.h"\nint core() { return 0; }\n',
+        "src/op.h": (
+            '#if defined(SYCL_LANGUAGE_VERSION)\n#include "../plugin/sycl/op.h"\n#endif\n'
+        ),
+        "plugin/CMakeLists.txt": plugin,
+        "plugin/sycl/a.cc": "int a() { return 0; }\n",
+        "plugin/sycl/op.h": "int op();\n",
+        "scoped.toml": _dedent(
+            """
+            schema = 1
+            [modules.sycl]
+            stage = "s0"
+            paths = ["plugin/sycl/"]
+            toggles = [{ cmake = "PLUGIN_SYCL", define = "XGBOOST_USE_SYCL" }]
+            """
+        ),
+    }
+
+
+def test_sycl_mode_is_a_macro_the_build_defines_where_it_passes_fsycl(repo) -> None:
+    # 40 places pass -fsycl, each under PLUGIN_SYCL AND a condition of its own: the macro's
+    # condition must stay `PLUGIN_SYCL`, not grow past the model's limit into an unknown
+    _code, report = check_json(repo(_sycl_project(40)), "--no-history", "--select", "SM003")
+    assert boundary(report) == []
+    assert report["modules"][0]["wiring"] >= 1
+
+
+def test_sycl_mode_everywhere_says_nothing_about_the_toggle(repo) -> None:
+    files = _sycl_project(2, flags_everywhere=True)
+    _code, report = check_json(repo(files), "--no-history", "--select", "SM003")
+    assert boundary(report) == [("SM003", "src/op.h", 2, "cpp-include", "plugin/sycl/op.h")]

@@ -70,6 +70,7 @@ MAX_VALUE = 20_000  # items of one variable
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)")
+_SYCL_FLAG = re.compile(r"(?:^|[\s;\"'])-fsycl(?:$|[\s;\"'])")  # SYCL mode, not -fsycl-targets
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 # Commands that compile the sources they name.
@@ -267,6 +268,34 @@ def _and(a: Any, b: Any) -> Any:
 
 def _or(a: Any, b: Any) -> Any:
     return _join2("or", a, b)
+
+
+def _or_factored(a: Any, b: Any) -> Any:
+    """``a OR b`` with the conjuncts they share kept outside: ``(P AND x) OR (P AND y)`` is
+    ``P AND (x OR y)``. A macro defined in many places (xgboost passes ``-fsycl`` to six
+    targets, each under PLUGIN_SYCL and conditions of its own) then keeps ``P`` however far
+    the rest grows, instead of growing past ``MAX_COND`` and being weakened into an unknown."""
+    if a is True or b is True or a is False or b is False:
+        return _or(a, b)
+    xs = a[1:] if a[0] == "and" else (a,)
+    ys = b[1:] if b[0] == "and" else (b,)
+    in_b = {id(y) for y in ys}
+    common = [x for x in xs if id(x) in in_b]
+    if not common:
+        return _or(a, b)
+    shared = {id(x) for x in common}
+    rest_a: Any = True
+    for x in xs:
+        if id(x) not in shared:
+            rest_a = _and(rest_a, x)
+    rest_b: Any = True
+    for y in ys:
+        if id(y) not in shared:
+            rest_b = _and(rest_b, y)
+    out = _or(rest_a, rest_b)
+    for x in common:
+        out = _and(out, x)
+    return out
 
 
 def _guard(c: Any) -> Guard:
@@ -1416,9 +1445,13 @@ class _Model(CondEnv):
                 if isinstance(t, str) and "D" in t:
                     for m in _DEFINE_FLAG.finditer(t):
                         self.define_macro(m.group(1), _and(pc, c))
+                if isinstance(t, str) and "-fsycl" in t and _SYCL_FLAG.search(t):
+                    # the compiler predefines it in SYCL mode (xgboost's core headers include
+                    # the SYCL plugin under `#if defined(SYCL_LANGUAGE_VERSION)`)
+                    self.define_macro("SYCL_LANGUAGE_VERSION", _and(pc, c))
 
     def define_macro(self, macro: str, cond: Any) -> None:
-        self.defines[macro] = _or(self.defines.get(macro, False), cond)
+        self.defines[macro] = _or_factored(self.defines.get(macro, False), cond)
 
     # -- variables --------------------------------------------------------------------------
 
