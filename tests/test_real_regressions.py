@@ -23,6 +23,16 @@ def _dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
+def _registry(*modules: tuple[str, str, str], include_roots: str = "") -> str:
+    """A registry of s0 modules, each (name, paths, toggle) as TOML values."""
+    out = "schema = 1\n"
+    if include_roots:
+        out += f"[project]\ninclude_roots = {include_roots}\n"
+    for name, paths, toggle in modules:
+        out += f'[modules.{name}]\nstage = "s0"\npaths = {paths}\ntoggles = [{toggle}]\n'
+    return out
+
+
 # --- guards are DAGs: walking them as trees blew up (NumPy's numpy/_core/meson.build) ----------
 
 
@@ -99,13 +109,7 @@ def test_guarded_errors_keep_the_meson_condition_linear() -> None:
 
 
 MESON_OPTIONS = "option('graph', type: 'boolean', value: false)\n"
-MESON_REGISTRY = """
-    schema = 1
-    [modules.graph]
-    stage = "s0"
-    paths = ["graph/"]
-    toggles = [{ meson = "graph" }]
-"""
+MESON_REGISTRY = _registry(("graph", '["graph/"]', '{ meson = "graph" }'))
 
 
 def test_meson_project_with_many_guarded_errors_checks_quickly_and_right(repo) -> None:
@@ -134,16 +138,11 @@ def test_meson_project_with_many_guarded_errors_checks_quickly_and_right(repo) -
 
 # --- separate CMake projects inside a module (ggml's vulkan-shaders, faiss's demos) -------------
 
-CMAKE_REGISTRY = """
-    schema = 1
-    [modules.gpu]
-    stage = "s0"
-    paths = ["gpu/"]
-    toggles = [{ cmake = "USE_GPU" }]
-"""
+CMAKE_REGISTRY = _registry(("gpu", '["gpu/"]', '{ cmake = "USE_GPU" }'))
 
 # ggml's Vulkan backend builds its shader generator as an ExternalProject of its own directory
-EXTERNAL = {
+# a core library and `if(USE_GPU) add_subdirectory(gpu)`: the module wired as it should be
+GPU_TOP = {
     "CMakeLists.txt": """
         cmake_minimum_required(VERSION 3.18)
         project(top CXX)
@@ -154,6 +153,10 @@ EXTERNAL = {
         endif()
     """,
     "core.cpp": "int core() { return 0; }\n",
+    "gpu/gpu.cpp": "int gpu() { return 0; }\n",
+}
+EXTERNAL = {
+    **GPU_TOP,
     "gpu/CMakeLists.txt": """
         include(ExternalProject)
         ExternalProject_Add(gen
@@ -161,7 +164,6 @@ EXTERNAL = {
           INSTALL_COMMAND "")
         add_library(gpu gpu.cpp)
     """,
-    "gpu/gpu.cpp": "int gpu() { return 0; }\n",
     "gpu/gen/CMakeLists.txt": """
         cmake_minimum_required(VERSION 3.18)
         project(gen CXX)
@@ -218,18 +220,8 @@ def test_cmake_configures_the_external_project_only_with_the_toggle(tmp_path: Pa
 
 # faiss's demos/rocksdb_ivf: built by hand against an installed faiss, never by the main build
 SEPARATE = {
-    "CMakeLists.txt": """
-        cmake_minimum_required(VERSION 3.18)
-        project(top CXX)
-        option(USE_GPU "gpu" OFF)
-        add_library(core core.cpp)
-        if(USE_GPU)
-          add_subdirectory(gpu)
-        endif()
-    """,
-    "core.cpp": "int core() { return 0; }\n",
+    **GPU_TOP,
     "gpu/CMakeLists.txt": "add_library(gpu gpu.cpp)\n",
-    "gpu/gpu.cpp": "int gpu() { return 0; }\n",
     "gpu/demo/CMakeLists.txt": """
         cmake_minimum_required(VERSION 3.18)
         project(demo CXX)
@@ -272,29 +264,17 @@ FLOW = {
     "lib/meson.build": """
         library('core', 'core.c')
         if use_graph
-          library('graph', '../graph/g.c')
-          subdir('../graph')
+          library('graph', 'g2.c')
         endif
     """,
     "lib/core.c": "int core(void) { return 0; }\n",
-    "graph/meson.build": "graph_c = files('g.c')\n",
-    "graph/g.c": "int g(void) { return 0; }\n",
+    "lib/g2.c": "int g2(void) { return 0; }\n",
 }
 
 
 def test_a_boolean_set_before_subdir_guards_the_subdir_file(repo) -> None:
     files = {p: _dedent(t) for p, t in FLOW.items()}
-    files["lib/meson.build"] = _dedent(
-        """
-        library('core', 'core.c')
-        if use_graph
-          library('graph', 'g2.c')
-        endif
-        """
-    )
-    files["lib/g2.c"] = "int g2(void) { return 0; }\n"
-    registry = _dedent(MESON_REGISTRY).replace('paths = ["graph/"]', 'paths = ["lib/g2.c"]')
-    files["scoped.toml"] = registry
+    files["scoped.toml"] = _registry(("graph", '["lib/g2.c"]', '{ meson = "graph" }'))
     root = repo(files)
     _code, report = check_json(root, "--no-history")
     assert boundary(report) == []
@@ -322,7 +302,7 @@ def test_variables_flow_down_two_levels_and_disagreeing_callers_leave_them_free(
             endif
         """,
         "a/b/g.c": "int g(void) { return 0; }\n",
-        "scoped.toml": MESON_REGISTRY.replace('paths = ["graph/"]', 'paths = ["a/b/g.c"]'),
+        "scoped.toml": _registry(("graph", '["a/b/g.c"]', '{ meson = "graph" }')),
     }
     root = repo({p: _dedent(t) for p, t in files.items()})
     _code, report = check_json(root, "--no-history")
@@ -343,19 +323,9 @@ def test_meson_itself_builds_the_subdir_file_only_with_the_option(tmp_path: Path
     from test_meson import _meson_says
 
     src = tmp_path / "src"
-    files = {p: _dedent(t) for p, t in FLOW.items()}
-    files["lib/meson.build"] = _dedent(
-        """
-        library('core', 'core.c')
-        if use_graph
-          library('graph', 'g2.c')
-        endif
-        """
-    )
-    files["lib/g2.c"] = "int g2(void) { return 0; }\n"
-    for rel, text in files.items():
+    for rel, text in FLOW.items():
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
-        (src / rel).write_text(text)
+        (src / rel).write_text(_dedent(text))
     on = _meson_says(src, tmp_path / "on", {"graph": "true"})
     off = _meson_says(src, tmp_path / "off", {"graph": "false"})
     assert "lib/g2.c" in on and "lib/g2.c" not in off
@@ -363,13 +333,7 @@ def test_meson_itself_builds_the_subdir_file_only_with_the_option(tmp_path: Path
 
 # --- a .py and a .pyx of one name: one Python module built two ways (SciPy's Pythran kernels) --
 
-TWIN_REGISTRY = """
-    schema = 1
-    [modules.fast]
-    stage = "s0"
-    paths = ["pkg/_kernel.py"]
-    toggles = [{ env = "PKG_FAST" }]
-"""
+TWIN_REGISTRY = _registry(("fast", '["pkg/_kernel.py"]', '{ env = "PKG_FAST" }'))
 
 
 def test_a_module_file_with_a_core_twin_is_no_dependency(repo) -> None:
@@ -424,19 +388,9 @@ WILD = {
     """,
     "ext/launch.py": "import os\n\nON = os.environ.get('ACME_EXT', '1') == '1'\n",
     "app/launch.py": "import os\n\nON = os.environ.get('ACME_APP', '1') == '1'\n",
-    "scoped.toml": """
-        schema = 1
-
-        [modules.ext]
-        stage = "s0"
-        paths = ["ext/"]
-        toggles = [{ env = "ACME_EXT" }]
-
-        [modules.app]
-        stage = "s0"
-        paths = ["app/"]
-        toggles = [{ env = "ACME_APP" }]
-    """,
+    "scoped.toml": _registry(
+        ("ext", '["ext/"]', '{ env = "ACME_EXT" }'), ("app", '["app/"]', '{ env = "ACME_APP" }')
+    ),
 }
 APP = "app/src/main/java/org/other/App.java"
 
@@ -483,17 +437,8 @@ def test_javac_compiles_the_wildcard_import_without_the_module(
 # --- a SWIG interface guarded by a macro only the toggle's build defines (faiss's GPU_WRAPPER) --
 
 SWIG_GUARD = {
-    "CMakeLists.txt": """
-        cmake_minimum_required(VERSION 3.18)
-        project(top CXX)
-        option(USE_GPU "gpu" OFF)
-        add_library(core core.cpp)
-        if(USE_GPU)
-          add_subdirectory(gpu)
-        endif()
-        add_subdirectory(python)
-    """,
-    "core.cpp": "int core() { return 0; }\n",
+    **GPU_TOP,
+    "CMakeLists.txt": GPU_TOP["CMakeLists.txt"] + "add_subdirectory(python)\n",
     "gpu/CMakeLists.txt": "add_library(gpu g.cpp)\n",
     "gpu/g.h": "int g();\n",
     "gpu/g.cpp": "int g() { return 0; }\n",
@@ -518,7 +463,7 @@ SWIG_GUARD = {
 
 
 def test_a_swig_guard_on_a_macro_only_the_toggle_defines_is_wiring(repo) -> None:
-    registry = CMAKE_REGISTRY.replace("schema = 1", 'schema = 1\n[project]\ninclude_roots = ["."]')
+    registry = _registry(("gpu", '["gpu/"]', '{ cmake = "USE_GPU" }'), include_roots='["."]')
     root = repo(_files(SWIG_GUARD, registry))
     _code, report = check_json(root, "--no-history")
     assert boundary(report) == []
@@ -546,15 +491,9 @@ HAS_INCLUDE_CASES = {  # line of the include -> (its block, optional)
     10: ("#if __has_include(<gpu/other.h>)\n#include <gpu/g.h>\n#endif\n", False),
     13: ('#if !__has_include("gpu/g.h")\n#else\n#include <gpu/g.h>\n#endif\n', True),
 }
-HAS_INCLUDE_REGISTRY = """
-    schema = 1
-    [project]
-    include_roots = ["."]
-    [modules.gpu]
-    stage = "s0"
-    paths = ["gpu/"]
-    toggles = [{ define = "USE_GPU" }]
-"""
+HAS_INCLUDE_REGISTRY = _registry(
+    ("gpu", '["gpu/"]', '{ define = "USE_GPU" }'), include_roots='["."]'
+)
 
 
 def test_an_include_under_has_include_of_itself_is_an_optional_include(repo) -> None:
@@ -622,14 +561,8 @@ def _sycl_project(targets: int, flags_everywhere: bool = False) -> dict[str, str
         "plugin/CMakeLists.txt": plugin,
         "plugin/sycl/a.cc": "int a() { return 0; }\n",
         "plugin/sycl/op.h": "int op();\n",
-        "scoped.toml": _dedent(
-            """
-            schema = 1
-            [modules.sycl]
-            stage = "s0"
-            paths = ["plugin/sycl/"]
-            toggles = [{ cmake = "PLUGIN_SYCL", define = "XGBOOST_USE_SYCL" }]
-            """
+        "scoped.toml": _registry(
+            ("sycl", '["plugin/sycl/"]', '{ cmake = "PLUGIN_SYCL", define = "XGBOOST_USE_SYCL" }')
         ),
     }
 

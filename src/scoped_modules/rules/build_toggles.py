@@ -107,30 +107,49 @@ def check_build_partial(index: Index, module: Module, refs: list[Reference]) -> 
         first = group[0]
         what = "source" if first.kind == K_MESON_BUILD else "build unit"
         targets = sorted({r.target or "" for r in group})
-        if len(targets) == 1:
-            message = (
-                f"module '{module.name}' {what} '{targets[0]}' is built even with the toggle off"
-            )
-        else:
-            shown = ", ".join(f"'{t}'" for t in targets[:3])
-            more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
-            message = (
-                f"module '{module.name}': {len(targets)} {what}s are built even with the toggle "
-                f"off: {shown}{more}"
-            )
         out.append(
-            Finding(
-                "SM007",
-                level,
-                module.name,
-                path,
-                line,
-                message,
-                _hint(module, first.kind),
-                kind=first.kind,
-                type_checking=False,
-                evidence=first.evidence,
-                target=targets[0],
+            built_finding(
+                module, level, path, line, what, targets, first, _hint(module, first.kind)
             )
         )
     return out
+
+
+def listing(targets: list[str], limit: int = 3) -> str:
+    """``'a', 'b', 'c' and 4 more``."""
+    shown = ", ".join(f"'{t}'" for t in targets[:limit])
+    return shown + (f" and {len(targets) - limit} more" if len(targets) > limit else "")
+
+
+def built_finding(
+    module: Module,
+    level: str,
+    path: str,
+    line: int,
+    what: str,
+    targets: list[str],
+    first: Reference,
+    hint: str,
+) -> Finding:
+    """SM007 for one building place: the module's ``what``s (sources, build units) it builds
+    with the toggle off, named when one, else counted with the first three."""
+    if len(targets) == 1:
+        message = f"module '{module.name}' {what} '{targets[0]}' is built even with the toggle off"
+    else:
+        message = (
+            f"module '{module.name}': {len(targets)} {what}s are built even with the toggle "
+            f"off: {listing(targets)}"
+        )
+    return Finding(
+        "SM007",
+        level,
+        module.name,
+        path,
+        line,
+        message,
+        hint,
+        kind=first.kind,
+        type_checking=False,
+        evidence=first.evidence,
+        target=targets[0],
+    )
