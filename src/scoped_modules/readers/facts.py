@@ -82,7 +82,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = 7
+READER_VERSION = 8
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"

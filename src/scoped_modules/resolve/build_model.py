@@ -84,6 +84,7 @@ _DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)")
 _RAW_DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)(?![\w$])")
 # `NAME=${VALUE}` given to add_compile_definitions(): the name is literal, the value is not
 _RAW_VALUED_DEFINE = re.compile(r"(?:[-/]D)?([A-Za-z_]\w*)=")
+_SYCL_FLAG = re.compile(r"(?:^|[\s;\"'])-fsycl(?:$|[\s;\"'])")  # SYCL mode, not -fsycl-targets
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 # Commands that compile the sources they name.
@@ -281,6 +282,34 @@ def _and(a: Any, b: Any) -> Any:
 
 def _or(a: Any, b: Any) -> Any:
     return _join2("or", a, b)
+
+
+def _or_factored(a: Any, b: Any) -> Any:
+    """``a OR b`` with the conjuncts they share kept outside: ``(P AND x) OR (P AND y)`` is
+    ``P AND (x OR y)``. A macro defined in many places (xgboost passes ``-fsycl`` to six
+    targets, each under PLUGIN_SYCL and conditions of its own) then keeps ``P`` however far
+    the rest grows, instead of growing past ``MAX_COND`` and being weakened into an unknown."""
+    if a is True or b is True or a is False or b is False:
+        return _or(a, b)
+    xs = a[1:] if a[0] == "and" else (a,)
+    ys = b[1:] if b[0] == "and" else (b,)
+    in_b = {id(y) for y in ys}
+    common = [x for x in xs if id(x) in in_b]
+    if not common:
+        return _or(a, b)
+    shared = {id(x) for x in common}
+    rest_a: Any = True
+    for x in xs:
+        if id(x) not in shared:
+            rest_a = _and(rest_a, x)
+    rest_b: Any = True
+    for y in ys:
+        if id(y) not in shared:
+            rest_b = _and(rest_b, y)
+    out = _or(rest_a, rest_b)
+    for x in common:
+        out = _and(out, x)
+    return out
 
 
 def _guard(c: Any) -> Guard:
@@ -671,6 +700,10 @@ class BuildModel:
             f"in CMake files reached only through {calls[0][2]} at {calls[0][0]}:{calls[0][1]}"
             f"{more}, which the model could not evaluate"
         )
+
+    # CMake files of a separate project (a CMakeLists.txt with project() that nothing reaches
+    # from the root, and what it reaches): file -> that project's CMakeLists.txt
+    separate: dict[str, str] = field(default_factory=dict)
 
     def derived_defines(self, defined_in_code: Iterable[str] = ()) -> dict[str, Guard]:
         """Macros whose every definition sits under a condition: ``#ifdef M`` implies it.
@@ -1490,6 +1523,10 @@ class _Model(CondEnv):
                 if isinstance(t, str) and "D" in t:
                     for m in _DEFINE_FLAG.finditer(t):
                         self.define_macro(m.group(1), _and(pc, c), t[m.end() : m.end() + 1] == "=")
+                if isinstance(t, str) and "-fsycl" in t and _SYCL_FLAG.search(t):
+                    # the compiler predefines it in SYCL mode (xgboost's core headers include
+                    # the SYCL plugin under `#if defined(SYCL_LANGUAGE_VERSION)`)
+                    self.define_macro("SYCL_LANGUAGE_VERSION", _and(pc, c))
         # a flag written beside an unknown value: `set(CMAKE_CXX_FLAGS "${CMAKE_CXX_FLAGS} -DX")`
         for text, _quoted, _line in raw or ():
             if "$" in text and "D" in text:
@@ -1498,7 +1535,7 @@ class _Model(CondEnv):
                     self.define_macro(m.group(1), pc, valued)
 
     def define_macro(self, macro: str, cond: Any, valued: bool = False) -> None:
-        self.defines[macro] = _or(self.defines.get(macro, False), cond)
+        self.defines[macro] = _or_factored(self.defines.get(macro, False), cond)
         path, line, standalone = self.at
         key = (macro, path, line, valued, standalone)
         self.define_sites[key] = _or(self.define_sites.get(key, False), cond)
@@ -2232,6 +2269,27 @@ def _h_add_subdirectory(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, 
         m.process(target, _Scope(env.scope), path, cond, env.standalone)
 
 
+def _h_externalproject_add(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
+    """``ExternalProject_Add(name SOURCE_DIR dir)``: a project of the tree configured at build
+    time, only where this call runs: its files carry the call's condition (like a guarded
+    ``add_subdirectory()``), in a scope of their own."""
+    m.naming_refs(cmd[0], cmd, args, env, pc)
+    words = [_only_text(args, k) for k in range(len(args))]
+    if "SOURCE_DIR" not in words:
+        return
+    k = words.index("SOURCE_DIR")
+    sub = words[words.index("SOURCE_SUBDIR") + 1] if "SOURCE_SUBDIR" in words[:-1] else None
+    for t, c in args[k + 1][0] if k + 1 < len(args) else ():
+        path = None if isinstance(t, _Unk) else m.rel_path(t, env)
+        if path is None:
+            continue
+        if sub:
+            path = posixpath.normpath(posixpath.join(path, sub))
+        target = f"{path}/CMakeLists.txt" if path else "CMakeLists.txt"
+        if m.file(target) is not None:
+            m.process(target, _Scope(None), path, _and(pc, c), True)
+
+
 def _h_find_package(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
     name = _only_text(args, 0)
     if name is None:
@@ -2797,6 +2855,7 @@ _HANDLERS: dict[str, Any] = {
     "aux_source_directory": _h_aux_source_directory,
     "include": _h_include,
     "add_subdirectory": _h_add_subdirectory,
+    "externalproject_add": _h_externalproject_add,
     "find_package": _h_find_package,
     "option": _h_option,
     "cmake_minimum_required": _h_cmake_minimum_required,
@@ -2869,6 +2928,7 @@ def build_model(
     _PARSED.clear()
     m = _Model(cmake, files, dirs, names, cmakedefines or {})
     has_root = "CMakeLists.txt" in cmake
+    separate: dict[str, str] = {}
     try:
         if has_root:
             m.process("CMakeLists.txt", _Scope(None), "", True, standalone=False)
@@ -2889,8 +2949,13 @@ def build_model(
                     0,
                     "CMake file reached by no add_subdirectory()/include() from the root CMakeLists.txt: read on its own, unconditionally",
                 )
+            before = set(m.file_cond)
             m.process(p, _Scope(None), posixpath.dirname(p), True, standalone=True)
-        return m.result(has_root)
+            if has_root and cf.is_project:
+                separate.update((q, p) for q in m.file_cond if q not in before)
+        out = m.result(has_root)
+        out.separate = separate
+        return out
     except _Stop:
         raise ModelGaveUp(f"the CMake model stopped after {MAX_STEPS} commands") from None
     finally:

@@ -31,6 +31,9 @@ VERBS = {
 HINT = "move the code into the module, guard it with the toggle, or integrate through an S1 RFC"
 BREAKS = "deleting the module would break it"
 OPTIONAL = "optional import: deleting the module leaves dead code here"
+OPTIONAL_INCLUDE = (
+    "optional include (under __has_include): deleting the module leaves dead code here"
+)
 
 
 def judged(ref: Reference) -> bool:
@@ -88,7 +91,7 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
         if ref.type_checking:
             what = f" (only under TYPE_CHECKING); {BREAKS}"
         elif ref.optional:
-            what = f"; {OPTIONAL}"
+            what = f"; {OPTIONAL_INCLUDE if ref.kind == 'cpp-include' else OPTIONAL}"
         else:
             what = f"; {BREAKS}"
         out.append(
@@ -149,7 +152,8 @@ class InboundReference(Rule):
         ),
         severity_notes=(
             "Imports under `if TYPE_CHECKING:` are warnings, and so are optional imports (inside "
-            "`try:` with a handler for `ImportError`, `ModuleNotFoundError` or `Exception`): "
+            "`try:` with a handler for `ImportError`, `ModuleNotFoundError` or `Exception`) and "
+            "optional includes (an `#include` under `#if __has_include` of the same header): "
             "deleting the module leaves dead code there rather than breaking the file. A "
             "pattern match in a CMake file that only an add_subdirectory()/include() the CMake "
             "model cannot evaluate may reach is a note: whether CMake processes it is unknown. "

@@ -25,7 +25,8 @@ from ..registry.model import Module, Toggle
 from ..resolve.build_model import DefineSite
 from . import process
 from .base import Finding, Rule, RuleContext, severity
-from .build_toggles import check_build_partial, check_build_toggles
+from .build_toggles import built_finding, check_build_partial, check_build_toggles
+from .build_toggles import listing as _listing
 from .page import RuleDoc, registry, snippet
 
 
@@ -130,11 +131,6 @@ def _names_a_file(ref: Reference) -> bool:
     return bool(ref.target) and posixpath.basename(spec) == posixpath.basename(ref.target or "")
 
 
-def _listing(targets: list[str], limit: int = 3) -> str:
-    shown = ", ".join(f"'{t}'" for t in targets[:limit])
-    return shown + (f" and {len(targets) - limit} more" if len(targets) > limit else "")
-
-
 def check_partial(
     index: Index, module: Module, refs: list[Reference]
 ) -> tuple[list[Finding], list[tuple[str, int, str]]]:
@@ -217,31 +213,12 @@ def check_partial(
         if not loud:
             continue
         targets = [r.target or "" for r in loud]
-        first = loud[0]
-        if len(targets) == 1:
-            message = (
-                f"module '{module.name}' source '{targets[0]}' is built even with the toggle off"
-            )
-        else:
-            message = (
-                f"module '{module.name}': {len(targets)} sources are built even with the toggle "
-                f"off: {_listing(targets)}"
-            )
-        out.append(
-            Finding(
-                "SM007",
-                level,
-                module.name,
-                path,
-                line,
-                message,
-                f"put this under `if({module.toggles[0].cmake or module.toggles[0].first_name})`, or guard the whole source with the module's define",
-                kind=first.kind,
-                type_checking=False,
-                evidence=first.evidence,
-                target=targets[0],
-            )
+        toggle = module.toggles[0]
+        hint = (
+            f"put this under `if({toggle.cmake or toggle.first_name})`, or guard the whole "
+            "source with the module's define"
         )
+        out.append(built_finding(module, level, path, line, "source", targets, loud[0], hint))
     return out, notes
 
 
