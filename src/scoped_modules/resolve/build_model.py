@@ -86,6 +86,14 @@ _RAW_DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)(?![\w$])")
 _RAW_VALUED_DEFINE = re.compile(r"(?:[-/]D)?([A-Za-z_]\w*)=")
 _SYCL_FLAG = re.compile(r"(?:^|[\s;\"'])-fsycl(?:$|[\s;\"'])")  # SYCL mode, not -fsycl-targets
 _GLOB_CHARS = re.compile(r"[*?\[]")
+# The inputs of try-compile checks (check_c_source_compiles() and kin), whose results the model
+# does not know anyway: never followed, so that a macro saving, extending and restoring them
+# under conditions in a loop (ggml's FindSIMD.cmake) does not grow their values call after
+# call (it cost ggml's model 5 s of its 7). Read, each is a free unknown, as a switch.
+_CHECK_INPUTS = frozenset(
+    "CMAKE_REQUIRED_" + s
+    for s in ("FLAGS", "DEFINITIONS", "INCLUDES", "LIBRARIES", "LINK_OPTIONS", "QUIET")
+)
 
 # Commands that compile the sources they name.
 _BUILDING = frozenset(
@@ -229,6 +237,15 @@ def _not(a: Any) -> Any:
     return _node("not", a)
 
 
+def _negation(a: tuple) -> Any:
+    """``NOT a`` if that node exists already, else None: only an existing node can be among
+    the operands of a combination (``_not`` would intern a new one on every test, which cost
+    half of ggml's build model)."""
+    if a[0] == "not":
+        return a[1]
+    return _NODES.get(("not", id(a)))
+
+
 def _combine(tag: str, a: Any, b: Any) -> Any:
     xs = list(a[1:]) if a[0] == tag else [a]
     ys = list(b[1:]) if b[0] == tag else [b]
@@ -238,7 +255,7 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
     for y in ys:
         if id(y) in seen:
             continue
-        if id(_not(y)) in seen:
+        if id(_negation(y)) in seen:
             return tag == "or"  # x AND NOT x is false, x OR NOT x is true
         seen.add(id(y))
         xs.append(y)
@@ -733,7 +750,7 @@ class _Model(CondEnv):
         self.facts = facts
         self.tree = _Tree(files, dirs)
         self.res = _Resolver(self.tree)
-        self.switches = set(switches) | {"BUILD_TESTING"}
+        self.switches = set(switches) | {"BUILD_TESTING"} | _CHECK_INPUTS
         self.cmakedefines = cmakedefines
         self.files: dict[str, _File] = {}
         # function and macro definitions: name -> [(condition, definition)]; a definition
