@@ -1,8 +1,9 @@
 """Shared by the fuzz targets in tests/fuzz/ (`make fuzz`).
 
-``run_examples`` runs a check on ``SCOPED_FUZZ_EXAMPLES`` generated inputs (default 500),
-each bounded in time (an example running longer than ``EXAMPLE_SECONDS`` is a hang and fails
-the target), and prints how many it ran. ``Guards`` checks the guard expressions of a
+``run_examples`` runs a check on ``SCOPED_FUZZ_EXAMPLES`` generated inputs (default 500; a
+target may ask for another default), each bounded in time (an example running longer than
+``SCOPED_FUZZ_SECONDS``, default 20, is a hang and fails the target), and prints how many it
+ran. ``Guards`` checks the guard expressions of a
 reader's facts (``readers/facts.py``) once per distinct node.
 """
 
@@ -18,13 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("SCOPED_FUZZ_EXAMPLES", "500"))
-EXAMPLE_SECONDS = 20
+EXAMPLE_SECONDS = float(os.environ.get("SCOPED_FUZZ_SECONDS", "20"))
 
 
 @contextmanager
-def bounded(seconds: int) -> Iterator[None]:
+def bounded(seconds: float) -> Iterator[None]:
     """Fail (instead of hanging) when the block runs longer than ``seconds`` (POSIX)."""
-    if not hasattr(signal, "SIGALRM"):
+    if not hasattr(signal, "setitimer"):
         yield
         return
 
@@ -32,11 +33,11 @@ def bounded(seconds: int) -> Iterator[None]:
         raise TimeoutError(f"one example ran longer than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
@@ -46,15 +47,16 @@ def run_examples(
     check: Callable[[Any], None],
     capsys: Any,
     share: float = 1.0,
+    examples: int = EXAMPLES,
 ) -> None:
-    """Run ``check`` on ``share`` of ``EXAMPLES`` inputs drawn from ``strategy`` (a target whose
+    """Run ``check`` on ``share`` of ``examples`` inputs drawn from ``strategy`` (a target whose
     examples are large takes a smaller share); print how many ran."""
     count = 0
 
     @settings(
-        max_examples=max(1, int(EXAMPLES * share)),
+        max_examples=max(1, int(examples * share)),
         deadline=None,  # the bound is `bounded`, per example, and the count overall
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        suppress_health_check=list(HealthCheck),
     )
     @given(strategy)
     def target(value: Any) -> None:

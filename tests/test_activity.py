@@ -7,52 +7,38 @@ files), not copied from the tool's output.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import check_json, git, run_cli, write_tree
+from helpers import (
+    check_json,
+    commit,
+    git,
+    identity,
+    person,
+    private_copy,
+    run_cli,
+    write_tree,
+)
 
-REGISTRY = """\
+ROSTER = (
+    person("alice", name="Alice Liddell", emails=["alice@example.org"])
+    + person("bob-gh", name="Bob Builder", emails=["bob@example.org"])
+    + person("carol", name="Carol Danvers", emails=["carol@example.org"])
+    + person("dave", emails=["dave@example.org"])
+    + person("erin", aliases=["Erin E."])
+    + person("gina", emails=["gina@example.org"])
+    + person("ci-bot", emails=["ci@example.org"], bot=True)
+)
+
+REGISTRY = f"""\
 schema = 1
 
 [activity]
 window_days = 365
 bots = ["*[bot]"]
 
-[[people.person]]
-handle = "alice"
-name = "Alice Liddell"
-emails = ["alice@example.org"]
-
-[[people.person]]
-handle = "bob-gh"
-name = "Bob Builder"
-emails = ["bob@example.org"]
-
-[[people.person]]
-handle = "carol"
-name = "Carol Danvers"
-emails = ["carol@example.org"]
-
-[[people.person]]
-handle = "dave"
-emails = ["dave@example.org"]
-
-[[people.person]]
-handle = "erin"
-aliases = ["Erin E."]
-
-[[people.person]]
-handle = "gina"
-emails = ["gina@example.org"]
-
-[[people.person]]
-handle = "ci-bot"
-emails = ["ci@example.org"]
-bot = true
-
-[modules.uma]
+{ROSTER}[modules.uma]
 stage = "s0"
 paths = ["uma/"]
 owners = ["alice", "bob-gh"]
@@ -76,35 +62,6 @@ owners = ["gina"]
 END = "2025-06-01T12:00:00Z"
 
 
-def identity(author: str, date: str) -> dict[str, str]:
-    """The environment that makes ``Name <email>`` author and committer of a commit at ``date``."""
-    name, email = author.rsplit(" <", 1)
-    email = email.rstrip(">")
-    return {
-        "GIT_AUTHOR_NAME": name,
-        "GIT_AUTHOR_EMAIL": email,
-        "GIT_COMMITTER_NAME": name,
-        "GIT_COMMITTER_EMAIL": email,
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-    }
-
-
-def commit(
-    root: Path,
-    author: str,
-    date: str,
-    files: dict[str, str],
-    message: str = "change",
-    trailers: tuple[str, ...] = (),
-) -> None:
-    """One commit by ``Name <email>`` dated ``date`` (author and committer) changing ``files``."""
-    write_tree(root, files)
-    git(root, "add", "-A")
-    body = message + ("\n\n" + "\n".join(trailers) if trailers else "")
-    git(root, "commit", "-q", "--allow-empty", "-m", body, env=identity(author, date))
-
-
 def refactor(n: int) -> dict[str, str]:
     return {f"core/c{i}.py": f"x = {n}\n" for i in range(9)}
 
@@ -121,86 +78,87 @@ def build_history(root: Path) -> Path:
             **refactor(0),
         },
     )
-    commit(root, "Init <init@example.org>", "2023-01-01T00:00:00Z", {}, "initial")
+    commit(root, {}, "initial", author="Init <init@example.org>", date="2023-01-01T00:00:00Z")
     # outside the window: dave's focused commit does not count
-    commit(root, "Dave <dave@example.org>", "2024-01-01T00:00:00Z", {"dead/x.py": "1\n"})
+    commit(
+        root, {"dead/x.py": "1\n"}, author="Dave <dave@example.org>", date="2024-01-01T00:00:00Z"
+    )
     # alice under an old address that .mailmap maps to her roster email
-    commit(root, "A. L. <alice@old.example>", "2024-08-01T00:00:00Z", {"uma/a.py": "1\n"})
+    commit(
+        root, {"uma/a.py": "1\n"}, author="A. L. <alice@old.example>", date="2024-08-01T00:00:00Z"
+    )
     commit(
         root,
-        "Alice Liddell <alice@example.org>",
-        "2024-09-01T00:00:00Z",
         {"uma/a.py": "2\n", "uma/b.py": "1\n"},
+        author="Alice Liddell <alice@example.org>",
+        date="2024-09-01T00:00:00Z",
     )
     # bob through a GitHub noreply address under another name
     commit(
         root,
-        "Robert B. <12345+bob-gh@users.noreply.github.com>",
-        "2024-10-01T00:00:00Z",
         {"uma/c.py": "1\n"},
+        author="Robert B. <12345+bob-gh@users.noreply.github.com>",
+        date="2024-10-01T00:00:00Z",
     )
     # carol's only commit: a tree-wide refactor (1 of 11 files in dead, 1 in uma)
     commit(
         root,
-        "Carol Danvers <carol@example.org>",
-        "2024-11-01T00:00:00Z",
         {"dead/x.py": "2\n", "uma/a.py": "3\n", **refactor(1)},
+        author="Carol Danvers <carol@example.org>",
+        date="2024-11-01T00:00:00Z",
     )
     # an unknown author and a co-author known by alias: focused on dead, no owner among them
     commit(
         root,
-        "Frank <frank@example.net>",
-        "2024-12-01T00:00:00Z",
         {"dead/y.py": "1\n"},
+        author="Frank <frank@example.net>",
+        date="2024-12-01T00:00:00Z",
         trailers=("Co-authored-by: Erin E. <erin@elsewhere.example>",),
     )
     # bob as co-author of an unknown author's commit
     commit(
         root,
-        "Grace <grace@example.net>",
-        "2025-01-01T00:00:00Z",
         {"uma/d.py": "1\n"},
+        author="Grace <grace@example.net>",
+        date="2025-01-01T00:00:00Z",
         trailers=("Co-authored-by: Bob Builder <bob@example.org>",),
     )
     # bots: many commits in botmod, none counts
     for i in range(12):
         commit(
             root,
-            "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
-            f"2025-02-{i + 1:02d}T00:00:00Z",
             {"botmod/requirements.txt": f"pkg=={i}\n"},
+            author="dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
+            date=f"2025-02-{i + 1:02d}T00:00:00Z",
         )
     for i in range(3):
         commit(
             root,
-            "CI <ci@example.org>",
-            f"2025-03-{i + 1:02d}T00:00:00Z",
             {"botmod/lock.txt": f"{i}\n"},
+            author="CI <ci@example.org>",
+            date=f"2025-03-{i + 1:02d}T00:00:00Z",
         )
     # a side branch with a focused commit on dead, merged by dave with an evil merge
     git(root, "checkout", "-q", "-b", "side")
-    commit(root, "Hank <hank@example.net>", "2025-04-01T00:00:00Z", {"dead/z.py": "1\n"})
+    commit(
+        root, {"dead/z.py": "1\n"}, author="Hank <hank@example.net>", date="2025-04-01T00:00:00Z"
+    )
     git(root, "checkout", "-q", "main")
-    commit(root, "Init <init@example.org>", "2025-04-02T00:00:00Z", {"README.md": "hi\n"})
+    commit(
+        root, {"README.md": "hi\n"}, author="Init <init@example.org>", date="2025-04-02T00:00:00Z"
+    )
     env = identity("Dave <dave@example.org>", "2025-04-03T00:00:00Z")
     git(root, "merge", "-q", "--no-ff", "--no-commit", "side", env=env)
     write_tree(root, {"dead/x.py": "merged\n"})
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "merge side", env=env)
-    commit(root, "Init <init@example.org>", END, {"README.md": "end\n"})
+    commit(root, {"README.md": "end\n"}, author="Init <init@example.org>", date=END)
     return root
 
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_history(tmp_path_factory.mktemp("activity") / "repo")
-
-
-def private_copy(template: Path, tmp_path: Path) -> Path:
-    """A copy of a repository built once per module, for a test that writes."""
-    dest = tmp_path / "repo"
-    shutil.copytree(template, dest)
-    return dest
 
 
 @pytest.fixture
@@ -322,7 +280,12 @@ def test_warm_check_uses_the_cache_and_follows_new_commits(fresh: Path) -> None:
     _, warm = check_json(fresh)
     assert warm["findings"] == cold["findings"]
     # carol makes a focused commit: a new HEAD, nothing else changed in the checked files
-    commit(fresh, "Carol Danvers <carol@example.org>", "2025-06-02T00:00:00Z", {"dead/w.py": "1\n"})
+    commit(
+        fresh,
+        {"dead/w.py": "1\n"},
+        author="Carol Danvers <carol@example.org>",
+        date="2025-06-02T00:00:00Z",
+    )
     _, after = check_json(fresh)
     assert {f["module"] for f in after["findings"] if f["rule"] == "SM011"} == {"botmod"}
 
@@ -379,7 +342,7 @@ def small_repo(root: Path, first: str = "2020-01-01T00:00:00Z") -> Path:
     root.mkdir(parents=True)
     git(root, "init", "-q", "-b", "main")
     write_tree(root, {"scoped.toml": SMALL, ".mailmap": "<alice@example.org> <al@old.example>\n"})
-    commit(root, "Init <init@example.org>", first, {}, "initial")
+    commit(root, {}, "initial", author="Init <init@example.org>", date=first)
     return root
 
 
@@ -388,15 +351,19 @@ def test_coauthors_go_through_mailmap_and_bot_globs_are_literal(tmp_path: Path) 
     # alice only as a co-author under her old address, which .mailmap maps to her roster email
     commit(
         root,
-        "Abbot <abbot@example.net>",
-        "2025-05-01T00:00:00Z",
         {"uma/a.py": "1\n"},
+        author="Abbot <abbot@example.net>",
+        date="2025-05-01T00:00:00Z",
         trailers=("Co-authored-by: Al <al@old.example>",),
     )
     # "ci-?" matches ci-1 but not ci-10; "*[bot]" matches the literal suffix only
-    commit(root, "ci-1 <ci1@example.net>", "2025-05-02T00:00:00Z", {"uma/b.py": "1\n"})
-    commit(root, "ci-10 <ci10@example.net>", "2025-05-03T00:00:00Z", {"uma/c.py": "1\n"})
-    commit(root, "Robot <robot@example.net>", "2025-05-04T00:00:00Z", {"uma/d.py": "1\n"})
+    commit(root, {"uma/b.py": "1\n"}, author="ci-1 <ci1@example.net>", date="2025-05-02T00:00:00Z")
+    commit(
+        root, {"uma/c.py": "1\n"}, author="ci-10 <ci10@example.net>", date="2025-05-03T00:00:00Z"
+    )
+    commit(
+        root, {"uma/d.py": "1\n"}, author="Robot <robot@example.net>", date="2025-05-04T00:00:00Z"
+    )
     report = activity_json(root)
     uma = by_name(report)["uma"]
     assert uma["owners"] == [
@@ -413,7 +380,9 @@ def test_coauthors_go_through_mailmap_and_bot_globs_are_literal(tmp_path: Path) 
 
 def test_history_starting_inside_the_window_is_no_verdict_for_sm011(tmp_path: Path) -> None:
     root = small_repo(tmp_path / "repo", first="2025-04-01T00:00:00Z")
-    commit(root, "Other <other@example.net>", "2025-05-01T00:00:00Z", {"uma/a.py": "1\n"})
+    commit(
+        root, {"uma/a.py": "1\n"}, author="Other <other@example.net>", date="2025-05-01T00:00:00Z"
+    )
     report = activity_json(root)
     first = git(root, "rev-list", "--max-parents=0", "HEAD").strip()
     assert report["history_start"] == {"commit": first, "date": "2025-04-01"}
@@ -449,10 +418,12 @@ def test_registry_below_the_top_level(tmp_path: Path) -> None:
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
     write_tree(root, {"sub/scoped.toml": SMALL})
-    commit(root, "Init <init@example.org>", "2020-01-01T00:00:00Z", {}, "initial")
+    commit(root, {}, "initial", author="Init <init@example.org>", date="2020-01-01T00:00:00Z")
     # paths are relative to sub/: uma/ is sub/uma/, and top-level uma/ is not the module
-    commit(root, "A <alice@example.org>", "2025-05-01T00:00:00Z", {"sub/uma/a.py": "1\n"})
-    commit(root, "A <alice@example.org>", "2025-05-02T00:00:00Z", {"uma/x.py": "1\n"})
+    commit(
+        root, {"sub/uma/a.py": "1\n"}, author="A <alice@example.org>", date="2025-05-01T00:00:00Z"
+    )
+    commit(root, {"uma/x.py": "1\n"}, author="A <alice@example.org>", date="2025-05-02T00:00:00Z")
     code, out, err = run_cli(root, "--config", "sub/scoped.toml", "activity", "--format", "json")
     assert code == 0, err
     (uma,) = json.loads(out)["modules"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from helpers import check_json, git, make_repo, run_cli, write_tree
+from helpers import check_json, commit, git, make_repo, run_cli, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -147,12 +147,9 @@ def test_baseline_with_changed_branch(tmp_path: Path) -> None:
     """The adoption story: record on main, then a pull request adds one violation."""
     root = _repo(tmp_path)
     run_cli(root, "baseline")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "baseline")
+    commit(root, message="baseline")
     git(root, "checkout", "-q", "-b", "pr")
-    write_tree(root, {"python/pkg/new.py": "import pkg.uma.x\n", "python/pkg/uma/x.py": ""})
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "new")
+    commit(root, {"python/pkg/new.py": "import pkg.uma.x\n", "python/pkg/uma/x.py": ""}, "new")
     code, data = check_json(root, "--baseline", "scoped-baseline.toml", "--changed", "main")
     assert code == 1
     assert [e[1] for e in _errors(data)] == ["python/pkg/new.py", "python/pkg/new.py"]

@@ -5,18 +5,18 @@ conservatively (an unknown implies nothing, and a note says where)."""
 from __future__ import annotations
 
 import itertools
-import json
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
+from build_helpers import compiled, holds, model_of
+from helpers import write_tree
 
 from scoped_modules.index import all_dirs
 from scoped_modules.readers.cmake import read_cmake
 from scoped_modules.readers.guards import implies_on_search
-from scoped_modules.resolve.build_model import F_BUILD, BuildModel, build_model
+from scoped_modules.resolve.build_model import F_BUILD, build_model
 
 # A project whose compiled sources depend on three toggles through the constructs the model
 # evaluates: if/elseif/else, macros and functions (ARGN, named parameters, PARENT_SCOPE,
@@ -99,6 +99,9 @@ TRUTH_TABLE_PROJECT = {
         maybe_tool(t1)
         add_subdirectory(sub)
         include(cmake/more.cmake)
+        if(B)
+          add_subdirectory(loopsub)
+        endif()
         """,
     "sub/CMakeLists.txt": """
         if(NOT C)
@@ -108,6 +111,15 @@ TRUTH_TABLE_PROJECT = {
         if(A)
           target_sources(sublib PRIVATE s_a.cpp)
         endif()
+        """,
+    # a list set in a directory processed only under B: the loop sees its items, not the
+    # value the variable had where the directory is not processed
+    "loopsub/CMakeLists.txt": """
+        set(LS l1.cpp l2.cpp)
+        foreach(s IN LISTS LS)
+          list(APPEND LSRCS ${s})
+        endforeach()
+        add_library(loopsub STATIC ${LSRCS})
         """,
     "cmake/more.cmake": """
         if(A AND B AND C)
@@ -139,47 +151,9 @@ SOURCES = [
     "src/more.cpp",
     "sub/s.cpp",
     "sub/s_a.cpp",
+    "loopsub/l1.cpp",
+    "loopsub/l2.cpp",
 ]
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(textwrap.dedent(text).lstrip("\n"))
-
-
-def model_of(files: dict[str, str], **kw: object) -> BuildModel:
-    facts = {
-        p: read_cmake(textwrap.dedent(t).lstrip("\n"))
-        for p, t in files.items()
-        if p.endswith((".cmake", "CMakeLists.txt"))
-    }
-    names = sorted(files)
-    return build_model(facts, frozenset(names), all_dirs(names), **kw)  # type: ignore[arg-type]
-
-
-def holds(g: object, env: dict[str, bool]) -> bool:
-    """A guard's value when every atom is one of the toggles (an unknown would fail here)."""
-    if g is None:
-        return True
-    assert isinstance(g, tuple), g
-    tag = g[0]
-    if tag == "v":
-        return env[g[1][0]]
-    if tag == "not":
-        return not holds(g[1], env)
-    if tag == "and":
-        return all(holds(c, env) for c in g[1:])
-    if tag == "or":
-        return any(holds(c, env) for c in g[1:])
-    raise AssertionError(f"unexpected atom {g!r}")
-
-
-def _compiled(build: Path) -> set[str]:
-    entries = json.loads((build / "compile_commands.json").read_text())
-    src = build.parent / "src_root"
-    return {str(Path(e["file"]).resolve().relative_to(src.resolve())) for e in entries}
 
 
 @pytest.mark.skipif(
@@ -188,7 +162,7 @@ def _compiled(build: Path) -> set[str]:
 )
 def test_predicted_sources_match_real_configure_runs(tmp_path: Path) -> None:
     src = tmp_path / "src_root"
-    write(src, TRUTH_TABLE_PROJECT)
+    write_tree(src, TRUTH_TABLE_PROJECT)
     for s in SOURCES:
         (src / s).parent.mkdir(parents=True, exist_ok=True)
         (src / s).write_text("int f();\n")
@@ -215,7 +189,7 @@ def test_predicted_sources_match_real_configure_runs(tmp_path: Path) -> None:
             timeout=120,
         )
         predicted = {s for s, g in model.build_cond.items() if holds(g, env)}
-        assert predicted == _compiled(build), env
+        assert predicted == compiled(build), env
 
 
 # --- conservative readings ---------------------------------------------------------------------

@@ -7,6 +7,10 @@ that silenced everything would fail here too.
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,7 +59,10 @@ def run(tmp_path: Path, files: dict[str, str]) -> tuple[list[tuple], list[tuple]
         for f in report["findings"]
         if f["rule"] in ("SM003", "SM007")
     )
-    notes = sorted((n["path"], n["line"], n["message"]) for n in report["notes"])
+    notes = sorted(
+        ((n["path"], n["line"], n["message"]) for n in report["notes"]),
+        key=lambda n: (n[0] or "", n[1] or 0, n[2]),
+    )
     return found, notes
 
 
@@ -269,7 +276,8 @@ def test_case6_unreached_cmake_file_is_a_note(tmp_path: Path) -> None:
         "CMakeLists.txt": HEAD
         + 'option(USE_NPU "" OFF)\n'
         + "foreach(d ${EXTRA_DIRS})\n  add_subdirectory(${d})\nendforeach()\n",
-        # reached by nothing the model can follow: read on its own, as before
+        # reached by no call the model can evaluate, but add_subdirectory(${d}) may reach it
+        # (CMake builds it only when EXTRA_DIRS lists it): a note, not SM007
         "src/npu/CMakeLists.txt": "add_library(npu npu.cpp)\n",
         "src/npu/npu.cpp": "",
         # a project of its own: a root, not a blind spot
@@ -277,7 +285,7 @@ def test_case6_unreached_cmake_file_is_a_note(tmp_path: Path) -> None:
         "apps/demo/main.cpp": "",
     }
     found, notes = run(tmp_path, files)
-    assert found == [sm007("npu", "src/npu/CMakeLists.txt", 1, ["src/npu/npu.cpp"])]
+    assert found == []
     assert notes == [
         (
             "CMakeLists.txt",
@@ -293,8 +301,16 @@ def test_case6_unreached_cmake_file_is_a_note(tmp_path: Path) -> None:
         (
             "src/npu/CMakeLists.txt",
             None,
-            "CMake file reached by no add_subdirectory()/include() from the root "
-            "CMakeLists.txt: read on its own, unconditionally",
+            "CMake file reached by no add_subdirectory()/include() the model could evaluate; "
+            "add_subdirectory(${d}) at CMakeLists.txt:5 may reach it: read under what the "
+            "conditions of those calls share, and an unknown condition",
+        ),
+        (
+            "src/npu/CMakeLists.txt",
+            1,
+            "module 'npu': 1 file(s) built without the toggle by 1 command(s) in CMake files "
+            "reached only through add_subdirectory(${d}) at CMakeLists.txt:5, which the model "
+            "could not evaluate: not judged (SM007): 'src/npu/npu.cpp'",
         ),
     ]
 
@@ -452,3 +468,306 @@ def test_when_the_model_gives_up_cmake_files_are_read_one_by_one(
             "the CMake model stopped after 2 commands: CMake references are read file by file",
         )
     ]
+
+
+# --- CMake files reached only by an add_subdirectory()/include() the model cannot evaluate -----
+# onnx-mlir: `foreach(t ${ONNX_MLIR_ACCELERATORS}) add_subdirectory(${t})` reaches an
+# accelerator only when the user lists it; its CMake files are reached by nothing the model
+# evaluates. They are read under what the conditions of those calls share AND an unknown
+# condition, and what they build is a note (whether CMake processes them is unknown), not SM007.
+
+ACCEL_ROOT = (
+    HEAD
+    + 'set(PROJ_ACCELERATORS "" CACHE STRING "accelerators to build, e.g. npu")\n'  # 3
+    + "set(ACCEL_LIST ${PROJ_ACCELERATORS})\n"  # 4
+    + "add_library(core src/core.cpp)\n"  # 5
+    + "add_subdirectory(src/accel)\n"  # 6
+)
+ACCEL_FILES = {
+    "src/core.cpp": "int core;\n",
+    "src/accel/CMakeLists.txt": "foreach(t ${ACCEL_LIST})\n  add_subdirectory(${t})\nendforeach()\n",
+    "src/accel/npu/CMakeLists.txt": "add_library(npu npu.cpp kernels/conv.cpp)\n"
+    + "add_subdirectory(tools)\n",
+    "src/accel/npu/npu.cpp": "int npu;\n",
+    "src/accel/npu/kernels/conv.cpp": "int conv;\n",
+    "src/accel/npu/tools/CMakeLists.txt": "add_executable(npu_tool tool.cpp)\n",
+    "src/accel/npu/tools/tool.cpp": "int main() { return 0; }\n",
+}
+NPU_SOURCES = [
+    "src/accel/npu/kernels/conv.cpp",
+    "src/accel/npu/npu.cpp",
+    "src/accel/npu/tools/tool.cpp",
+]
+BLIND_FILE_NOTE = (
+    "CMake file reached by no add_subdirectory()/include() the model could evaluate; "
+    "{call} at {at} may reach it: read under what the conditions of those calls share, and "
+    "an unknown condition"
+)
+
+
+def _blind_sm007_note(module: str, n: int, commands: int, where: str, targets: list[str]) -> str:
+    shown = ", ".join(f"'{t}'" for t in targets[:3])
+    more = f" and {len(targets) - 3} more" if len(targets) > 3 else ""
+    return (
+        f"module '{module}': {n} file(s) built without the toggle by {commands} command(s) "
+        f"{where}: not judged (SM007): {shown}{more}"
+    )
+
+
+def _configure(src: Path, build: Path, *defs: str) -> set[str]:
+    """The sources a real ``cmake`` configure of ``src`` compiles (compile_commands.json)."""
+    shutil.rmtree(build, ignore_errors=True)
+    subprocess.run(
+        ["cmake", "-S", str(src), "-B", str(build), "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", *defs],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    entries = json.loads((build / "compile_commands.json").read_text())
+    return {Path(e["file"]).resolve().relative_to(src.resolve()).as_posix() for e in entries}
+
+
+def _sm007_sources(found: list[tuple]) -> set[str]:
+    """Every source SM007 names (each finding lists up to three)."""
+    return {t for f in found if f[0] == "SM007" for t in re.findall(r"'([^']+\.cpp)'", f[5])}
+
+
+needs_cmake = pytest.mark.skipif(
+    shutil.which("cmake") is None or shutil.which("c++") is None,
+    reason="cmake or a C++ compiler not installed (CI installs them)",
+)
+
+
+def _accel_project(tmp_path: Path, root: str) -> tuple[list[tuple], list[tuple], set[str]]:
+    """(findings, notes, the module sources a real configure with the list empty compiles) of
+    the accelerator project, the module's toggle one that has nothing to do with the list
+    (whatever the user picks)."""
+    files = {
+        "scoped.toml": registry(("npu", ["src/accel/npu/"], "USE_NPU")),
+        "CMakeLists.txt": root,
+        **ACCEL_FILES,
+    }
+    found, notes = run(tmp_path, files)
+    off = _configure(tmp_path / "repo", tmp_path / "off", "-DPROJ_ACCELERATORS=")
+    return found, notes, {s for s in off if s.startswith("src/accel/npu/")}
+
+
+@needs_cmake
+def test_a_module_reached_only_by_foreach_add_subdirectory_is_a_note_as_cmake_agrees(
+    tmp_path: Path,
+) -> None:
+    found, notes, off = _accel_project(tmp_path, ACCEL_ROOT)
+    # the oracle: with the list empty CMake builds none of the module (no SM007 is right);
+    # listed, it builds exactly what the note says the module's files would build
+    on = _configure(tmp_path / "repo", tmp_path / "on", "-DPROJ_ACCELERATORS=npu")
+    assert off == _sm007_sources(found) == set()
+    assert sorted(s for s in on if s.startswith("src/accel/npu/")) == NPU_SOURCES
+    assert found == []
+    where = (
+        "in CMake files reached only through add_subdirectory(${t}) at "
+        "src/accel/CMakeLists.txt:2, which the model could not evaluate"
+    )
+    assert notes == [
+        (
+            "src/accel/CMakeLists.txt",
+            1,
+            "foreach() over a list the model does not know: its body is read once, with an "
+            "unknown value",
+        ),
+        (
+            "src/accel/CMakeLists.txt",
+            2,
+            "add_subdirectory() of a path the model does not know: add_subdirectory(${t})",
+        ),
+        (
+            "src/accel/npu/CMakeLists.txt",
+            None,
+            BLIND_FILE_NOTE.format(call="add_subdirectory(${t})", at="src/accel/CMakeLists.txt:2"),
+        ),
+        (
+            "src/accel/npu/CMakeLists.txt",
+            1,
+            _blind_sm007_note("npu", 3, 2, where, NPU_SOURCES),
+        ),
+    ]
+
+
+@needs_cmake
+def test_control_a_module_also_reached_by_a_literal_add_subdirectory_stays_sm007(
+    tmp_path: Path,
+) -> None:
+    # line 7: the module also reached by a literal add_subdirectory, outside any guard
+    found, notes, off = _accel_project(tmp_path, ACCEL_ROOT + "add_subdirectory(src/accel/npu)\n")
+    assert off == _sm007_sources(found)
+    assert found == [
+        sm007("npu", "src/accel/npu/CMakeLists.txt", 1, NPU_SOURCES[:2]),
+        sm007("npu", "src/accel/npu/tools/CMakeLists.txt", 1, NPU_SOURCES[2:]),
+    ]
+    assert not any("not judged" in n[2] or "model could evaluate" in n[2] for n in notes)
+
+
+def test_the_condition_of_the_unevaluated_calls_carries_over(tmp_path: Path) -> None:
+    # as onnx-mlir: the foreach sits under if(the list): with that list as the toggle, what
+    # the module's files build is wiring, neither SM007 nor a note
+    files = {
+        "scoped.toml": registry(("npu", ["src/accel/npu/"], "PROJ_ACCELERATORS")),
+        "CMakeLists.txt": ACCEL_ROOT,
+        **ACCEL_FILES,
+        "src/accel/CMakeLists.txt": "if(PROJ_ACCELERATORS)\n"
+        + "  foreach(t ${ACCEL_LIST})\n    add_subdirectory(${t})\n  endforeach()\n"
+        + "endif()\n",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == []
+    assert [n[0] for n in notes if "not judged" in n[2]] == []
+    assert (
+        "src/accel/npu/CMakeLists.txt",
+        None,
+        BLIND_FILE_NOTE.format(call="add_subdirectory(${t})", at="src/accel/CMakeLists.txt:3"),
+    ) in notes
+
+
+def test_every_call_evaluated_a_stray_file_stays_sm007(tmp_path: Path) -> None:
+    # nothing unevaluated could reach it: the lexical reading, as before
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD + "add_library(core src/core.cpp)\n",
+        "src/core.cpp": "",
+        "src/npu/CMakeLists.txt": "add_library(npu npu.cpp)\n",
+        "src/npu/npu.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("npu", "src/npu/CMakeLists.txt", 1, ["src/npu/npu.cpp"])]
+    assert notes == [
+        (
+            "src/npu/CMakeLists.txt",
+            None,
+            "CMake file reached by no add_subdirectory()/include() from the root "
+            "CMakeLists.txt: read on its own, unconditionally",
+        )
+    ]
+
+
+def test_an_include_reaches_only_files_named_as_its_argument_ends(tmp_path: Path) -> None:
+    # include(${X}.cmake) may reach a .cmake file, never a CMakeLists.txt: that one is a stray
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD + "include(cmake/${PROJ_TARGET}.cmake)\n",  # 3
+        "cmake/Npu.cmake": "add_library(npu_rt src/npu/rt.cpp)\n",
+        "src/npu/rt.cpp": "",
+        "src/npu/CMakeLists.txt": "add_library(npu npu.cpp)\n",
+        "src/npu/npu.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == [sm007("npu", "src/npu/CMakeLists.txt", 1, ["src/npu/npu.cpp"])]
+    where = (
+        "in CMake files reached only through include(cmake/${PROJ_TARGET}.cmake) at "
+        "CMakeLists.txt:3, which the model could not evaluate"
+    )
+    assert ("cmake/Npu.cmake", 1, _blind_sm007_note("npu", 1, 1, where, ["src/npu/rt.cpp"])) in (
+        notes
+    )
+
+
+def test_a_list_read_only_by_a_blind_file_is_a_note(tmp_path: Path) -> None:
+    # the set() is in a reached file, but only a file that nothing evaluated reaches builds it
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD
+        + "set(NPU_SRCS src/npu/npu.cpp)\n"  # 3
+        + "foreach(d ${EXTRA_DIRS})\n  add_subdirectory(${d})\nendforeach()\n",
+        "src/extra/CMakeLists.txt": "add_library(extra ${NPU_SRCS})\n",
+        "src/npu/npu.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    assert found == []
+    where = (
+        "in a list that only CMake files reached by an add_subdirectory()/include() the "
+        "model could not evaluate read"
+    )
+    assert (
+        "CMakeLists.txt",
+        3,
+        _blind_sm007_note("npu", 1, 1, where, ["src/npu/npu.cpp"]),
+    ) in notes
+
+
+def test_a_pattern_in_a_blind_cmake_file_is_a_note_not_sm003(tmp_path: Path) -> None:
+    reg = registry(("npu", ["src/npu/"], "USE_NPU")).replace(
+        'champion = "pat"\n', 'champion = "pat"\nreferences = ["npu_runtime"]\n', 1
+    )
+    files = {
+        "scoped.toml": reg,
+        "CMakeLists.txt": HEAD
+        + "add_library(core src/core.cpp)\n"  # 3
+        + "target_link_libraries(core npu_runtime)\n"  # 4: the control, reached
+        + "foreach(d ${EXTRA_DIRS})\n  add_subdirectory(${d})\nendforeach()\n",  # 5-7
+        "src/core.cpp": "",
+        "src/extra/CMakeLists.txt": "add_library(extra x.cpp)\n"
+        + "target_link_libraries(extra npu_runtime)\n",
+        "src/extra/x.cpp": "",
+        "src/npu/rt.cpp": "",
+    }
+    found, notes = run(tmp_path, files)
+    pattern = "core file refers to module 'npu'; deleting the module would break it"
+    assert found == [("SM003", "npu", "CMakeLists.txt", 4, None, pattern)]
+    assert (
+        "src/extra/CMakeLists.txt",
+        2,
+        "core file refers to module 'npu' without the toggle, in CMake files reached only "
+        "through add_subdirectory(${d}) at CMakeLists.txt:6, which the model could not "
+        "evaluate: not judged (SM003)",
+    ) in notes
+
+
+def test_a_define_in_a_blind_file_is_a_note_not_sm006(tmp_path: Path) -> None:
+    reg = registry(("npu", ["src/npu/"], "USE_NPU")).replace(
+        'cmake = "USE_NPU" }', 'cmake = "USE_NPU", define = "PROJ_HAS_NPU" }'
+    )
+    files = {
+        "scoped.toml": reg,
+        "CMakeLists.txt": HEAD
+        + 'option(USE_NPU "" OFF)\n'
+        + "foreach(d ${EXTRA_DIRS})\n  add_subdirectory(${d})\nendforeach()\n",  # 4-6
+        "src/npu/CMakeLists.txt": "add_compile_definitions(PROJ_HAS_NPU)\n",
+    }
+    root = make_repo(tmp_path / "repo", {**files, "include/README.md": "the include root\n"})
+    _code, report = check_json(root)
+    assert [f for f in report["findings"] if f["rule"] == "SM006"] == []
+    assert {
+        "path": "src/npu/CMakeLists.txt",
+        "line": 1,
+        "message": "define 'PROJ_HAS_NPU' of module 'npu' is defined in CMake files reached "
+        "only through add_subdirectory(${d}) at CMakeLists.txt:5, which the model could not "
+        "evaluate (src/npu/CMakeLists.txt:1); whether that matches the toggle is not judged",
+    } in report["notes"]
+
+
+def test_the_toggle_state_says_what_was_not_judged(tmp_path: Path) -> None:
+    files = {
+        "scoped.toml": registry(("npu", ["src/npu/"], "USE_NPU")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_NPU "" OFF)\n'
+        + 'cmake_language(EVAL CODE "add_subdirectory(${NPU_DIR})")\n',  # 4
+        "src/npu/CMakeLists.txt": "add_library(npu npu.cpp rt.cpp)\n",
+        "src/npu/npu.cpp": "",
+        "src/npu/rt.cpp": "",
+        "include/README.md": "the include root\n",
+    }
+    root = make_repo(tmp_path / "repo", files)
+    _code, report = check_json(root)
+    assert [f for f in report["findings"] if f["rule"] == "SM007"] == []
+    assert any(
+        n["path"] == "src/npu/CMakeLists.txt"
+        and 'add_subdirectory(${NPU_DIR})") at CMakeLists.txt:4 may reach it' in n["message"]
+        for n in report["notes"]
+    )
+    code, out, _err = run_cli(root, "status", "--format", "json", "--no-cache")
+    assert code == 0
+    (row,) = json.loads(out)["modules"]
+    assert row["toggle"] == {
+        "names": ["USE_NPU"],
+        "state": None,  # not `wired`: what builds the module was not judged
+        "detail": "2 files built by CMake files reached only through an "
+        "add_subdirectory()/include() the model could not evaluate (not judged)",
+    }

@@ -10,8 +10,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from helpers import check_json, git
-from test_check_e2e import base_files
+from helpers import EXAMPLE, base_files, check_json, git, repo_from
 
 from scoped_modules.app import scan as scanner
 from scoped_modules.app.analyse import build
@@ -78,12 +77,7 @@ def test_result_cache_sees_a_new_file(repo) -> None:
 
 
 def test_result_cache_sees_tampered_evidence(tmp_path: Path) -> None:
-    example = Path(__file__).resolve().parents[1] / "examples" / "polyglot"
-    root = tmp_path / "acme"
-    shutil.copytree(example, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "acme")
+    root = repo_from(EXAMPLE, tmp_path / "acme")
     _, before = check_json(root)
     assert not [f for f in before["findings"] if f["rule"] == "SM010"]
     mbox = root / "governance/votes/fastmath-s0.mbox"

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import check_json, git, make_repo, run_cli, write_tree
+from helpers import check_json, commit, git, make_repo, run_cli
 
 REGISTRY = """
 schema = 1
@@ -41,12 +41,6 @@ def _repo(tmp_path: Path, stage: str = "s0") -> Path:
     return root
 
 
-def _commit(root: Path, message: str, files: dict[str, str]) -> None:
-    write_tree(root, files)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-
-
 UMA_EDIT = {"python/pkg/uma/__init__.py": "def run():\n    return 3\n"}
 CORE_EDIT = {"python/pkg/core.py": "def core():\n    return 5\n"}
 MIXED = {**UMA_EDIT, **CORE_EDIT}
@@ -58,11 +52,7 @@ def _sm012(data: dict) -> list[dict]:
 
 def test_mixed_change_is_an_error_naming_the_core_files(tmp_path: Path) -> None:
     root = _repo(tmp_path)
-    _commit(
-        root,
-        "uma: faster run, and a core tweak",
-        MIXED,
-    )
+    commit(root, MIXED, "uma: faster run, and a core tweak")
     code, data = check_json(root, "--changed", "main")
     assert code == 1
     [finding] = _sm012(data)
@@ -79,12 +69,12 @@ def test_mixed_change_is_an_error_naming_the_core_files(tmp_path: Path) -> None:
 
 def test_trailer_acknowledges_the_core_change(tmp_path: Path) -> None:
     root = _repo(tmp_path)
-    _commit(root, "uma: part 1", UMA_EDIT)
-    _commit(
+    commit(root, UMA_EDIT, "uma: part 1")
+    commit(
         root,
+        CORE_EDIT,
         "core: hook for uma\n\nAgreed on the list.\n\n"
         "Scoped-Core-Change: https://discuss.example.org/t/uma-hook\n",
-        CORE_EDIT,
     )
     code, data = check_json(root, "--changed", "main")
     assert code == 0
@@ -96,10 +86,10 @@ def test_trailer_acknowledges_the_core_change(tmp_path: Path) -> None:
 
 def test_trailer_in_the_body_only_is_not_a_trailer(tmp_path: Path) -> None:
     root = _repo(tmp_path)
-    _commit(
+    commit(
         root,
-        "mixed\n\nScoped-Core-Change: https://example.org/x is what we would need\n\nmore text\n",
         MIXED,
+        "mixed\n\nScoped-Core-Change: https://example.org/x is what we would need\n\nmore text\n",
     )
     code, data = check_json(root, "--changed", "main")
     assert code == 1 and _sm012(data)[0]["severity"] == "error"
@@ -108,14 +98,14 @@ def test_trailer_in_the_body_only_is_not_a_trailer(tmp_path: Path) -> None:
 def test_registry_and_markdown_changes_are_exempt(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     text = (root / "scoped.toml").read_text() + 'summary = "UMA"\n'
-    _commit(
+    commit(
         root,
-        "uma: docs and registry",
         {
             "scoped.toml": text,
             "README.md": "# demo\n\numa is here\n",
             **UMA_EDIT,
         },
+        "uma: docs and registry",
     )
     code, data = check_json(root, "--changed", "main")
     assert code == 0
@@ -126,11 +116,7 @@ def test_registry_and_markdown_changes_are_exempt(tmp_path: Path) -> None:
 
 def test_exempt_files_are_listed_beside_blocking_ones(tmp_path: Path) -> None:
     root = _repo(tmp_path)
-    _commit(
-        root,
-        "mixed",
-        {**UMA_EDIT, "README.md": "# demo 2\n", "python/pkg/util.py": "X = 2\n"},
-    )
+    commit(root, {**UMA_EDIT, "README.md": "# demo 2\n", "python/pkg/util.py": "X = 2\n"}, "mixed")
     _code, data = check_json(root, "--changed", "main")
     [finding] = _sm012(data)
     assert finding["evidence"] == "python/pkg/util.py"
@@ -143,13 +129,9 @@ def test_custom_exempt_list_replaces_the_default(tmp_path: Path) -> None:
     text = text.replace(
         "governance = false", 'governance = false\nmixed_change_exempt = ["python/pkg/util.py"]'
     )
-    _commit(root, "exempt util", {"scoped.toml": text})
+    commit(root, {"scoped.toml": text}, "exempt util")
     git(root, "branch", "-f", "main", "HEAD")
-    _commit(
-        root,
-        "mixed",
-        {**UMA_EDIT, "README.md": "# demo 2\n", "python/pkg/util.py": "X = 2\n"},
-    )
+    commit(root, {**UMA_EDIT, "README.md": "# demo 2\n", "python/pkg/util.py": "X = 2\n"}, "mixed")
     _code, data = check_json(root, "--changed", "main")
     [finding] = _sm012(data)
     assert finding["evidence"] == "README.md"  # no longer exempt; util.py now is
@@ -158,11 +140,7 @@ def test_custom_exempt_list_replaces_the_default(tmp_path: Path) -> None:
 def test_s1_mixed_change_is_a_warning_and_proposed_is_not_checked(tmp_path: Path) -> None:
     for stage, expected in (("s1", ["warning"]), ("proposed", [])):
         root = _repo(tmp_path / stage, stage)
-        _commit(
-            root,
-            "mixed",
-            {"src/uma/uma.cc": "int uma() { return 1; }\n", **CORE_EDIT},
-        )
+        commit(root, {"src/uma/uma.cc": "int uma() { return 1; }\n", **CORE_EDIT}, "mixed")
         _code, data = check_json(root, "--changed", "main")
         assert [f["severity"] for f in _sm012(data)] == expected, stage
 
@@ -188,9 +166,9 @@ def test_moving_a_file_out_of_the_module_touches_both_sides(tmp_path: Path) -> N
 def test_branch_point_not_the_tip_of_base(tmp_path: Path) -> None:
     """Core changes landed on main after the branch point are not part of the change."""
     root = _repo(tmp_path)
-    _commit(root, "uma only", UMA_EDIT)
+    commit(root, UMA_EDIT, "uma only")
     git(root, "checkout", "-q", "main")
-    _commit(root, "core on main", {"python/pkg/core.py": "def core():\n    return 7\n"})
+    commit(root, {"python/pkg/core.py": "def core():\n    return 7\n"}, "core on main")
     git(root, "checkout", "-q", "feature")
     code, data = check_json(root, "--changed", "main")
     assert code == 0 and not _sm012(data)
@@ -198,17 +176,13 @@ def test_branch_point_not_the_tip_of_base(tmp_path: Path) -> None:
 
 def test_only_changed_limits_other_rules_to_changed_files(tmp_path: Path) -> None:
     root = _repo(tmp_path)
-    write_tree(
+    commit(
         root,
-        {
-            "python/pkg/old_user.py": "from pkg.uma import run\n",
-            "python/pkg/__init__.py": "",
-        },
+        {"python/pkg/old_user.py": "from pkg.uma import run\n", "python/pkg/__init__.py": ""},
+        "an old violation",
     )
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "an old violation")
     git(root, "branch", "-f", "main", "HEAD")
-    _commit(root, "a new violation", {"python/pkg/new_user.py": "import pkg.uma\n"})
+    commit(root, {"python/pkg/new_user.py": "import pkg.uma\n"}, "a new violation")
     _code, full = check_json(root, "--changed", "main")
     assert {f["path"] for f in full["findings"] if f["rule"] == "SM003"} == {
         "python/pkg/old_user.py",
@@ -231,8 +205,8 @@ def test_only_changed_needs_changed_and_bad_base_is_exit_2(tmp_path: Path) -> No
 
 def test_shallow_clone_without_the_merge_base_says_fetch_depth(tmp_path: Path) -> None:
     origin = _repo(tmp_path)
-    _commit(origin, "uma", UMA_EDIT)
-    _commit(origin, "uma 2", {"python/pkg/uma/__init__.py": "def run():\n    return 4\n"})
+    commit(origin, UMA_EDIT, "uma")
+    commit(origin, {"python/pkg/uma/__init__.py": "def run():\n    return 4\n"}, "uma 2")
     clone = tmp_path / "clone"
     subprocess.run(
         [
@@ -256,11 +230,7 @@ def test_shallow_clone_without_the_merge_base_says_fetch_depth(tmp_path: Path) -
 @pytest.mark.parametrize("fmt", ["text", "github"])
 def test_sm012_renders_in_text_and_github(tmp_path: Path, fmt: str) -> None:
     root = _repo(tmp_path)
-    _commit(
-        root,
-        "mixed",
-        MIXED,
-    )
+    commit(root, MIXED, "mixed")
     code, out, _err = run_cli(root, "check", "--changed", "main", "--format", fmt)
     assert code == 1
     if fmt == "text":

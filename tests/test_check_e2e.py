@@ -5,64 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import check_json, git, make_repo, run_cli, shared_file, write_tree
-
-REGISTRY = """
-schema = 1
-
-[project]
-python_roots = ["python"]
-include_roots = ["include"]
-{project_extra}
-
-[[people.person]]
-handle = "pat"
-roles = [{{ role = "pmc", since = 2020-01-01 }}]
-
-[modules.uma]
-stage = "{stage}"
-paths = ["python/pkg/uma/", "src/uma/", "cmake/UMA.cmake"]
-toggles = [{{ cmake = "USE_UMA", define = "PKG_USE_UMA" }}]
-owners = ["pat"]
-champion = "pat"
-{module_extra}
-"""
-
-CMAKE_ROOT = """
-cmake_minimum_required(VERSION 3.18)
-project(pkg CXX)
-option(USE_UMA "uma" OFF)
-file(GLOB CORE src/*.cc)
-add_library(pkg ${CORE})
-if(USE_UMA)
-  include(cmake/UMA.cmake)
-endif()
-"""
-
-
-def base_files(
-    stage: str = "proposed", project_extra: str = "", module_extra: str = ""
-) -> dict[str, str]:
-    return {
-        "scoped.toml": REGISTRY.format(
-            stage=stage, project_extra=project_extra, module_extra=module_extra
-        ),
-        "python/pkg/__init__.py": "",
-        "python/pkg/core.py": "import os\n",
-        "python/pkg/uma/__init__.py": "from . import backend\n",
-        "python/pkg/uma/backend.py": "from pkg import core\n\ndef run():\n    return core\n",
-        "include/pkg/api.h": "#pragma once\n",
-        "src/core.cc": '#include "pkg/api.h"\n',
-        "src/uma/uma.cc": '#include "pkg/api.h"\n',
-        "src/uma/uma.h": "#pragma once\n",
-        "cmake/UMA.cmake": "target_sources(pkg PRIVATE src/uma/uma.cc)\n"
-        "target_compile_definitions(pkg PRIVATE PKG_USE_UMA)\n",
-        "CMakeLists.txt": CMAKE_ROOT,
-    }
-
-
-def findings(report: dict, rule: str | None = None) -> list[dict]:
-    return [f for f in report["findings"] if rule is None or f["rule"] == rule]
+from helpers import (
+    UMA_CMAKE,
+    base_files,
+    check_json,
+    findings,
+    git,
+    make_repo,
+    run_cli,
+    shared_file,
+    write_tree,
+)
 
 
 def test_clean_module_has_no_boundary_findings(repo) -> None:
@@ -159,7 +112,7 @@ def test_type_checking_import_is_a_warning(repo) -> None:
 def test_unguarded_cmake_build_of_module_source_is_sm007(repo) -> None:
     files = base_files(stage="s0")
     files["CMakeLists.txt"] = (
-        CMAKE_ROOT + "target_sources(pkg PRIVATE src/uma/uma.cc)\ninclude_directories(src/uma)\n"
+        UMA_CMAKE + "target_sources(pkg PRIVATE src/uma/uma.cc)\ninclude_directories(src/uma)\n"
     )
     root = repo(files)
     _, report = check_json(root)
@@ -174,7 +127,7 @@ def test_whole_body_guarded_source_is_a_note_not_sm007(repo) -> None:
     files["src/uma/uma.cc"] = (
         '#ifdef PKG_USE_UMA\n#include "pkg/api.h"\nint f() { return 1; }\n#endif\n'
     )
-    files["CMakeLists.txt"] = CMAKE_ROOT + "target_sources(pkg PRIVATE src/uma/uma.cc)\n"
+    files["CMakeLists.txt"] = UMA_CMAKE + "target_sources(pkg PRIVATE src/uma/uma.cc)\n"
     root = repo(files)
     _, report = check_json(root)
     assert findings(report, "SM007") == []
@@ -190,7 +143,7 @@ def test_path_toggle_and_stage_rules(repo) -> None:
         '"cmake/UMA.cmake"]', '"cmake/UMA.cmake", "docs/uma/"]'
     )
     files["scoped.toml"] += '\n[modules.other]\nstage = "proposed"\npaths = ["src/uma/uma.h"]\n'
-    files["CMakeLists.txt"] = CMAKE_ROOT.replace('option(USE_UMA "uma" OFF)', "")
+    files["CMakeLists.txt"] = UMA_CMAKE.replace('option(USE_UMA "uma" OFF)', "")
     files["tools/uma.py"] = "print(1)\n"
     root = repo(files)
     _, report = check_json(root)
@@ -331,7 +284,7 @@ def test_init_writes_a_loadable_registry(tmp_path: Path) -> None:
 
 def test_glob_only_for_source_group_is_a_note_not_sm007(repo) -> None:
     files = base_files(stage="s0")
-    files["CMakeLists.txt"] = CMAKE_ROOT + (
+    files["CMakeLists.txt"] = UMA_CMAKE + (
         'file(GLOB_RECURSE GROUP_SOURCE "src/*.cc")\nsource_group("Source" FILES ${GROUP_SOURCE})\n'
         'file(GLOB_RECURSE ALL_SRCS "src/*.cc")\nadd_library(all ${ALL_SRCS})\n'
     )
@@ -394,7 +347,7 @@ def test_pattern_references_respect_guards(repo) -> None:
         '#include "pkg/api.h"\n#ifdef PKG_USE_UMA\nconst char* k = "relay.ext.uma";\n#endif\n'
         '#if 0\nconst char* dead = "relay.ext.uma";\n#endif\nconst char* g = "relay.ext.uma";\n'
     )
-    files["CMakeLists.txt"] = CMAKE_ROOT + 'if(USE_UMA)\n  message("relay.ext.uma")\nendif()\n'
+    files["CMakeLists.txt"] = UMA_CMAKE + 'if(USE_UMA)\n  message("relay.ext.uma")\nendif()\n'
     root = repo(files)
     _, report = check_json(root)
     got = sorted((f["path"], f["line"]) for f in findings(report, "SM003"))

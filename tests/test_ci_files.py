@@ -15,11 +15,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from helpers import git, make_repo, run_cli, write_tree
+from helpers import commit, git, make_repo, run_cli, shared_file, write_tree
 from junitparser import Failure, JUnitXml
 
 PROJECT = Path(__file__).resolve().parents[1]
-SARIF_SCHEMA = PROJECT.parent / "shared" / "data" / "sarif" / "sarif-schema-2.1.0.json"
 BIN = Path(sys.executable).parent
 
 REGISTRY = """
@@ -59,7 +58,7 @@ def _pull_request(tmp_path: Path) -> Path:
         },
     )
     git(root, "checkout", "-q", "-b", "pr")
-    write_tree(
+    commit(
         root,
         {
             "python/app/uma/__init__.py": "def run():\n    return 3\n",
@@ -67,9 +66,8 @@ def _pull_request(tmp_path: Path) -> Path:
                 "import os\n\nfrom app.uma import run\n\n\ndef main():\n    return run()\n"
             ),
         },
+        "uma: run from core",
     )
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "uma: run from core")
     return root
 
 
@@ -80,9 +78,7 @@ def _sarif(root: Path, *args: str) -> dict:
 
 
 def _validate_sarif(log: dict) -> None:
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA}")
-    schema = json.loads(SARIF_SCHEMA.read_text())
+    schema = json.loads(shared_file("data", "sarif", "sarif-schema-2.1.0.json").read_text())
     jsonschema.Draft4Validator(schema).validate(log)
 
 

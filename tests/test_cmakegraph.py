@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import posixpath
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from scoped_modules.index import all_dirs
 from scoped_modules.readers.cmake import read_cmake
 from scoped_modules.readers.facts import K_CMAKE_INCLUDE, K_CMAKE_SUBDIR, language_of
 from scoped_modules.readers.guards import implies_on, mentions
@@ -86,15 +86,8 @@ include(${PROJECT_SOURCE_DIR}/cmake/Mixed.cmake)
 
 
 def build(tree: dict[str, str]) -> tuple[dict, frozenset[str], set[str]]:
-    files = frozenset(tree)
-    dirs: set[str] = set()
-    for f in files:
-        d = posixpath.dirname(f)
-        while d and d not in dirs:
-            dirs.add(d)
-            d = posixpath.dirname(d)
     facts = {p: read_cmake(t) for p, t in tree.items() if language_of(p) == "cmake"}
-    return facts, files, dirs
+    return facts, frozenset(tree), all_dirs(list(tree))
 
 
 def resolved(tree: dict[str, str] = TREE) -> dict:

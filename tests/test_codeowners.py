@@ -6,22 +6,15 @@ from pathlib import Path
 
 import pathspec
 import pytest
-from helpers import make_repo, run_cli
+from helpers import make_repo, person, run_cli
 
-REGISTRY = """
+REGISTRY = f"""
 schema = 1
 
 [project]
 name = "owners-demo"
 
-[[people.person]]
-handle = "alice"
-[[people.person]]
-handle = "bob"
-[[people.person]]
-handle = "carol"
-
-[modules.uma]
+{person("alice")}{person("bob")}{person("carol")}[modules.uma]
 stage = "s0"
 paths = ["python/uma/", "cmake/UMA.cmake", "src/uma"]
 owners = ["alice", "bob"]

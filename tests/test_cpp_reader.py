@@ -628,8 +628,7 @@ def test_elif_chain_matches_the_preprocessor() -> None:
 def test_pattern_on_an_elif_line_is_judged_under_the_negated_earlier_tests(repo) -> None:
     """SPEC §3.3 end to end: the test of an `#elif` is read only when every earlier test
     failed, so a `references` match on it carries their negation (here: the toggle is on)."""
-    from helpers import check_json
-    from test_check_e2e import base_files, findings
+    from helpers import base_files, check_json, findings
 
     # (a pattern that does not match its own registry line)
     files = base_files(module_extra='references = ["UMA_ABI_VERSION\\\\s*>"]')

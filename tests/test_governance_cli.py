@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import only_insertion, run_cli
 from test_governance_support import (
     at,
     ballots_toml,
@@ -24,6 +24,7 @@ from test_governance_support import (
 NOW = ("--now", "2022-07-01T00:00:00Z")
 WINDOW = ("--opened", "2022-06-01T00:00:00Z", "--closes", "2022-06-08T00:00:00Z")
 EVIDENCE = ("votes/uma.mbox", "votes/gh.json", "votes/ballots.toml")
+RECORD = (*NOW, "vote", "record", "uma", "--kind", "establish", *WINDOW)  # then the evidence
 C4_BALLOT = ballots_toml(
     [
         {
@@ -314,9 +315,7 @@ def test_several_vote_threads_need_subject(root: Path) -> None:
 
 def test_record_appends_a_pinned_decision_and_preserves_the_file(root: Path) -> None:
     before = (root / "scoped.toml").read_text(encoding="utf-8")
-    code, out, err = run_cli(
-        root, *NOW, "vote", "record", "uma", "--kind", "establish", *WINDOW, *EVIDENCE
-    )
+    code, out, err = run_cli(root, *RECORD, *EVIDENCE)
     assert code == 0, err
     assert "recorded decision 'uma-establish' (passed)" in out
     after = (root / "scoped.toml").read_text(encoding="utf-8")
@@ -335,49 +334,21 @@ def test_record_appends_a_pinned_decision_and_preserves_the_file(root: Path) -> 
     assert code == 0, err
     assert doc2["result"] == "passed" and doc2["decision"]["id"] == "uma-establish"
     # a second record gets the next free id
-    code, out, _ = run_cli(
-        root, *NOW, "vote", "record", "uma", "--kind", "establish", *WINDOW, "votes/uma.mbox"
-    )
+    code, out, _ = run_cli(root, *RECORD, "votes/uma.mbox")
     assert code == 0 and "uma-establish-2' (failed)" in out
 
 
 def test_record_refuses_outside_files_and_known_ids(root: Path, tmp_path: Path) -> None:
     outside = write_mbox(tmp_path / "elsewhere.mbox", vote_mails()[:2])
-    code, _, err = run_cli(
-        root, *NOW, "vote", "record", "uma", "--kind", "establish", *WINDOW, str(outside)
-    )
+    code, _, err = run_cli(root, *RECORD, str(outside))
     assert code == 2 and "inside the repository" in err
-    run_cli(
-        root,
-        *NOW,
-        "vote",
-        "record",
-        "uma",
-        "--kind",
-        "establish",
-        *WINDOW,
-        *EVIDENCE,
-        "--id",
-        "uma-s0",
-    )
-    code, _, err = run_cli(
-        root,
-        *NOW,
-        "vote",
-        "record",
-        "uma",
-        "--kind",
-        "establish",
-        *WINDOW,
-        *EVIDENCE,
-        "--id",
-        "uma-s0",
-    )
+    run_cli(root, *RECORD, *EVIDENCE, "--id", "uma-s0")
+    code, _, err = run_cli(root, *RECORD, *EVIDENCE, "--id", "uma-s0")  # again
     assert code == 2 and "already used" in err
 
 
 def test_tally_decision_notes_a_changed_pin(root: Path) -> None:
-    run_cli(root, *NOW, "vote", "record", "uma", "--kind", "establish", *WINDOW, *EVIDENCE)
+    run_cli(root, *RECORD, *EVIDENCE)
     with (root / "votes/ballots.toml").open("a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
     code, doc, _ = tally(root, "--decision", "uma-establish", "--format", "json")
@@ -447,8 +418,6 @@ def test_parallel_records_lose_no_decision(root: Path) -> None:
 
 def test_record_into_dotted_keys_and_inline_tables(tmp_path: Path) -> None:
     """Issue 13 defect 12 end to end: every byte outside the new decision stays."""
-    from test_governance_edit import only_insertion
-
     text = (
         "schema = 1\n"
         'people.person = [{ handle = "c4", roles = [{ role = "pmc", since = 2020-01-01 }] }]\n'
@@ -457,17 +426,7 @@ def test_record_into_dotted_keys_and_inline_tables(tmp_path: Path) -> None:
     (tmp_path / "scoped.toml").write_text(text, encoding="utf-8")
     (tmp_path / "votes").mkdir()
     (tmp_path / "votes/ballots.toml").write_text(C4_BALLOT, encoding="utf-8")
-    code, _out, err = run_cli(
-        tmp_path,
-        *NOW,
-        "vote",
-        "record",
-        "uma",
-        "--kind",
-        "establish",
-        *WINDOW,
-        "votes/ballots.toml",
-    )
+    code, _out, err = run_cli(tmp_path, *RECORD, "votes/ballots.toml")
     assert code == 0, err
     new = (tmp_path / "scoped.toml").read_text(encoding="utf-8")
     assert "decisions = [{ id = " in only_insertion(text, new)

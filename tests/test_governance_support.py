@@ -17,6 +17,8 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Any
 
+from helpers import person
+
 OPENED = datetime(2022, 6, 1, tzinfo=UTC)
 CLOSES = datetime(2022, 6, 8, tzinfo=UTC)
 NOW = datetime(2022, 7, 1, tzinfo=UTC)
@@ -132,82 +134,34 @@ def write_json(path: Path, doc: Any) -> Path:
 
 # The roster: five PMC members at the opening (p1-p5), p6 joins the PMC during the vote, four
 # committers who own the module (c1-c4), two people sharing the alias "Sam", and a bot.
-PEOPLE = """
-[[people.person]]
-handle = "p1"
-name = "Ada Lovelace"
-emails = ["ada@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "p2"
-name = "Jürgen Müller"
-emails = ["jm@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "p3"
-name = "Pat Three"
-emails = ["pat@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "p4"
-name = "Quinn Four"
-emails = ["quinn@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "p5"
-name = "Robin Five"
-emails = ["robin@example.org"]
-roles = [{ role = "pmc", since = 2021-01-01 }]
-
-[[people.person]]
-handle = "p6"
-name = "Sasha Six"
-emails = ["sasha@example.org"]
-roles = [{ role = "committer", since = 2019-01-01 }, { role = "pmc", since = 2022-06-03 }]
-
-[[people.person]]
-handle = "c1"
-name = "Cee One"
-emails = ["c1@example.org"]
-roles = [{ role = "committer", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "c2"
-name = "Cee Two"
-emails = ["c2@example.org"]
-roles = [{ role = "committer", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "c3"
-name = "Cee Three"
-emails = ["c3@example.org"]
-roles = [{ role = "committer", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "c4"
-name = "Cee Four"
-emails = ["c4@example.org"]
-roles = [{ role = "committer", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "s1"
-name = "Samuel One"
-aliases = ["Sam"]
-
-[[people.person]]
-handle = "s2"
-name = "Samantha Two"
-aliases = ["Sam"]
-
-[[people.person]]
-handle = "ci-helper"
-bot = true
-emails = ["ci@example.org"]
-"""
+PMC_2020 = ("pmc", "2020-01-01")
+COMMITTER_2020 = ("committer", "2020-01-01")
+PEOPLE = (
+    "\n"
+    + (
+        person("p1", name="Ada Lovelace", emails=["ada@example.org"], roles=[PMC_2020])
+        + person("p2", name="Jürgen Müller", emails=["jm@example.org"], roles=[PMC_2020])
+        + person("p3", name="Pat Three", emails=["pat@example.org"], roles=[PMC_2020])
+        + person("p4", name="Quinn Four", emails=["quinn@example.org"], roles=[PMC_2020])
+        + person(
+            "p5", name="Robin Five", emails=["robin@example.org"], roles=[("pmc", "2021-01-01")]
+        )
+        + person(
+            "p6",
+            name="Sasha Six",
+            emails=["sasha@example.org"],
+            roles=[("committer", "2019-01-01"), ("pmc", "2022-06-03")],
+        )
+        + "".join(
+            person(f"c{i}", name=f"Cee {n}", emails=[f"c{i}@example.org"], roles=[COMMITTER_2020])
+            for i, n in enumerate(["One", "Two", "Three", "Four"], 1)
+        )
+        + person("s1", name="Samuel One", aliases=["Sam"])
+        + person("s2", name="Samantha Two", aliases=["Sam"])
+        + person("ci-helper", emails=["ci@example.org"], bot=True)
+    ).rstrip("\n")
+    + "\n"
+)
 
 
 def registry_text(decisions: str = "", stage: str = "proposed", extra: str = "") -> str:

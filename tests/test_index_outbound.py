@@ -3,8 +3,7 @@ index without them holds exactly the other references, and ``deps`` still lists 
 
 from __future__ import annotations
 
-from helpers import run_cli
-from test_check_e2e import base_files
+from helpers import base_files, run_cli
 
 from scoped_modules.app.analyse import build
 from scoped_modules.app.config import load_registry

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from build_helpers import boundary
-from helpers import check_json, run_cli, write_tree
+from helpers import check_json, env_module, run_cli, write_tree
 
 from scoped_modules.readers.facts import F_WILDCARD, K_BUILD_DEPENDENCY, K_JVM_IMPORT, K_JVM_NAME
 from scoped_modules.readers.jvm import read_java
@@ -414,16 +414,7 @@ SBT_BUILD = {
     "graphx/extras/src/main/scala/org/acme/graphx/extras/X.scala": "package org.acme.graphx.extras\n\nimport org.acme.graphx.Graph\n\nclass X\n",
     "mllib/src/main/scala/org/acme/ml/Model.scala": "package org.acme.ml\n\nimport org.acme.Core\n\nclass Model\n",
     "project/build.properties": "sbt.version=1.9.7\n",
-    # the env toggle must be read somewhere (SM006); the module's own launcher reads it
-    "graphx/launch.py": "import os\n\nON = os.environ.get('SPARK_GRAPHX', '1') == '1'\n",
-    "scoped.toml": """
-        schema = 1
-
-        [modules.graphx]
-        stage = "s0"
-        paths = ["graphx/"]
-        toggles = [{ env = "SPARK_GRAPHX" }]
-    """,
+    **env_module("graphx", "graphx/", "SPARK_GRAPHX"),
 }
 
 
@@ -481,22 +472,20 @@ def test_an_artifact_built_by_core_and_by_the_module_is_no_dependency_on_it(repo
     files["core/shims-2.13/pom.xml"] = _shim_pom("2.13")
     files["graphx/shims-2.12/pom.xml"] = _shim_pom("2.12")
     files["mllib/pom.xml"] = _pom("spark-mllib", ["spark-core", "spark-shims"])
-    _code, report = check_json(repo(files), "--no-history")
+    root = repo(files)
+    _code, report = check_json(root, "--no-history")
     assert boundary(report) == []  # the root's scala.binary.version is 2.13: core's shim
     files["core/shims-2.13/pom.xml"] = _shim_pom("2.12")  # now both are 2.12, core and module
-    _code, report = check_json(repo_again(Path(report["root"]), files), "--no-history")
+    write_tree(root, files)
+    _code, report = check_json(root, "--no-history")
     assert boundary(report) == []
     files["core/shims-2.13/pom.xml"] = _shim_pom("2.11")  # only the module builds 2.13? no:
     files["graphx/shims-2.12/pom.xml"] = _shim_pom("2.13")  # the module builds the one asked
-    _code, report = check_json(repo_again(Path(report["root"]), files), "--no-history")
+    write_tree(root, files)
+    _code, report = check_json(root, "--no-history")
     assert boundary(report) == [
         ("SM003", "mllib/pom.xml", 13, "build-dependency", "graphx/shims-2.12/pom.xml")
     ]
-
-
-def repo_again(root: Path, files: dict[str, str]) -> Path:
-    write_tree(root, files)
-    return root
 
 
 def test_model_picks_the_pom_whose_own_properties_match_whatever_the_order() -> None:
@@ -564,15 +553,7 @@ CATS_LIKE = {
     "scalafix/project/build.properties": "sbt.version=1.9.7\n",
     "scalafix/build.sbt": "lazy val input = project\n",
     "scalafix/input/src/main/scala/fix/Rule.scala": "package fix\n\nimport cats.free.Free\n\nclass Rule\n",
-    "free/launch.py": "import os\n\nON = os.environ.get('CATS_FREE', '1') == '1'\n",
-    "scoped.toml": """
-        schema = 1
-
-        [modules.free]
-        stage = "s0"
-        paths = ["free/"]
-        toggles = [{ env = "CATS_FREE" }]
-    """,
+    **env_module("free", "free/", "CATS_FREE"),
 }
 
 

@@ -10,8 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import check_json, git, run_cli, write_tree
-from test_activity import commit, private_copy
+from helpers import check_json, commit, git, pmc, private_copy, run_cli, write_tree
 
 from scoped_modules.app.config import load_registry
 from scoped_modules.app.lifecycle import EDGES, apply_transition, plan_transition
@@ -20,7 +19,8 @@ from scoped_modules.errors import ConfigError
 NOW = "2025-06-01T00:00:00Z"
 PMC = ["p1", "p2", "p3", "p4", "p5"]
 
-REGISTRY = """\
+REGISTRY = (
+    """\
 # The registry of a project with comments everywhere; edits must keep all of them.
 schema = 1
 
@@ -31,32 +31,9 @@ name = "demo"   # trailing comment
 window_days = 365   # one year
 
 # --- people ---
-[[people.person]]
-handle = "p1"
-emails = ["p1@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "p2"
-emails = ["p2@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "p3"
-emails = ["p3@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "p4"
-emails = ["p4@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-[[people.person]]
-handle = "p5"
-emails = ["p5@example.org"]
-roles = [{ role = "pmc", since = 2020-01-01 }]
-
-# --- modules ---
+"""
+    + pmc(*PMC)
+    + """# --- modules ---
 
 # A module established long ago whose owners left.
 [modules.old]
@@ -87,6 +64,7 @@ decision = "old-s0"
 
 # end of the registry
 """
+)
 
 CMAKE = """\
 cmake_minimum_required(VERSION 3.18)
@@ -126,9 +104,14 @@ def build(root: Path) -> Path:
     )
     text = REGISTRY.replace("{OLD_SHA}", sha256(root / "votes/old-s0.toml"))
     (root / "scoped.toml").write_text(text, encoding="utf-8")
-    commit(root, "P1 <p1@example.org>", "2023-01-10T00:00:00Z", {}, "old backend")
+    commit(root, {}, "old backend", author="P1 <p1@example.org>", date="2023-01-10T00:00:00Z")
     # two years of core work; nobody touches old/ any more
-    commit(root, "Core Dev <dev@example.net>", "2025-05-01T00:00:00Z", {"core/main.py": "1\n"})
+    commit(
+        root,
+        {"core/main.py": "1\n"},
+        author="Core Dev <dev@example.net>",
+        date="2025-05-01T00:00:00Z",
+    )
     return root
 
 
@@ -375,7 +358,9 @@ def test_walk_s0_deprecated_removed_with_the_activity_snapshot(repo: Path) -> No
 
 
 def test_deprecation_refused_while_owners_are_active(repo: Path) -> None:
-    commit(repo, "P2 <p2@example.org>", "2025-05-20T00:00:00Z", {"old/backend.py": "fix\n"})
+    commit(
+        repo, {"old/backend.py": "fix\n"}, author="P2 <p2@example.org>", date="2025-05-20T00:00:00Z"
+    )
     code, _, err = scoped(repo, "transition", "old", "--to", "deprecated")
     assert code == 1
     assert "has active maintainers between 2024-05-20 and 2025-05-20: p2 (1 focused" in err
@@ -576,10 +561,12 @@ def test_edits_keep_crlf_and_refuse_what_they_cannot_place(tmp_path: Path) -> No
     added = add_table_text(text, ["modules", "b"], {"stage": "proposed", "paths": ["b/"]})
     assert added.startswith(text) and added.endswith('paths = ["b/"]\r\n')
     assert tomllib.loads(added)["modules"]["b"] == {"stage": "proposed", "paths": ["b/"]}
-    # a module written as an inline table cannot get a stage line: refused, not corrupted
+    # a module written as an inline table: its stage is set in place, but it cannot get a new
+    # line (an rfc): refused, not corrupted
     inline = 'schema = 1\nmodules.a = { stage = "s0", paths = ["a/"] }\n'
-    with pytest.raises(ConfigError, match="cannot set modules.a.stage"):
-        set_key_text(inline, ["modules", "a"], "stage", "s1")
+    assert set_key_text(inline, ["modules", "a"], "stage", "s1") == inline.replace("s0", "s1")
+    with pytest.raises(ConfigError, match="cannot set modules.a.rfc"):
+        set_key_text(inline, ["modules", "a"], "rfc", "https://x/1", after="stage")
     with pytest.raises(ConfigError, match="exists already"):
         add_table_text(inline, ["modules", "a"], {"stage": "proposed"})
     whole = 'schema = 1\nmodules = { a = { stage = "s0" } }\n'

@@ -284,14 +284,9 @@ def test_core_reading_a_module_variable_is_a_build_dependency(repo) -> None:
     ]
     # assigned in core as well (a fallback when the option is off): no dependency on the module
     fallback = core.replace("subdir('sci')", "graph_dep = []\nsubdir('sci')")
-    _code, report = check_json(repo_again(root, {"meson.build": fallback}), "--no-history")
+    (root / "meson.build").write_text(fallback)
+    _code, report = check_json(root, "--no-history")
     assert boundary(report) == []
-
-
-def repo_again(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).write_text(text)
-    return root
 
 
 def test_undeclared_option_is_sm006(repo) -> None:

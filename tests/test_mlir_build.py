@@ -20,9 +20,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from build_helpers import boundary
-from helpers import check_json
-from test_build_model import _compiled, holds, model_of, write
+from build_helpers import boundary, compiled, holds, model_of
+from helpers import check_json, write_tree
 
 from scoped_modules.readers.tablegen import read_tablegen
 from scoped_modules.resolve.build_model import F_BUILD, F_TABLEGEN
@@ -176,12 +175,12 @@ def test_sources_and_td_files_match_real_configure_runs(tmp_path: Path, in_tree:
         )
         project["cmake/MLIRConfig.cmake"] = MLIR_CONFIG
     src = tmp_path / "src_root"
-    write(src, project)
+    write_tree(src, project)
     for f in SOURCES:
         (src / f).write_text("int f();\n")
     for f in TDS:
         (src / f).write_text("class C;\n")
-    write(stubs, {"MLIRConfig.cmake": MLIR_CONFIG})
+    write_tree(stubs, {"MLIRConfig.cmake": MLIR_CONFIG})
     model = model_of({**project, **dict.fromkeys(SOURCES + TDS, "")})
     assert model.notes == []
     build = tmp_path / "build"
@@ -203,7 +202,7 @@ def test_sources_and_td_files_match_real_configure_runs(tmp_path: Path, in_tree:
             check=True,
             capture_output=True,
         )
-        real = _compiled(build)
+        real = compiled(build)
         inputs = (build / "tablegen-inputs.txt").read_text().split()
         real |= {str(Path(p).resolve().relative_to(src.resolve())) for p in inputs}
         seen |= real
@@ -382,7 +381,7 @@ def test_toggle_proof_compares_sources_not_td_files(repo, tmp_path: Path) -> Non
 
     root = repo(_project(guarded=False))
     stubs = tmp_path / "mlir-install"
-    write(stubs, {"MLIRConfig.cmake": MLIR_CONFIG})
+    write_tree(stubs, {"MLIRConfig.cmake": MLIR_CONFIG})
     code, out, _err = run_cli(root, "toggles", "prove", "foo", "--cmake", f"-DMLIR_DIR={stubs}")
     assert _section(out, "compiled by the real build") == ["lib/Foo/foo.cpp"]
     assert _section(out, "predicted by the static model") == ["lib/Foo/foo.cpp"]

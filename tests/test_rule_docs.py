@@ -7,7 +7,6 @@ beside the checkout (tests that need it skip with the reason otherwise).
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -32,19 +31,6 @@ from scoped_modules.rules.docs import (
 )
 
 REPO = Path(__file__).parents[1]
-SHARED = REPO.parent / "shared"
-SPEC = SHARED / "SPEC.md"
-RFC = SHARED / "background" / "scoped-module-process-rfc.txt"
-# CI has ../shared and sets SCOPED_REQUIRE_SHARED=1: there a missing file fails, never skips
-REQUIRED = os.environ.get("SCOPED_REQUIRE_SHARED") == "1"
-needs_spec = pytest.mark.skipif(
-    not SPEC.is_file() and not REQUIRED,
-    reason=f"reference data absent: {SPEC} (SPEC §4 table not compared)",
-)
-needs_rfc = pytest.mark.skipif(
-    not RFC.is_file() and not REQUIRED,
-    reason=f"reference data absent: {RFC} (process quotes not compared)",
-)
 
 # SPEC §4, copied by hand: id, name, severity at proposed, s0, s1, s2, deprecated, removed
 SPEC_TABLE = """
@@ -77,7 +63,8 @@ def _table(rows: list[list[str]]) -> dict[str, tuple[str, dict[str, str | None]]
 
 def _spec_rows() -> list[list[str]]:
     """The rows of SPEC §4's table: id, name and one letter per stage (footnote marks dropped)."""
-    section = SPEC.read_text(encoding="utf-8").split("## 4. Rules", 1)[1].split("\n## ", 1)[0]
+    spec = shared_file("SPEC.md")  # skipped without ../shared, failed in CI
+    section = spec.read_text(encoding="utf-8").split("## 4. Rules", 1)[1].split("\n## ", 1)[0]
     header = next(line for line in section.splitlines() if line.startswith("| id |"))
     assert [c.strip() for c in header.strip("|").split("|")][2:8] == list(STAGES)
     rows = []
@@ -97,7 +84,6 @@ def test_rules_are_the_table_of_the_spec_copied_by_hand() -> None:
     assert [r.id for r in RULES] == list(RULE_IDS) == sorted(RULE_IDS)
 
 
-@needs_spec
 def test_rules_are_the_table_of_spec_section_4() -> None:
     rows = _spec_rows()
     assert len(rows) == 15
@@ -132,7 +118,6 @@ def _process_text() -> str:
     return " ".join(rfc.read_text(encoding="utf-8").split())
 
 
-@needs_rfc
 @pytest.mark.parametrize("rule_id", RULE_IDS)
 def test_why_quotes_the_process_verbatim(rule_id: str) -> None:
     process = _process_text()

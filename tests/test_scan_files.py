@@ -10,8 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import check_json, write_tree
-from test_check_e2e import base_files
+from helpers import base_files, check_json, write_tree
 
 from scoped_modules.app import scan
 from scoped_modules.readers import cpp

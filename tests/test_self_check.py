@@ -101,13 +101,10 @@ def test_a_string_that_loads_the_vote_commands_is_a_reference(tmp_path: Path) ->
     which names the pattern, is not a reference (issue 13, defect 6)."""
     import shutil
 
-    from helpers import check_json, git
+    from helpers import check_json, repo_from
 
-    copy = tmp_path / "self"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__"))
-    git(copy, "init", "-q", "-b", "main")
-    git(copy, "add", "-A")
-    git(copy, "commit", "-q", "-m", "copy")
+    ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__")
+    copy = repo_from(ROOT, tmp_path / "self", ignore)
     _, clean = check_json(copy, "--no-cache")
     assert not [f for f in clean["findings"] if f["rule"] == "SM003"]
     lazy = copy / "src/scoped_modules/cli/lazy.py"

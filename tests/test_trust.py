@@ -9,8 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from helpers import check_json, git
-from test_check_e2e import base_files
+from helpers import base_files, check_json, git
 
 from scoped_modules.adapters.files import LEGACY_NOTE
 

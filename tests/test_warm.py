@@ -9,8 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import git, write_tree
-from test_check_e2e import base_files
+from helpers import EXAMPLE, base_files, git, repo_from, write_tree
 
 from scoped_modules.app.warm import inputs_key
 
@@ -108,14 +107,7 @@ def test_the_key_follows_the_registry_dates(repo) -> None:
 
 
 def test_evidence_files_named_by_the_registry_are_inputs(tmp_path: Path) -> None:
-    import shutil
-
-    example = Path(__file__).resolve().parents[1] / "examples" / "polyglot"
-    root = tmp_path / "acme"
-    shutil.copytree(example, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "acme")
+    root = repo_from(EXAMPLE, tmp_path / "acme")
     before, _, _ = scoped(root, "check", "--format", "json")
     assert scoped(root, "check", "--format", "json")[1] == "thin"
     mbox = root / "governance/votes/fastmath-s0.mbox"

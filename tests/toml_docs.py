@@ -263,3 +263,10 @@ def walk(value: Any, path: KeyPath = ()) -> list[KeyPath]:
             out.append((*path, i))
             out.extend(walk(v, (*path, i)))
     return out
+
+
+@st.composite
+def registry_module(draw: st.DrawFn) -> tuple[Doc, str, str, str]:
+    """(document, its text, one of its modules, the newline) of a generated registry."""
+    doc, modules, newline = draw(registries())
+    return doc, doc.text(newline), draw(st.sampled_from(modules)), newline

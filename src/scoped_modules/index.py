@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .resolve.includes import IncludeResolver
     from .resolve.pynames import PythonNames
 from .registry.model import Module, Registry, Toggle
-from .resolve.build_model import BuildModel
+from .resolve.build_model import F_BLIND, BuildModel
 
 if TYPE_CHECKING:
     from .resolve.includes import IncludeResolver
@@ -77,6 +77,12 @@ class Reference:
         from .resolve.build_model import F_BUILD
 
         return bool(self.flags & F_BUILD)
+
+    @property
+    def blind(self) -> bool:
+        """A reference of a CMake file that no evaluated add_subdirectory()/include() reaches,
+        but one the build model could not evaluate may: whether it is processed is unknown."""
+        return bool(self.flags & F_BLIND)
 
     @property
     def reads_tablegen(self) -> bool:
@@ -595,6 +601,7 @@ def build_index(
             ok = reach[key] = may_reach_module(*key)
         return ok
 
+    twins: set[tuple[str, str]] = set()  # (module file, file of core or another module)
     # includes written from the root (<proj/x.h>) that name module files, when include_roots
     # lacks the root: counted per first directory, for one note each (never silent)
     from_root: dict[str, int] | None = None if "" in includes.roots else {}
@@ -624,6 +631,11 @@ def build_index(
                     )
                     continue
                 if isinstance(target, str):
+                    if target in owner and not raw[5] & F.F_CIMPORT:
+                        twin = _python_twin(target, file_set, owner)
+                        if twin is not None:
+                            twins.add((target, twin))
+                            continue
                     add(path, raw, target, raw[4], lang)
         elif lang == "cpp":
             for raw in facts[1]:
@@ -641,6 +653,16 @@ def build_index(
             cmake_facts[path] = facts
         elif lang in MORE_LANGS:
             more_facts[lang][path] = facts
+    for target, twin in sorted(twins):
+        mods = ", ".join(f"'{m}'" for m in owner[target])
+        index.notes.append(
+            (
+                target,
+                0,
+                f"'{twin}' provides the same Python module as this file of module {mods} (one "
+                "is compiled when the other is not): imports of it do not depend on the module",
+            )
+        )
     for top, count in sorted((from_root or {}).items()):
         index.notes.append(
             (
@@ -653,12 +675,33 @@ def build_index(
         )
     if cmake_facts:
         resolved = model.refs if model is not None else resolve_cmake(cmake_facts, file_set, dirs)
+        separate = model.separate if model is not None else {}
+        own_projects: set[tuple[str, str]] = set()
         for path, items in resolved.items():
+            project = separate.get(path)
+            in_module = owner.get(project, ()) if project is not None else ()
             for raw, guard, targets in items:
                 for target in targets:
+                    tmods = owner.get(target, ())
+                    if in_module and tmods and all(t in in_module for t in tmods):
+                        # a module's own separate CMake project (built on its own, against an
+                        # installed core) naming the module's files: not the main build
+                        own_projects.update((project or "", t) for t in tmods)
+                        continue
                     add(path, raw, target, guard, "cmake")
+        for project, mod in sorted(own_projects):
+            index.notes.append(
+                (
+                    project,
+                    0,
+                    f"a separate CMake project inside module '{mod}' (it calls project() and the "
+                    "root CMakeLists.txt reaches it by no add_subdirectory()): what it builds is "
+                    "not judged against the toggle",
+                )
+            )
     _more_languages(index, more_facts, tables, add)
     file_cond = model.file_cond if model is not None else {}
+    blind = model.blind if model is not None else {}
     for path, hits in scan.hits.items():
         if path == registry.rel_path:
             continue  # the registry names its modules' patterns; that is no dependency on them
@@ -669,7 +712,8 @@ def build_index(
                     guard = cpp_guard(path, guard)
                 elif lang == "cmake" and file_cond.get(path) is not None:
                     guard = conj(file_cond[path], guard)  # the file is processed only then
-                raw = (F.K_PATTERN, "", line, evidence, guard, 0)
+                flags = F_BLIND if lang == "cmake" and path in blind else 0
+                raw = (F.K_PATTERN, "", line, evidence, guard, flags)
                 add(path, raw, None, guard, lang, tmod=module)
     # `from a import b, c` names one file through two specs: one reference per place and target
     unique: dict[tuple, Reference] = {}
@@ -683,6 +727,20 @@ def build_index(
 
 def _every(_name: str) -> bool:
     return True
+
+
+def _python_twin(target: str, files: frozenset[str], owner: dict) -> str | None:
+    """A ``.py`` and a ``.pyx`` of one name side by side are one Python module built two ways
+    (SciPy compiles ``_group_columns.py`` with Pythran, else ``_group_columns.pyx`` with
+    Cython): when the other one lies outside ``target``'s modules, deleting them leaves it."""
+    dot = target.rfind(".")
+    if dot < 0 or target[dot:].lower() not in (".py", ".pyx"):
+        return None
+    for suffix in (".py", ".pyx"):
+        other = target[:dot] + suffix
+        if other != target and other in files and owner.get(other) != owner.get(target):
+            return other
+    return None
 
 
 def _not_compiled_notes(index: Index, build_cond: dict[str, Guard]) -> list[tuple[str, int, str]]:
@@ -719,8 +777,8 @@ AddRef = Callable[..., None]
 def _more_languages(
     index: Index, more: dict[str, dict[str, F.FileFacts]], tables: Tables, add: AddRef
 ) -> None:
-    _include_like(more["td"], tables, add, index)
-    _include_like(more["swig"], tables, add)
+    _include_like(more["td"], tables, add, index, tablegen=True)
+    _include_like(more["swig"], tables, add, index)
     if more["meson"]:
         _meson(index, more["meson"], tables, add)
     if more["java"] or more["scala"] or more["kotlin"] or more["maven"]:
@@ -728,15 +786,20 @@ def _more_languages(
 
 
 def _include_like(
-    facts_by_path: dict[str, F.FileFacts], tables: Tables, add: AddRef, td: Index | None = None
+    facts_by_path: dict[str, F.FileFacts],
+    tables: Tables,
+    add: AddRef,
+    index: Index,
+    tablegen: bool = False,
 ) -> None:
-    """TableGen and SWIG includes resolve like C/C++ includes; their guards test C names. For
-    TableGen (``td`` given) as for C/C++: a macro the build defines only under a condition reads
-    with it, and a ``.td`` file that a TableGen command of the CMake build reads, and no other
-    ``.td`` includes, is judged under the condition of that build too."""
+    """TableGen and SWIG includes resolve like C/C++ includes; their guards test C names, and a
+    macro the build defines only under a condition reads with it there too (faiss's
+    swigfaiss.swig tests ``GPU_WRAPPER``, which faiss/python/CMakeLists.txt defines only with
+    the GPU on). For TableGen, a ``.td`` file that a TableGen command of the CMake build reads,
+    and no other ``.td`` includes, is judged under the condition of that build too."""
     includes = tables.includes
-    build_cond = td.build.build_cond if td is not None and td.build is not None else {}
-    derived = td.derived if td is not None else {}
+    build_cond = index.build.build_cond if tablegen and index.build is not None else {}
+    derived = index.derived
     memo: dict[int, Guard] = {}
     included: set[str] = set()
     if build_cond:

@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fuzzing import bounded
 from hypothesis import strategies as st
-from test_fuzz_registry import fuzz, mutated, time_limit
+from test_fuzz_registry import fuzz, mutated
 from test_governance_support import github_pages, vote_mails
 from test_governance_tally import CLOSES, MODULE, NOW, OPENED, ROSTER
 
@@ -233,10 +234,10 @@ def test_fuzz_several_files(capsys: Any) -> None:
     fuzz("several files", files, read_and_count, capsys)
 
 
-def test_time_limit_stops_a_hang() -> None:
+def test_bounded_stops_a_hang() -> None:
     """The guard itself: a loop that never ends is stopped and reported."""
     start = datetime.now(UTC)
-    with pytest.raises(TimeoutError), time_limit(0.2):
+    with pytest.raises(TimeoutError), bounded(0.2):
         while True:
             pass
     assert (datetime.now(UTC) - start).total_seconds() < 5

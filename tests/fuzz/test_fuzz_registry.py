@@ -3,11 +3,11 @@
 (``toml_docs.registries``), then mutated byte by byte or given hostile values (NaN, infinity,
 dates at the ends of the calendar, invalid globs, deep nesting, wrong types). Reading may refuse
 a registry with a ConfigError of ``FILE:LINE:COL: message`` lines; anything else (a traceback)
-or an example running longer than ``SCOPED_FUZZ_SECONDS`` is a failure.
+or an example running longer than ``SCOPED_FUZZ_SECONDS`` (default 20) is a failure.
 
 ``SCOPED_FUZZ_EXAMPLES`` sets the examples per target (default 30, as in ``make test``); each
-target prints how many examples it ran. The helpers here (``fuzz``, ``mutated``, ``time_limit``)
-serve ``test_fuzz_governance`` too.
+target prints how many examples it ran. The helpers here (``fuzz``, ``mutated``) serve
+``test_fuzz_governance`` too; ``fuzzing.run_examples`` runs the examples.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import run_examples
 from hypothesis import strategies as st
 from toml_docs import registries
 
@@ -34,47 +33,13 @@ from scoped_modules.registry.locate import scan
 pytestmark = pytest.mark.fuzz
 
 EXAMPLES = int(os.environ.get("SCOPED_FUZZ_EXAMPLES", "30"))
-SECONDS = float(os.environ.get("SCOPED_FUZZ_SECONDS", "10"))
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail an example that runs longer than ``seconds`` (a hang), where SIGALRM exists."""
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise TimeoutError(f"one example ran longer than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def fuzz(
     name: str, strategy: st.SearchStrategy[Any], check: Callable[[Any], None], capsys: Any
 ) -> None:
     """Run ``check`` on ``EXAMPLES`` examples of ``strategy``; print how many ran."""
-    ran = 0
-
-    @settings(
-        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-    )
-    @given(strategy)
-    def target(example: Any) -> None:
-        nonlocal ran
-        ran += 1
-        with time_limit(SECONDS):
-            check(example)
-
-    target()
-    with capsys.disabled():
-        print(f"\nfuzz {name}: {ran} examples, no failure")
+    run_examples(name, strategy, check, capsys, examples=EXAMPLES)
 
 
 PUNCTUATION = b"\n\r\t \"'<>[]{}():;,.=#>-+*\\/\x00\x7f\xff\xc3"

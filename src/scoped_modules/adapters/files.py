@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EnvironmentProblem
-from .git import popen as _git
+from .git import index_listings
 
 LEGACY_CACHE = ".scoped_cache/"
 ALWAYS_EXCLUDED = (".git/", LEGACY_CACHE)
@@ -94,16 +94,12 @@ def exclude_spec(patterns: Iterable[str]):  # -> pathspec.GitIgnoreSpec | None
 
 
 def _git_files(root: Path) -> FileSet:
-    staged = _git(root, "ls-files", "-s", "-z")
-    others = _git(root, "ls-files", "-o", "--exclude-standard", "-z")
-    modified = _git(root, "ls-files", "-m", "-z")
-    out_s, err_s = staged.communicate()
-    out_o, _ = others.communicate()
-    out_m, _ = modified.communicate()
+    staged, others, modified = index_listings(root)
     if staged.returncode != 0:
         raise EnvironmentProblem(
-            f"{root}: git ls-files failed: {err_s.decode(errors='replace').strip()}"
+            f"{root}: git ls-files failed: {staged.stderr.decode(errors='replace').strip()}"
         )
+    out_s, out_o, out_m = staged.stdout, others.stdout, modified.stdout
     keys: dict[str, str] = {}
     notes: list[tuple[str, int, str]] = []
     legacy_noted = False

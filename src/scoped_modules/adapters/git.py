@@ -8,24 +8,15 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Literal
 
 
 @functools.lru_cache(maxsize=8)
 def toplevel(cwd: Path) -> Path | None:
     """The git work tree root containing ``cwd``, or None outside git (asked once per run)."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    if out.returncode != 0 or not out.stdout.strip():
-        return None
-    return Path(out.stdout.strip())
+    out = run(cwd, "rev-parse", "--show-toplevel", on_error="quiet")
+    top = out.stdout.decode("utf-8", "surrogateescape").strip()
+    return Path(top) if out.returncode == 0 and top else None
 
 
 def popen(root: Path, *args: str) -> subprocess.Popen:
@@ -35,18 +26,65 @@ def popen(root: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    """``git ARGS`` in ``root``, waited for; a missing git becomes an EnvironmentProblem."""
+def index_listings(root: Path) -> list[subprocess.CompletedProcess[bytes]]:
+    """What a scan of a work tree starts from, the three listings run at once: the index with
+    blob ids (``ls-files -s``), the untracked files git does not ignore (``ls-files -o
+    --exclude-standard``) and the modified ones (``ls-files -m``), NUL-separated."""
+    listings = (
+        ("ls-files", "-s", "-z"),
+        ("ls-files", "-o", "--exclude-standard", "-z"),
+        ("ls-files", "-m", "-z"),
+    )
+    started = [(args, popen(root, *args)) for args in listings]
+    done = []
+    for args, proc in started:
+        out, err = proc.communicate()
+        done.append(subprocess.CompletedProcess(["git", *args], proc.returncode, out, err))
+    return done
+
+
+# What the runner does when git fails: "raise" (an EnvironmentProblem naming the command and
+# git's message, for a non-zero exit too), "return" (the result, whatever its exit code; a git
+# that cannot run is an EnvironmentProblem), "quiet" (never raises: a git that cannot run gives
+# a result with exit code 127 and the reason on stderr).
+OnError = Literal["raise", "return", "quiet"]
+
+
+def _command(args: tuple[str, ...]) -> str:
+    """``git SUBCOMMAND OPERANDS`` as a message shows it: options and pathspecs left out."""
+    words = list(args)
+    while words and words[0].startswith("-"):  # git's own options: -c NAME=VALUE, ...
+        words = words[2:] if words[0] == "-c" else words[1:]
+    if "--" in words:
+        words = words[: words.index("--")]
+    shown = [w for w in words if not w.startswith("-")]
+    return " ".join(["git", *shown[:6], *(["…"] if len(shown) > 6 else [])])
+
+
+def run(
+    root: Path, *args: str, on_error: OnError = "raise", stdin: str | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """``git ARGS`` in ``root``, waited for, stdout and stderr captured (``stdin`` given as
+    text); ``on_error`` says what a failure does (see :data:`OnError`)."""
     from ..errors import EnvironmentProblem
 
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+        out = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            input=stdin.encode("utf-8", "surrogateescape") if stdin is not None else None,
+            capture_output=True,
+            check=False,
+        )
     except OSError as exc:
-        raise EnvironmentProblem(f"cannot run git: {exc.strerror}")
-
-
-def _failed(out: subprocess.CompletedProcess[bytes]) -> str:
-    return out.stderr.decode("utf-8", "replace").strip() or f"exit code {out.returncode}"
+        if on_error == "quiet":
+            why = f"cannot run git: {exc.strerror}".encode()
+            return subprocess.CompletedProcess(["git", *args], 127, b"", why)
+        raise EnvironmentProblem(f"cannot run git: {exc.strerror}") from None
+    if out.returncode != 0 and on_error == "raise":
+        message = out.stderr.decode("utf-8", "replace").strip() or f"exit code {out.returncode}"
+        raise EnvironmentProblem(f"{root}: `{_command(args)}` failed: {message}")
+    return out
 
 
 def merge_base(root: Path, base: str) -> str:
@@ -56,18 +94,19 @@ def merge_base(root: Path, base: str) -> str:
     the default ``fetch-depth: 1``), is an EnvironmentProblem that says what to do."""
     from ..errors import EnvironmentProblem
 
-    known = _run(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    known = run(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}", on_error="return")
     if known.returncode != 0:
         raise EnvironmentProblem(
             f"--changed {base}: no such commit in {root}; fetch it first "
             "(in GitHub Actions: actions/checkout with `fetch-depth: 0`)"
         )
-    out = _run(root, "merge-base", base, "HEAD")
+    out = run(root, "merge-base", base, "HEAD", on_error="return")
     if out.returncode != 0:
-        shallow = _run(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+        shallow = run(root, "rev-parse", "--is-shallow-repository", on_error="quiet")
+        cut = shallow.stdout.strip() == b"true"
         why = (
             "the clone is shallow; fetch the full history (actions/checkout `fetch-depth: 0`)"
-            if shallow
+            if cut
             else f"{base} and HEAD share no history"
         )
         raise EnvironmentProblem(f"--changed {base}: no merge base with HEAD: {why}")
@@ -78,12 +117,10 @@ def changed_paths(root: Path, since: str) -> list[str]:
     """Root-relative paths that differ between commit ``since`` and the working tree (committed,
     staged or not), deleted ones included, plus untracked files git does not ignore. Renames count
     as a deletion and an addition, so both sides of a move are seen."""
-    from ..errors import EnvironmentProblem
-
-    diff = _run(root, "diff", "--name-only", "--no-renames", "-z", since, "--")
-    if diff.returncode != 0:
-        raise EnvironmentProblem(f"git diff {since} failed: {_failed(diff)}")
-    untracked = _run(root, "ls-files", "-o", "--exclude-standard", "--full-name", "-z")
+    diff = run(root, "diff", "--name-only", "--no-renames", "-z", since, "--")
+    untracked = run(
+        root, "ls-files", "-o", "--exclude-standard", "--full-name", "-z", on_error="return"
+    )
     paths = {
         raw.decode("utf-8", "surrogateescape")
         for raw in (diff.stdout + b"\0" + untracked.stdout).split(b"\0")
@@ -95,12 +132,8 @@ def changed_paths(root: Path, since: str) -> list[str]:
 def trailer_values(root: Path, revisions: str, key: str) -> list[tuple[str, str]]:
     """(commit, value) of every ``KEY: value`` trailer in the commit messages of ``revisions``
     (a range such as ``BASE..HEAD``), as ``git interpret-trailers`` reads them."""
-    from ..errors import EnvironmentProblem
-
     fmt = f"%H%x00%(trailers:key={key},valueonly,separator=%x00)%x1e"
-    out = _run(root, "log", f"--format={fmt}", revisions, "--")
-    if out.returncode != 0:
-        raise EnvironmentProblem(f"git log {revisions} failed: {_failed(out)}")
+    out = run(root, "log", f"--format={fmt}", revisions, "--")
     found: list[tuple[str, str]] = []
     for record in out.stdout.decode("utf-8", "replace").split("\x1e"):
         commit, _, values = record.strip("\n").partition("\0")
@@ -154,25 +187,10 @@ _HEADER_FORMAT = (
 RawCommit = tuple[str, int, str, str, tuple[str, ...], tuple[int, ...], bool]
 
 
-def _run_quiet(
-    root: Path, *args: str, stdin: str | None = None
-) -> subprocess.CompletedProcess | None:
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=root,
-            input=stdin.encode("utf-8", "surrogateescape") if stdin is not None else None,
-            capture_output=True,
-            check=False,
-        )
-    except OSError:
-        return None
-
-
 def resolve_commit(root: Path, rev: str) -> tuple[str, int] | None:
     """(commit id, committer time in epoch seconds) of ``rev``, or None when it names no commit."""
-    out = _run_quiet(root, "log", "-1", "--no-walk", "--format=%H%x1f%ct", rev, "--")
-    if out is None or out.returncode != 0:
+    out = run(root, "log", "-1", "--no-walk", "--format=%H%x1f%ct", rev, "--", on_error="quiet")
+    if out.returncode != 0:
         return None
     sha, _, ct = out.stdout.decode("ascii", "replace").strip().partition("\x1f")
     if not sha or not ct.lstrip("-").isdigit():
@@ -182,8 +200,10 @@ def resolve_commit(root: Path, rev: str) -> tuple[str, int] | None:
 
 def shallow_boundary(root: Path) -> frozenset[str]:
     """The commits where a shallow clone's history is cut (empty for a complete clone)."""
-    out = _run_quiet(root, "rev-parse", "--is-shallow-repository", "--git-path", "shallow")
-    if out is None or out.returncode != 0:
+    out = run(
+        root, "rev-parse", "--is-shallow-repository", "--git-path", "shallow", on_error="quiet"
+    )
+    if out.returncode != 0:
         return frozenset()
     lines = out.stdout.decode("utf-8", "surrogateescape").splitlines()
     if not lines or lines[0].strip() != "true" or len(lines) < 2:
@@ -198,8 +218,10 @@ def shallow_boundary(root: Path) -> frozenset[str]:
 
 def count_commits(root: Path, rev: str, since: int) -> int | None:
     """How many non-merge commits ``history`` will walk (for a progress bar)."""
-    out = _run_quiet(root, "rev-list", "--count", "--no-merges", *_since(since), rev, "--")
-    if out is None or out.returncode != 0:
+    out = run(
+        root, "rev-list", "--count", "--no-merges", *_since(since), rev, "--", on_error="quiet"
+    )
+    if out.returncode != 0:
         return None
     text = out.stdout.decode("ascii", "replace").strip()
     return int(text) if text.isdigit() else None
@@ -295,8 +317,9 @@ def check_mailmap(root: Path, contacts: list[str]) -> list[str] | None:
     one ``git check-mailmap --stdin`` for all of them. None when git cannot answer."""
     if not contacts:
         return []
-    out = _run_quiet(root, "check-mailmap", "--stdin", stdin="".join(c + "\n" for c in contacts))
-    if out is None or out.returncode != 0:
+    stdin = "".join(c + "\n" for c in contacts)
+    out = run(root, "check-mailmap", "--stdin", stdin=stdin, on_error="quiet")
+    if out.returncode != 0:
         return None
     lines = out.stdout.decode("utf-8", "surrogateescape").split("\n")
     if len(lines) < len(contacts):
@@ -308,23 +331,9 @@ def check_mailmap(root: Path, contacts: list[str]) -> list[str] | None:
 # Removal (`scoped remove`): the work tree's state, temporary worktrees, `git rm`
 
 
-def _run_checked(root: Path, *args: str) -> bytes:
-    """``git ARGS`` in ``root``; stdout, or EnvironmentProblem with git's message."""
-    from ..errors import EnvironmentProblem
-
-    try:
-        out = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
-    except OSError as exc:
-        raise EnvironmentProblem(f"cannot run git: {exc.strerror}") from None
-    if out.returncode != 0:
-        message = out.stderr.decode(errors="replace").strip() or f"exit {out.returncode}"
-        raise EnvironmentProblem(f"{root}: git {args[0]} failed: {message}")
-    return out.stdout
-
-
 def changes(root: Path) -> list[str]:
     """``git status --porcelain`` lines: modified, staged and untracked files (not ignored)."""
-    out = _run_checked(root, "status", "--porcelain", "-z", "--untracked-files=all")
+    out = run(root, "status", "--porcelain", "-z", "--untracked-files=all").stdout
     return [rec.decode("utf-8", "surrogateescape") for rec in out.split(b"\0") if rec]
 
 
@@ -333,7 +342,7 @@ def tracked(root: Path, paths: list[str]) -> set[str]:
     tracked file below). Names are literal, never patterns."""
     out: set[str] = set()
     for i in range(0, len(paths), 500):
-        got = _run_checked(root, "--literal-pathspecs", "ls-files", "-z", "--", *paths[i : i + 500])
+        got = run(root, "--literal-pathspecs", "ls-files", "-z", "--", *paths[i : i + 500]).stdout
         out.update(rec.decode("utf-8", "surrogateescape") for rec in got.split(b"\0") if rec)
     return out
 
@@ -341,22 +350,15 @@ def tracked(root: Path, paths: list[str]) -> set[str]:
 def remove_tracked(root: Path, paths: list[str]) -> None:
     """``git rm`` the tracked files ``paths`` (work tree and index). Names are literal."""
     for i in range(0, len(paths), 500):
-        _run_checked(root, "--literal-pathspecs", "rm", "-q", "--", *paths[i : i + 500])
+        run(root, "--literal-pathspecs", "rm", "-q", "--", *paths[i : i + 500])
 
 
 def worktree_add(root: Path, dest: Path, rev: str = "HEAD") -> None:
     """A detached worktree of ``rev`` at ``dest``; the repository's hooks do not run."""
-    _run_checked(
-        root, "-c", "core.hooksPath=/dev/null", "worktree", "add", "-q", "--detach", str(dest), rev
-    )
+    run(root, "-c", "core.hooksPath=/dev/null", "worktree", "add", "-q", "--detach", str(dest), rev)
 
 
 def worktree_remove(root: Path, dest: Path) -> None:
     """Remove the worktree at ``dest`` and git's record of it (quietly, whatever is left)."""
-    subprocess.run(
-        ["git", "worktree", "remove", "--force", "--force", str(dest)],
-        cwd=root,
-        capture_output=True,
-        check=False,
-    )
-    subprocess.run(["git", "worktree", "prune"], cwd=root, capture_output=True, check=False)
+    run(root, "worktree", "remove", "--force", "--force", str(dest), on_error="quiet")
+    run(root, "worktree", "prune", on_error="quiet")

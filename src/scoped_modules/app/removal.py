@@ -21,7 +21,7 @@ from ..adapters.process import Outcome, clean_env, interruptible, run_bounded
 from ..errors import EnvironmentProblem, ScopedError
 from ..finding import Finding
 from ..registry.edit import append_table_text, atomic_write
-from ..registry.edit_value import set_value
+from ..registry.edit_stage import set_module_key
 from ..registry.load import read_registry
 from ..registry.model import Registry
 from ..rules.removal import PlanItem, RemovalPlan, check_remnants, removal_plan
@@ -142,7 +142,7 @@ def history_entry(
 
 def registry_text_removed(registry: Registry, name: str, entry: dict) -> str:
     """The registry's new text: stage ``removed`` and the history row appended."""
-    text = set_value(registry, ["modules", name, "stage"], "removed")
+    text = set_module_key(registry, name, "stage", "removed")
     keys = [*registry.table_prefix, "modules", name, "history"]
     return append_table_text(text, keys, entry, str(registry.path))
 

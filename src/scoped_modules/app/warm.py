@@ -31,7 +31,8 @@ from typing import Any
 
 from .. import __version__
 from ..adapters.cache import atomic_dump, cache_dir, code_fingerprint, load_marshal
-from ..adapters.git import popen
+from ..adapters.files import blob_id
+from ..adapters.git import index_listings
 from ..readers.facts import READER_VERSION
 
 RECORD_VERSION = 1
@@ -65,12 +66,6 @@ def replayable(argv: list[str]) -> bool:
     return not any(a == o or a.startswith(o + "=") for a in argv for o in NOT_REPLAYED)
 
 
-def _blob(data: bytes) -> str:
-    h = hashlib.sha1(b"blob %d\0" % len(data))
-    h.update(data)
-    return h.hexdigest()
-
-
 def inputs_key(root: Path, extra: list[str], marks: list[float], now: float) -> str | None:
     """The hash of everything a check reads, from raw bytes (None outside git or on error)."""
     h = hashlib.sha256()
@@ -84,21 +79,16 @@ def inputs_key(root: Path, extra: list[str], marks: list[float], now: float) -> 
             data = b"\0missing"
         h.update(f"{rel}\0{len(data)}\0".encode())
         h.update(hashlib.sha256(data).digest())
-    staged = popen(root, "ls-files", "-s", "-z")
-    others = popen(root, "ls-files", "-o", "--exclude-standard", "-z")
-    modified = popen(root, "ls-files", "-m", "-z")
-    out_s, _ = staged.communicate()
-    out_o, _ = others.communicate()
-    out_m, _ = modified.communicate()
+    staged, others, modified = index_listings(root)
     if staged.returncode or others.returncode or modified.returncode:
         return None
-    h.update(out_s)
-    for tag, out in ((b"\0untracked\0", out_o), (b"\0modified\0", out_m)):
+    h.update(staged.stdout)
+    for tag, out in ((b"\0untracked\0", others.stdout), (b"\0modified\0", modified.stdout)):
         h.update(tag)
         for raw in out.split(b"\0"):
             if raw:
                 try:
-                    content = _blob((root / os.fsdecode(raw)).read_bytes()).encode()
+                    content = blob_id((root / os.fsdecode(raw)).read_bytes()).encode()
                 except OSError:
                     content = b"unreadable"
                 h.update(raw + b"\0" + content + b"\n")

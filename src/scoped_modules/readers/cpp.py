@@ -28,8 +28,18 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .facts import F_ANGLE, K_CPP_INCLUDE, FileFacts, RawRef, evidence_text
-from .guards import Cond, cond_and, cond_not, cond_or, disj, fresh_unknown, segment_value
+from .facts import F_ANGLE, F_OPTIONAL, K_CPP_INCLUDE, FileFacts, RawRef, evidence_text
+from .guards import (
+    Cond,
+    cond_and,
+    cond_not,
+    cond_or,
+    disj,
+    fresh_unknown,
+    implies_on_search,
+    mentions,
+    segment_value,
+)
 
 # ------------------------------------------------------------------------------------------
 # Lexical pieces (translation phases 1-3)
@@ -117,6 +127,21 @@ _not = cond_not
 
 def _var(name: str) -> Cond:
     return ("v", (name,))
+
+
+# `__has_include(<x>)` is a free atom named after its header (no toggle name looks like it): an
+# `#include` of that header under it vanishes when the header is gone (an optional include)
+HAS_INCLUDE = "__has_include:"
+_HAS_INCLUDE = frozenset({"__has_include", "__has_include_next"})
+
+
+def _optional_include(cond: Cond, spec: str) -> bool:
+    """The include of ``spec`` sits where ``__has_include`` of the same header (quoted or
+    angled: deleting a module removes the file from every search path) holds."""
+    names = {HAS_INCLUDE + f"<{spec}>", HAS_INCLUDE + f'"{spec}"'}
+    if not mentions(cond, frozenset(names)):
+        return False
+    return any(implies_on_search(cond, frozenset({n})) for n in names)
 
 
 _SPLICE_TAIL = "\\ \t\f\v\r"  # what a line ends with before a splice's newline
@@ -222,6 +247,9 @@ class _ExprParser:
                     return _var(self.toks[self.i - 1][1])
                 return _unknown()
             if self.peek() == "(":  # a function-like macro, __has_include(...), ...
+                header = self._header_arg() if tok in _HAS_INCLUDE else None
+                if header is not None:
+                    return _var(HAS_INCLUDE + header)
                 self._skip_group()
                 return _unknown()
             if tok == "true":
@@ -242,6 +270,26 @@ class _ExprParser:
                     return True
             return _unknown()
         return _unknown()
+
+    def _header_arg(self) -> str | None:
+        """The header of ``__has_include("x")`` / ``__has_include(<x>)`` as ``"x"`` / ``<x>``
+        (the parser stands on the ``(``), consumed up to its ``)``; None if it is not one."""
+        toks, i = self.toks, self.i + 1
+        if i < len(toks) and toks[i][0] == 4 and toks[i][1][0] == '"':
+            if i + 1 < len(toks) and toks[i + 1][1] == ")":
+                self.i = i + 2
+                return toks[i][1]
+            return None
+        if i < len(toks) and toks[i][1] == "<":
+            parts: list[str] = []
+            i += 1
+            while i < len(toks) and toks[i][1] not in (">", ")"):
+                parts.append(toks[i][1])
+                i += 1
+            if parts and i + 1 < len(toks) and toks[i][1] == ">" and toks[i + 1][1] == ")":
+                self.i = i + 2
+                return "<" + "".join(parts) + ">"
+        return None
 
     def _skip_group(self) -> None:
         depth = 0
@@ -600,6 +648,8 @@ def _read(text: str, directives: Iterator[tuple[int, int, tuple, str]]) -> FileF
                 evidence = text[p:end].strip()
                 if len(evidence) > 200 or "  " in evidence or "\t" in evidence or "\n" in evidence:
                     evidence = evidence_text(evidence)
+                if cum is not True and _optional_include(cum, spec):
+                    flags |= F_OPTIONAL
                 refs.append(
                     (K_CPP_INCLUDE, spec, line, evidence, None if cum is True else cum, flags)
                 )

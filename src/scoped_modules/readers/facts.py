@@ -81,10 +81,11 @@ a simple type name; build-dependency / build-module per reader.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-READER_VERSION = 8
+READER_VERSION = 9
 
 K_PY_IMPORT = "python-import"
 K_PY_DYNAMIC = "python-dynamic"
@@ -206,3 +207,23 @@ class ScanResult:
     facts: dict[str, FileFacts]
     hits: dict[str, list[PatternHit]]
     notes: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+_COMMENT_EDGE = re.compile(r"/\*|\*/")
+
+
+def block_comment_end(text: str, start: int, nested: bool) -> int:
+    """The offset just after the ``*/`` that closes a block comment whose ``/*`` ends at
+    ``start`` (``nested``: an inner ``/*`` opens another level, as in Scala, Kotlin and
+    TableGen); ``len(text)`` when the comment is never closed."""
+    depth, end = 1, start
+    while depth:
+        edge = _COMMENT_EDGE.search(text, end)
+        if edge is None:
+            return len(text)
+        end = edge.end()
+        if edge.group(0) == "*/":
+            depth -= 1
+        elif nested:
+            depth += 1
+    return end

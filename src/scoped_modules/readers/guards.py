@@ -48,36 +48,56 @@ def neg(g: Guard) -> Guard:
     return ("not", g)
 
 
-def _leaves(g: Guard, names: frozenset[str], out: list) -> None:
+def _leaves(g: Guard, names: frozenset[str], out: list, seen: set[int] | None = None) -> None:
+    """The atoms of ``g`` in order of first appearance (``"T"`` for the toggle's names).
+
+    Guards are DAGs: an evaluator that merges branches (Meson's ``foreach``, the CMake model)
+    shares sub-conditions, and a guard of a few hundred nodes can unfold into a tree of
+    10^22; every walk therefore visits each node once."""
+    if seen is None:
+        seen = set()
+    stack = [g]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        tag = n[0]
+        if tag == "v":
+            if names.intersection(n[1]):
+                if "T" not in out:
+                    out.append("T")
+            else:
+                out.append(n[1])  # a switch that is not T: a free variable, keyed by its names
+        elif tag == "u":
+            out.append(id(n))  # each unknown condition is its own free variable
+        elif tag in ("and", "or"):
+            stack.extend(reversed(n[1:]))
+        elif tag == "not":
+            stack.append(n[1])
+
+
+def _eval(g: Guard, names: frozenset[str], env: dict, memo: dict[int, bool] | None = None) -> bool:
+    if memo is None:
+        memo = {}
+    got = memo.get(id(g))
+    if got is not None:
+        return got
     tag = g[0]
     if tag == "v":
-        if names.intersection(g[1]):
-            if "T" not in out:
-                out.append("T")
-        else:
-            out.append(g[1])  # a switch that is not T: a free variable, keyed by its names
+        out = env["T"] if names.intersection(g[1]) else env[g[1]]
     elif tag == "u":
-        out.append(id(g))  # each unknown condition is its own free variable
-    elif tag in ("and", "or"):
-        for c in g[1:]:
-            _leaves(c, names, out)
+        out = env[id(g)]
+    elif tag == "and":
+        out = all(_eval(c, names, env, memo) for c in g[1:])
+    elif tag == "or":
+        out = any(_eval(c, names, env, memo) for c in g[1:])
     elif tag == "not":
-        _leaves(g[1], names, out)
-
-
-def _eval(g: Guard, names: frozenset[str], env: dict) -> bool:
-    tag = g[0]
-    if tag == "v":
-        return env["T"] if names.intersection(g[1]) else env[g[1]]
-    if tag == "u":
-        return env[id(g)]
-    if tag == "and":
-        return all(_eval(c, names, env) for c in g[1:])
-    if tag == "or":
-        return any(_eval(c, names, env) for c in g[1:])
-    if tag == "not":
-        return not _eval(g[1], names, env)
-    return False
+        out = not _eval(g[1], names, env, memo)
+    else:
+        out = False
+    memo[id(g)] = out
+    return out
 
 
 def _other_atoms(g: Guard, names: frozenset[str]) -> list | None:
@@ -123,32 +143,43 @@ def implies_on_search(g: Guard, names: frozenset[str], budget: int = 20_000) -> 
     if len(free) <= 8:
         return implies_on(g, names)
     env: dict = {"T": False}
+    memo: dict[int, bool | None] = {}  # one evaluation: each shared node once
 
     def ev(n: Guard) -> bool | None:
+        if id(n) in memo:
+            return memo[id(n)]
         tag = n[0]
+        out: bool | None
         if tag == "v":
-            return env.get("T" if names.intersection(n[1]) else n[1])
-        if tag == "u":
-            return env.get(id(n))
-        if tag == "not":
+            out = env.get("T" if names.intersection(n[1]) else n[1])
+        elif tag == "u":
+            out = env.get(id(n))
+        elif tag == "not":
             r = ev(n[1])
-            return None if r is None else not r
-        if tag in ("and", "or"):
+            out = None if r is None else not r
+        elif tag in ("and", "or"):
             stop = tag == "or"  # the value that decides: True for OR, False for AND
             undecided = False
+            out = not stop
             for c in n[1:]:
                 r = ev(c)
                 if r is stop:
-                    return stop
+                    out = stop
+                    break
                 if r is None:
                     undecided = True
-            return None if undecided else not stop
-        return False
+            else:
+                out = None if undecided else not stop
+        else:
+            out = False
+        memo[id(n)] = out
+        return out
 
     # depth-first over the atoms in order, without recursion (guards can hold thousands)
     stack: list[list[int]] = []  # [atom index, 0 while trying True / 1 while trying False]
     i = 0
     for _step in range(budget):
+        memo.clear()
         r = ev(g)
         if r is True:
             return False  # an assignment with T off satisfies g: not implied

@@ -40,13 +40,13 @@ from .facts import (
     K_JVM_NAME,
     FileFacts,
     RawRef,
+    block_comment_end,
     evidence_text,
 )
 
 _LEX = re.compile(
     r"//[^\n]*|/\*|\"\"\"|\"(?:\\.|[^\"\\\n])*\"?|'(?:\\u[0-9a-fA-F]{4}|\\.|[^'\\\n])'"
 )
-_COMMENT_EDGE = re.compile(r"/\*|\*/")
 _NOT_NL = re.compile(r"[^\n]")
 
 _ID = r"[A-Za-z_$][\w$]*|`[^`\n]+`"
@@ -125,14 +125,7 @@ def _hide(text: str, nested: bool, strings: bool, keep_width: bool) -> str:
             break
         tok, start = m.group(0), m.start()
         if tok == "/*":
-            depth, end = 1, m.end()
-            while depth:
-                c = _COMMENT_EDGE.search(text, end)
-                if c is None:
-                    end = n
-                    break
-                end = c.end()
-                depth += 1 if c.group(0) == "/*" and nested else -1 if c.group(0) == "*/" else 0
+            end = block_comment_end(text, m.end(), nested)
             is_comment = True
         elif tok == '"""':
             close = text.find('"""', m.end())

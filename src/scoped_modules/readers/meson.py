@@ -53,7 +53,7 @@ from .facts import (
     RawRef,
     evidence_text,
 )
-from .guards import Cond, cond_and, cond_not, cond_or, fresh_unknown, segment_value
+from .guards import Cond, cond_and, cond_not, cond_or, conj, fresh_unknown, segment_value
 
 # ------------------------------------------------------------------------------------------
 # Tokens
@@ -399,6 +399,20 @@ class _Eval:
         self.options: list[tuple[str, int, str]] = []
         self.depth = 0
         self.project = False  # a project() call: the root of a (sub)project
+        # (subdir spec, line, {variable: its truth}) at each subdir(): Meson runs the subdir's
+        # file in the same scope, so the boolean variables set so far flow into it
+        self.passes: list[tuple[str, int, dict[str, Any]]] = []
+
+    def _booleans(self) -> dict[str, Any]:
+        """The variables set so far: booleans (options, conditions, true/false) as guards,
+        anything else as ``NOT_BOOLEAN`` (it hides what an outer caller passed in)."""
+        out: dict[str, Any] = {}
+        for name, value in self.env.items():
+            if value is not None and value[0] in ("opt", "cond", "bool", "ext"):
+                out[name] = segment_value(self.truth(value))
+            else:
+                out[name] = NOT_BOOLEAN
+        return out
 
     # conditions -------------------------------------------------------------------------
     def at(self, line: int, cond: Cond) -> Cond:
@@ -423,6 +437,8 @@ class _Eval:
             return value[1]
         if tag == "bool":
             return value[1]
+        if tag == "ext":
+            return ext_atom(value[1])
         return fresh_unknown()
 
     # statements -------------------------------------------------------------------------
@@ -503,10 +519,11 @@ class _Eval:
         if tag == "id":
             name = node[2]
             if name not in self.env:
-                if name not in _BUILTINS:
-                    key = (name, node[1])
-                    self.reads[key] = cond_or(self.reads.get(key, False), cond)
-                return None
+                if name in _BUILTINS:
+                    return None
+                key = (name, node[1])
+                self.reads[key] = cond_or(self.reads.get(key, False), cond)
+                return ("ext", name)  # set by a file that reaches this one through subdir()
             return self.env[name]
         if tag == "arr":
             items: tuple = ()
@@ -610,7 +627,11 @@ class _Eval:
             self.options.append((pos[0][1][0][1], line, type_name))
             return None
         if name in ("subdir_done", "error"):
-            self.alive = cond_and(self.alive, cond_not(cond)) if cond is not True else False
+            # ``cond`` is ``alive AND branch``: the rest of the file lives on under ``alive
+            # AND NOT branch`` (not ``alive AND NOT (alive AND branch)``, which doubles the
+            # condition at every guarded error() and grows exponentially in a loop)
+            branch = _without(cond, self.alive)
+            self.alive = cond_and(self.alive, cond_not(branch))
             return None
         if name == "project":
             self.project = True
@@ -627,6 +648,7 @@ class _Eval:
                     key = (item[1].rstrip("/") + "/meson.build", item[2])
                     g = cond_or(self.subdirs.get(key, False), cond_and(item[3], cond))
                     self.subdirs[key] = g
+                    self.passes.append((key[0], line, self._booleans()))
             return None
         if name == "join_paths" and pos and all(_single_str(p) for p in pos):
             out = pos[0][1][0]
@@ -734,6 +756,29 @@ class _Eval:
         return out
 
 
+NOT_BOOLEAN = "?"  # in ``passes``: a variable set to something other than a boolean
+EXT_PREFIX = "@"  # Meson option names cannot hold it: an atom no toggle name matches
+
+
+def ext_atom(name: str) -> tuple:
+    """The truth of a variable this file reads before setting it: one free atom per name, which
+    :func:`resolve.meson.resolve_meson` replaces with what the file calling subdir() set."""
+    return ("v", (EXT_PREFIX + name,))
+
+
+def _without(cond: Cond, alive: Cond) -> Cond:
+    """The branch part of ``cond`` = ``alive AND branch`` (as :meth:`_Eval.at` builds it)."""
+    if alive is True or cond is True or cond is False:
+        return cond
+    have = alive[1:] if alive[0] == "and" else (alive,)
+    items = cond[1:] if cond[0] == "and" else (cond,)
+    ids = {id(x) for x in have}
+    rest = [x for x in items if id(x) not in ids]
+    if len(rest) + len(ids) != len(items):
+        return cond  # not built from ``alive``: keep it whole (still correct, only larger)
+    return conj(*rest) if rest else True
+
+
 def _single_str(value: Any) -> bool:
     return value is not None and value[0] == "list" and len(value[1]) == 1 and value[1][0][0] == "s"
 
@@ -761,6 +806,8 @@ def read_meson(text: str) -> FileFacts:
         extra["options"] = ev.options
     if ev.project:
         extra["project"] = True
+    if ev.passes:
+        extra["passes"] = ev.passes
     return ("meson", ev.refs(), notes, extra)
 
 

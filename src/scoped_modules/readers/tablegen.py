@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 
-from .facts import K_TD_INCLUDE, FileFacts, RawRef, evidence_text
+from .facts import K_TD_INCLUDE, FileFacts, RawRef, block_comment_end, evidence_text
 from .guards import DEAD, Guard, disj, guard_at
 from .preproc import Conditionals
 
 # what hides TableGen statements: comments, code blocks; strings are skipped over (kept)
 _LEX = re.compile(r'//[^\n]*|/\*|\[\{|"(?:\\.|[^"\\\n])*"?')
-_NESTED = re.compile(r"/\*|\*/")
 _STATEMENT = re.compile(
     r'^[ \t]*(?:include[ \t]*"([^"\n]*)"|#[ \t]*(ifdef|ifndef|if|elif|else|endif|define)\b([^\n]*))',
     re.M,
@@ -49,14 +48,7 @@ def _hide(text: str, code_blocks: bool) -> str:
             continue
         out.append(text[pos:start])
         if tok == "/*":
-            depth, end = 1, m.end()
-            while depth:
-                c = _NESTED.search(text, end)
-                if c is None:
-                    end = n
-                    break
-                depth += 1 if c.group(0) == "/*" else -1
-                end = c.end()
+            end = block_comment_end(text, m.end(), nested=True)
         elif tok == "[{":
             close = text.find("}]", m.end())
             end = n if close < 0 else close + 2

@@ -1,22 +1,25 @@
 """Registry edits that :mod:`scoped_modules.registry.edit` does not provide: set one key of an
-existing table (a module's ``stage``, ``rfc``) and add a new table (a proposed module).
+existing table (a module's ``stage``, ``rfc``: ``scoped transition``, ``scoped remove``) and add
+a new table (a proposed module: ``scoped propose``).
 
-The same guarantees (SPEC §2 "Edits"): every byte outside the edited key or the added table stays
-as it was, which is verified by parsing the result again and comparing it with the old document
-plus the intended change, and by comparing the untouched lines; writing stays
-:func:`scoped_modules.registry.edit.atomic_write`'s job.
+The same guarantees (SPEC §2 "Edits"): every byte outside the edited value, the added line or
+the added table stays as it was. Each candidate text (the line edit first, tomlkit for layouts
+the line edit does not handle) is taken only when it parses to the old document plus the
+intended change and the bytes around the edit are the old ones: setting an existing key
+rewrites nothing but that key's own line, adding a key or a table only inserts text. Writing
+stays :func:`scoped_modules.registry.edit.atomic_write`'s job.
 """
 
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ConfigError
-from .edit import render_table, toml_key, toml_value
+from .edit import only_insertion, render_table, toml_key, toml_value
 from .locate import locate
 from .model import Registry
 
@@ -24,8 +27,8 @@ from .model import Registry
 def _parse(text: str, where: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: cannot edit: not valid TOML ({exc})")
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{where}: cannot edit: not valid TOML ({exc})") from None
 
 
 def _node(doc: Any, keys: list[str]) -> Any:
@@ -34,53 +37,66 @@ def _node(doc: Any, keys: list[str]) -> Any:
     return doc
 
 
-def _changed_lines(old: str, new: str) -> list[str]:
-    """The old lines that the edit replaced or removed."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    out = []
-    for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag in ("replace", "delete"):
-            out.extend(a[i1:i2])
-    return out
-
-
-_SCALAR = re.compile(
-    r"""^(?P<head>[ \t]*[^=]+?=[ \t]*)"""
-    r"""(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_.:+-]+)"""
-    r"""(?P<tail>[ \t]*(?:#.*)?\r?\n?)$""",
-    re.DOTALL,
+# a one-line value after a key's ``=``: a basic or literal string or a bare token (number, bool,
+# date), followed by the end of the line, a comment, or the next pair of an inline table
+_VALUE = re.compile(
+    r"""[ \t]*(?P<value>"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[A-Za-z0-9_.:+-]+)"""
+    r"""(?=[ \t]*(?:[,}#]|\r?\n|$))"""
 )
 
 
-def _in_place(text: str, table: list[str], key: str, value: Any, after: str | None) -> str | None:
-    """The text edit itself: the value of ``key``'s line replaced (its spacing and comment
-    kept), or a ``key = value`` line added below the line of ``after`` (or the table's header).
-    None when the key is written in a way this cannot edit (a multi-line value, ...)."""
-    locs = locate(text)
-    lines = text.splitlines(keepends=True)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    here = tuple(table)
-    if here + (key,) in locs:
-        i = locs[here + (key,)][0] - 1
-        m = _SCALAR.match(lines[i])
-        if m is None:
-            return None
-        lines[i] = m.group("head") + toml_value(value) + m.group("tail")
-        return "".join(lines)
-    anchor = locs.get(here + (after,)) if after else None
-    anchor = anchor or locs.get(here)
-    if anchor is None:
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of every line (lines end at ``\\n``, as TOML's do), its line
+    break included."""
+    spans, at = [], 0
+    for line in text.split("\n"):
+        end = min(at + len(line) + 1, len(text))
+        spans.append((at, end))
+        at = end
+    return spans
+
+
+def _replace_value(text: str, line: int, col: int, value: Any) -> str | None:
+    """The value written after the key at (``line``, ``col``) replaced; None when it is not a
+    one-line value this can replace (a multi-line string or array, ...)."""
+    start, end = _line_spans(text)[line - 1]
+    eq = text.find("=", start + col - 1, end)
+    m = _VALUE.match(text, eq + 1, end) if eq >= 0 else None
+    if m is None:
         return None
-    i = anchor[0] - 1
-    if not lines[i].endswith("\n"):
-        lines[i] += newline
-    lines.insert(i + 1, f"{toml_key(key)} = {toml_value(value)}{newline}")
-    return "".join(lines)
+    return text[: m.start("value")] + toml_value(value) + text[m.end("value") :]
 
 
-def _tomlkit_set(
-    text: str, table: list[str], key: str, value: Any, _after: str | None
-) -> str | None:
+def _insert_line(text: str, line: int, col: int, after: str | None, key: str, value: Any) -> str:
+    """A ``key = value`` line below line ``line``: with the indentation of the key ``after``
+    written there and its dotted prefix (``uma.stage = …`` gives ``uma.KEY = …``)."""
+    spans = _line_spans(text)
+    start, end = spans[line - 1]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    here = text[start:end]
+    indent, prefix = "", ""
+    if after is not None:
+        indent = here[: len(here) - len(here.lstrip(" \t"))]
+        written = here[col - 1 :].split("=", 1)[0].strip()
+        if written.endswith("." + toml_key(after)):
+            prefix = written[: -len(toml_key(after))]
+    head = text[:end] if here.endswith("\n") else text[:end] + newline
+    return f"{head}{indent}{prefix}{toml_key(key)} = {toml_value(value)}{newline}{text[end:]}"
+
+
+def _only_line_changed(old: str, new: str, line: int) -> bool:
+    """True when ``new`` is ``old`` with nothing but line ``line`` rewritten (as one line)."""
+    start, end = _line_spans(old)[line - 1]
+    tail = len(old) - end
+    if not (new.startswith(old[:start]) and new.endswith(old[end:]) and len(new) >= start + tail):
+        return False
+    rewritten = new[start : len(new) - tail]
+    ends = old[start:end].endswith("\n")
+    body = rewritten.removesuffix("\n") if ends else rewritten
+    return rewritten.endswith("\n") == ends and "\n" not in body
+
+
+def _tomlkit_set(text: str, table: list[str], key: str, value: Any) -> str | None:
     """tomlkit's edit, for layouts the line edit does not handle (verified like it)."""
     import tomlkit
 
@@ -100,31 +116,49 @@ def set_key_text(
     where: str = "",
     after: str | None = None,
 ) -> str:
-    """``text`` with ``key = value`` in the existing table at ``table`` (full key path): the
-    value on the key's line is replaced in place (the line's spacing and comment kept), or a
-    new line goes below the line of the key ``after`` (else below the table's header)."""
+    """``text`` with ``key = value`` in the existing table at ``table`` (full key path; a
+    ``[header]`` table, a dotted-key table or an inline table). An existing key's value is
+    replaced on its line (the line's spacing, comment and other pairs kept); a missing key gets
+    a new line below the line of the key ``after`` (else below the table's header). A leading
+    UTF-8 BOM is kept as it is."""
+    if text.startswith("\ufeff"):
+        return "\ufeff" + set_key_text(text[1:], table, key, value, where, after)
     old = _parse(text, where)
     try:
         node = _node(old, table)
     except (KeyError, TypeError, IndexError):
-        raise ConfigError(f"{where}: no table [{'.'.join(table)}] to edit")
+        raise ConfigError(f"{where}: no table [{'.'.join(table)}] to edit") from None
     if not isinstance(node, dict):
         raise ConfigError(f"{where}: [{'.'.join(table)}] is not a table")
     expected = copy.deepcopy(old)
     _node(expected, table)[key] = tomllib.loads(f"x = {toml_value(value)}")["x"]
     if old == expected:
         return text
-    own = (key, toml_value(key))
-    for make in (_in_place, _tomlkit_set):
-        new = make(text, table, key, value, after)
+    locs = locate(text)
+    here = tuple(table)
+    own = locs.get((*here, key))
+    candidates: list[Callable[[], str | None]] = []
+    if own is not None:
+        candidates.append(lambda: _replace_value(text, own[0], own[1], value))
+    else:
+        anchor = (*here, after) if after and (*here, after) in locs else here
+        if anchor in locs:
+            line, col = locs[anchor]
+            name = after if anchor != here else None
+            candidates.append(lambda: _insert_line(text, line, col, name, key, value))
+    candidates.append(lambda: _tomlkit_set(text, table, key, value))
+    for make in candidates:
+        new = make()
         if new is None or new == text:
             continue
         try:
             same = tomllib.loads(new) == expected
         except tomllib.TOMLDecodeError:
             continue
-        # the document changed as intended, and no line but the key's own was rewritten
-        if same and all(line.lstrip().startswith(own) for line in _changed_lines(text, new)):
+        untouched = (
+            _only_line_changed(text, new, own[0]) if own is not None else only_insertion(text, new)
+        )
+        if same and untouched:
             return new
     raise ConfigError(
         f"{where}: cannot set {'.'.join([*table, key])} without changing other entries; "
@@ -163,10 +197,14 @@ def add_table_text(text: str, keys: list[str], table: dict[str, Any], where: str
     )
 
 
-def set_module_key(registry: Registry, module: str, key: str, value: Any, text: str) -> str:
-    """``text`` (the registry's, possibly already edited) with ``modules.MODULE.KEY = value``."""
+def set_module_key(
+    registry: Registry, module: str, key: str, value: Any, text: str | None = None
+) -> str:
+    """The registry's text (or ``text``, an edit of it) with ``modules.MODULE.KEY = value``
+    (``table_prefix`` honoured). Nothing is written: pass the result to ``atomic_write``."""
     keys = [*registry.table_prefix, "modules", module]
-    return set_key_text(text, keys, key, value, str(registry.path), after="stage")
+    base = registry.text if text is None else text
+    return set_key_text(base, keys, key, value, str(registry.path), after="stage")
 
 
 def add_module(registry: Registry, module: str, table: dict[str, Any]) -> str:

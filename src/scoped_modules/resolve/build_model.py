@@ -24,7 +24,10 @@ evaluated against the file tree. It yields:
 
 What the model cannot decide stays unknown, and unknown implies nothing: a fresh unknown atom
 in a condition, an unknown value (not a path), a note where a construct was not understood.
-A CMake file reached by nothing is read on its own, unconditionally, and noted. Conditions
+A CMake file reached by nothing is read on its own, unconditionally, and noted; one that only
+an add_subdirectory()/include() the model could not evaluate may reach (``foreach(t ${LIST})
+add_subdirectory(${t})``) is read on its own under what those calls' conditions share AND an
+unknown, its references marked ``F_BLIND`` (the rules make notes of them). Conditions
 only ever get *stronger* than the lexical ones when the build really needs them: a value set
 or appended under ``if(C)`` keeps ``C``; a file processed only under ``C`` passes ``C`` on.
 """
@@ -62,6 +65,9 @@ from .cmake import Resolved, _Resolver, _Tree
 
 F_BUILD = 1 << 16  # a reference that a building command compiles (Reference.flags)
 F_TABLEGEN = 1 << 17  # with F_BUILD: a .td (or .pdll) file a TableGen command reads
+# a reference of a CMake file that no evaluated add_subdirectory()/include() reaches, read
+# because one the model could not evaluate may (``BuildModel.blind`` says which)
+F_BLIND = 1 << 18
 
 ROOT = "/__scoped_source__"  # CMAKE_SOURCE_DIR inside the model
 BUILD = "/__scoped_build__"  # CMAKE_BINARY_DIR: nothing there is scanned
@@ -78,7 +84,16 @@ _DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)")
 _RAW_DEFINE_FLAG = re.compile(r"(?:^|[\s;\"'])[-/]D\s*([A-Za-z_]\w*)(?![\w$])")
 # `NAME=${VALUE}` given to add_compile_definitions(): the name is literal, the value is not
 _RAW_VALUED_DEFINE = re.compile(r"(?:[-/]D)?([A-Za-z_]\w*)=")
+_SYCL_FLAG = re.compile(r"(?:^|[\s;\"'])-fsycl(?:$|[\s;\"'])")  # SYCL mode, not -fsycl-targets
 _GLOB_CHARS = re.compile(r"[*?\[]")
+# The inputs of try-compile checks (check_c_source_compiles() and kin), whose results the model
+# does not know anyway: never followed, so that a macro saving, extending and restoring them
+# under conditions in a loop (ggml's FindSIMD.cmake) does not grow their values call after
+# call (it cost ggml's model 5 s of its 7). Read, each is a free unknown, as a switch.
+_CHECK_INPUTS = frozenset(
+    "CMAKE_REQUIRED_" + s
+    for s in ("FLAGS", "DEFINITIONS", "INCLUDES", "LIBRARIES", "LINK_OPTIONS", "QUIET")
+)
 
 # Commands that compile the sources they name.
 _BUILDING = frozenset(
@@ -222,6 +237,15 @@ def _not(a: Any) -> Any:
     return _node("not", a)
 
 
+def _negation(a: tuple) -> Any:
+    """``NOT a`` if that node exists already, else None: only an existing node can be among
+    the operands of a combination (``_not`` would intern a new one on every test, which cost
+    half of ggml's build model)."""
+    if a[0] == "not":
+        return a[1]
+    return _NODES.get(("not", id(a)))
+
+
 def _combine(tag: str, a: Any, b: Any) -> Any:
     xs = list(a[1:]) if a[0] == tag else [a]
     ys = list(b[1:]) if b[0] == tag else [b]
@@ -231,7 +255,7 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
     for y in ys:
         if id(y) in seen:
             continue
-        if id(_not(y)) in seen:
+        if id(_negation(y)) in seen:
             return tag == "or"  # x AND NOT x is false, x OR NOT x is true
         seen.add(id(y))
         xs.append(y)
@@ -275,6 +299,34 @@ def _and(a: Any, b: Any) -> Any:
 
 def _or(a: Any, b: Any) -> Any:
     return _join2("or", a, b)
+
+
+def _or_factored(a: Any, b: Any) -> Any:
+    """``a OR b`` with the conjuncts they share kept outside: ``(P AND x) OR (P AND y)`` is
+    ``P AND (x OR y)``. A macro defined in many places (xgboost passes ``-fsycl`` to six
+    targets, each under PLUGIN_SYCL and conditions of its own) then keeps ``P`` however far
+    the rest grows, instead of growing past ``MAX_COND`` and being weakened into an unknown."""
+    if a is True or b is True or a is False or b is False:
+        return _or(a, b)
+    xs = a[1:] if a[0] == "and" else (a,)
+    ys = b[1:] if b[0] == "and" else (b,)
+    in_b = {id(y) for y in ys}
+    common = [x for x in xs if id(x) in in_b]
+    if not common:
+        return _or(a, b)
+    shared = {id(x) for x in common}
+    rest_a: Any = True
+    for x in xs:
+        if id(x) not in shared:
+            rest_a = _and(rest_a, x)
+    rest_b: Any = True
+    for y in ys:
+        if id(y) not in shared:
+            rest_b = _and(rest_b, y)
+    out = _or(rest_a, rest_b)
+    for x in common:
+        out = _and(out, x)
+    return out
 
 
 def _guard(c: Any) -> Guard:
@@ -646,6 +698,29 @@ class BuildModel:
     define_sites: dict[str, list[DefineSite]] = field(default_factory=dict)
     notes: list[tuple[str, int, str]] = field(default_factory=list)
     has_root: bool = False
+    # CMake files reached by no evaluated add_subdirectory()/include() that one the model
+    # could not evaluate may reach, and the files those reach: file -> the unevaluated
+    # calls, (file, line, command) each. Their references carry F_BLIND.
+    blind: dict[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+
+    def reached_only_through(self, path: str) -> str:
+        """Where a reference marked F_BLIND sits, as a phrase: in a file that only calls the
+        model could not evaluate may reach (naming them), or a list that only such files read."""
+        calls = self.blind.get(path, ())
+        if not calls:
+            return (
+                "in a list that only CMake files reached by an add_subdirectory()/include() the "
+                "model could not evaluate read"
+            )
+        more = f" (and {len(calls) - 1} more)" if len(calls) > 1 else ""
+        return (
+            f"in CMake files reached only through {calls[0][2]} at {calls[0][0]}:{calls[0][1]}"
+            f"{more}, which the model could not evaluate"
+        )
+
+    # CMake files of a separate project (a CMakeLists.txt with project() that nothing reaches
+    # from the root, and what it reaches): file -> that project's CMakeLists.txt
+    separate: dict[str, str] = field(default_factory=dict)
 
     def derived_defines(self, defined_in_code: Iterable[str] = ()) -> dict[str, Guard]:
         """Macros whose every definition sits under a condition: ``#ifdef M`` implies it.
@@ -675,7 +750,7 @@ class _Model(CondEnv):
         self.facts = facts
         self.tree = _Tree(files, dirs)
         self.res = _Resolver(self.tree)
-        self.switches = set(switches) | {"BUILD_TESTING"}
+        self.switches = set(switches) | {"BUILD_TESTING"} | _CHECK_INPUTS
         self.cmakedefines = cmakedefines
         self.files: dict[str, _File] = {}
         # function and macro definitions: name -> [(condition, definition)]; a definition
@@ -695,7 +770,16 @@ class _Model(CondEnv):
         self.notes: dict[tuple[str, int, str], None] = {}
         # (file, line, kind, spec, flags) -> {targets: [cond, evidence]}
         self.refs: dict[tuple[str, int, str, str, int], dict[tuple[str, ...], list[Any]]] = {}
-        self.unknown_reads: set[str] = set()
+        # variables read unset in a file read on its own: name -> read in a stray file (one
+        # no unevaluated call may reach) rather than only in blind ones
+        self.unknown_reads: dict[str, bool] = {}
+        # add_subdirectory()/include() calls of a path the model does not know, in files the
+        # root reaches (or blind ones): (command, file, line, text, the literal end of the
+        # argument) -> the conjuncts every condition it was met under shares
+        self.unevaluated: dict[tuple[str, str, int, str, str], tuple] = {}
+        # while a blind file (and what it reaches) is processed: the calls that may reach it
+        self.blind: tuple[tuple[str, int, str], ...] | None = None
+        self.blind_files: dict[str, tuple[tuple[str, int, str], ...]] = {}
         self.named_vars: dict[tuple[str, int, str, str, int], str] = {}
         self.placeholders: dict[str, _Unk] = {}
         self.syms: dict[str, _Unk] = {}
@@ -728,6 +812,8 @@ class _Model(CondEnv):
             )
             return
         self.file_cond[path] = _or(self.file_cond.get(path, False), base)
+        if self.blind is not None:
+            self.blind_files.setdefault(path, self.blind)
         frame = _Frame(base, f)
         env = _Env(scope, src, frame, None, standalone)
         self.active.append(path)
@@ -898,6 +984,9 @@ class _Model(CondEnv):
         else:
             for e in rest:
                 items.extend(e[0])
+        # an item there only where the loop does not run (the old value of a variable set in
+        # a file processed under a condition, where the file is not processed) is never seen
+        items = [(t, c) for t, c in items if c is True or _and(c, pc) is not False]
         if any(isinstance(t, _Unk) for t, _c in items) or len(items) > MAX_ITEMS:
             understood = False
         if not understood or var is None:
@@ -968,7 +1057,9 @@ class _Model(CondEnv):
         got = env.scope.get(name)  # a switch is never set(): only bound as a parameter
         if got is None:
             if env.standalone:
-                self.unknown_reads.add(name)
+                self.unknown_reads[name] = self.unknown_reads.get(name, False) or (
+                    self.blind is None
+                )
             return ((self.sym(name), True),)
         return got
 
@@ -1281,6 +1372,8 @@ class _Model(CondEnv):
                 targets, _ = self.res.targets(kind, spec, flags & ~F_BUILD, "", listdir)
         if not targets:
             return ()
+        if self.blind is not None:
+            flags |= F_BLIND
         key = (path, line, kind, spec, flags)
         slot = self.refs.setdefault(key, {})
         got = slot.get(targets)
@@ -1371,6 +1464,8 @@ class _Model(CondEnv):
                 targets = self.add_ref(env, line, K_CMAKE_PATH, text, ev, _and(pc, c), kflags)
                 if targets and var_name is not None:
                     spec = self.spec_of(text) or ""
+                    if self.blind is not None:
+                        kflags |= F_BLIND
                     self.named_vars[(env.code, line, K_CMAKE_PATH, spec, kflags)] = var_name
 
     def build(self, name: str, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -1445,6 +1540,10 @@ class _Model(CondEnv):
                 if isinstance(t, str) and "D" in t:
                     for m in _DEFINE_FLAG.finditer(t):
                         self.define_macro(m.group(1), _and(pc, c), t[m.end() : m.end() + 1] == "=")
+                if isinstance(t, str) and "-fsycl" in t and _SYCL_FLAG.search(t):
+                    # the compiler predefines it in SYCL mode (xgboost's core headers include
+                    # the SYCL plugin under `#if defined(SYCL_LANGUAGE_VERSION)`)
+                    self.define_macro("SYCL_LANGUAGE_VERSION", _and(pc, c))
         # a flag written beside an unknown value: `set(CMAKE_CXX_FLAGS "${CMAKE_CXX_FLAGS} -DX")`
         for text, _quoted, _line in raw or ():
             if "$" in text and "D" in text:
@@ -1453,7 +1552,7 @@ class _Model(CondEnv):
                     self.define_macro(m.group(1), pc, valued)
 
     def define_macro(self, macro: str, cond: Any, valued: bool = False) -> None:
-        self.defines[macro] = _or(self.defines.get(macro, False), cond)
+        self.defines[macro] = _or_factored(self.defines.get(macro, False), cond)
         path, line, standalone = self.at
         key = (macro, path, line, valued, standalone)
         self.define_sites[key] = _or(self.define_sites.get(key, False), cond)
@@ -1558,11 +1657,14 @@ class _Model(CondEnv):
         out = BuildModel(has_root=has_root)
         # a variable a file read on its own cannot see may still reach a building command
         # there: keep what was set into it buildable, where it was written (as before)
+        # (only where a blind file may be processed, when no stray file reads it)
         upgraded: dict[tuple, dict] = {}
         for key, var in self.named_vars.items():
-            if var in self.unknown_reads and key in self.refs:
+            stray = self.unknown_reads.get(var)
+            if stray is not None and key in self.refs:
                 path, line, kind, spec, flags = key
-                upgraded[(path, line, kind, spec, flags | F_BUILD)] = self.refs[key]
+                flags |= F_BUILD if stray else F_BUILD | F_BLIND
+                upgraded[(path, line, kind, spec, flags)] = self.refs[key]
         for key, slot in upgraded.items():
             mine = self.refs.setdefault(key, {})
             for targets, (cond, ev) in slot.items():
@@ -1595,6 +1697,47 @@ class _Model(CondEnv):
                 site = DefineSite(path, line, _guard(c), valued, standalone)
                 out.define_sites.setdefault(macro, []).append(site)
         out.notes = sorted(self.notes)
+        out.blind = dict(self.blind_files)
+        return out
+
+    def unevaluated_call(self, f: _File, cmd: tuple, env: _Env, cond: Any) -> None:
+        """An add_subdirectory()/include() of a path the model does not know: noted, and kept
+        (unless its file is a stray) for the files nothing evaluated reaches."""
+        self.note(f.path, cmd[1], f"{cmd[0]}() of a path the model does not know: {cmd[3]}")
+        if not env.standalone or self.blind is not None:
+            # what the argument's text ends with after its last variable (`${NAME}.cmake`)
+            text = str(cmd[2][0][0]) if cmd[2] else ""
+            tail = text[max(text.rfind("}"), text.rfind(">")) + 1 :].rstrip("/")
+            if "$" in tail or "." in tail.split("/") or ".." in tail.split("/"):
+                tail = ""
+            self.unevaluated_at((cmd[0], f.path, cmd[1], str(cmd[3]), tail), cond)
+
+    def unevaluated_at(self, key: tuple[str, str, int, str, str], cond: Any) -> None:
+        """Keep an unevaluated call, with the conjuncts of ``cond`` that every condition it
+        was met under shares: what any file it reaches is processed under at least (the
+        whole OR of long conditions would be weakened to nothing)."""
+        if cond is False:
+            return
+        parts = () if cond is True else cond[1:] if cond[0] == "and" else (cond,)
+        old = self.unevaluated.get(key)
+        if old is not None:
+            ids = {id(p) for p in parts}
+            parts = tuple(p for p in old if id(p) in ids)
+        self.unevaluated[key] = parts
+
+    def blind_calls(self, path: str) -> dict[tuple[str, str, int, str, str], tuple]:
+        """The unevaluated calls that may reach ``path``: an include() a file whose path
+        ends as its argument does (``${X}.cmake``; a module name ``${X}Name`` is found as
+        ``...Name.cmake``), an add_subdirectory() a ``CMakeLists.txt`` whose directory does."""
+        out = {}
+        listfile = path == "CMakeLists.txt" or path.endswith("/CMakeLists.txt")
+        for key, parts in self.unevaluated.items():
+            tail = key[4]
+            if key[0] == "include":
+                if path.endswith(tail) or path.endswith(tail + ".cmake"):
+                    out[key] = parts
+            elif listfile and posixpath.dirname(path).endswith(tail):
+                out[key] = parts
         return out
 
 
@@ -2072,7 +2215,7 @@ def _h_include(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) 
     for t, c in args[0][0]:
         cond = _and(pc, c)
         if isinstance(t, _Unk):
-            m.note(f.path, cmd[1], f"include() of a path the model does not know: {cmd[3]}")
+            m.unevaluated_call(f, cmd, env, cond)
             continue
         target = None
         if "/" in t or t.endswith(".cmake"):
@@ -2126,9 +2269,7 @@ def _h_add_subdirectory(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, 
     for t, c in args[0][0]:
         cond = _and(pc, c)
         if isinstance(t, _Unk):
-            m.note(
-                f.path, cmd[1], f"add_subdirectory() of a path the model does not know: {cmd[3]}"
-            )
+            m.unevaluated_call(f, cmd, env, cond)
             continue
         path = m.rel_path(t, env)
         m.add_ref(env, args[0][1], K_CMAKE_SUBDIR, t, m.arg_ev(cmd, args[0][1]), cond, 0)
@@ -2143,6 +2284,27 @@ def _h_add_subdirectory(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, 
         if m.file(target) is None:
             continue
         m.process(target, _Scope(env.scope), path, cond, env.standalone)
+
+
+def _h_externalproject_add(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
+    """``ExternalProject_Add(name SOURCE_DIR dir)``: a project of the tree configured at build
+    time, only where this call runs: its files carry the call's condition (like a guarded
+    ``add_subdirectory()``), in a scope of their own."""
+    m.naming_refs(cmd[0], cmd, args, env, pc)
+    words = [_only_text(args, k) for k in range(len(args))]
+    if "SOURCE_DIR" not in words:
+        return
+    k = words.index("SOURCE_DIR")
+    sub = words[words.index("SOURCE_SUBDIR") + 1] if "SOURCE_SUBDIR" in words[:-1] else None
+    for t, c in args[k + 1][0] if k + 1 < len(args) else ():
+        path = None if isinstance(t, _Unk) else m.rel_path(t, env)
+        if path is None:
+            continue
+        if sub:
+            path = posixpath.normpath(posixpath.join(path, sub))
+        target = f"{path}/CMakeLists.txt" if path else "CMakeLists.txt"
+        if m.file(target) is not None:
+            m.process(target, _Scope(None), path, _and(pc, c), True)
 
 
 def _h_find_package(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2433,6 +2595,10 @@ def _h_cmake_language(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc
         return
     m.note(f.path, cmd[1], f"cmake_language({sub or '...'}) not understood: {cmd[3]}")
     m.build("cmake_language", cmd, args[1:], env, pc)
+    code = str(cmd[3]).lower()
+    for called in ("add_subdirectory", "include"):
+        if called in code and (not env.standalone or m.blind is not None):
+            m.unevaluated_at((called, f.path, cmd[1], str(cmd[3]), ""), pc)
 
 
 def _h_separate_arguments(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2706,6 +2872,7 @@ _HANDLERS: dict[str, Any] = {
     "aux_source_directory": _h_aux_source_directory,
     "include": _h_include,
     "add_subdirectory": _h_add_subdirectory,
+    "externalproject_add": _h_externalproject_add,
     "find_package": _h_find_package,
     "option": _h_option,
     "cmake_minimum_required": _h_cmake_minimum_required,
@@ -2778,12 +2945,15 @@ def build_model(
     _PARSED.clear()
     m = _Model(cmake, files, dirs, names, cmakedefines or {})
     has_root = "CMakeLists.txt" in cmake
+    separate: dict[str, str] = {}
     try:
         if has_root:
             m.process("CMakeLists.txt", _Scope(None), "", True, standalone=False)
         order = sorted(
             cmake, key=lambda p: (p.count("/"), p.rsplit("/", 1)[-1] != "CMakeLists.txt", p)
         )
+        if has_root:
+            _blind_files(m, order)
         for p in order:
             if p in m.file_cond:
                 continue
@@ -2796,14 +2966,61 @@ def build_model(
                     0,
                     "CMake file reached by no add_subdirectory()/include() from the root CMakeLists.txt: read on its own, unconditionally",
                 )
+            before = set(m.file_cond)
             m.process(p, _Scope(None), posixpath.dirname(p), True, standalone=True)
-        return m.result(has_root)
+            if has_root and cf.is_project:
+                separate.update((q, p) for q in m.file_cond if q not in before)
+        out = m.result(has_root)
+        out.separate = separate
+        return out
     except _Stop:
         raise ModelGaveUp(f"the CMake model stopped after {MAX_STEPS} commands") from None
     finally:
         _NODES.clear()
         _SIZES.clear()
         _SEQ.clear()
+
+
+def _blind_files(m: _Model, order: list[str]) -> None:
+    """Files no evaluated call reaches, but an add_subdirectory()/include() the model could not
+    evaluate may (``foreach(t ${LIST}) add_subdirectory(${t})``): each is read under the OR of
+    those calls' conditions AND an unknown one, its references marked F_BLIND. A blind file's
+    own unevaluated include() may reach any other file: a second round takes those."""
+    rounds = 0
+    while m.unevaluated and rounds < 2:
+        rounds += 1
+        includes = sum(1 for k in m.unevaluated if k[0] == "include")
+        for p in order:
+            cf = m.file(p)
+            if p in m.file_cond or cf is None or cf.is_project:
+                continue
+            calls = m.blind_calls(p)
+            if not calls:
+                continue
+            # what every call's conditions share (each reaches p only under its own)
+            shared: tuple | None = None
+            for parts in calls.values():
+                ids = {id(x) for x in parts}
+                shared = parts if shared is None else tuple(x for x in shared if id(x) in ids)
+            cond: Any = _fresh()
+            for x in shared or ():
+                cond = _and(cond, x)
+            m.blind = tuple((k[1], k[2], k[3]) for k in sorted(calls, key=lambda k: k[1:3]))
+            first = m.blind[0]
+            more = f" and {len(m.blind) - 1} more" if len(m.blind) > 1 else ""
+            m.note(
+                p,
+                0,
+                "CMake file reached by no add_subdirectory()/include() the model could evaluate;"
+                f" {first[2]} at {first[0]}:{first[1]}{more} may reach it: read under what the "
+                "conditions of those calls share, and an unknown condition",
+            )
+            try:
+                m.process(p, _Scope(None), posixpath.dirname(p), cond, True)
+            finally:
+                m.blind = None
+        if sum(1 for k in m.unevaluated if k[0] == "include") == includes:
+            break
 
 
 class ModelGaveUp(Exception):

@@ -440,6 +440,11 @@ def resolve_names(
             absolute, files = hit
             if flags & F_WILDCARD and absolute in names.pkg_files:
                 wilds.append(absolute)
+                if len({(owner.get(f) or (None,))[0] for f in files}) > 1:
+                    # `import cats.*` of a package that core (or several modules) fill too:
+                    # deleting one module leaves the package; a name used from it is a
+                    # simple-name reference of its own (below)
+                    continue
             for target in targets(files, core):
                 emit(path, raw, target)
         packages = [*scopes, *wilds]

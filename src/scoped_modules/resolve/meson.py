@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..readers.facts import F_SUBDIR, K_BUILD_DEPENDENCY, FileFacts, RawRef
-from ..readers.guards import Guard, conj
+from ..readers.guards import DEAD, Guard, cond_and, cond_not, cond_or, conj, segment_value
+from ..readers.meson import EXT_PREFIX, NOT_BOOLEAN
 from .includes import normalize
 from .reach import reach_guards
 
@@ -53,7 +55,8 @@ def resolve_meson(
         if path.rsplit("/", 1)[-1] in OPTION_FILES:
             for name, line, _type in f[3].get("options", ()):
                 out.options.setdefault(name, (path, line))
-    # 1. the subdir() tree
+    # 1. the subdir() tree, and the boolean variables each file receives from its callers
+    scopes = _scopes(builds, files, dirs)
     children: dict[str, list[tuple[str, Guard]]] = {}
     reached: set[str] = set()
     for path, f in builds.items():
@@ -61,8 +64,10 @@ def resolve_meson(
             if raw[5] & F_SUBDIR:
                 hit = _target(raw[1], path, files, dirs)
                 if hit and hit[0] in builds and hit[0] != path:
-                    children.setdefault(path, []).append((hit[0], raw[4]))
-                    reached.add(hit[0])
+                    g = _substitute(raw[4], scopes.get(path))
+                    if g is not False:
+                        children.setdefault(path, []).append((hit[0], g))
+                        reached.add(hit[0])
     roots = sorted(p for p in builds if p not in reached)
     for root in roots:
         if (
@@ -79,14 +84,103 @@ def resolve_meson(
         for name, _line in f[3].get("assigns", {}).items():
             out.assigns.setdefault(name, []).append(path)
         base_guard = reach.get(path)
+        scope = scopes.get(path)
         for raw in f[1]:
+            g = _substitute(raw[4], scope)
+            if g is False:
+                continue  # the caller's variables make this code dead
             if raw[0] == K_BUILD_DEPENDENCY:
-                out.refs.append((path, raw, conj(base_guard, raw[4]), "", False))
+                out.refs.append((path, raw, conj(base_guard, g), "", False))
                 continue
             hit = _target(raw[1], path, files, dirs)
             if hit is not None:
-                out.refs.append((path, raw, conj(base_guard, raw[4]), hit[0], hit[1]))
+                out.refs.append((path, raw, conj(base_guard, g), hit[0], hit[1]))
     return out
+
+
+def _scopes(
+    builds: dict[str, FileFacts], files: frozenset[str], dirs: set[str]
+) -> dict[str, dict[str, Guard]]:
+    """For each ``meson.build`` reached by ``subdir()``: the boolean variables (as guards over
+    options and unknowns) that every ``subdir()`` call reaching it had set. Meson runs a
+    subdir's file in its caller's scope, so ``use_x = get_option('x')`` in the root and ``if
+    use_x`` in a subdir test the option. Callers that disagree about a variable leave it free.
+    A ``subdir()`` never goes up (Meson refuses ``..``): callers are shallower than callees."""
+    calls: dict[str, list[tuple[str, dict[str, Guard]]]] = {}
+    for path, f in builds.items():
+        for spec, _line, passed in f[3].get("passes", ()):
+            hit = _target(spec, path, files, dirs)
+            if hit and hit[0] in builds and hit[0] != path:
+                calls.setdefault(hit[0], []).append((path, passed))
+    scopes: dict[str, dict[str, Guard]] = {}
+    for child in sorted(calls, key=lambda p: p.count("/")):
+        merged: dict[str, Guard] | None = None
+        for caller, passed in calls[child]:
+            outer = scopes.get(caller)
+            mine = dict(outer or {})  # what the caller received flows on, unless it set it
+            for n, g in passed.items():
+                if g == NOT_BOOLEAN:
+                    mine.pop(n, None)
+                else:
+                    mine[n] = _substitute(g, outer)
+            if merged is None:
+                merged = mine
+            else:
+                merged = {n: g for n, g in merged.items() if n in mine and _same(mine[n], g)}
+        if merged:
+            scopes[child] = {n: segment_value(g) for n, g in merged.items()}
+    return scopes
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal guards; an unknown atom equals only itself (two callers' unknowns may differ)."""
+    if a is b:
+        return True
+    if not (isinstance(a, tuple) and isinstance(b, tuple)) or len(a) != len(b) or a[0] != b[0]:
+        return False
+    if a[0] == "v":
+        return bool(a[1] == b[1])
+    if a[0] in ("and", "or", "not"):
+        return all(_same(x, y) for x, y in zip(a[1:], b[1:], strict=True))
+    return False
+
+
+def _substitute(g: Guard, scope: dict[str, Guard] | None) -> Any:
+    """``g`` with each caller variable atom replaced by the caller's guard: None (true), False,
+    or a guard. Shared sub-guards are rebuilt once."""
+    if g is None or not scope:
+        return g
+    memo: dict[int, Any] = {}
+
+    def sub(n: Any) -> Any:  # a Cond: True, False or a guard
+        got = memo.get(id(n), memo)
+        if got is not memo:
+            return got
+        tag = n[0]
+        out: Any = n
+        if n is DEAD or tag == "dead":
+            out = False
+        elif tag == "v":
+            names = n[1]
+            if len(names) == 1 and names[0].startswith(EXT_PREFIX):
+                name = names[0][len(EXT_PREFIX) :]
+                if name in scope:
+                    val = scope[name]
+                    out = True if val is None else False if val == DEAD else val
+        elif tag == "not":
+            inner = sub(n[1])
+            out = n if inner is n[1] else cond_not(inner)
+        elif tag in ("and", "or"):
+            kids = [sub(k) for k in n[1:]]
+            if any(k is not o for k, o in zip(kids, n[1:], strict=True)):
+                out = tag == "and"
+                for k in kids:
+                    out = cond_and(out, k) if tag == "and" else cond_or(out, k)
+        memo[id(n)] = out
+        return out
+
+    got = sub(g)
+    return None if got is True else got
 
 
 def _ancestors(path: str) -> list[str]:

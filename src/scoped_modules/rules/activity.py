@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import process
 from .base import Finding, Rule, RuleContext, severity
-from .page import UMA_PACKAGE, RuleDoc, registry, snippet
+from .page import PEOPLE_FILE, UMA_PACKAGE, UMA_PATH, RuleDoc, registry, roster, snippet
 
 if TYPE_CHECKING:
     from ..history.activity import ActivityReport
@@ -37,23 +37,38 @@ class NoActiveMaintainers(Rule):
             "not count, so a module cannot look maintained because of someone else's rename."
         ),
         fix=(
-            "If people still maintain the module, make them owners (their focused commits "
-            "then count); `scoped activity --module uma` shows who committed what. Otherwise "
-            "deprecate it: `scoped transition uma --to deprecated` records the activity "
-            "snapshot in the history."
+            "If people still maintain the module, make them owners and add them to the "
+            "roster (their focused commits then count); `scoped activity --module uma` shows "
+            "who committed what. Otherwise deprecate it: `scoped transition uma --to "
+            "deprecated` records the activity snapshot in the history."
         ),
         example=(
             registry(
-                'owners = ["alice", "bob", "carol", "dave"]', head="[activity]\nwindow_days = 365"
+                'owners = ["alice", "bob", "carol", "dave"]',
+                head=f"{PEOPLE_FILE}\n\n[activity]\nwindow_days = 365",
             ),
+            roster(("alice",), ("bob",), ("carol",), ("dave",)),
             UMA_PACKAGE,
             snippet(
-                "$ git log --since=1.year --format=%an -- python/tvm/contrib/uma/",
-                "dependabot[bot]",
+                f"$ git log --since=1.year --format='%an <%ae>' -- {UMA_PATH}",
+                "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
             ),
         ),
         use_instead=(
-            registry('owners = ["erin", "frank", "grace", "heidi"]  # committing to uma this year'),
+            registry(
+                'owners = ["erin", "frank", "grace", "heidi"]  # committing to uma this year',
+                head=PEOPLE_FILE,
+            ),
+            roster(("erin",), ("frank",), ("grace",), ("heidi",)),
+            snippet(
+                f"$ git log --since=1.year --format='%an <%ae>' -- {UMA_PATH}",
+                """
+                Heidi <4104+heidi@users.noreply.github.com>
+                Grace <4103+grace@users.noreply.github.com>
+                Frank <4102+frank@users.noreply.github.com>
+                Erin <4101+erin@users.noreply.github.com>
+                """,
+            ),
         ),
     )
 

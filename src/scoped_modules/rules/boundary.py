@@ -31,11 +31,37 @@ VERBS = {
 HINT = "move the code into the module, guard it with the toggle, or integrate through an S1 RFC"
 BREAKS = "deleting the module would break it"
 OPTIONAL = "optional import: deleting the module leaves dead code here"
+OPTIONAL_INCLUDE = (
+    "optional include (under __has_include): deleting the module leaves dead code here"
+)
 
 
 def judged(ref: Reference) -> bool:
-    """A reference SM003 judges: not wiring and not a build path (SM007's business)."""
-    return ref.wiring is None and ref.kind not in BUILD_PATH_KINDS
+    """A reference SM003 judges: not wiring, not a build path (SM007's business), and not in
+    a CMake file that only an add_subdirectory()/include() the model could not evaluate may
+    reach (whether CMake processes it is unknown: a note, see :func:`blind_notes`)."""
+    return ref.wiring is None and ref.kind not in BUILD_PATH_KINDS and not ref.blind
+
+
+def _who(ref: Reference) -> str:
+    return "core file" if ref.source_module is None else f"file of module '{ref.source_module}'"
+
+
+def blind_notes(index: Index, module: Module, inbound: list[Reference]) -> list[tuple]:
+    """The notes for references SM003 would judge but for their CMake file's reachability."""
+    out = []
+    for ref in inbound:
+        if ref.blind and ref.wiring is None and ref.kind not in BUILD_PATH_KINDS:
+            through = index.build.reached_only_through(ref.path) if index.build else ""
+            out.append(
+                (
+                    ref.path,
+                    ref.line,
+                    f"{_who(ref)} {VERBS.get(ref.kind, 'references')} module '{module.name}' without "
+                    f"the toggle, {through}: not judged (SM003)",
+                )
+            )
+    return out
 
 
 def _allowed_by_dependents(module: Module, path: str) -> str | None:
@@ -61,12 +87,11 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
             continue
         soft = ref.type_checking or ref.optional
         sev = "warning" if soft and level == "error" else level
-        who = "core file" if ref.source_module is None else f"file of module '{ref.source_module}'"
         verb = VERBS.get(ref.kind, "references")
         if ref.type_checking:
             what = f" (only under TYPE_CHECKING); {BREAKS}"
         elif ref.optional:
-            what = f"; {OPTIONAL}"
+            what = f"; {OPTIONAL_INCLUDE if ref.kind == 'cpp-include' else OPTIONAL}"
         else:
             what = f"; {BREAKS}"
         out.append(
@@ -76,7 +101,7 @@ def check_inbound(index: Index, module: Module, inbound: list[Reference]) -> lis
                 module.name,
                 ref.path,
                 ref.line,
-                f"{who} {verb} module '{module.name}'{what}",
+                f"{_who(ref)} {verb} module '{module.name}'{what}",
                 HINT,
                 kind=ref.kind,
                 type_checking=ref.type_checking,
@@ -127,8 +152,12 @@ class InboundReference(Rule):
         ),
         severity_notes=(
             "Imports under `if TYPE_CHECKING:` are warnings, and so are optional imports (inside "
-            "`try:` with a handler for `ImportError`, `ModuleNotFoundError` or `Exception`): "
-            "deleting the module leaves dead code there rather than breaking the file. From s1 "
+            "`try:` with a handler for `ImportError`, `ModuleNotFoundError` or `Exception`) and "
+            "optional includes (an `#include` under `#if __has_include` of the same header): "
+            "deleting the module leaves dead code there rather than breaking the file. A "
+            "pattern match in a CMake file that only an add_subdirectory()/include() the CMake "
+            "model cannot evaluate may reach is a note: whether CMake processes it is unknown. "
+            "From s1 "
             "on, references from paths declared in the module's `dependents` (each with the RFC "
             "that allowed it) are not reported; at s2 the rule is not checked."
         ),
@@ -161,7 +190,11 @@ class InboundReference(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for m in ctx.modules:
-            yield from check_inbound(ctx.index, m, ctx.index.inbound(m.name))
+            inbound = ctx.index.inbound(m.name)
+            if severity("SM003", m.stage):
+                for note in blind_notes(ctx.index, m, inbound):
+                    ctx.note(*note)
+            yield from check_inbound(ctx.index, m, inbound)
 
 
 _DEPENDENT = 'dependents = [{{ path = "python/tvm/relax/transform.py", rfc = "{}" }}]'

@@ -97,7 +97,7 @@ def check_build_partial(
     if not level or not module.toggles:
         return [], []
     out, notes = _tablegen_partial(index, module, refs, level)
-    seen: set[tuple[str, int]] = set()
+    places: dict[tuple[str, int], list[Reference]] = {}
     for ref in refs:
         if ref.kind not in (K_MESON_BUILD, K_BUILD_MODULE) or ref.wiring is not None:
             continue
@@ -107,31 +107,58 @@ def check_build_partial(
             continue  # a header in a source list is not compiled by itself
         if ref.kind == K_BUILD_MODULE and ref.source_module == module.name:
             continue  # the module's own build lists its parts: built when the module is
-        if (ref.path, ref.line) in seen or ref.is_subdir:
+        if ref.is_subdir:
             continue
-        seen.add((ref.path, ref.line))
-        what = "source" if ref.kind == K_MESON_BUILD else "build unit"
-        message = f"module '{module.name}' {what} '{ref.target}' is built even with the toggle off"
-        out.append(_sm007(module, level, ref, message, _hint(module, ref.kind), ref.target))
+        places.setdefault((ref.path, ref.line), []).append(ref)
+    for (path, line), group in places.items():
+        first = group[0]
+        what = "source" if first.kind == K_MESON_BUILD else "build unit"
+        targets = sorted({r.target or "" for r in group})
+        out.append(
+            built_finding(
+                module, level, path, line, what, targets, first, _hint(module, first.kind)
+            )
+        )
     return out, notes
 
 
-def _sm007(
-    module: Module, level: str, ref: Reference, message: str, hint: str, target: str
+def listing(targets: list[str], limit: int = 3) -> str:
+    """``'a', 'b', 'c' and 4 more``."""
+    shown = ", ".join(f"'{t}'" for t in targets[:limit])
+    return shown + (f" and {len(targets) - limit} more" if len(targets) > limit else "")
+
+
+def built_finding(
+    module: Module,
+    level: str,
+    path: str,
+    line: int,
+    what: str,
+    targets: list[str],
+    first: Reference,
+    hint: str,
 ) -> Finding:
-    """An SM007 finding at ``ref``'s place."""
+    """SM007 for one building place: the module's ``what``s (sources, build units, TableGen
+    files) it builds with the toggle off, named when one, else counted with the first three."""
+    if len(targets) == 1:
+        message = f"module '{module.name}' {what} '{targets[0]}' is built even with the toggle off"
+    else:
+        message = (
+            f"module '{module.name}': {len(targets)} {what}s are built even with the toggle "
+            f"off: {listing(targets)}"
+        )
     return Finding(
         "SM007",
         level,
         module.name,
-        ref.path,
-        ref.line,
+        path,
+        line,
         message,
         hint,
-        kind=ref.kind,
+        kind=first.kind,
         type_checking=False,
-        evidence=ref.evidence,
-        target=target,
+        evidence=first.evidence,
+        target=targets[0],
     )
 
 
@@ -142,8 +169,6 @@ def _tablegen_partial(
     toggle off, one per command (the first, for a file several commands of one CMake file
     read); a file whose whole body sits under the module's define (the
     project passes it to TableGen with ``-D`` when on) generates nothing: a note instead."""
-    from .toggles import _listing  # toggles imports this module
-
     # a file read by several commands of one CMake file (mlir_tablegen once per generator):
     # one finding, at the first
     first: dict[tuple[str, str], Reference] = {}
@@ -170,27 +195,18 @@ def _tablegen_partial(
                     path,
                     line,
                     f"reads {len(quiet)} TableGen file(s) of module '{module.name}' unguarded, "
-                    f"but the whole body of each sits under the module's toggle: {_listing(quiet)}",
+                    f"but the whole body of each sits under the module's toggle: {listing(quiet)}",
                 )
             )
         if not loud:
             continue
-        if len(loud) == 1:
-            what = "PDLL" if loud[0].endswith(".pdll") else "TableGen"
-            message = (
-                f"module '{module.name}' {what} file '{loud[0]}' is built even with the toggle off"
-            )
-        else:
-            message = (
-                f"module '{module.name}': {len(loud)} TableGen files are built even with the "
-                f"toggle off: {_listing(loud)}"
-            )
+        what = "PDLL file" if all(t.endswith(".pdll") for t in loud) else "TableGen file"
         t = module.toggles[0]
         hint = (
             f"put this under `if({t.cmake or t.first_name})` (or guard the add_subdirectory() "
             "that reaches it)"
         )
-        out.append(_sm007(module, level, group[0], message, hint, loud[0]))
+        out.append(built_finding(module, level, path, line, what, loud, group[0], hint))
     return out, notes
 
 

@@ -17,7 +17,7 @@ from types import ModuleType
 from ..registry.model import Module
 from . import process
 from .base import Finding, Rule, RuleContext
-from .page import UMA_PACKAGE, RuleDoc, registry, roster, snippet
+from .page import PEOPLE_FILE, UMA_PACKAGE, RuleDoc, registry, roster, snippet
 
 
 def voting() -> ModuleType | None:
@@ -50,7 +50,6 @@ def _recounts(impl: ModuleType, ctx: RuleContext, module: Module) -> list:
     )
 
 
-_PEOPLE = '[people]\nfile = "governance/people.toml"'
 _ALICE = ("alice", "committer", "2020-01-01")
 
 
@@ -78,12 +77,14 @@ class OwnersInsufficient(_GovernanceRule):
             "(see SM011)."
         ),
         example=(
-            registry('owners = ["alice", "bob"]', head=_PEOPLE),
+            registry('owners = ["alice", "bob"]', head=PEOPLE_FILE),
             roster(_ALICE, ("bob",)),
             UMA_PACKAGE,
         ),
         use_instead=(
-            registry('owners = ["alice", "bob", "carol", "dave"]  # all committers', head=_PEOPLE),
+            registry(
+                'owners = ["alice", "bob", "carol", "dave"]  # all committers', head=PEOPLE_FILE
+            ),
             roster(
                 _ALICE,
                 ("bob", "committer", "2021-03-01"),
@@ -115,12 +116,12 @@ class ChampionInvalid(_GovernanceRule):
         severity_notes="Roles are read as of now (`--now`, else the clock).",
         fix="Name a current PMC member as `champion`, or fix the champion's roles in the roster.",
         example=(
-            registry('champion = "alice"  # a committer, not on the PMC', head=_PEOPLE),
+            registry('champion = "alice"  # a committer, not on the PMC', head=PEOPLE_FILE),
             roster(_ALICE),
             UMA_PACKAGE,
         ),
         use_instead=(
-            registry('champion = "kparzysz-quic"  # holds the pmc role', head=_PEOPLE),
+            registry('champion = "kparzysz-quic"  # holds the pmc role', head=PEOPLE_FILE),
             roster(_ALICE, ("kparzysz-quic", "pmc", "2021-01-01")),
         ),
     )
@@ -191,7 +192,7 @@ class DecisionUnsupported(_GovernanceRule):
                 "closes = 2022-06-08T00:00:00Z",
                 f'evidence = [{{ path = "{_BALLOTS.path}", sha256 = "{_BALLOTS_SHA256}" }}]',
                 'result = "passed"',
-                head=_PEOPLE,
+                head=PEOPLE_FILE,
             ),
             roster(
                 ("ann", "pmc", "2019-01-01"),
@@ -224,11 +225,11 @@ class UnknownPerson(_GovernanceRule):
         ),
         fix="Correct the handle, or add the person to the roster with their roles.",
         example=(
-            registry('owners = ["alice", "bbo"]', head=_PEOPLE),
+            registry('owners = ["alice", "bbo"]', head=PEOPLE_FILE),
             roster(("alice",), ("bob",)),
             UMA_PACKAGE,
         ),
-        use_instead=(registry('owners = ["alice", "bob"]', head=_PEOPLE),),
+        use_instead=(registry('owners = ["alice", "bob"]', head=PEOPLE_FILE),),
     )
 
     def run(self, impl: ModuleType, ctx: RuleContext, module: Module) -> list[Finding]:

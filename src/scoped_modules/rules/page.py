@@ -9,7 +9,10 @@ The example is a real repository: the files of ``example`` (a registry with ``sc
 files it talks about). "Use instead" lists only the files that change: the example's files with
 those replaced or added. The rule fires on the first repository and not on the second, which a
 test checks by running ``scoped check`` on both. A snippet whose label starts with ``$`` is a
-shell command and its output, shown for illustration and not part of either repository.
+shell command and its output, not a file of either repository: it says what git history the
+repository has (``git diff --name-only BASE`` and ``git log -1``: a change; ``git log
+--since=1.year --format='%an <%ae>' -- PATH``: who committed under PATH in the last year), and the
+test builds that history and runs the command to check its output.
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ def _files(snippets: tuple[Snippet, ...]) -> dict[str, str]:
 
 UMA_PATH = "python/tvm/contrib/uma/"
 UMA_PACKAGE = Snippet(f"{UMA_PATH}__init__.py", '"""The UMA backend."""')
+PEOPLE_FILE = '[people]\nfile = "governance/people.toml"'  # a registry head: the roster's file
 
 
 def registry(

@@ -18,7 +18,14 @@ from ..readers.guards import implies_on
 from ..registry.model import Module
 from .base import RuleContext
 from .boundary import judged
-from .toggles import check_partial, define_verdict, env_reader, option_calls, template_settings
+from .toggles import (
+    blind_builds,
+    check_partial,
+    define_verdict,
+    env_reader,
+    option_calls,
+    template_settings,
+)
 
 STAGES_JUDGED = tuple(s for s in STAGES if s != "removed")
 
@@ -70,7 +77,8 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
     is on), ``partial`` (module sources built with the toggle off: SM007; a `define` the build
     defines with the toggle off), ``wired`` (declared, defined, and every inbound reference is
     wiring); None when the
-    toggle is declared but inbound references are not wiring (SM003), and for modules whose
+    toggle is declared but inbound references are not wiring (SM003) or CMake files that only
+    calls the build model could not evaluate may reach build the module, and for modules whose
     stage is not checked or removed. Judged at every stage, whatever the rules' severities."""
     names = sorted({n for t in module.toggles for n in t.names})
     if module.stage not in STAGES_JUDGED:
@@ -111,6 +119,12 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
         # Meson options and Maven profiles: declared by meson.options / a POM's <profiles>
         undeclared += [f.message for f in check_build_toggles(index, [module])]
     built = built_with_toggle_off(index, module)
+    unsure = {r.target for r in index.targeting(module.name) if r.blind and blind_builds(r, module)}
+    if unsure:
+        notes.append(
+            f"{_plural(len(unsure), 'file')} built by CMake files reached only through an "
+            "add_subdirectory()/include() the model could not evaluate (not judged)"
+        )
     partial = (
         [
             f"{_plural(len(built), 'source')} built with the toggle off (SM007): {', '.join(built[:3])}"
@@ -125,6 +139,6 @@ def toggle_state(ctx: RuleContext, module: Module) -> ToggleState:
         return ToggleState(names, "undeclared", detail)
     if partial:
         return ToggleState(names, "partial", detail)
-    if loose:
+    if loose or unsure:  # what unevaluated calls may build is not judged: not `wired` either
         return ToggleState(names, None, detail)
     return ToggleState(names, "wired", detail)

@@ -25,7 +25,8 @@ from ..registry.model import Module, Toggle
 from ..resolve.build_model import DefineSite
 from . import process
 from .base import Finding, Rule, RuleContext, severity
-from .build_toggles import check_build_partial, check_build_toggles
+from .build_toggles import built_finding, check_build_partial, check_build_toggles
+from .build_toggles import listing as _listing
 from .page import RuleDoc, registry, snippet
 
 
@@ -130,11 +131,6 @@ def _names_a_file(ref: Reference) -> bool:
     return bool(ref.target) and posixpath.basename(spec) == posixpath.basename(ref.target or "")
 
 
-def _listing(targets: list[str], limit: int = 3) -> str:
-    shown = ", ".join(f"'{t}'" for t in targets[:limit])
-    return shown + (f" and {len(targets) - limit} more" if len(targets) > limit else "")
-
-
 def check_partial(
     index: Index, module: Module, refs: list[Reference]
 ) -> tuple[list[Finding], list[tuple[str, int, str]]]:
@@ -154,8 +150,13 @@ def check_partial(
     memo: dict[int, Guard] = {}
     built: dict[tuple[str, int], list[Reference]] = {}
     grouped: dict[tuple[str, str], list[Reference]] = {}
+    blind: dict[tuple[str, int], set[str]] = {}  # in CMake files an unevaluated call may reach
     for ref in refs:
         if ref.kind != K_CMAKE_PATH or ref.wiring is not None or ref.target is None:
+            continue
+        if ref.blind:
+            if blind_builds(ref, module):
+                blind.setdefault((ref.path, ref.line), set()).add(ref.target)
             continue
         if ref.target_module != module.name:
             continue
@@ -173,7 +174,9 @@ def check_partial(
                 grouped.setdefault((ref.path, var), []).append(ref)
                 continue
         built.setdefault((ref.path, ref.line), []).append(ref)
-    out, notes = check_build_partial(index, module, refs)  # Meson, Maven, sbt, TableGen
+    sure = [r for r in refs if not r.blind]
+    out, notes = check_build_partial(index, module, sure)  # Meson, Maven, sbt, TableGen
+    notes += _blind_notes(index, module, blind)
     for (path, _var), group in grouped.items():
         targets = sorted({r.target or "" for r in group})
         first = min(group, key=lambda r: r.line)
@@ -210,32 +213,58 @@ def check_partial(
         if not loud:
             continue
         targets = [r.target or "" for r in loud]
-        first = loud[0]
-        if len(targets) == 1:
-            message = (
-                f"module '{module.name}' source '{targets[0]}' is built even with the toggle off"
-            )
-        else:
-            message = (
-                f"module '{module.name}': {len(targets)} sources are built even with the toggle "
-                f"off: {_listing(targets)}"
-            )
+        toggle = module.toggles[0]
+        hint = (
+            f"put this under `if({toggle.cmake or toggle.first_name})`, or guard the whole "
+            "source with the module's define"
+        )
+        out.append(built_finding(module, level, path, line, "source", targets, loud[0], hint))
+    return out, notes
+
+
+def blind_builds(ref: Reference, module: Module) -> bool:
+    """A reference of a CMake file that only unevaluated calls may reach (``ref.blind``) that
+    SM007 would judge: a module source it compiles or a module ``.td`` file it reads."""
+    return (
+        ref.kind == K_CMAKE_PATH
+        and ref.wiring is None
+        and ref.target is not None
+        and ref.target_module == module.name
+        and (
+            ref.reads_tablegen
+            or ref.builds
+            and ref.target.lower().endswith(CPP_SOURCE_SUFFIXES)
+            and _names_a_file(ref)
+        )
+    )
+
+
+def _blind_notes(
+    index: Index, module: Module, blind: dict[tuple[str, int], set[str]]
+) -> list[tuple[str, int, str]]:
+    """What SM007 would report from CMake files that no evaluated add_subdirectory()/include()
+    reaches, but one the build model could not evaluate may (``foreach(t ${LIST})
+    add_subdirectory(${t})``): whether CMake processes them is unknown, so one note per module
+    and set of such calls, at the first command, instead of a finding per command."""
+    model = index.build
+    groups: dict[tuple, dict[tuple[str, int], set[str]]] = {}
+    for place, targets in blind.items():
+        calls = model.blind.get(place[0], ()) if model is not None else ()
+        groups.setdefault(calls, {})[place] = targets
+    out = []
+    for places in groups.values():
+        first = min(places)
+        files = sorted(set().union(*places.values()))
+        through = model.reached_only_through(first[0]) if model is not None else ""
         out.append(
-            Finding(
-                "SM007",
-                level,
-                module.name,
-                path,
-                line,
-                message,
-                f"put this under `if({module.toggles[0].cmake or module.toggles[0].first_name})`, or guard the whole source with the module's define",
-                kind=first.kind,
-                type_checking=False,
-                evidence=first.evidence,
-                target=targets[0],
+            (
+                first[0],
+                first[1],
+                f"module '{module.name}': {len(files)} file(s) built without the toggle by "
+                f"{len(places)} command(s) {through}: not judged (SM007): {_listing(files)}",
             )
         )
-    return out, notes
+    return sorted(out)
 
 
 _UMA_CMAKE = "cmake/modules/contrib/UMA.cmake"
@@ -395,7 +424,13 @@ class TogglePartial(Rule):
             "when the module is off: building it unguarded is a note, not SM007. So is a "
             "`.td` file whose whole body sits under `#ifdef` of the module's `define`, or of a "
             "macro the build defines only with the toggle on (a `-DX` in a command's "
-            "arguments, as the flags a project passes to `mlir_tablegen`)."
+            "arguments, as the flags a project passes to `mlir_tablegen`). What a CMake file "
+            "builds is a note too when no add_subdirectory()/include() the model evaluates "
+            "reaches the file but one it cannot evaluate may (`foreach(t ${ACCELERATORS}) "
+            "add_subdirectory(${t}) endforeach()`): whether CMake processes it is unknown. One "
+            "note per module names that call; where the call sits under the module's toggle "
+            "(`if(ACCELERATORS)` around the loop, with `ACCELERATORS` as the toggle) the file "
+            "is wiring and nothing is reported."
         ),
         fix=(
             "Move the source list or glob under `if(USE_UMA)` (with TableGen, the "
@@ -846,7 +881,9 @@ def judge_define(ctx: RuleContext, module: Module, toggle: Toggle) -> DefineVerd
             )
     s = loose[0]
     also = " also elsewhere," if good else ""
-    if s.standalone:
+    if s.standalone and s.path in model.blind:
+        why = model.reached_only_through(s.path)
+    elif s.standalone:
         why = "in a CMake file the build reaches by no include()/add_subdirectory()"
     elif s.valued:
         why = (
