@@ -568,12 +568,12 @@ def build_index(
     # Checking that first skips resolving the bulk of core-to-core references.
     mod_dotted: dict[str, set[str]] = {}  # dotted name of a module's Python file -> modules
     mod_names: set[str] = set()
-    for f, mods in owner.items():
+    for f, owners in owner.items():
         mod_names.add(f.rsplit("/", 1)[-1])
         if f.endswith(F.PY_SUFFIXES):
             d = py_names.dotted(f)
             if d:
-                mod_dotted.setdefault(d, set()).update(mods)
+                mod_dotted.setdefault(d, set()).update(owners)
 
     # (name, the modules of the file it is written in) -> whether it may reach another module
     reach: dict[tuple[str, tuple[str, ...]], bool] = {}
