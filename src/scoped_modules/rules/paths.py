@@ -311,8 +311,7 @@ class StrayFile(Rule):
         fix=(
             "Move the file into one of the module's paths, or add its directory to `paths`. If "
             "the name is a coincidence, the warning can stay: it never fails `scoped check` "
-            "without `--strict`; `ignore = [\"SM004\"]` in the module's table silences it for "
-            "good."
+            "without `--strict`; listing SM004 in the module's `ignore` silences it for good."
         ),
         example=(
             registry(),
