@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .readers import facts as F
 from .readers.facts import ScanResult
-from .readers.guards import Guard, conj, implies_on_search
+from .readers.guards import Guard, InvertedNames, conj, implies_on_search
 
 if TYPE_CHECKING:
     from .resolve.includes import IncludeResolver
@@ -354,14 +354,17 @@ def all_dirs(files: list[str]) -> set[str]:
 
 def toggle_names(t: Toggle, lang: str) -> frozenset[str]:
     """The names of toggle ``t`` that a guard in a file of language ``lang`` can test."""
+    names: frozenset[str]
     if lang == "cmake":
-        return frozenset(n for n in (t.cmake,) if n)
-    if lang == "cpp":
-        return frozenset(n for n in (t.define, t.cmake) if n)
-    if lang in BUILD_TOGGLE_KEY:
+        names = frozenset(n for n in (t.cmake,) if n)
+    elif lang == "cpp":
+        names = frozenset(n for n in (t.define, t.cmake) if n)
+    elif lang in BUILD_TOGGLE_KEY:
         name = getattr(t, BUILD_TOGGLE_KEY[lang])
-        return frozenset((name,)) if name else frozenset()
-    return frozenset(n for n in (t.cmake, t.define, t.env) if n)
+        names = frozenset((name,)) if name else frozenset()
+    else:
+        names = frozenset(n for n in (t.cmake, t.define, t.env) if n)
+    return InvertedNames(names) if t.inverted else names
 
 
 # build files whose guards test a toggle name of their own kind (issue 12)

@@ -82,6 +82,7 @@ def prove_cmake(
     read ``compile_commands.json``."""
     module = registry.modules[name]
     names = _cmake_names(module)
+    inverted = {t.cmake for t in module.toggles if t.cmake and t.inverted}  # ON switches it off
     cmake = shutil.which("cmake")
     if cmake is None:
         raise EnvironmentProblem(
@@ -98,7 +99,7 @@ def prove_cmake(
         str(root),
         "-B",
         str(out),
-        *(f"-D{n}=OFF" for n in names),
+        *(f"-D{n}={'ON' if n in inverted else 'OFF'}" for n in names),
         "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
         *(f"-D{d}" for d in defines),
     ]

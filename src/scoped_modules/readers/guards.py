@@ -10,6 +10,17 @@ Guard = Any  # None (unconditional) or an expression tuple
 UNKNOWN: tuple = ("u",)
 
 
+class InvertedNames(frozenset):
+    """The names of a toggle whose switch turns the module OFF when true (a registry toggle
+    with ``inverted = true``, such as NumPy's ``disable-highway``): "implies on(T)" then means
+    implies that the switch is false. Combining it with another set gives a plain frozenset."""
+
+
+def _off_value(names: frozenset[str]) -> bool:
+    """The value of the toggle's switch when the module is off."""
+    return isinstance(names, InvertedNames)
+
+
 def conj(*parts: Guard) -> Guard:
     """AND of guards, dropping ``None`` (true) parts and flattening nested ANDs."""
     items: list = []
@@ -114,7 +125,7 @@ def _other_atoms(g: Guard, names: frozenset[str]) -> list | None:
 def implies_on(g: Guard, names: frozenset[str]) -> bool:
     """True when guard ``g`` implies ``on(T)`` for a toggle whose relevant names are ``names``.
 
-    ``g AND NOT on(T)`` must be unsatisfiable; unknown atoms are free variables, so they imply
+    ``g AND NOT on(T)`` must be unsatisfiable (for :class:`InvertedNames`, ``g AND switch``); unknown atoms are free variables, so they imply
     nothing. Real conditions have a handful of atoms: trying every assignment is instant; past
     16 free atoms the answer is a conservative False.
     """
@@ -123,7 +134,7 @@ def implies_on(g: Guard, names: frozenset[str]) -> bool:
         return False
     for values in product((False, True), repeat=len(free)):
         env: dict = dict(zip(free, values, strict=True))
-        env["T"] = False
+        env["T"] = _off_value(names)
         if _eval(g, names, env):
             return False
     return True
@@ -142,7 +153,7 @@ def implies_on_search(g: Guard, names: frozenset[str], budget: int = 20_000) -> 
         return False
     if len(free) <= 8:
         return implies_on(g, names)
-    env: dict = {"T": False}
+    env: dict = {"T": _off_value(names)}
     memo: dict[int, bool | None] = {}  # one evaluation: each shared node once
 
     def ev(n: Guard) -> bool | None:

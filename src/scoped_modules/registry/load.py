@@ -69,6 +69,9 @@ MODULE_KEYS = (
     "ignore",
 )
 TOGGLE_KEYS = ("cmake", "define", "env", "off", "maven_profile", "meson")
+# boolean keys of a toggle; `inverted` only for build options whose truth switches the module off
+TOGGLE_FLAG_KEYS = ("inverted",)
+INVERTIBLE_KEYS = ("cmake", "meson")
 TOGGLE_NAME_KEYS = ("cmake", "define", "env", "maven_profile", "meson")
 DECISION_KEYS = ("id", "kind", "opened", "closes", "evidence", "result", "rules")
 HISTORY_KEYS = ("date", "stage", "decision", "reason", "activity")
@@ -617,7 +620,18 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
                 (*k, "toggles"), f'{what}.toggles[{j}] must be a table like {{ cmake = "USE_X" }}'
             )
             continue
-        c.keys(tg, TOGGLE_KEYS, (*k, "toggles"), f"a toggle of '{name}'")
+        c.keys(tg, (*TOGGLE_KEYS, *TOGGLE_FLAG_KEYS), (*k, "toggles"), f"a toggle of '{name}'")
+        inverted = tg.get("inverted", False)
+        if not isinstance(inverted, bool):
+            c.err((*k, "toggles"), f"toggle key 'inverted' of '{name}' must be true or false")
+            inverted = False
+        if inverted and any(tg.get(n) for n in TOGGLE_NAME_KEYS if n not in INVERTIBLE_KEYS):
+            c.err(
+                (*k, "toggles"),
+                f"{what}.toggles[{j}]: 'inverted' applies to {' and '.join(INVERTIBLE_KEYS)} "
+                "options only; declare the define, env or profile in a toggle of its own",
+            )
+            inverted = False
         vals = {}
         for key in TOGGLE_KEYS:
             v = tg.get(key)
@@ -639,6 +653,7 @@ def _module(c: _Checker, name: str, t: Any, root: Path, profiles: dict) -> Modul
                 vals["off"] or "0",
                 vals["maven_profile"],
                 vals["meson"],
+                inverted,
             )
         )
     for j, d in enumerate(c.typed(t, "dependents", (list,), k, what) or []):

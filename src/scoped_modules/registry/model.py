@@ -81,6 +81,8 @@ class Toggle:
     off: str = "0"
     maven_profile: str | None = None  # a Maven profile id (JVM builds)
     meson: str | None = None  # a Meson option of meson.options / meson_options.txt
+    # the `cmake`/`meson` option turns the module OFF when true (NumPy's `disable-highway`)
+    inverted: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:

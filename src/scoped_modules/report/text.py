@@ -12,10 +12,11 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..finding import Finding
-from ..result import CheckResult, ModuleRow
+from ..result import CheckResult, ModuleRow, Note
 from ._common import first_line, location, plural, printable, summary_line
 
-MAX_NOTES = 20
+MAX_NOTES = 20  # lines of notes (a group of repeated notes is one)
+NOTE_PLACES = 6  # places shown for a note repeated at several places
 MAX_PER_RULE = 20  # findings shown per (module, rule); `--max-per-rule N`, `--all`
 PROJECT = "(project)"  # header of findings that concern no module
 
@@ -80,6 +81,44 @@ def _counts_table(findings: list[Finding]) -> list[str]:
     return ["counts", fmt(head), *(fmt(r) for r in rows)]
 
 
+def _places(notes: list[Note]) -> str:
+    """``a.cmake:1, 7; b.cmake:3; … and N more places``: the first NOTE_PLACES places, one
+    file's lines together."""
+    by_file: dict[str, list[str]] = {}
+    for note in notes[:NOTE_PLACES]:
+        lines = by_file.setdefault(printable(note.path or "?"), [])
+        if note.line is not None:
+            lines.append(str(note.line))
+    text = "; ".join(f"{p}:{', '.join(ls)}" if ls else p for p, ls in by_file.items())
+    hidden = len(notes) - NOTE_PLACES
+    return f"{text}; … and {plural(hidden, 'more place')}" if hidden > 0 else text
+
+
+def _note_lines(notes: list[Note]) -> list[str]:
+    """One line per note, except that notes with the same message at several places (a
+    construct the model does not know, met in many files) make one line with their count and
+    their first places. At most MAX_NOTES of those; JSON keeps every note."""
+    groups: dict[str, list[Note]] = {}
+    for note in notes:
+        groups.setdefault(note.message, []).append(note)
+    out = []
+    for message, same in list(groups.items())[:MAX_NOTES]:
+        text = printable(message)
+        if len(same) > 1:
+            out.append(f"  {text} ({len(same)} places)")
+            out.append(f"    {_places(same)}")
+            continue
+        note = same[0]
+        where = None
+        if note.path is not None:
+            where = note.path if note.line is None else f"{note.path}:{note.line}"
+        out.append(f"  {printable(where)}: {text}" if where else f"  {text}")
+    hidden = sum(len(same) for same in list(groups.values())[MAX_NOTES:])
+    if hidden > 0:
+        out.append(f"  … and {plural(hidden, 'more note')} (use --format json)")
+    return out
+
+
 def render(
     result: CheckResult, color: bool = False, max_per_rule: int | None = MAX_PER_RULE
 ) -> str:
@@ -107,15 +146,7 @@ def render(
         if out:
             out.append("")
         out.append(paint("header", "notes"))
-        for note in result.notes[:MAX_NOTES]:
-            where = None
-            if note.path is not None:
-                where = note.path if note.line is None else f"{note.path}:{note.line}"
-            text = printable(note.message)
-            out.append(f"  {printable(where)}: {text}" if where else f"  {text}")
-        hidden = len(result.notes) - MAX_NOTES
-        if hidden > 0:
-            out.append(f"  … and {plural(hidden, 'more note')} (use --format json)")
+        out.extend(_note_lines(result.notes))
     if findings:
         out.append("")
         out.extend(_counts_table(findings))

@@ -100,15 +100,58 @@ def _norm(name: str) -> str:
     return name.replace("-", "_").lower()
 
 
+# Directory words that name a language, a kind of content or a layout role rather than a component:
+# a module called `python`, `examples` or `integration` shares its name with directories of every
+# part of a large repository (zeppelin: 69 `src/main/java` for a module `java`; faiss:
+# `tutorial/python/` for its `faiss/python/` bindings). Only strays next to the module's own
+# directory count for these names (see check_stray_files).
+_COMMON_WORDS = """
+    c cc cpp cxx c++ go golang java javascript js jvm kotlin lua node objc perl php py python
+    python3 r ruby rust scala sh shell bash swift ts typescript html css
+    api app apps asset assets bench benchmark benchmarks benchs bin build ci cli client cmake common
+    compat conf config configs contrib core data debug demo demos deps dev dist doc docs
+    documentation example examples experimental ext extension extensions extern external file files
+    fixtures gen generated include includes integration integrations interface interfaces internal
+    io legacy lib libs main misc mock mocks plugin plugins proto protos resources sample samples
+    schema script scripts server source sources src static stubs support templates test testing
+    tests third_party thirdparty tmp tool tools tutorial tutorials types ui unittest unittests util
+    utils vendor
+"""
+COMMON_NAMES = frozenset(_norm(w) for w in _COMMON_WORDS.split())
+
+
+def _anchor_parents(module: Module) -> set[str]:
+    """Names of the parent directories of the module's declared paths that are named like it
+    (`''` for the repository root): where a stray of a common name must lie to count."""
+    out = set()
+    for entry in module.paths:
+        parts = entry.rstrip("/").split("/")
+        if any(c in entry for c in "*?[") or not parts[-1]:
+            continue
+        if _norm(_stem(parts[-1])) == _norm(module.name):
+            out.add(parts[-2] if len(parts) > 1 else "")
+    return out
+
+
+def _stem(name: str) -> str:
+    return name if name.startswith(".") else name.split(".", 1)[0]
+
+
 def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
     """SM004: a file outside the module whose path component or file stem equals the module name.
 
-    Files below a stray directory are reported once, at the directory, with their count.
+    Files below a stray directory are reported once, at the directory, with their count; stray
+    files of one directory once, at the first, with the others named. A module whose name is a
+    common directory word (:data:`COMMON_NAMES`) only counts strays whose parent directory has
+    the name of the parent of one of its declared paths named like it (`faiss/python/` and
+    `contrib/faiss/python.py`), and none if no declared path is named like it.
     """
     wanted: dict[str, list[Module]] = {}
+    anchors: dict[str, set[str] | None] = {}  # None: any place counts
     for m in modules:
         if severity("SM004", m.stage):
             wanted.setdefault(_norm(m.name), []).append(m)
+            anchors[m.name] = _anchor_parents(m) if _norm(m.name) in COMMON_NAMES else None
     if not wanted:
         return []
     owner = index.membership.owner
@@ -117,8 +160,14 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
     # governance records about the module, not code that escaped its namespace
     named = {reg.rel_path, *(reg.people_file or "",)}
     named.update(e.path for m in reg.modules.values() for d in m.decisions for e in d.evidence)
+
+    def placed(mname: str, parts: list[str], i: int) -> bool:
+        """Whether component i of parts, named like module mname, lies where a stray counts."""
+        where = anchors[mname]
+        return where is None or (parts[i - 1] if i else "") in where
+
     dir_hits: dict[tuple[str, str], list[str]] = {}
-    file_hits: list[tuple[str, str]] = []
+    file_hits: dict[tuple[str, str], list[str]] = {}  # (module, directory) -> files
     for f in index.files:
         if f in named:
             continue
@@ -126,14 +175,15 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
         owned = owner.get(f, ())
         for i, part in enumerate(parts[:-1]):
             for m in wanted.get(_norm(part), ()):
-                if m.name not in owned:
+                if m.name not in owned and placed(m.name, parts, i):
                     dir_hits.setdefault((m.name, "/".join(parts[: i + 1]) + "/"), []).append(f)
-        stem = parts[-1].split(".", 1)[0] if not parts[-1].startswith(".") else parts[-1]
-        for m in wanted.get(_norm(stem), ()):
-            if m.name not in owned and not any(
-                f.startswith(d) for (mn, d) in dir_hits if mn == m.name
+        for m in wanted.get(_norm(_stem(parts[-1])), ()):
+            if (
+                m.name not in owned
+                and placed(m.name, parts, len(parts) - 1)
+                and not any(f.startswith(d) for (mn, d) in dir_hits if mn == m.name)
             ):
-                file_hits.append((m.name, f))
+                file_hits.setdefault((m.name, posixpath.dirname(f)), []).append(f)
 
     def stray(mname: str, path: str, what: str) -> Finding:
         return Finding(
@@ -142,7 +192,8 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
             mname,
             path,
             None,
-            f"{what} is named like module '{mname}' but lies outside its paths",
+            f"{what} like module '{mname}' but {'lie' if what.endswith('are named') else 'lies'} "
+            "outside its paths",
             f"move it under the module's paths or add it to modules.{mname}.paths",
             evidence=path,
         )
@@ -153,9 +204,14 @@ def check_stray_files(index: Index, modules: list[Module]) -> list[Finding]:
         if any(d.startswith(p) and d != p for p in reported_dirs.get(mname, ())):
             continue  # a parent directory was already reported
         reported_dirs.setdefault(mname, []).append(d)
-        out.append(stray(mname, d.rstrip("/"), f"directory '{d}' ({len(files)} file(s))"))
-    for mname, f in sorted(file_hits):
-        out.append(stray(mname, f, f"file '{posixpath.basename(f)}'"))
+        out.append(stray(mname, d.rstrip("/"), f"directory '{d}' ({len(files)} file(s)) is named"))
+    for (mname, _d), files in sorted(file_hits.items()):
+        files.sort()
+        first, *more = (posixpath.basename(f) for f in files)
+        what = f"file '{first}' is named"
+        if more:
+            what = f"files '{first}' and {', '.join(more)} are named"
+        out.append(stray(mname, files[0], what))
     return out
 
 
@@ -233,7 +289,19 @@ class StrayFile(Rule):
         summary="A file outside the module carries the module's name.",
         what=(
             "Reports a file outside the module with a path component or a file stem equal to "
-            "the module's name (`-` and `_` count as the same character)."
+            "the module's name (`-` and `_` count as the same character, and case does not "
+            "count). A stray directory is reported once, with the number of its files, and "
+            "the stray files of one directory once, naming them all.\n\n"
+            "A module named by a common directory word (a language such as `python` or "
+            "`java`, or a kind of content such as `examples`, `integration`, `tests`, `docs`, "
+            "`tools`: the list is `COMMON_NAMES` in `rules/paths.py`) shares its name with "
+            "directories all over a large repository, most of them unrelated: every Maven "
+            "project has a `src/main/java/`. For such a module only a stray beside one of "
+            "its declared paths named like it counts: a file or directory whose parent "
+            "directory has the same name as that path's parent (for `faiss/python/`, "
+            "`faiss/python.cmake` or `contrib/faiss/python/`, not `tutorial/python/`). A "
+            "module of a common name none of whose paths is named like it (`examples` with "
+            "`zeppelin-examples/`) gets no SM004."
         ),
         quotes=(process.ISOLATED, process.CONTAINED),
         why=(
@@ -243,7 +311,7 @@ class StrayFile(Rule):
         fix=(
             "Move the file into one of the module's paths, or add its directory to `paths`. If "
             "the name is a coincidence, the warning can stay: it never fails `scoped check` "
-            "without `--strict`."
+            "without `--strict`; listing SM004 in the module's `ignore` silences it for good."
         ),
         example=(
             registry(),
