@@ -78,7 +78,10 @@ a simple type name; build-dependency / build-module per reader.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 READER_VERSION = 6
 
@@ -202,3 +205,5 @@ class ScanResult:
     facts: dict[str, FileFacts]
     hits: dict[str, list[PatternHit]]
     notes: list[tuple[str, int, str]] = field(default_factory=list)
+    # set when ``facts`` hold only what the index reads of each file: a file's whole facts
+    full: Callable[[str], FileFacts | None] | None = None
