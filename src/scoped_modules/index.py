@@ -320,6 +320,9 @@ def wiring_for(guard: Guard, lang: str, toggles: list[Toggle]) -> str | None:
     return None
 
 
+_REACH_MEMO = 1 << 16
+
+
 class Reach:
     """Whether a written reference can land in a file of a module, decided without resolving
     it: a Python name must be relative or have a module file's dotted name as a prefix (a name
@@ -338,12 +341,17 @@ class Reach:
                 d = py_names.dotted(f)
                 if d:
                     self.dotted.add(d)
-        self._python: dict[str, bool] = {}  # specs repeat across files: decide each once
+        # specs repeat across files: decide each once (up to a bound: at 100,000 files there
+        # are ~800,000 different ones, most of them seen once)
+        self._python: dict[str, bool] = {}
 
     def python(self, spec: str) -> bool:
         ok = self._python.get(spec)
         if ok is None:
-            ok = self._python[spec] = self._python_prefix(spec)
+            memo = self._python
+            if len(memo) >= _REACH_MEMO:
+                memo.clear()
+            ok = memo[spec] = self._python_prefix(spec)
         return ok
 
     def _python_prefix(self, spec: str) -> bool:
