@@ -191,3 +191,73 @@ def test_python_reader_facts_are_marshal_round_trips(repo) -> None:
     cache.add("k", where)
     assert cache.get("k") == facts
     assert facts[1] and facts[1][-1][0] == F.K_PY_ATTR
+
+
+# Reach: a necessary condition. Whatever resolves into a module must pass it; the resolvers are
+# the oracle, on names and include strings built from the tree's own parts and odd spellings.
+_TREE = [
+    "python/pkg/__init__.py",
+    "python/pkg/core.py",
+    "python/pkg/uma/__init__.py",
+    "python/pkg/uma/backend.py",
+    "python/pkg/uma/sub/deep.py",
+    "python/pkg/tools.py",
+    "tests/a/utils.py",
+    "include/pkg/api.h",
+    "include/pkg/uma.h",
+    "src/core.cc",
+    "src/uma/uma.h",
+    "src/uma/x.cc",
+    "src/x.h",
+]
+_MODULE = ("python/pkg/uma/", "src/uma/", "include/pkg/uma.h", "tests/a/")
+
+
+def _reach_tables():  # noqa: ANN202 - (Reach, PythonNames, IncludeResolver, module files)
+    from scoped_modules.index import Reach
+    from scoped_modules.resolve.includes import IncludeResolver
+    from scoped_modules.resolve.pynames import PythonNames
+
+    owned = {f for f in _TREE if f.startswith(_MODULE)}
+    names = PythonNames(_TREE, ["python"])
+    return Reach(owned, names), names, IncludeResolver(set(_TREE), ["include"]), owned
+
+
+def test_reach_passes_whatever_resolves_into_a_module() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    reach, names, includes, owned = _reach_tables()
+    words = ["pkg", "uma", "backend", "sub", "deep", "core", "tools", "utils", "x", "f", ""]
+    py_spec = st.lists(st.sampled_from(words), min_size=1, max_size=5).map(".".join)
+    dots = st.sampled_from(["", ".", "..", "..."])
+    parts = ["pkg", "uma", "uma.h", "api.h", "x.h", "x.cc", "src", "include", ".", "..", ""]
+    seps = st.sampled_from(["/", "\\", "//", "/./"])
+    inc_spec = st.tuples(
+        st.lists(st.tuples(st.sampled_from(parts), seps), max_size=4),
+        st.sampled_from(parts),
+        st.sampled_from(["", " ", "\t"]),
+        st.sampled_from(["", " ", "/", "/.", "/..", "\\"]),
+    ).map(lambda t: t[2] + "".join(p + s for p, s in t[0]) + t[1] + t[3])
+    importers = st.sampled_from([f for f in _TREE if f.endswith((".py", ".cc", ".h"))])
+
+    @settings(max_examples=1500, deadline=None)
+    @given(dots, py_spec, importers, st.sampled_from([0, F.F_FROM, F.F_CIMPORT]))
+    def python(lead: str, spec: str, importer: str, flags: int) -> None:
+        target = names.resolve(lead + spec, importer, flags)
+        if isinstance(target, str) and target in owned:
+            assert reach.python(lead + spec)
+
+    @settings(max_examples=1500, deadline=None)
+    @given(inc_spec, importers, st.booleans())
+    def include(spec: str, importer: str, angle: bool) -> None:
+        target = includes.resolve(spec, importer, angle)
+        if target is not None and target in owned:
+            assert reach.include(spec)
+
+    python()
+    include()
+    # and it is no test that passes everything
+    assert not reach.python("pkg.core.f") and not reach.python("pkg.tools")
+    assert reach.python("pkg.uma.backend.run") and reach.python("pkg.uma")
+    assert not reach.include("pkg/api.h") and reach.include("pkg\\uma.h ")

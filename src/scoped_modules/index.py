@@ -320,9 +320,6 @@ def wiring_for(guard: Guard, lang: str, toggles: list[Toggle]) -> str | None:
     return None
 
 
-_REACH_MEMO = 1 << 16
-
-
 class Reach:
     """Whether a written reference can land in a file of a module, decided without resolving
     it: a Python name must be relative or have a module file's dotted name as a prefix (a name
@@ -330,7 +327,7 @@ class Reach:
     name as one of its components (the file it resolves to is named by its last one). A
     necessary condition only: what passes is resolved."""
 
-    __slots__ = ("dotted", "names", "_python")
+    __slots__ = ("dotted", "names", "_heads")
 
     def __init__(self, owner: Iterable[str], py_names: PythonNames) -> None:
         self.dotted: set[str] = set()
@@ -341,34 +338,36 @@ class Reach:
                 d = py_names.dotted(f)
                 if d:
                     self.dotted.add(d)
-        # specs repeat across files: decide each once (up to a bound: at 100,000 files there
-        # are ~800,000 different ones, most of them seen once)
-        self._python: dict[str, bool] = {}
+        # the proper prefixes of those dotted names: a name whose head is none of them (and
+        # not one of the names) has no longer head among the names either
+        self._heads: set[str] = set()
+        for d in self.dotted:
+            dot = d.find(".")
+            while dot > 0:
+                self._heads.add(d[:dot])
+                dot = d.find(".", dot + 1)
 
     def python(self, spec: str) -> bool:
-        ok = self._python.get(spec)
-        if ok is None:
-            memo = self._python
-            if len(memo) >= _REACH_MEMO:
-                memo.clear()
-            ok = memo[spec] = self._python_prefix(spec)
-        return ok
-
-    def _python_prefix(self, spec: str) -> bool:
-        mod_dotted = self.dotted
-        if spec[:1] == "." or spec in mod_dotted:
+        if spec[:1] == ".":
             return True
+        mod_dotted, heads = self.dotted, self._heads
         dot = spec.find(".")
         while dot > 0:
-            if spec[:dot] in mod_dotted:
+            head = spec[:dot]
+            if head in mod_dotted:
                 return True
+            if head not in heads:
+                return False
             dot = spec.find(".", dot + 1)
-        return False
+        return spec in mod_dotted
 
     def include(self, spec: str) -> bool:
         names = self.names
-        if spec.rsplit("/", 1)[-1] in names:
+        last = spec.rsplit("/", 1)[-1]
+        if last in names:
             return True
+        if "\\" not in last and last not in ("", ".", "..") and last == last.strip():
+            return False  # the last component names the file
         return any(part in names for part in spec.strip().replace("\\", "/").split("/"))
 
 
