@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import git
 from test_cache import count_reads
 from test_check_e2e import CMAKE_ROOT, base_files
 
@@ -109,6 +110,46 @@ def test_the_view_from_the_cache_of_another_process(repo, monkeypatch) -> None:
     assert second.scan.full("python/pkg/c001.py") == oracle.scan.facts["python/pkg/c001.py"]
     assert reads == []
     _same(second, oracle)
+
+
+def _reads_in_every_process(monkeypatch, log: Path) -> None:
+    """Log the files the readers read, in this process and in the scan's children."""
+    original = scanner.read_one
+
+    def logging(root, path, *rest):
+        with open(log, "a") as fh:
+            fh.write(path + "\n")
+        return original(root, path, *rest)
+
+    monkeypatch.setattr(scanner, "read_one", logging)
+
+
+def test_cached_and_changed_files_over_two_processes(repo, monkeypatch, tmp_path: Path) -> None:
+    """The children decode cached entries and read changed files; only the changed are read,
+    and a run that adds nothing does not write the cache again."""
+    root = repo(_files())
+    build(load_registry(cwd=root), CheckOptions(jobs=2))
+    changed = [f"python/pkg/c{i:03d}.py" for i in range(0, 300)]
+    for path in changed:
+        (root / path).write_text((root / path).read_text() + "\nimport pkg.uma\n")
+    git(
+        root, "commit", "-qam", "change"
+    )  # keys are blob ids (a modified file is hashed by reading)
+    oracle = _whole(root, False)
+    log = tmp_path / "reads.log"
+    _reads_in_every_process(monkeypatch, log)
+    index = build(load_registry(cwd=root), CheckOptions(jobs=2), outbound=False)
+    _same(index, oracle)
+    assert sorted(log.read_text().split()) == changed
+    assert {r.path for r in index.inbound("uma") if r.kind == "python-import"} >= set(changed)
+    path = cache_dir(root) / CACHE_NAME
+    before = path.stat()
+    log.unlink()
+    again = build(load_registry(cwd=root), CheckOptions(jobs=2), outbound=False)
+    _same(again, oracle)
+    assert not log.exists()  # nothing read
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 def test_nothing_is_dropped_when_a_module_is_removed(repo) -> None:

@@ -19,7 +19,6 @@ import functools
 import hashlib
 import marshal
 import os
-import struct
 import subprocess
 import tempfile
 import time
@@ -65,15 +64,21 @@ class FactsCache:
             return
         self._fds.append(fd)
         try:
-            magic, size = _HEAD.unpack(_pread(fd, _HEAD.size, 0))
-            header = marshal.loads(_pread(fd, size, _HEAD.size)) if magic == _MAGIC else None
+            head = _pread(fd, _HEAD, 0)
+            size = int.from_bytes(head[len(_MAGIC) :], "little")
+            header = (
+                marshal.loads(_pread(fd, size, _HEAD)) if head[: len(_MAGIC)] == _MAGIC else None
+            )
             if not isinstance(header, dict) or header.get("v") != READER_VERSION:
                 return
-            base = _HEAD.size + size
+            base = _HEAD + size
             self._where = {k: (0, base + off, n) for k, (off, n) in header["entries"].items()}
             self.patterns = header.get("patterns", {})
-        except (OSError, EOFError, ValueError, TypeError, KeyError, struct.error):
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
             self._where, self.patterns = {}, {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._where
 
     def get(self, key: str) -> Any:
         """The facts cached for ``key``, or None."""
@@ -121,7 +126,7 @@ class FactsCache:
         header = marshal.dumps({"v": READER_VERSION, "entries": entries, "patterns": patterns})
 
         def write(out: int) -> None:
-            _write_all(out, _HEAD.pack(_MAGIC, len(header)) + header)
+            _write_all(out, _MAGIC + len(header).to_bytes(_HEAD - len(_MAGIC), "little") + header)
             run: list[int] = []  # [file, offset, length] of adjacent entries
             for (f, off, n), _k in keep:
                 if run and run[0] == f and run[1] + run[2] == off:
@@ -158,7 +163,7 @@ class Shard:
 
 
 _MAGIC = b"SCF2"
-_HEAD = struct.Struct("<4sQ")  # magic, length of the marshalled header
+_HEAD = len(_MAGIC) + 8  # the magic, then the length of the marshalled header (little endian)
 _STALE_TEMP_SECONDS = 3600  # a temporary file this old was left by a run that was killed
 
 

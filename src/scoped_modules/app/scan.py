@@ -242,33 +242,36 @@ def scan(
     fp = patterns_fingerprint(patterns) if any(patterns.values()) else ""
     pcache = cache.patterns.setdefault(fp, {}) if fp else {}
     result = ScanResult({}, {})
-    todo: list[tuple[str, str, bool]] = []
+    # (path, key, facts cached, pattern hits needed): the cached facts are decoded (and viewed)
+    # by the worker processes as well, which at 100,000 files takes seconds
+    todo: list[tuple[str, str, bool, bool]] = []
+    reads = 0
     for path, key in fileset.keys.items():
-        lang = language_of(path)
-        facts = cache.get(key) if key else None
-        if facts is not None and facts[0] != lang and facts[0] != "skip":
-            facts = None  # the same bytes read by another reader (an interface and a header)
-        need_facts = facts is None and lang != "other"
+        cached = bool(key) and key in cache
         need_hits = bool(fp) and (not key or key not in pcache)
-        if facts is not None:
-            result.facts[path] = view(path, facts) if view is not None else facts
         if fp and key in pcache:
             result.hits[path] = pcache[key]
-        if need_facts or need_hits:
-            todo.append((path, key, need_facts))
+        if cached or need_hits or language_of(path) != "other":
+            todo.append((path, key, cached, need_hits))
+            reads += not cached
     if todo:
+        if progress:
+            progress(0, len(todo))
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        if not (workers > 1 and len(todo) >= PARALLEL_THRESHOLD and hasattr(os, "fork")):
+        # decoding a cached entry costs a small part of reading the file
+        if not (workers > 1 and reads + len(todo) // 8 >= PARALLEL_THRESHOLD):
             workers = 1
-        shards = [cache.shard() for _ in range(workers)]
+        if not hasattr(os, "fork"):
+            workers = 1
+        shards: list[Shard | None] = [cache.shard() if reads else None for _ in range(workers)]
         if workers > 1:
-            outputs = _parallel(root, todo, patterns, shards, view, progress, background)
+            outputs = _parallel(root, todo, patterns, shards, view, cache, progress, background)
             background = None
         else:
             compiled = compile_patterns(patterns)
             outputs = []
             for i in range(0, len(todo), 32):
-                outputs += _read_chunk(root, todo, (i, i + 32), compiled, shards[0], view)
+                outputs += _read_chunk(root, todo, (i, i + 32), compiled, shards[0], view, cache)
                 if progress:
                     progress(i, len(todo))
         for path, key, facts, hits, where in outputs:
@@ -280,7 +283,7 @@ def scan(
             if hits is not None and fp:
                 result.hits[path] = hits
                 pcache[key] = hits
-        cache.dirty = True
+                cache.dirty = True
         if progress:
             progress(len(todo), len(todo))
     if background is not None:
@@ -315,19 +318,29 @@ def _read_chunk(
     compiled: list,
     shard: Shard | None,
     view: FactsView | None,
+    cache: FactsCache,
 ) -> list:
-    """Read ``todo[lo:hi]``: (path, key, facts or their view, pattern hits, where the whole facts
-    went in the cache) each."""
+    """The facts of ``todo[lo:hi]``, from the cache or read: (path, key, facts or their view,
+    pattern hits, where the whole facts went in the cache) each."""
     out = []
-    for p, k, nf in todo[bounds[0] : bounds[1]]:
-        path, key, facts, hits = read_one(root, p, k, nf, compiled)
-        where = None
-        if facts is not None:
-            if shard is not None and key:
-                where = shard.put(facts)
-            if view is not None:
-                facts = view(path, facts)
-        out.append((path, key, facts, hits, where))
+    for path, key, cached, need_hits in todo[bounds[0] : bounds[1]]:
+        lang = language_of(path)
+        facts = cache.get(key) if cached else None
+        if facts is not None and facts[0] != lang and facts[0] != "skip":
+            facts = None  # the same bytes read by another reader (an interface and a header)
+        hits, where = None, None
+        need_facts = facts is None and lang != "other"
+        if need_facts or need_hits:
+            path, key, read, hits = read_one(
+                root, path, key, need_facts, compiled if need_hits else []
+            )
+            if read is not None:
+                facts = read
+                if shard is not None and key:
+                    where = shard.put(read)
+        if facts is not None and view is not None:
+            facts = view(path, facts)
+        out.append((path, key, facts, hits if need_hits else None, where))
     return out
 
 
@@ -337,6 +350,7 @@ def _parallel(
     patterns: Patterns,
     shards: list[Shard | None],
     view: FactsView | None,
+    cache: FactsCache,
     progress: Callable[[int, int], None] | None,
     background: Callable[[], None] | None = None,
 ) -> list:
@@ -353,7 +367,7 @@ def _parallel(
     patterns again. The result is in ``todo`` order.
     """
     compiled = compile_patterns(patterns)
-    for lang in {language_of(p) for p, _k, _nf in todo}:
+    for lang in {language_of(p) for p, _k, cached, _h in todo if not cached}:
         if lang != "other":
             _reader(lang)
             _blanker(lang)
@@ -369,7 +383,7 @@ def _parallel(
                 os.close(rfd)
                 os.close(tickets_w)
                 done = [
-                    (c, _read_chunk(root, todo, chunks[c], compiled, shard, view))
+                    (c, _read_chunk(root, todo, chunks[c], compiled, shard, view, cache))
                     for c in _take(tickets_r)
                 ]
                 with os.fdopen(wfd, "wb") as fh:
@@ -390,7 +404,7 @@ def _parallel(
         background()  # the children start on the chunks meanwhile
     parts: dict[int, list] = {}
     for c in _take(tickets_r):
-        parts[c] = _read_chunk(root, todo, chunks[c], compiled, shards[0], view)
+        parts[c] = _read_chunk(root, todo, chunks[c], compiled, shards[0], view, cache)
         if progress:
             progress(chunks[c][0], len(todo))
     os.close(tickets_r)
@@ -409,7 +423,9 @@ def _parallel(
     out: list[Any] = []
     for c, (lo, hi) in enumerate(chunks):
         # a chunk taken by a child that failed is read here
-        out.extend(parts.get(c) or _read_chunk(root, todo, (lo, hi), compiled, shards[0], view))
+        out.extend(
+            parts.get(c) or _read_chunk(root, todo, (lo, hi), compiled, shards[0], view, cache)
+        )
     return out
 
 
