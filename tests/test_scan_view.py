@@ -334,3 +334,20 @@ def test_suppression_candidates_are_the_lines_git_finds_for_the_marker(repo) -> 
     expected = sorted((p, int(n)) for p, n, _ in (ln.split(":", 2) for ln in out.splitlines()))
     assert got == expected
     assert len(got) == 5
+
+
+def test_an_entry_that_is_no_facts_is_not_served(repo) -> None:
+    """An entry whose bytes unmarshal to something else than facts is no entry."""
+    import marshal
+
+    root = repo({"a.py": "import os\n"})
+    cache = FactsCache(root)
+    shard = cache.shard()
+    assert shard is not None
+    for key, value in {"k1": 7, "k2": ("py", [], []), "k3": ("py", "x", [], {})}.items():
+        data = marshal.dumps(value)
+        where = (shard.number, shard.size, len(data))
+        os.pwrite(shard.fd, data, shard.size)
+        shard.size += len(data)
+        cache.add(key, where)
+        assert cache.get(key) is None

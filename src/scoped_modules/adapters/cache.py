@@ -86,9 +86,12 @@ class FactsCache:
         if where is None:
             return None
         try:
-            return marshal.loads(_pread(self._fds[where[0]], where[2], where[1]))
+            facts = marshal.loads(_pread(self._fds[where[0]], where[2], where[1]))
         except (OSError, EOFError, ValueError, TypeError):
             return None
+        # a damaged entry that still unmarshals is no facts tuple: read the file again
+        ok = isinstance(facts, tuple) and len(facts) == 4 and isinstance(facts[0], str)
+        return facts if ok and isinstance(facts[1], list) and isinstance(facts[3], dict) else None
 
     def shard(self) -> Shard | None:
         """Where one process writes the entries it reads (None: caching is off or impossible).
