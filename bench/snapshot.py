@@ -11,6 +11,7 @@ Timing and the absolute root are removed; everything else is kept as printed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -42,9 +43,12 @@ def normalised(cmd: list[str], cwd: Path) -> str:
 
 
 def commit_tree(repo: Path) -> None:
+    # a fixed date, so that the commit id (which SM011's notes quote) is the same every time
+    when = "2025-12-31T00:00:00Z"
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
-    subprocess.run([*GIT, "commit", "-q", "-m", "snapshot"], cwd=repo, check=True)
+    subprocess.run([*GIT, "commit", "-q", "-m", "snapshot"], cwd=repo, check=True, env=env)
 
 
 def main(out_dir: Path, files: int = 3000) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from helpers import base_files, check_json, git
 
+from scoped_modules.adapters.cache import CACHE_NAME, FactsCache
 from scoped_modules.adapters.files import LEGACY_NOTE
 
 
@@ -30,15 +31,45 @@ def cache_files(root: Path) -> dict[str, Path]:
     return found
 
 
+def _facts_file(root: Path) -> dict:
+    """The facts cache as ``{"facts": {key: facts}}`` (one entry per key behind a header)."""
+    cache = FactsCache(root)
+    return {"facts": {k: cache.get(k) for k in list(cache._where)}}
+
+
+def _write_facts_file(root: Path, path: Path, data: dict) -> None:
+    """``data`` written in the facts cache's own format at ``path``."""
+    cache = FactsCache(root, enabled=True)
+    cache._where.clear()
+    cache.path = path
+    shard = cache.shard()
+    assert shard is not None
+    for key, facts in data["facts"].items():
+        where = shard.put(facts)
+        assert where is not None
+        cache.add(key, where)
+    cache.save(set(data["facts"]))
+    written = FactsCache(root, enabled=False)
+    written.path = path
+    written._load()  # what a run would read, were it to read that file
+    assert {k: written.get(k) for k in written._where} == data["facts"]
+
+
 def plant_and_clone(root: Path, tmp_path: Path, poison) -> Path:
     """Commit poisoned copies of the run's cache files into ``.scoped_cache/``, then clone."""
-    loaded = {name: marshal.loads(p.read_bytes()) for name, p in cache_files(root).items()}
+    loaded = {
+        name: _facts_file(root) if name == CACHE_NAME else marshal.loads(p.read_bytes())
+        for name, p in cache_files(root).items()
+    }
     planted = root / ".scoped_cache"
     shutil.rmtree(planted, ignore_errors=True)
     planted.mkdir()
     for name, data in loaded.items():
         if poison(name, data):
-            (planted / name).write_bytes(marshal.dumps(data))
+            if name == CACHE_NAME:
+                _write_facts_file(root, planted / name, data)
+            else:
+                (planted / name).write_bytes(marshal.dumps(data))
     git(root, "add", "-f", ".scoped_cache")
     git(root, "commit", "-q", "-m", "a cache that says all is well")
     clone = tmp_path / "clone"

@@ -281,8 +281,11 @@ class Index:
         dotted name ``chains`` accepts, when given (the others may be left out)."""
         wanted = set(langs)
         facts = self.scan.facts
+        full = self.scan.full  # the facts are a view (index_view): the whole ones on demand
         for path in facts if paths is None else paths:
             f = facts.get(path)
+            if f is not None and full is not None and f[0] in wanted:
+                f = full(path) or f
             if f is not None and f[0] in wanted:
                 refs = self.python_refs(path, f, chains or _every) if f[0] == "py" else f[1]
                 for kind, spec, line, evidence, _guard, bits in refs:
@@ -301,6 +304,9 @@ class Index:
             return facts[1]
         text = self.source(path) if self.source is not None else None
         now, refs = python_refs(text or "", keep)
+        whole = self.scan.full(path) if self.scan.full is not None else None
+        if whole is not None:
+            facts = whole  # the scan kept a view (index_view): compare with what was read
         if text is None or now[1::2] != (facts[1], facts[3]):  # not the bytes scanned
             if path not in self._reread:
                 self._reread.add(path)
@@ -382,14 +388,66 @@ def wiring_for(guard: Guard, lang: str, toggles: list[Toggle]) -> str | None:
     return None
 
 
+class Reach:
+    """Whether a written reference can land in a file of a module, decided without resolving
+    it: a Python name must be relative or have a module file's dotted name as a prefix (a name
+    resolves to the file of its longest existing prefix); an include must have a module file's
+    name as one of its components (the file it resolves to is named by its last one). A
+    necessary condition only: what passes is resolved."""
+
+    __slots__ = ("dotted", "names", "_heads")
+
+    def __init__(self, owner: Iterable[str], py_names: PythonNames) -> None:
+        self.dotted: set[str] = set()
+        self.names: set[str] = set()
+        for f in owner:
+            self.names.add(f.rsplit("/", 1)[-1])
+            if f.endswith(F.PY_SUFFIXES):
+                d = py_names.dotted(f)
+                if d:
+                    self.dotted.add(d)
+        # the proper prefixes of those dotted names: a name whose head is none of them (and
+        # not one of the names) has no longer head among the names either
+        self._heads: set[str] = set()
+        for d in self.dotted:
+            dot = d.find(".")
+            while dot > 0:
+                self._heads.add(d[:dot])
+                dot = d.find(".", dot + 1)
+
+    def python(self, spec: str) -> bool:
+        if spec[:1] == ".":
+            return True
+        mod_dotted, heads = self.dotted, self._heads
+        dot = spec.find(".")
+        while dot > 0:
+            head = spec[:dot]
+            if head in mod_dotted:
+                return True
+            if head not in heads:
+                return False
+            dot = spec.find(".", dot + 1)
+        return spec in mod_dotted
+
+    def include(self, spec: str) -> bool:
+        names = self.names
+        last = spec.rsplit("/", 1)[-1]
+        if last in names:
+            return True
+        if "\\" not in last and last not in ("", ".", "..") and last == last.strip():
+            return False  # the last component names the file
+        return any(part in names for part in spec.strip().replace("\\", "/").split("/"))
+
+
 @dataclass
 class Tables:
-    """What resolution needs from the file list alone (built while the readers run)."""
+    """What resolution needs from the file list alone."""
 
     dirs: set[str]
     membership: Membership
     py_names: PythonNames
     includes: IncludeResolver
+    reach: Reach
 
 
 def prepare_tables(registry: Registry, files: list[str]) -> Tables:
@@ -398,12 +456,70 @@ def prepare_tables(registry: Registry, files: list[str]) -> Tables:
 
     dirs = all_dirs(files)
     membership = Membership(list(registry.modules.values()), files, dirs)
+    py_names = PythonNames(files, registry.project.python_roots)
     return Tables(
         dirs,
         membership,
-        PythonNames(files, registry.project.python_roots),
+        py_names,
         IncludeResolver(set(files), registry.project.include_roots),
+        Reach(membership.owner, py_names),
     )
+
+
+# the last components of every include of a C/C++ file whose view dropped some (index_view)
+INCLUDE_NAMES = "include_names"
+FactsView = Callable[[str, F.FileFacts], F.FileFacts]
+
+
+def index_view(registry: Registry, tables: Tables, outbound: bool = True) -> FactsView | None:
+    """What :func:`build_index` and the rules read of one file's facts, for the scan to keep
+    instead of all of them (at 100,000 files the facts of every Python attribute chain take
+    most of a gigabyte; a few of them can reach a module). None: keep everything.
+
+    Python and C/C++ references that cannot reach a module (:class:`Reach`) are dropped, as
+    ``build_index`` would skip them, except in a module's own files when ``outbound`` (its
+    references into core); in a module's files, an import that resolves to several bases is
+    kept for its note. The names of a C/C++ file's dropped includes stay (``INCLUDE_NAMES``:
+    whether a source is included somewhere decides its build condition). Everything else stays
+    as read. A module at stage ``removed`` makes SM014 read every reference as written: then
+    nothing is dropped. Rules that read one file's references as written get them whole
+    (``ScanResult.full``)."""
+    from .resolve.pynames import AMBIGUOUS
+
+    if any(m.stage == "removed" for m in registry.modules.values()):
+        return None
+    reach = tables.reach
+    owner = tables.membership.owner
+    py_names = tables.py_names
+
+    def view(path: str, facts: F.FileFacts) -> F.FileFacts:
+        lang, refs, notes, extra = facts
+        if not refs or (outbound and path in owner):
+            return facts
+        if lang == "py":
+            mine = path in owner
+            kept = [
+                raw
+                for raw in refs
+                if reach.python(raw[1])
+                or (
+                    mine
+                    and raw[0] != F.K_PY_ATTR
+                    and py_names.resolve(raw[1], path, raw[5]) is AMBIGUOUS
+                )
+            ]
+        elif lang == "cpp":
+            kept = [raw for raw in refs if reach.include(raw[1])]
+            if len(kept) < len(refs):
+                from sys import intern
+
+                names = {intern(raw[1].rsplit("/", 1)[-1]) for raw in refs}
+                extra = {**extra, INCLUDE_NAMES: tuple(sorted(names))}
+        else:
+            return facts
+        return facts if len(kept) == len(refs) else (lang, kept, notes, extra)
+
+    return view
 
 
 def with_defines(g: Guard, derived: dict[str, Guard], memo: dict[int, Guard]) -> Guard:
@@ -550,6 +666,7 @@ def build_index(
                 if build_cond:
                     for raw in facts[1]:
                         included.add(raw[1].rsplit("/", 1)[-1])
+                    included.update(facts[3].get(INCLUDE_NAMES, ()))
         derived = model.derived_defines(defined_in_code)
     index.derived = derived
     memo: dict[int, Guard] = {}
@@ -566,20 +683,19 @@ def build_index(
 
     cmake_facts: dict[str, F.FileFacts] = {}
     more_facts: dict[str, dict[str, F.FileFacts]] = {lang: {} for lang in MORE_LANGS}
-    # A core file's reference matters only if it can land in a module: a Python name must have
-    # a module file's dotted name as a prefix, an include must end in a module file's name.
-    # Checking that first skips resolving the bulk of core-to-core references.
+    # A core file's reference matters only if it can land in a module (see Reach): checking
+    # that first skips resolving the bulk of core-to-core references. A Python name must also
+    # reach a module other than the one of the file it is written in.
+    reach = tables.reach
     mod_dotted: dict[str, set[str]] = {}  # dotted name of a module's Python file -> modules
-    mod_names: set[str] = set()
     for f, owners in owner.items():
-        mod_names.add(f.rsplit("/", 1)[-1])
         if f.endswith(F.PY_SUFFIXES):
             d = py_names.dotted(f)
             if d:
                 mod_dotted.setdefault(d, set()).update(owners)
 
     # (name, the modules of the file it is written in) -> whether it may reach another module
-    reach: dict[tuple[str, tuple[str, ...]], bool] = {}
+    reached: dict[tuple[str, tuple[str, ...]], bool] = {}  # only names that pass Reach
 
     def may_reach_module(name: str, own: tuple[str, ...]) -> bool:
         dot = name.find(".")
@@ -596,12 +712,12 @@ def build_index(
         than the file's own: a prefix of the dotted name it means must be the dotted name of
         one (a relative name means one in the file's package, where it resolves if at all)."""
         name = py_names.absolute(spec, path) if spec[:1] == "." else spec
-        if name is None:
+        if name is None or not reach.python(name):
             return False
         key = (name, owner.get(path, ()))
-        ok = reach.get(key)
+        ok = reached.get(key)
         if ok is None:
-            ok = reach[key] = may_reach_module(*key)
+            ok = reached[key] = may_reach_module(*key)
         return ok
 
     twins: set[tuple[str, str]] = set()  # (module file, file of core or another module)
@@ -642,7 +758,7 @@ def build_index(
                     add(path, raw, target, raw[4], lang)
         elif lang == "cpp":
             for raw in facts[1]:
-                if core and raw[1].rsplit("/", 1)[-1] not in mod_names:
+                if core and not reach.include(raw[1]):
                     continue
                 target = includes.resolve(raw[1], path, bool(raw[5] & F.F_ANGLE))
                 if target is not None and (outbound or target in owner):

@@ -14,48 +14,232 @@ sharing the cache each see a complete file; the last writer wins and both are co
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import marshal
 import os
 import subprocess
 import tempfile
+import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..readers.facts import READER_VERSION
 
 LEGACY_DIR = ".scoped_cache"  # where caches lived before; never read (see the module docstring)
-# marshal's own format version is part of the name: a Python upgrade starts a new cache
-CACHE_NAME = f"facts-r{READER_VERSION}-m{marshal.version}.bin"
+# marshal's own format version is part of the name: a Python upgrade starts a new cache; f2:
+# the file format (one entry per key behind a header)
+CACHE_NAME = f"facts-r{READER_VERSION}-m{marshal.version}-f2.bin"
 
 
 class FactsCache:
+    """The facts of every file read, by key (``FileFacts`` as marshal bytes, one entry each).
+
+    The file is a header (every key's place, the pattern hits) followed by the entries, so that
+    a run decodes only the entries it uses, one at a time, and never holds the whole cache in
+    memory. Entries read in this run are written by the reading process (the parent or a child
+    of the parallel scan) to its own unnamed temporary file (:meth:`shard`); :meth:`save` copies
+    the entries of the files that exist now, from wherever they are, into a new cache file:
+    entries of deleted or changed files are dropped, so the cache never grows past the facts of
+    one tree (and files of other reader versions or formats are removed)."""
+
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.path = cache_dir(root) / CACHE_NAME
         self.enabled = enabled
-        self.facts: dict[str, Any] = {}
         self.patterns: dict[str, dict[str, Any]] = {}
         self.dirty = False
+        self._where: dict[str, tuple[int, int, int]] = {}  # key -> (file, offset, length)
+        self._fds: list[int] = []  # the cache file read, then the shards
+        weakref.finalize(self, _close_all, self._fds)
         if enabled:
             self._load()
 
     def _load(self) -> None:
-        data = load_marshal(self.path)
-        if isinstance(data, dict) and data.get("v") == READER_VERSION:
-            self.facts = data.get("facts", {})
-            self.patterns = data.get("patterns", {})
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return
+        self._fds.append(fd)
+        try:
+            head = _pread(fd, _HEAD, 0)
+            size = int.from_bytes(head[len(_MAGIC) :], "little")
+            header = (
+                marshal.loads(_pread(fd, size, _HEAD)) if head[: len(_MAGIC)] == _MAGIC else None
+            )
+            if not isinstance(header, dict) or header.get("v") != READER_VERSION:
+                return
+            base = _HEAD + size
+            self._where = {k: (0, base + off, n) for k, (off, n) in header["entries"].items()}
+            self.patterns = header.get("patterns", {})
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            self._where, self.patterns = {}, {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._where
+
+    def get(self, key: str) -> Any:
+        """The facts cached for ``key``, or None."""
+        where = self._where.get(key)
+        if where is None:
+            return None
+        try:
+            facts = marshal.loads(_pread(self._fds[where[0]], where[2], where[1]))
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        # a damaged entry that still unmarshals is no facts tuple: read the file again
+        ok = isinstance(facts, tuple) and len(facts) == 4 and isinstance(facts[0], str)
+        return facts if ok and isinstance(facts[1], list) and isinstance(facts[3], dict) else None
+
+    def shard(self) -> Shard | None:
+        """Where one process writes the entries it reads (None: caching is off or impossible).
+        Made before forking, so that every process's entries are readable here."""
+        if not self.enabled:
+            return None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = _unnamed_file(self.path.parent)
+        except OSError:
+            return None
+        self._fds.append(fd)
+        return Shard(len(self._fds) - 1, fd)
+
+    def add(self, key: str, where: tuple[int, int, int]) -> None:
+        """Record that ``key``'s entry is at ``where`` (from :meth:`Shard.put`)."""
+        self._where[key] = where
+        self.dirty = True
 
     def save(self, live_keys: set[str]) -> None:
         """Write the cache, keeping only entries of files that exist now."""
         if not self.enabled or not self.dirty:
             return
-        facts = {k: v for k, v in self.facts.items() if k in live_keys}
+        # in file order, so that runs of adjacent entries are copied at once
+        keep = sorted((w, k) for k, w in self._where.items() if k in live_keys)
+        entries: dict[str, tuple[int, int]] = {}
+        pos = 0
+        for (_f, _off, n), k in keep:
+            entries[k] = (pos, n)
+            pos += n
         patterns = {
             fp: {k: v for k, v in hits.items() if k in live_keys}
             for fp, hits in list(self.patterns.items())[-4:]
         }
-        atomic_dump(self.path, {"v": READER_VERSION, "facts": facts, "patterns": patterns})
+        header = marshal.dumps({"v": READER_VERSION, "entries": entries, "patterns": patterns})
+
+        def write(out: int) -> None:
+            _write_all(out, _MAGIC + len(header).to_bytes(_HEAD - len(_MAGIC), "little") + header)
+            run: list[int] = []  # [file, offset, length] of adjacent entries
+            for (f, off, n), _k in keep:
+                if run and run[0] == f and run[1] + run[2] == off:
+                    run[2] += n
+                    continue
+                if run:
+                    _copy(self._fds[run[0]], out, run[1], run[2])
+                run = [f, off, n]
+            if run:
+                _copy(self._fds[run[0]], out, run[1], run[2])
+
+        if atomic_write(self.path, write):
+            _remove_stale(self.path.parent, CACHE_NAME)
+
+
+class Shard:
+    """One process's file of new entries (see :meth:`FactsCache.shard`)."""
+
+    __slots__ = ("number", "fd", "size")
+
+    def __init__(self, number: int, fd: int) -> None:
+        self.number, self.fd, self.size = number, fd, 0
+
+    def put(self, facts: Any) -> tuple[int, int, int] | None:
+        """Write one entry; where it is, for :meth:`FactsCache.add` (None: not written)."""
+        data = marshal.dumps(facts)
+        try:
+            _write_all(self.fd, data, self.size)
+        except OSError:
+            return None
+        where = (self.number, self.size, len(data))
+        self.size += len(data)
+        return where
+
+
+_MAGIC = b"SCF2"
+_HEAD = len(_MAGIC) + 8  # the magic, then the length of the marshalled header (little endian)
+_STALE_TEMP_SECONDS = 3600  # a temporary file this old was left by a run that was killed
+
+
+def _close_all(fds: list[int]) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    fds.clear()
+
+
+def _pread(fd: int, n: int, offset: int) -> bytes:
+    data = os.pread(fd, n, offset)
+    while len(data) < n:
+        more = os.pread(fd, n - len(data), offset + len(data))
+        if not more:
+            raise EOFError("cache file cut short")
+        data += more
+    return data
+
+
+def _write_all(fd: int, data: bytes, offset: int | None = None) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view) if offset is None else os.pwrite(fd, view, offset)
+        view = view[n:]
+        if offset is not None:
+            offset += n
+
+
+def _copy(src: int, dst: int, offset: int, n: int) -> None:
+    """Append ``n`` bytes of ``src`` from ``offset`` to ``dst`` (in the kernel when it can)."""
+    while n > 0:
+        try:
+            k = os.copy_file_range(src, dst, n, offset) if _COPY_RANGE else 0
+        except OSError:
+            k = 0
+        if k <= 0:  # not supported here (another file system, an old kernel): by hand
+            k = min(n, 1 << 20)
+            _write_all(dst, _pread(src, k, offset))
+        offset += k
+        n -= k
+
+
+_COPY_RANGE = hasattr(os, "copy_file_range")
+
+
+def _unnamed_file(directory: Path) -> int:
+    """A new file in ``directory`` that no name points to (it is gone when closed)."""
+    if hasattr(os, "O_TMPFILE"):
+        try:
+            return os.open(directory, os.O_TMPFILE | os.O_RDWR, 0o600)
+        except OSError:
+            pass  # a file system without O_TMPFILE
+    fd, name = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+    os.unlink(name)
+    return fd
+
+
+def _remove_stale(directory: Path, current: str) -> None:
+    """Facts files of other reader versions or formats, and temporary files of killed runs."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        path = directory / name
+        with contextlib.suppress(OSError):
+            other = name.startswith("facts-") and name.endswith(".bin") and name != current
+            if other or (
+                name.startswith(".tmp-") and now - path.stat().st_mtime > _STALE_TEMP_SECONDS
+            ):
+                path.unlink()
 
 
 class ResultCache:
@@ -171,17 +355,30 @@ def atomic_dump(path: Path, data: Any) -> None:
     """Write ``data`` with marshal to a temporary file, then rename it over ``path``: readers
     see the old file or the new one, never a part. Failing to write only leaves caches cold."""
     try:
+        blob = marshal.dumps(data)
+    except ValueError:
+        return
+    atomic_write(path, lambda fd: _write_all(fd, blob))
+
+
+def atomic_write(path: Path, write: Callable[[int], None]) -> bool:
+    """Have ``write`` fill a temporary file (given its descriptor) in ``path``'s directory, then
+    rename it over ``path``. False when that failed (``path`` is as it was)."""
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(data))
+            try:
+                write(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
     except (OSError, ValueError):
-        pass  # a read-only checkout still checks; it just stays cold
+        return False  # a read-only checkout still checks; it just stays cold
+    return True
 
 
 class HistoryCache(ResultCache):

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..adapters.cache import FactsCache
 from ..adapters.files import FileSet, read_regular
 from ..finding import SEVERITY_ORDER, STAGES, Finding
-from ..index import Index, Tables, build_index, prepare_tables
+from ..index import Index, build_index, index_view, prepare_tables
 from ..registry.model import Registry
 from ..rules import RULES
 from ..rules.base import EvidenceLoader, RuleContext
@@ -34,23 +34,19 @@ def build(
 ) -> Index:
     """List, read (cache first) and index the repository.
 
-    The name tables need only the file list, so they are built while the reader processes
-    work, together with ``meanwhile`` (the rules that need no index)."""
+    The name tables need only the file list; they are built first, so that the reader
+    processes keep of each file only what the index reads (``index_view``). ``meanwhile`` (the
+    rules that need no index) runs while they read."""
     if fileset is None:
         fileset = list_registry_files(registry)
     cache = FactsCache(registry.root, options.use_cache)
     patterns = {m.name: m.references for m in registry.modules.values() if m.references}
     files = sorted(fileset.keys)
-    tables: list[Tables] = []
-
-    def background() -> None:
-        tables.append(prepare_tables(registry, files))
-        if meanwhile is not None:
-            meanwhile()
-
-    result = scan(fileset, patterns, cache, options.progress, options.jobs, background)
+    tables = prepare_tables(registry, files)
+    view = index_view(registry, tables, outbound)
+    result = scan(fileset, patterns, cache, options.progress, options.jobs, meanwhile, view)
     cache.save(set(fileset.keys.values()))
-    index = build_index(registry, files, result, tables[0], outbound, _source(fileset.root))
+    index = build_index(registry, files, result, tables, outbound, _source(fileset.root))
     index.notes = [*fileset.notes, *result.notes, *index.notes]
     return index
 

@@ -9,9 +9,9 @@ import re
 import select
 import struct
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..adapters.cache import FactsCache
+from ..adapters.cache import FactsCache, Shard
 from ..adapters.files import (
     NOT_REGULAR_NOTE,
     FileSet,
@@ -21,6 +21,9 @@ from ..adapters.files import (
     read_regular,
 )
 from ..readers.facts import FileFacts, PatternHit, Patterns, ScanResult, language_of
+
+if TYPE_CHECKING:
+    from ..index import FactsView
 
 MAX_BYTES = 5 * 1024 * 1024
 BINARY_PROBE = 8192
@@ -226,48 +229,61 @@ def scan(
     progress: Callable[[int, int], None] | None = None,
     jobs: int | None = None,
     background: Callable[[], None] | None = None,
+    view: FactsView | None = None,
 ) -> ScanResult:
     """Facts for every file: from the cache, else from the readers (in worker processes for
-    large sets). ``background`` runs in this process while the workers read, or right away."""
+    large sets). ``background`` runs in this process while the workers read, or right away.
+
+    With ``view`` (see ``index.index_view``) the result keeps, of each file's facts, only what
+    the view returns; the readers' processes apply it before sending anything back, so the whole
+    facts of all files are never in one process. The cache gets the whole facts (each process
+    writes its own to a shard of the cache) and ``ScanResult.full`` gives them again."""
     root = str(fileset.root)
     fp = patterns_fingerprint(patterns) if any(patterns.values()) else ""
     pcache = cache.patterns.setdefault(fp, {}) if fp else {}
     result = ScanResult({}, {})
-    todo: list[tuple[str, str, bool]] = []
+    # (path, key, facts cached, pattern hits needed): the cached facts are decoded (and viewed)
+    # by the worker processes as well, which at 100,000 files takes seconds
+    todo: list[tuple[str, str, bool, bool]] = []
+    reads = 0
     for path, key in fileset.keys.items():
-        lang = language_of(path)
-        facts = cache.facts.get(key) if key else None
-        if facts is not None and facts[0] != lang and facts[0] != "skip":
-            facts = None  # the same bytes read by another reader (an interface and a header)
-        need_facts = facts is None and lang != "other"
+        cached = bool(key) and key in cache
         need_hits = bool(fp) and (not key or key not in pcache)
-        if facts is not None:
-            result.facts[path] = facts
         if fp and key in pcache:
             result.hits[path] = pcache[key]
-        if need_facts or need_hits:
-            todo.append((path, key, need_facts))
+        if cached or need_hits or language_of(path) != "other":
+            todo.append((path, key, cached, need_hits))
+            reads += not cached
     if todo:
+        if progress:
+            progress(0, len(todo))
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-            outputs = _parallel(root, todo, patterns, workers, progress, background)
+        # decoding a cached entry costs a small part of reading the file
+        if not (workers > 1 and reads + len(todo) // 8 >= PARALLEL_THRESHOLD):
+            workers = 1
+        if not hasattr(os, "fork"):
+            workers = 1
+        shards: list[Shard | None] = [cache.shard() if reads else None for _ in range(workers)]
+        if workers > 1:
+            outputs = _parallel(root, todo, patterns, shards, view, cache, progress, background)
             background = None
         else:
             compiled = compile_patterns(patterns)
             outputs = []
-            for i, (p, k, nf) in enumerate(todo):
-                outputs.append(read_one(root, p, k, nf, compiled))
-                if progress and i % 500 == 0:
+            for i in range(0, len(todo), 32):
+                outputs += _read_chunk(root, todo, (i, i + 32), compiled, shards[0], view, cache)
+                if progress:
                     progress(i, len(todo))
-        for path, key, facts, hits in outputs:
+        for path, key, facts, hits, where in outputs:
             fileset.keys[path] = key
             if facts is not None:
                 result.facts[path] = facts
-                cache.facts[key] = facts
+            if where is not None:
+                cache.add(key, where)
             if hits is not None and fp:
                 result.hits[path] = hits
                 pcache[key] = hits
-        cache.dirty = True
+                cache.dirty = True
         if progress:
             progress(len(todo), len(todo))
     if background is not None:
@@ -275,38 +291,90 @@ def scan(
     for path, facts in result.facts.items():
         for line, msg in facts[2]:
             result.notes.append((path, line, msg))
+    if view is not None:
+        result.full = _whole_facts(root, fileset, cache)
     return result
+
+
+def _whole_facts(
+    root: str, fileset: FileSet, cache: FactsCache
+) -> Callable[[str], FileFacts | None]:
+    """A file's whole facts: from the cache, else read again (they depend on its bytes alone)."""
+
+    def full(path: str) -> FileFacts | None:
+        key = fileset.keys.get(path, "")
+        facts = cache.get(key) if key else None
+        if facts is None or (facts[0] != language_of(path) and facts[0] != "skip"):
+            facts = read_one(root, path, key, True, [])[2]
+        return facts
+
+    return full
+
+
+def _read_chunk(
+    root: str,
+    todo: list,
+    bounds: tuple[int, int],
+    compiled: list,
+    shard: Shard | None,
+    view: FactsView | None,
+    cache: FactsCache,
+) -> list:
+    """The facts of ``todo[lo:hi]``, from the cache or read: (path, key, facts or their view,
+    pattern hits, where the whole facts went in the cache) each."""
+    out = []
+    for path, key, cached, need_hits in todo[bounds[0] : bounds[1]]:
+        lang = language_of(path)
+        facts = cache.get(key) if cached else None
+        if facts is not None and facts[0] != lang and facts[0] != "skip":
+            facts = None  # the same bytes read by another reader (an interface and a header)
+        hits, where = None, None
+        need_facts = facts is None and lang != "other"
+        if need_facts or need_hits:
+            path, key, read, hits = read_one(
+                root, path, key, need_facts, compiled if need_hits else []
+            )
+            if read is not None:
+                facts = read
+                if shard is not None and key:
+                    where = shard.put(read)
+        if facts is not None and view is not None:
+            facts = view(path, facts)
+        out.append((path, key, facts, hits if need_hits else None, where))
+    return out
 
 
 def _parallel(
     root: str,
     todo: list,
     patterns: Patterns,
-    workers: int,
+    shards: list[Shard | None],
+    view: FactsView | None,
+    cache: FactsCache,
     progress: Callable[[int, int], None] | None,
     background: Callable[[], None] | None = None,
 ) -> list:
-    """Read ``todo`` over ``workers`` processes: this one and ``workers - 1`` forked children.
+    """Read ``todo`` over ``len(shards)`` processes: this one and forked children.
 
     The files are cut into small chunks (see ``_chunks``) whose numbers are written, as
     fixed-size tickets, into one pipe shared by every process: each process takes the next
     ticket when it is free, so a process that meets a long file or runs ``background`` (this
     one, first) simply takes fewer chunks, and neither waits for the other. A child sends its
-    chunks' results back through its own pipe with ``marshal``. Far less overhead than a process
-    pool (no task queue, one fork per child), which matters when the whole scan takes a fraction
-    of a second. The result is in ``todo`` order. Without ``fork`` (Windows) it reads
-    sequentially.
+    chunks' results back through its own pipe with ``marshal`` (the views of the facts: the
+    whole facts go to its cache shard). Far less overhead than a process pool (no task queue,
+    one fork per child), which matters when the whole scan takes a fraction of a second. The
+    readers of the languages to read are imported first, so that no child compiles their
+    patterns again. The result is in ``todo`` order.
     """
     compiled = compile_patterns(patterns)
-    if not hasattr(os, "fork"):
-        sequential = [read_one(root, p, k, nf, compiled) for p, k, nf in todo]
-        if background is not None:
-            background()
-        return sequential
-    chunks = _chunks(len(todo), workers)
+    for lang in {language_of(p) for p, _k, cached, _h in todo if not cached}:
+        if lang != "other":
+            _reader(lang)
+            _blanker(lang)
+    chunks = _chunks(len(todo), len(shards))
     tickets_r, tickets_w = os.pipe()
     children: list[tuple[int, int]] = []
-    for _ in range(workers - 1):
+    for shard in shards[1:]:
         rfd, wfd = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: read, send, leave without running any cleanup
@@ -314,7 +382,10 @@ def _parallel(
             try:
                 os.close(rfd)
                 os.close(tickets_w)
-                done = [(c, _read_chunk(root, todo, chunks[c], compiled)) for c in _take(tickets_r)]
+                done = [
+                    (c, _read_chunk(root, todo, chunks[c], compiled, shard, view, cache))
+                    for c in _take(tickets_r)
+                ]
                 with os.fdopen(wfd, "wb") as fh:
                     fh.write(marshal.dumps(done))
             except BaseException:
@@ -333,7 +404,7 @@ def _parallel(
         background()  # the children start on the chunks meanwhile
     parts: dict[int, list] = {}
     for c in _take(tickets_r):
-        parts[c] = _read_chunk(root, todo, chunks[c], compiled)
+        parts[c] = _read_chunk(root, todo, chunks[c], compiled, shards[0], view, cache)
         if progress:
             progress(chunks[c][0], len(todo))
     os.close(tickets_r)
@@ -345,13 +416,16 @@ def _parallel(
             done = marshal.loads(data) if status == 0 else []
         except (EOFError, ValueError, TypeError):
             done = []
+        del data
         for c, part in done:
             if len(part) == chunks[c][1] - chunks[c][0]:
                 parts[c] = part
     out: list[Any] = []
     for c, (lo, hi) in enumerate(chunks):
         # a chunk taken by a child that failed is read here
-        out.extend(parts.get(c) or _read_chunk(root, todo, (lo, hi), compiled))
+        out.extend(
+            parts.get(c) or _read_chunk(root, todo, (lo, hi), compiled, shards[0], view, cache)
+        )
     return out
 
 
@@ -362,10 +436,6 @@ def _take(fd: int) -> Iterator[int]:
     """Chunk numbers from the ticket pipe until it is empty and closed."""
     while len(ticket := os.read(fd, _TICKET.size)) == _TICKET.size:
         yield _TICKET.unpack(ticket)[0]
-
-
-def _read_chunk(root: str, todo: list, bounds: tuple[int, int], compiled: list) -> list:
-    return [read_one(root, p, k, nf, compiled) for p, k, nf in todo[bounds[0] : bounds[1]]]
 
 
 def _chunks(n: int, workers: int) -> list[tuple[int, int]]:

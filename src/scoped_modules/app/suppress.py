@@ -16,13 +16,13 @@ from subprocess import Popen
 from ..adapters.files import FileSet
 from ..adapters.git import grep_results, start_grep
 from ..finding import Finding
-from ..rules.suppression import GREP_PATTERN, Suppression, find_in_text
+from ..rules.suppression import CANDIDATE, GREP_FIXED, Suppression, find_in_text
 
 Candidates = list[tuple[str, int]]  # (path, line) holding the marker
 
 
 def start(fileset: FileSet) -> Popen | None:
-    return start_grep(fileset.root, GREP_PATTERN, fileset.in_git)
+    return start_grep(fileset.root, GREP_FIXED, fileset.in_git)
 
 
 def finish(proc: Popen | None, fileset: FileSet) -> Candidates | None:
@@ -30,7 +30,7 @@ def finish(proc: Popen | None, fileset: FileSet) -> Candidates | None:
     found = grep_results(proc)
     if found is None:
         return None
-    return sorted({(p, n) for p, n, _text in found if p in fileset.keys})
+    return sorted({(p, n) for p, n, text in found if p in fileset.keys and CANDIDATE.search(text)})
 
 
 def _read(root: Path, path: str) -> str | None:

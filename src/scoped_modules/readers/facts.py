@@ -83,7 +83,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 READER_VERSION = 9
 
@@ -207,6 +210,8 @@ class ScanResult:
     facts: dict[str, FileFacts]
     hits: dict[str, list[PatternHit]]
     notes: list[tuple[str, int, str]] = field(default_factory=list)
+    # set when ``facts`` hold only what the index reads of each file: a file's whole facts
+    full: Callable[[str], FileFacts | None] | None = None
 
 
 _COMMENT_EDGE = re.compile(r"/\*|\*/")
