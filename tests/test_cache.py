@@ -85,3 +85,19 @@ def test_result_cache_sees_tampered_evidence(tmp_path: Path) -> None:
     _, after = check_json(root)
     sm010 = [f for f in after["findings"] if f["rule"] == "SM010"]
     assert sm010 and all(f["module"] == "fastmath" and f["severity"] == "error" for f in sm010)
+
+
+def test_facts_of_other_reader_code_are_not_served(repo, monkeypatch) -> None:
+    """The facts cache is keyed by the readers' own source too: a reader changed without a
+    version bump reads every file again instead of serving the old facts."""
+    from scoped_modules.adapters import cache as cache_mod
+
+    root = repo(base_files())
+    build(load_registry(cwd=root), CheckOptions(jobs=1))  # fills the facts cache
+    reads = count_reads(monkeypatch)
+    build(load_registry(cwd=root), CheckOptions(jobs=1))
+    assert reads == []  # same reader code: every file served
+    other = cache_mod.facts_version() + "-changed"
+    monkeypatch.setattr(cache_mod, "facts_version", lambda: other)
+    build(load_registry(cwd=root), CheckOptions(jobs=1))
+    assert "python/pkg/core.py" in reads and "src/core.cc" in reads

@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import check_json, run_cli
-from test_check_e2e import base_files
+from helpers import base_files, check_json, run_cli
 
 from scoped_modules.adapters.cache import FactsCache
 from scoped_modules.app.config import load_registry

@@ -11,19 +11,20 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import git
+from helpers import UMA_CMAKE as CMAKE_ROOT
+from helpers import base_files, git
 from test_cache import count_reads
-from test_check_e2e import CMAKE_ROOT, base_files
 
 from scoped_modules.adapters.cache import CACHE_NAME, FactsCache, cache_dir
 from scoped_modules.adapters.files import list_files
+from scoped_modules.app import analyse
 from scoped_modules.app import scan as scanner
 from scoped_modules.app.analyse import build
 from scoped_modules.app.config import load_registry
 from scoped_modules.app.options import CheckOptions, list_registry_files
 from scoped_modules.index import Index, build_index, index_view, prepare_tables
 from scoped_modules.readers import facts as F
-from scoped_modules.readers.python import read_python
+from scoped_modules.readers.python import python_refs, read_python
 
 N = 450  # core files: above the scan's PARALLEL_THRESHOLD together with the others
 
@@ -61,7 +62,8 @@ def _whole(root: Path, outbound: bool) -> Index:
     result = scanner.scan(fileset, {}, cache, jobs=1)
     assert result.full is None
     files = sorted(fileset.keys)
-    return build_index(registry, files, result, prepare_tables(registry, files), outbound)
+    tables = prepare_tables(registry, files)
+    return build_index(registry, files, result, tables, outbound, analyse._source(root))
 
 
 def _same(index: Index, oracle: Index) -> None:
@@ -88,8 +90,8 @@ def test_the_view_gives_the_index_of_the_whole_facts(repo, jobs: int, outbound: 
     # a rule that reads one file's references as written gets them all
     path = "python/pkg/c001.py"
     written = [(w.kind, w.spec, w.line) for w in index.written(("py",), (path,))]
-    facts = read_python((root / path).read_text())
-    assert written == [(r[0], r[1], r[2]) for r in facts[1]]
+    _facts, refs = python_refs((root / path).read_text(), lambda _name: True)
+    assert written == [(r[0], r[1], r[2]) for r in refs]
     assert len(written) > len([r for r in index.scan.facts[path][1]])
 
 
@@ -231,7 +233,7 @@ def test_python_reader_facts_are_marshal_round_trips(repo) -> None:
     assert where is not None
     cache.add("k", where)
     assert cache.get("k") == facts
-    assert facts[1] and facts[1][-1][0] == F.K_PY_ATTR
+    assert facts[1] and facts[3].get("chains")  # imports, and the chains' names
 
 
 # Reach: a necessary condition. Whatever resolves into a module must pass it; the resolvers are

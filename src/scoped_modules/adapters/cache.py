@@ -35,6 +35,22 @@ LEGACY_DIR = ".scoped_cache"  # where caches lived before; never read (see the m
 CACHE_NAME = f"facts-r{READER_VERSION}-m{marshal.version}-f2.bin"
 
 
+@functools.lru_cache(maxsize=1)
+def facts_version() -> str:
+    """What the cached facts were made by: the reader version and a hash of the readers' own
+    source (and of the scan that calls them), so that facts read by other code (a reader changed
+    without a version bump, a development checkout) are never served. By content, not by
+    modification time: the same release gives the same key on every machine and checkout."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"{READER_VERSION}\n".encode())
+    for path in sorted([*(package / "readers").glob("*.py"), package / "app" / "scan.py"]):
+        try:
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        except OSError:
+            h.update(path.name.encode() + b"\0?\0")
+    return f"{READER_VERSION}:{h.hexdigest()[:16]}"
+
+
 class FactsCache:
     """The facts of every file read, by key (``FileFacts`` as marshal bytes, one entry each).
 
@@ -69,7 +85,7 @@ class FactsCache:
             header = (
                 marshal.loads(_pread(fd, size, _HEAD)) if head[: len(_MAGIC)] == _MAGIC else None
             )
-            if not isinstance(header, dict) or header.get("v") != READER_VERSION:
+            if not isinstance(header, dict) or header.get("v") != facts_version():
                 return
             base = _HEAD + size
             self._where = {k: (0, base + off, n) for k, (off, n) in header["entries"].items()}
@@ -126,7 +142,7 @@ class FactsCache:
             fp: {k: v for k, v in hits.items() if k in live_keys}
             for fp, hits in list(self.patterns.items())[-4:]
         }
-        header = marshal.dumps({"v": READER_VERSION, "entries": entries, "patterns": patterns})
+        header = marshal.dumps({"v": facts_version(), "entries": entries, "patterns": patterns})
 
         def write(out: int) -> None:
             _write_all(out, _MAGIC + len(header).to_bytes(_HEAD - len(_MAGIC), "little") + header)
