@@ -579,3 +579,45 @@ def test_sycl_mode_everywhere_says_nothing_about_the_toggle(repo) -> None:
     files = _sycl_project(2, flags_everywhere=True)
     _code, report = check_json(repo(files), "--no-history", "--select", "SM003")
     assert boundary(report) == [("SM003", "src/op.h", 2, "cpp-include", "plugin/sycl/op.h")]
+
+
+# --- An unknown boolean kept in a variable is one atom (NumPy's lapack_lite, allow-noblas) ----
+
+NOBLAS = {
+    "meson.build": """
+        project('p', 'c')
+        allow_noblas = get_option('graph')
+        lapack = dependency('lapack', required: false)
+        have_lapack = lapack.found()
+        if not have_lapack and not allow_noblas
+          error('no LAPACK: pass -Dgraph=true')
+        endif
+        subdir('lib')
+    """,
+    "meson_options.txt": MESON_OPTIONS,
+    "lib/meson.build": """
+        lite = []
+        if not have_lapack
+          lite = ['lite/f2c.c']
+        endif
+        executable('m', ['main.c', lite])
+    """,
+    "lib/main.c": "int main(void) { return 0; }\n",
+    "lib/lite/f2c.c": "int f2c(void) { return 0; }\n",
+}
+
+
+def test_a_variable_read_twice_is_one_unknown_so_an_error_guard_implies_the_option(repo) -> None:
+    """`if not have_lapack` after `if not have_lapack and not opt: error()`: the module is
+    built only with the option on. Each read of `have_lapack` used to be a fresh unknown."""
+    files = {p: _dedent(t) for p, t in NOBLAS.items()}
+    files["scoped.toml"] = _registry(("lite", '["lib/lite/"]', '{ meson = "graph" }'))
+    root = repo(files)
+    _code, report = check_json(root, "--no-history")
+    assert boundary(report) == []
+    # without the error() guard the same build is not guarded by the option
+    (root / "meson.build").write_text(
+        _dedent(NOBLAS["meson.build"]).replace("  error('no LAPACK: pass -Dgraph=true')\n", "")
+    )
+    _code, report = check_json(root, "--no-history", "--no-cache")
+    assert ("SM007", "lib/meson.build", 5, "meson-build", "lib/lite/f2c.c") in boundary(report)

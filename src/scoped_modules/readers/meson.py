@@ -456,6 +456,11 @@ class _Eval:
         elif tag == "assign":
             _t, _l, name, op, node = st
             value = self.value(node, here, line)
+            if value is None and _boolean(node):
+                # one unknown for the variable, not a fresh one at each read: `have_x =
+                # dep.found()` then `if not have_x and not get_option('y') error() endif` and
+                # `if not have_x` below imply y (NumPy's lapack_lite and allow-noblas)
+                value = ("cond", fresh_unknown())
             value = self._under(value, cond)
             self.assigns.setdefault(name, line)
             old = self.env.get(name)
@@ -785,6 +790,15 @@ def _single_str(value: Any) -> bool:
 
 # ------------------------------------------------------------------------------------------
 # Entry points
+
+
+_BOOLEAN_METHODS = frozenset({"found", "enabled", "disabled", "allowed", "auto", "contains"})
+
+
+def _boolean(node: tuple) -> bool:
+    """An expression Meson evaluates to a boolean: ``x.found()`` and kin, ``not``, a comparison."""
+    tag = node[0]
+    return tag in ("not", "cmp") or (tag == "meth" and node[3] in _BOOLEAN_METHODS)
 
 
 def read_meson(text: str) -> FileFacts:
