@@ -8,7 +8,7 @@ core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
@@ -395,17 +395,23 @@ class Reach:
     name as one of its components (the file it resolves to is named by its last one). A
     necessary condition only: what passes is resolved."""
 
-    __slots__ = ("dotted", "names", "_heads")
+    __slots__ = ("dotted", "names", "_heads", "_modules")
 
-    def __init__(self, owner: Iterable[str], py_names: PythonNames) -> None:
+    def __init__(
+        self, owner: Mapping[str, Iterable[str]] | Iterable[str], py_names: PythonNames
+    ) -> None:
         self.dotted: set[str] = set()
         self.names: set[str] = set()
+        # dotted name of a module's Python file -> its modules (when ``owner`` maps them)
+        self._modules: dict[str, set[str]] = {}
         for f in owner:
             self.names.add(f.rsplit("/", 1)[-1])
             if f.endswith(F.PY_SUFFIXES):
                 d = py_names.dotted(f)
                 if d:
                     self.dotted.add(d)
+                    if isinstance(owner, Mapping):
+                        self._modules.setdefault(d, set()).update(owner[f])
         # the proper prefixes of those dotted names: a name whose head is none of them (and
         # not one of the names) has no longer head among the names either
         self._heads: set[str] = set()
@@ -428,6 +434,20 @@ class Reach:
                 return False
             dot = spec.find(".", dot + 1)
         return spec in mod_dotted
+
+    def python_other(self, name: str, own: Iterable[str]) -> bool:
+        """Whether absolute Python ``name`` may resolve to a file of a module not in ``own``
+        (the modules of the file it is written in): a prefix of it is the dotted name of one.
+        Exact, and slower than :meth:`python`, which callers ask first."""
+        modules = self._modules
+        dot = name.find(".")
+        while True:
+            mods = modules.get(name if dot < 0 else name[:dot])
+            if mods is not None and not mods.issubset(own):
+                return True
+            if dot < 0:
+                return False
+            dot = name.find(".", dot + 1)
 
     def include(self, spec: str) -> bool:
         names = self.names
@@ -687,25 +707,8 @@ def build_index(
     # that first skips resolving the bulk of core-to-core references. A Python name must also
     # reach a module other than the one of the file it is written in.
     reach = tables.reach
-    mod_dotted: dict[str, set[str]] = {}  # dotted name of a module's Python file -> modules
-    for f, owners in owner.items():
-        if f.endswith(F.PY_SUFFIXES):
-            d = py_names.dotted(f)
-            if d:
-                mod_dotted.setdefault(d, set()).update(owners)
-
     # (name, the modules of the file it is written in) -> whether it may reach another module
     reached: dict[tuple[str, tuple[str, ...]], bool] = {}  # only names that pass Reach
-
-    def may_reach_module(name: str, own: tuple[str, ...]) -> bool:
-        dot = name.find(".")
-        while True:
-            mods = mod_dotted.get(name if dot < 0 else name[:dot])
-            if mods is not None and not mods.issubset(own):
-                return True
-            if dot < 0:
-                return False
-            dot = name.find(".", dot + 1)
 
     def reaches(spec: str, path: str) -> bool:
         """Whether a Python name written in ``path`` can resolve to a file of a module other
@@ -717,7 +720,7 @@ def build_index(
         key = (name, owner.get(path, ()))
         ok = reached.get(key)
         if ok is None:
-            ok = reached[key] = may_reach_module(*key)
+            ok = reached[key] = reach.python_other(*key)
         return ok
 
     twins: set[tuple[str, str]] = set()  # (module file, file of core or another module)
