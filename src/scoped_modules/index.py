@@ -566,21 +566,63 @@ def with_defines(g: Guard, derived: dict[str, Guard], memo: dict[int, Guard]) ->
     return out
 
 
-def _cmake_model(
-    registry: Registry, facts: dict[str, F.FileFacts], files: frozenset[str], dirs: set[str]
-) -> tuple[BuildModel | None, list[tuple[str, int, str]]]:
-    """The build model of the project's CMake files; None (and a note) when it gives up."""
-    from .resolve.build_model import ModelGaveUp, build_model
+def is_model_input(path: str) -> bool:
+    """Whether the build model reads this file's facts: a CMake file, or a header template that
+    may ``#cmakedefine`` (any C/C++ file may, which :class:`CMakeModel` checks afterwards)."""
+    return F.language_of(path) == "cmake" or path.endswith(F.HEADER_TEMPLATE_SUFFIXES)
 
+
+@dataclass
+class CMakeModel:
+    """The build model of the project's CMake files (None, and a note, when it gives up) and
+    the inputs it was built from that the file list does not give: so that it can be built
+    while the rest of the files are read, from the facts of :func:`is_model_input` files, and
+    used only if the whole facts give the same inputs."""
+
+    model: BuildModel | None
+    notes: list[tuple[str, int, str]]
+    cmake: list[str]
+    cmakedefines: dict[str, list[str]]
+
+    def fits(self, facts: Mapping[str, F.FileFacts]) -> bool:
+        cmake, cmakedefines = _model_inputs(facts)
+        return list(cmake) == self.cmake and cmakedefines == self.cmakedefines
+
+
+def _model_inputs(
+    facts: Mapping[str, F.FileFacts],
+) -> tuple[dict[str, F.FileFacts], dict[str, list[str]]]:
     cmake = {p: f for p, f in facts.items() if f[0] == "cmake"}
-    if not cmake:
-        return None, []
-    switches = {t.cmake for m in registry.modules.values() for t in m.toggles if t.cmake}
     cmakedefines = {
         p: list(f[3]["cmakedefines"])
         for p, f in facts.items()
         if f[0] == "cpp" and f[3].get("cmakedefines")
     }
+    return cmake, cmakedefines
+
+
+def cmake_model(
+    registry: Registry, facts: Mapping[str, F.FileFacts], files: frozenset[str], dirs: set[str]
+) -> CMakeModel:
+    """The build model of the CMake files among ``facts``."""
+    cmake, cmakedefines = _model_inputs(facts)
+    model, notes = _cmake_model(registry, cmake, cmakedefines, files, dirs)
+    return CMakeModel(model, notes, list(cmake), cmakedefines)
+
+
+def _cmake_model(
+    registry: Registry,
+    cmake: dict[str, F.FileFacts],
+    cmakedefines: dict[str, list[str]],
+    files: frozenset[str],
+    dirs: set[str],
+) -> tuple[BuildModel | None, list[tuple[str, int, str]]]:
+    """The build model of the project's CMake files; None (and a note) when it gives up."""
+    from .resolve.build_model import ModelGaveUp, build_model
+
+    if not cmake:
+        return None, []
+    switches = {t.cmake for m in registry.modules.values() for t in m.toggles if t.cmake}
     try:
         model = build_model(
             cmake,
@@ -607,11 +649,13 @@ def build_index(
     tables: Tables | None = None,
     outbound: bool = True,
     source: Callable[[str], str | None] | None = None,
+    early: CMakeModel | None = None,
 ) -> Index:
     """The references between files and modules. With ``outbound`` False, a module's references
     into core (target module ``""``: only ``deps`` and ``summary`` read them) are not built.
     ``source`` gives a file's text now, to read the attribute chains of the few Python files
-    where they matter (without it, no chain is followed: a note says so per file)."""
+    where they matter (without it, no chain is followed: a note says so per file). ``early``
+    is the build model made while the files were read; it is used if it fits their facts."""
     from .resolve.cmake import resolve_cmake
     from .resolve.includes import normalize
     from .resolve.pynames import AMBIGUOUS
@@ -671,7 +715,9 @@ def build_index(
 
     py_names = tables.py_names
     includes = tables.includes
-    model, model_notes = _cmake_model(registry, scan.facts, file_set, dirs)
+    if early is None or not early.fits(scan.facts):
+        early = cmake_model(registry, scan.facts, file_set, dirs)
+    model, model_notes = early.model, early.notes
     index.build = model
     index.notes.extend(model_notes)
     derived: dict[str, Guard] = {}

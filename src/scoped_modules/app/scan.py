@@ -230,6 +230,7 @@ def scan(
     jobs: int | None = None,
     background: Callable[[], None] | None = None,
     view: FactsView | None = None,
+    early: tuple[Callable[[str], bool], Callable[[dict[str, FileFacts]], None]] | None = None,
 ) -> ScanResult:
     """Facts for every file: from the cache, else from the readers (in worker processes for
     large sets). ``background`` runs in this process while the workers read, or right away.
@@ -237,7 +238,11 @@ def scan(
     With ``view`` (see ``index.index_view``) the result keeps, of each file's facts, only what
     the view returns; the readers' processes apply it before sending anything back, so the whole
     facts of all files are never in one process. The cache gets the whole facts (each process
-    writes its own to a shard of the cache) and ``ScanResult.full`` gives them again."""
+    writes its own to a shard of the cache) and ``ScanResult.full`` gives them again.
+
+    ``early`` is (which files, what to do with their facts): this process reads those files
+    first, at the start of ``background``, and hands their facts (viewed) to the second
+    function while the other processes read the rest (the build model reads the CMake files)."""
     root = str(fileset.root)
     fp = patterns_fingerprint(patterns) if any(patterns.values()) else ""
     pcache = cache.patterns.setdefault(fp, {}) if fp else {}
@@ -254,26 +259,49 @@ def scan(
         if cached or need_hits or language_of(path) != "other":
             todo.append((path, key, cached, need_hits))
             reads += not cached
+    total = len(todo)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    # decoding a cached entry costs a small part of reading the file
+    if not (workers > 1 and reads + len(todo) // 8 >= PARALLEL_THRESHOLD):
+        workers = 1
+    if not hasattr(os, "fork"):
+        workers = 1
+    shards: list[Shard | None] = [cache.shard() if reads else None for _ in range(workers)]
+    first: list[Any] = []
+    if early is not None:
+        pick, use = early
+        place = {t[0]: i for i, t in enumerate(todo)}
+        first = [t for t in todo if pick(t[0])]
+        todo = [t for t in todo if not pick(t[0])]
+        later = background
+
+        def read_first() -> None:
+            compiled = compile_patterns(patterns)
+            first[:] = _read_chunk(root, first, (0, len(first)), compiled, shards[0], view, cache)
+            use({path: facts for path, _k, facts, _h, _w in first if facts is not None})
+            if later is not None:
+                later()
+
+        background = read_first
+
+    outputs: list[Any] = []
     if todo:
         if progress:
-            progress(0, len(todo))
-        workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        # decoding a cached entry costs a small part of reading the file
-        if not (workers > 1 and reads + len(todo) // 8 >= PARALLEL_THRESHOLD):
-            workers = 1
-        if not hasattr(os, "fork"):
-            workers = 1
-        shards: list[Shard | None] = [cache.shard() if reads else None for _ in range(workers)]
+            progress(0, total)
         if workers > 1:
             outputs = _parallel(root, todo, patterns, shards, view, cache, progress, background)
             background = None
         else:
             compiled = compile_patterns(patterns)
-            outputs = []
             for i in range(0, len(todo), 32):
                 outputs += _read_chunk(root, todo, (i, i + 32), compiled, shards[0], view, cache)
                 if progress:
-                    progress(i, len(todo))
+                    progress(i, total)
+    if background is not None:
+        background()
+    if first:  # back in the order of the file list
+        outputs = sorted([*outputs, *first], key=lambda out: place[out[0]])
+    if outputs:
         for path, key, facts, hits, where in outputs:
             fileset.keys[path] = key
             if facts is not None:
@@ -285,9 +313,7 @@ def scan(
                 pcache[key] = hits
                 cache.dirty = True
         if progress:
-            progress(len(todo), len(todo))
-    if background is not None:
-        background()
+            progress(total, total)
     for path, facts in result.facts.items():
         for line, msg in facts[2]:
             result.notes.append((path, line, msg))
