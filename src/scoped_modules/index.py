@@ -486,6 +486,59 @@ def prepare_tables(registry: Registry, files: list[str]) -> Tables:
     )
 
 
+def python_prefilter(tables: Tables, files: Iterable[str]) -> Callable[[str, bytes], bool]:
+    """Whether a core Python file's bytes show that none of its references can reach a module,
+    so that it need not be read (``scan``'s ``skip``): it is ASCII and spells none of the
+    names below. The facts stay a pure function of the bytes; this only decides which files'
+    facts the index needs.
+
+    A name reaches a module's file (dotted name ``a.b.c``) only if ``a.b.c`` is a prefix of
+    it (:class:`Reach`), and every component of a name that a file means is spelled in it (an
+    import statement, an attribute chain, an alias), except those a relative import takes from
+    the file's own package. So, for each module Python file, the first component (from the top)
+    whose directory holds no core Python file must be spelled in any core file that reaches it
+    (a core file in a package of that directory does not exist), or the file's own name when
+    each of its directories holds core files. A module's ``__init__`` in a package that holds
+    core files is reached by ``from . import x`` in them: every core file under it is read.
+    Identifiers are NFKC-normalised: a file with any non-ASCII byte is always read."""
+    owner = tables.membership.owner
+    py_names = tables.py_names
+    core_dirs: set[str] = set()  # directories holding a core Python file, and their ancestors
+    for f in files:
+        if f not in owner and f.endswith(F.PY_SUFFIXES):
+            d = posixpath.dirname(f)
+            while d and d not in core_dirs:
+                core_dirs.add(d)
+                d = posixpath.dirname(d)
+    spelled: set[bytes] = set()
+    everywhere: set[str] = set()  # packages whose core files are all read
+    for f in owner:
+        dotted = py_names.dotted(f) if f.endswith(F.PY_SUFFIXES) else None
+        if not dotted:
+            continue
+        names = dotted.split(".")
+        init = posixpath.basename(f).split(".", 1)[0] == "__init__"
+        parts = posixpath.dirname(f).split("/") if init else f.split("/")
+        top = len(parts) - len(names)  # where the dotted name's directories start
+        for i in range(len(names) - (0 if init else 1)):
+            if "/".join(parts[: top + i + 1]) not in core_dirs:
+                spelled.add(names[i].encode())
+                break
+        else:
+            spelled.add(names[-1].encode())
+            if init:
+                everywhere.add(posixpath.dirname(f) + "/")
+    words = sorted(spelled, key=len, reverse=True)
+    under = tuple(sorted(everywhere))
+
+    def skip(path: str, data: bytes) -> bool:
+        if path in owner or not data.isascii() or (under and path.startswith(under)):
+            return False
+        return not any(w in data for w in words)
+
+    return skip
+
+
 # the last components of every include of a C/C++ file whose view dropped some (index_view)
 INCLUDE_NAMES = "include_names"
 FactsView = Callable[[str, F.FileFacts], F.FileFacts]

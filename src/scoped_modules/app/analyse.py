@@ -21,6 +21,7 @@ from ..index import (
     index_view,
     is_model_input,
     prepare_tables,
+    python_prefilter,
 )
 from ..readers.facts import FileFacts
 from ..registry.model import Registry
@@ -68,6 +69,7 @@ def build(
         meanwhile,
         view,
         early=(is_model_input, model),
+        skip=python_prefilter(tables, files) if view is not None else None,
     )
     cache.save(set(fileset.keys.values()))
     index = build_index(
