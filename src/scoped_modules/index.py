@@ -520,6 +520,8 @@ def python_prefilter(tables: Tables, files: Iterable[str]) -> Callable[[str, byt
         init = posixpath.basename(f).split(".", 1)[0] == "__init__"
         parts = posixpath.dirname(f).split("/") if init else f.split("/")
         top = len(parts) - len(names)  # where the dotted name's directories start
+        if top < 0 or [x.split(".", 1)[0] for x in parts[top:]] != names:
+            return _read_all  # a dotted name that is not the path's: read everything
         for i in range(len(names) - (0 if init else 1)):
             if "/".join(parts[: top + i + 1]) not in core_dirs:
                 spelled.add(names[i].encode())
@@ -537,6 +539,10 @@ def python_prefilter(tables: Tables, files: Iterable[str]) -> Callable[[str, byt
         return not any(w in data for w in words)
 
     return skip
+
+
+def _read_all(_path: str, _data: bytes) -> bool:
+    return False
 
 
 # the last components of every include of a C/C++ file whose view dropped some (index_view)
