@@ -29,10 +29,12 @@ def _files() -> dict[str, str]:
     return files
 
 
-def _scan(root: Path, jobs: int, patterns=None, background=None) -> tuple[list, list]:
+def _scan(root: Path, jobs: int, patterns=None, background=None, early=None) -> tuple[list, list]:
     fileset = list_files(root, True, [])
     cache = FactsCache(root, enabled=False)
-    result = scanner.scan(fileset, patterns or {}, cache, jobs=jobs, background=background)
+    result = scanner.scan(
+        fileset, patterns or {}, cache, jobs=jobs, background=background, early=early
+    )
     return list(result.facts.items()), list(result.hits.items())
 
 
@@ -61,3 +63,30 @@ def test_a_failing_child_is_made_up_for(repo, monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(scanner, "read_one", fails_in_children)
     assert _scan(root, 2) == expected
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_early_files_are_read_here_first_and_the_result_is_unchanged(repo, jobs: int) -> None:
+    """The build model's files are read by this process before its background work, and handed
+    over while the other processes read; the result keeps the file list's order."""
+    root = repo(_files())
+    patterns = {"mod": [r"^import pkg\.m00\d\d"]}
+    expected = _scan(root, 1, patterns)
+    got: list[tuple[int, list[str]]] = []
+    order: list[str] = []
+
+    def use(facts: dict) -> None:
+        got.append((os.getpid(), list(facts)))
+        order.append("early")
+
+    result = _scan(
+        root,
+        jobs,
+        patterns,
+        background=lambda: order.append("background"),
+        early=(lambda p: p.endswith(".cmake"), use),
+    )
+    assert result == expected
+    cmake = [p for p, _f in expected[0] if p.endswith(".cmake")]
+    assert got == [(os.getpid(), cmake)]
+    assert order == ["early", "background"]

@@ -486,6 +486,65 @@ def prepare_tables(registry: Registry, files: list[str]) -> Tables:
     )
 
 
+def python_prefilter(tables: Tables, files: Iterable[str]) -> Callable[[str, bytes], bool]:
+    """Whether a core Python file's bytes show that none of its references can reach a module,
+    so that it need not be read (``scan``'s ``skip``): it is ASCII and spells none of the
+    names below. The facts stay a pure function of the bytes; this only decides which files'
+    facts the index needs.
+
+    A name reaches a module's file (dotted name ``a.b.c``) only if ``a.b.c`` is a prefix of
+    it (:class:`Reach`), and every component of a name that a file means is spelled in it (an
+    import statement, an attribute chain, an alias), except those a relative import takes from
+    the file's own package. So, for each module Python file, the first component (from the top)
+    whose directory holds no core Python file must be spelled in any core file that reaches it
+    (a core file in a package of that directory does not exist), or the file's own name when
+    each of its directories holds core files. A module's ``__init__`` in a package that holds
+    core files is reached by ``from . import x`` in them: every core file under it is read.
+    Identifiers are NFKC-normalised: a file with any non-ASCII byte is always read."""
+    owner = tables.membership.owner
+    py_names = tables.py_names
+    core_dirs: set[str] = set()  # directories holding a core Python file, and their ancestors
+    for f in files:
+        if f not in owner and f.endswith(F.PY_SUFFIXES):
+            d = posixpath.dirname(f)
+            while d and d not in core_dirs:
+                core_dirs.add(d)
+                d = posixpath.dirname(d)
+    spelled: set[bytes] = set()
+    everywhere: set[str] = set()  # packages whose core files are all read
+    for f in owner:
+        dotted = py_names.dotted(f) if f.endswith(F.PY_SUFFIXES) else None
+        if not dotted:
+            continue
+        names = dotted.split(".")
+        init = posixpath.basename(f).split(".", 1)[0] == "__init__"
+        parts = posixpath.dirname(f).split("/") if init else f.split("/")
+        top = len(parts) - len(names)  # where the dotted name's directories start
+        if top < 0 or [x.split(".", 1)[0] for x in parts[top:]] != names:
+            return _read_all  # a dotted name that is not the path's: read everything
+        for i in range(len(names) - (0 if init else 1)):
+            if "/".join(parts[: top + i + 1]) not in core_dirs:
+                spelled.add(names[i].encode())
+                break
+        else:
+            spelled.add(names[-1].encode())
+            if init:
+                everywhere.add(posixpath.dirname(f) + "/")
+    words = sorted(spelled, key=len, reverse=True)
+    under = tuple(sorted(everywhere))
+
+    def skip(path: str, data: bytes) -> bool:
+        if path in owner or not data.isascii() or (under and path.startswith(under)):
+            return False
+        return not any(w in data for w in words)
+
+    return skip
+
+
+def _read_all(_path: str, _data: bytes) -> bool:
+    return False
+
+
 # the last components of every include of a C/C++ file whose view dropped some (index_view)
 INCLUDE_NAMES = "include_names"
 FactsView = Callable[[str, F.FileFacts], F.FileFacts]
@@ -566,21 +625,63 @@ def with_defines(g: Guard, derived: dict[str, Guard], memo: dict[int, Guard]) ->
     return out
 
 
-def _cmake_model(
-    registry: Registry, facts: dict[str, F.FileFacts], files: frozenset[str], dirs: set[str]
-) -> tuple[BuildModel | None, list[tuple[str, int, str]]]:
-    """The build model of the project's CMake files; None (and a note) when it gives up."""
-    from .resolve.build_model import ModelGaveUp, build_model
+def is_model_input(path: str) -> bool:
+    """Whether the build model reads this file's facts: a CMake file, or a header template that
+    may ``#cmakedefine`` (any C/C++ file may, which :class:`CMakeModel` checks afterwards)."""
+    return F.language_of(path) == "cmake" or path.endswith(F.HEADER_TEMPLATE_SUFFIXES)
 
+
+@dataclass
+class CMakeModel:
+    """The build model of the project's CMake files (None, and a note, when it gives up) and
+    the inputs it was built from that the file list does not give: so that it can be built
+    while the rest of the files are read, from the facts of :func:`is_model_input` files, and
+    used only if the whole facts give the same inputs."""
+
+    model: BuildModel | None
+    notes: list[tuple[str, int, str]]
+    cmake: list[str]
+    cmakedefines: dict[str, list[str]]
+
+    def fits(self, facts: Mapping[str, F.FileFacts]) -> bool:
+        cmake, cmakedefines = _model_inputs(facts)
+        return list(cmake) == self.cmake and cmakedefines == self.cmakedefines
+
+
+def _model_inputs(
+    facts: Mapping[str, F.FileFacts],
+) -> tuple[dict[str, F.FileFacts], dict[str, list[str]]]:
     cmake = {p: f for p, f in facts.items() if f[0] == "cmake"}
-    if not cmake:
-        return None, []
-    switches = {t.cmake for m in registry.modules.values() for t in m.toggles if t.cmake}
     cmakedefines = {
         p: list(f[3]["cmakedefines"])
         for p, f in facts.items()
         if f[0] == "cpp" and f[3].get("cmakedefines")
     }
+    return cmake, cmakedefines
+
+
+def cmake_model(
+    registry: Registry, facts: Mapping[str, F.FileFacts], files: frozenset[str], dirs: set[str]
+) -> CMakeModel:
+    """The build model of the CMake files among ``facts``."""
+    cmake, cmakedefines = _model_inputs(facts)
+    model, notes = _cmake_model(registry, cmake, cmakedefines, files, dirs)
+    return CMakeModel(model, notes, list(cmake), cmakedefines)
+
+
+def _cmake_model(
+    registry: Registry,
+    cmake: dict[str, F.FileFacts],
+    cmakedefines: dict[str, list[str]],
+    files: frozenset[str],
+    dirs: set[str],
+) -> tuple[BuildModel | None, list[tuple[str, int, str]]]:
+    """The build model of the project's CMake files; None (and a note) when it gives up."""
+    from .resolve.build_model import ModelGaveUp, build_model
+
+    if not cmake:
+        return None, []
+    switches = {t.cmake for m in registry.modules.values() for t in m.toggles if t.cmake}
     try:
         model = build_model(
             cmake,
@@ -607,11 +708,13 @@ def build_index(
     tables: Tables | None = None,
     outbound: bool = True,
     source: Callable[[str], str | None] | None = None,
+    early: CMakeModel | None = None,
 ) -> Index:
     """The references between files and modules. With ``outbound`` False, a module's references
     into core (target module ``""``: only ``deps`` and ``summary`` read them) are not built.
     ``source`` gives a file's text now, to read the attribute chains of the few Python files
-    where they matter (without it, no chain is followed: a note says so per file)."""
+    where they matter (without it, no chain is followed: a note says so per file). ``early``
+    is the build model made while the files were read; it is used if it fits their facts."""
     from .resolve.cmake import resolve_cmake
     from .resolve.includes import normalize
     from .resolve.pynames import AMBIGUOUS
@@ -671,7 +774,9 @@ def build_index(
 
     py_names = tables.py_names
     includes = tables.includes
-    model, model_notes = _cmake_model(registry, scan.facts, file_set, dirs)
+    if early is None or not early.fits(scan.facts):
+        early = cmake_model(registry, scan.facts, file_set, dirs)
+    model, model_notes = early.model, early.notes
     index.build = model
     index.notes.extend(model_notes)
     derived: dict[str, Guard] = {}

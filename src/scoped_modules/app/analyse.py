@@ -13,7 +13,17 @@ from pathlib import Path
 from ..adapters.cache import FactsCache
 from ..adapters.files import FileSet, read_regular
 from ..finding import SEVERITY_ORDER, STAGES, Finding
-from ..index import Index, build_index, index_view, prepare_tables
+from ..index import (
+    CMakeModel,
+    Index,
+    build_index,
+    cmake_model,
+    index_view,
+    is_model_input,
+    prepare_tables,
+    python_prefilter,
+)
+from ..readers.facts import FileFacts
 from ..registry.model import Registry
 from ..rules import RULES
 from ..rules.base import EvidenceLoader, RuleContext
@@ -35,8 +45,9 @@ def build(
     """List, read (cache first) and index the repository.
 
     The name tables need only the file list; they are built first, so that the reader
-    processes keep of each file only what the index reads (``index_view``). ``meanwhile`` (the
-    rules that need no index) runs while they read."""
+    processes keep of each file only what the index reads (``index_view``). While they read,
+    this process reads the CMake files and builds the build model, then runs ``meanwhile`` (the
+    rules that need no index)."""
     if fileset is None:
         fileset = list_registry_files(registry)
     cache = FactsCache(registry.root, options.use_cache)
@@ -44,9 +55,26 @@ def build(
     files = sorted(fileset.keys)
     tables = prepare_tables(registry, files)
     view = index_view(registry, tables, outbound)
-    result = scan(fileset, patterns, cache, options.progress, options.jobs, meanwhile, view)
+    early: list[CMakeModel] = []
+
+    def model(facts: dict[str, FileFacts]) -> None:  # while the other processes read
+        early.append(cmake_model(registry, facts, frozenset(files), tables.dirs))
+
+    result = scan(
+        fileset,
+        patterns,
+        cache,
+        options.progress,
+        options.jobs,
+        meanwhile,
+        view,
+        early=(is_model_input, model),
+        skip=python_prefilter(tables, files) if view is not None else None,
+    )
     cache.save(set(fileset.keys.values()))
-    index = build_index(registry, files, result, tables, outbound, _source(fileset.root))
+    index = build_index(
+        registry, files, result, tables, outbound, _source(fileset.root), *early[:1]
+    )
     index.notes = [*fileset.notes, *result.notes, *index.notes]
     return index
 

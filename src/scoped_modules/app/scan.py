@@ -116,6 +116,12 @@ def find_patterns(text: str, compiled: list[tuple[str, re.Pattern[str]]]) -> lis
     return hits
 
 
+# a Python file ``scan``'s ``skip`` left unread: what the index reads of it (nothing), never
+# cached (``ScanResult.full`` reads it when a rule wants its references as written)
+UNREAD: FileFacts = ("py", [], [], {})
+Skip = Callable[[str, bytes], bool]
+
+
 def _decode(data: bytes) -> tuple[str, str | None]:
     try:
         return data.decode("utf-8"), None
@@ -130,10 +136,16 @@ def strict_readers() -> bool:
 
 
 def read_one(
-    root: str, path: str, key: str, need_facts: bool, compiled: list[tuple[str, re.Pattern[str]]]
+    root: str,
+    path: str,
+    key: str,
+    need_facts: bool,
+    compiled: list[tuple[str, re.Pattern[str]]],
+    skip: Skip | None = None,
 ) -> tuple[str, str, FileFacts | None, list[PatternHit] | None]:
     """Read one file: (path, key, facts or None, pattern hits or None). Never raises, unless
-    ``strict_readers()`` and a reader fails."""
+    ``strict_readers()`` and a reader fails. A Python file whose bytes ``skip`` accepts is not
+    read (:data:`UNREAD` facts)."""
     lang = language_of(path)
     full = os.path.join(root, path)
     notes: list[tuple[int, str]] = []
@@ -159,6 +171,8 @@ def read_one(
         key = blob_id(data)
     if b"\0" in data[:BINARY_PROBE]:
         return path, key, ("skip", [], [(0, "binary file skipped")], {}), []
+    if skip is not None and lang == "py" and need_facts and not compiled and skip(path, data):
+        return path, key, UNREAD, None
     text, note = _decode(data)
     if note:
         notes.append((0, note))
@@ -230,6 +244,8 @@ def scan(
     jobs: int | None = None,
     background: Callable[[], None] | None = None,
     view: FactsView | None = None,
+    early: tuple[Callable[[str], bool], Callable[[dict[str, FileFacts]], None]] | None = None,
+    skip: Skip | None = None,
 ) -> ScanResult:
     """Facts for every file: from the cache, else from the readers (in worker processes for
     large sets). ``background`` runs in this process while the workers read, or right away.
@@ -237,7 +253,13 @@ def scan(
     With ``view`` (see ``index.index_view``) the result keeps, of each file's facts, only what
     the view returns; the readers' processes apply it before sending anything back, so the whole
     facts of all files are never in one process. The cache gets the whole facts (each process
-    writes its own to a shard of the cache) and ``ScanResult.full`` gives them again."""
+    writes its own to a shard of the cache) and ``ScanResult.full`` gives them again.
+
+    ``early`` is (which files, what to do with their facts): this process reads those files
+    first, at the start of ``background``, and hands their facts (viewed) to the second
+    function while the other processes read the rest (the build model reads the CMake files).
+    ``skip`` (see ``index.python_prefilter``) tells, from a Python file's bytes, that the index
+    needs nothing of it: it is not read (:data:`UNREAD`)."""
     root = str(fileset.root)
     fp = patterns_fingerprint(patterns) if any(patterns.values()) else ""
     pcache = cache.patterns.setdefault(fp, {}) if fp else {}
@@ -254,26 +276,55 @@ def scan(
         if cached or need_hits or language_of(path) != "other":
             todo.append((path, key, cached, need_hits))
             reads += not cached
+    total = len(todo)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    # decoding a cached entry costs a small part of reading the file
+    if not (workers > 1 and reads + len(todo) // 8 >= PARALLEL_THRESHOLD):
+        workers = 1
+    if not hasattr(os, "fork"):
+        workers = 1
+    shards: list[Shard | None] = [cache.shard() if reads else None for _ in range(workers)]
+    first: list[Any] = []
+    if early is not None:
+        pick, use = early
+        place = {t[0]: i for i, t in enumerate(todo)}
+        first = [t for t in todo if pick(t[0])]
+        todo = [t for t in todo if not pick(t[0])]
+        later = background
+
+        def read_first() -> None:
+            compiled = compile_patterns(patterns)
+            first[:] = _read_chunk(
+                root, first, (0, len(first)), compiled, shards[0], view, cache, skip
+            )
+            use({path: facts for path, _k, facts, _h, _w in first if facts is not None})
+            if later is not None:
+                later()
+
+        background = read_first
+
+    outputs: list[Any] = []
     if todo:
         if progress:
-            progress(0, len(todo))
-        workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        # decoding a cached entry costs a small part of reading the file
-        if not (workers > 1 and reads + len(todo) // 8 >= PARALLEL_THRESHOLD):
-            workers = 1
-        if not hasattr(os, "fork"):
-            workers = 1
-        shards: list[Shard | None] = [cache.shard() if reads else None for _ in range(workers)]
+            progress(0, total)
         if workers > 1:
-            outputs = _parallel(root, todo, patterns, shards, view, cache, progress, background)
+            outputs = _parallel(
+                root, todo, patterns, shards, view, cache, progress, background, skip
+            )
             background = None
         else:
             compiled = compile_patterns(patterns)
-            outputs = []
             for i in range(0, len(todo), 32):
-                outputs += _read_chunk(root, todo, (i, i + 32), compiled, shards[0], view, cache)
+                outputs += _read_chunk(
+                    root, todo, (i, i + 32), compiled, shards[0], view, cache, skip
+                )
                 if progress:
-                    progress(i, len(todo))
+                    progress(i, total)
+    if background is not None:
+        background()
+    if first:  # back in the order of the file list
+        outputs = sorted([*outputs, *first], key=lambda out: place[out[0]])
+    if outputs:
         for path, key, facts, hits, where in outputs:
             fileset.keys[path] = key
             if facts is not None:
@@ -285,9 +336,7 @@ def scan(
                 pcache[key] = hits
                 cache.dirty = True
         if progress:
-            progress(len(todo), len(todo))
-    if background is not None:
-        background()
+            progress(total, total)
     for path, facts in result.facts.items():
         for line, msg in facts[2]:
             result.notes.append((path, line, msg))
@@ -319,6 +368,7 @@ def _read_chunk(
     shard: Shard | None,
     view: FactsView | None,
     cache: FactsCache,
+    skip: Skip | None = None,
 ) -> list:
     """The facts of ``todo[lo:hi]``, from the cache or read: (path, key, facts or their view,
     pattern hits, where the whole facts went in the cache) each."""
@@ -332,11 +382,11 @@ def _read_chunk(
         need_facts = facts is None and lang != "other"
         if need_facts or need_hits:
             path, key, read, hits = read_one(
-                root, path, key, need_facts, compiled if need_hits else []
+                root, path, key, need_facts, compiled if need_hits else [], skip
             )
             if read is not None:
                 facts = read
-                if shard is not None and key:
+                if shard is not None and key and read is not UNREAD:
                     where = shard.put(read)
         if facts is not None and view is not None:
             facts = view(path, facts)
@@ -353,6 +403,7 @@ def _parallel(
     cache: FactsCache,
     progress: Callable[[int, int], None] | None,
     background: Callable[[], None] | None = None,
+    skip: Skip | None = None,
 ) -> list:
     """Read ``todo`` over ``len(shards)`` processes: this one and forked children.
 
@@ -383,7 +434,7 @@ def _parallel(
                 os.close(rfd)
                 os.close(tickets_w)
                 done = [
-                    (c, _read_chunk(root, todo, chunks[c], compiled, shard, view, cache))
+                    (c, _read_chunk(root, todo, chunks[c], compiled, shard, view, cache, skip))
                     for c in _take(tickets_r)
                 ]
                 with os.fdopen(wfd, "wb") as fh:
@@ -404,7 +455,7 @@ def _parallel(
         background()  # the children start on the chunks meanwhile
     parts: dict[int, list] = {}
     for c in _take(tickets_r):
-        parts[c] = _read_chunk(root, todo, chunks[c], compiled, shards[0], view, cache)
+        parts[c] = _read_chunk(root, todo, chunks[c], compiled, shards[0], view, cache, skip)
         if progress:
             progress(chunks[c][0], len(todo))
     os.close(tickets_r)
@@ -424,7 +475,8 @@ def _parallel(
     for c, (lo, hi) in enumerate(chunks):
         # a chunk taken by a child that failed is read here
         out.extend(
-            parts.get(c) or _read_chunk(root, todo, (lo, hi), compiled, shards[0], view, cache)
+            parts.get(c)
+            or _read_chunk(root, todo, (lo, hi), compiled, shards[0], view, cache, skip)
         )
     return out
 
