@@ -73,7 +73,9 @@ def layout(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     registry = load_registry(root / "scoped.toml")
     files = sorted(_files())
     tables = prepare_tables(registry, files)
-    return root, tables, python_prefilter(tables, files)
+    prefilter = python_prefilter(tables, files)
+    assert prefilter is not None
+    return root, tables, lambda path, data: prefilter.applies(path) and prefilter.unneeded(data)
 
 
 def test_only_files_that_spell_no_module_are_skipped(layout) -> None:
@@ -90,7 +92,7 @@ def test_check_and_deps_are_the_same_with_and_without_skipping(
     root, _tables, _skip = layout
     got = [check_json(root, "--no-cache", "--no-history")[1]]
     got += [run_cli(root, "deps", m, "--no-cache")[1] for m in ("uma", "solo", "mixed")]
-    monkeypatch.setattr(analyse, "python_prefilter", lambda *_a: lambda _p, _d: False)
+    monkeypatch.setattr(analyse, "python_prefilter", lambda *_a: None)
     want = [check_json(root, "--no-cache", "--no-history")[1]]
     want += [run_cli(root, "deps", m, "--no-cache")[1] for m in ("uma", "solo", "mixed")]
     for report in (got[0], want[0]):

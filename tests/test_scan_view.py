@@ -22,7 +22,13 @@ from scoped_modules.app import scan as scanner
 from scoped_modules.app.analyse import build
 from scoped_modules.app.config import load_registry
 from scoped_modules.app.options import CheckOptions, list_registry_files
-from scoped_modules.index import Index, build_index, index_view, prepare_tables
+from scoped_modules.index import (
+    Index,
+    build_index,
+    index_view,
+    prepare_tables,
+    python_prefilter,
+)
 from scoped_modules.readers import facts as F
 from scoped_modules.readers.python import python_refs, read_python
 
@@ -109,9 +115,21 @@ def test_the_view_from_the_cache_of_another_process(repo, monkeypatch) -> None:
     reads = count_reads(monkeypatch)
     second = build(load_registry(cwd=root), CheckOptions(jobs=2), outbound=False)
     assert second.scan.full is not None
-    assert second.scan.full("python/pkg/c001.py") == oracle.scan.facts["python/pkg/c001.py"]
-    assert reads == []
+    assert second.scan.full("python/pkg/c000.py") == oracle.scan.facts["python/pkg/c000.py"]
+    # the core files that spell no module (index.python_prefilter) were never read
+    files = sorted(_files())
+    skip = python_prefilter(prepare_tables(registry, files), files)
+    assert skip is not None
+    unread = {
+        p
+        for p in files
+        if p.endswith(".py") and skip.applies(p) and skip.unneeded((root / p).read_bytes())
+    }
+    assert "python/pkg/c001.py" in unread and "python/pkg/c000.py" not in unread
+    assert reads == []  # judged once: the verdict is cached by blob id
     _same(second, oracle)
+    # and their whole facts are read when asked for
+    assert second.scan.full("python/pkg/c001.py") == oracle.scan.facts["python/pkg/c001.py"]
 
 
 def _reads_in_every_process(monkeypatch, log: Path) -> None:
@@ -172,9 +190,19 @@ def _entries(root: Path) -> int:
 
 
 def _read_keys(root: Path) -> set[str]:
-    """The blob ids of the files a reader reads (other files have no facts)."""
-    keys = list_registry_files(load_registry(cwd=root)).keys
-    return {k for p, k in keys.items() if F.language_of(p) != "other"}
+    """The blob ids of the files a reader reads (other files have no facts, and core Python
+    files that spell no module are not read: index.python_prefilter)."""
+    registry = load_registry(cwd=root)
+    keys = list_registry_files(registry).keys
+    files = sorted(keys)
+    skip = python_prefilter(prepare_tables(registry, files), files)
+    assert skip is not None
+    return {
+        k
+        for p, k in keys.items()
+        if F.language_of(p) != "other"
+        and not (p.endswith(".py") and skip.applies(p) and skip.unneeded((root / p).read_bytes()))
+    }
 
 
 def test_the_cache_holds_the_live_files_only(repo, monkeypatch) -> None:
@@ -193,7 +221,7 @@ def test_the_cache_holds_the_live_files_only(repo, monkeypatch) -> None:
     os.utime(old, (hour_ago, hour_ago))
     for i in range(0, N, 2):
         (root / f"python/pkg/c{i:03d}.py").unlink()
-    (root / "python/pkg/c001.py").write_text("import pkg\n")
+    (root / "python/pkg/c001.py").write_text("import pkg.uma\n")
     reads = count_reads(monkeypatch)
     build(load_registry(cwd=root), CheckOptions(jobs=1))
     assert reads == ["python/pkg/c001.py"]
@@ -217,7 +245,7 @@ def test_a_damaged_cache_is_cold_not_wrong(repo, monkeypatch, damage: str) -> No
     _same(index, oracle)
     if damage == "cut":  # the header is whole: the entries in the first half still serve
         assert 0 < len(reads) < len(oracle.scan.facts)
-    else:
+    else:  # every file is opened (the prefilter's verdicts were in the cache too)
         keys = list_files(root, True, ["excluded/"]).keys
         assert len(reads) == len([p for p in keys if F.language_of(p) != "other"])
 

@@ -7,6 +7,7 @@ core-to-core edges matter to no rule, and dropping them keeps 100,000-file runs 
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -304,10 +305,10 @@ class Index:
             return facts[1]
         text = self.source(path) if self.source is not None else None
         now, refs = python_refs(text or "", keep)
-        whole = self.scan.full(path) if self.scan.full is not None else None
-        if whole is not None:
-            facts = whole  # the scan kept a view (index_view): compare with what was read
-        if text is None or now[1::2] != (facts[1], facts[3]):  # not the bytes scanned
+        was = (facts[1], facts[3])
+        view = self.scan.view  # the scan kept a view (index_view): compare what it keeps
+        if text is None or (now[1::2] != was and (view is None or view(path, now)[1::2] != was)):
+            # not the bytes scanned
             if path not in self._reread:
                 self._reread.add(path)
                 self.notes.append(
@@ -486,10 +487,33 @@ def prepare_tables(registry: Registry, files: list[str]) -> Tables:
     )
 
 
-def python_prefilter(tables: Tables, files: Iterable[str]) -> Callable[[str, bytes], bool]:
+class Prefilter:
+    """Which core Python files need not be read (``scan``'s ``skip``), see
+    :func:`python_prefilter`: those it :meth:`applies` to whose bytes are :meth:`unneeded`. The
+    verdict on the bytes depends on them and on :attr:`fingerprint` alone (the scan caches it
+    per blob)."""
+
+    __slots__ = ("fingerprint", "_owner", "_under", "_words")
+
+    def __init__(self, words: Iterable[bytes], under: Iterable[str], owner: Mapping) -> None:
+        self._words = sorted(set(words), key=lambda w: (-len(w), w))
+        self._under = tuple(sorted(under))
+        self._owner = owner
+        self.fingerprint = hashlib.sha1(b"\0".join(self._words)).hexdigest()[:16]
+
+    def applies(self, path: str) -> bool:
+        """A core Python file, in no package whose core files are all read."""
+        return path not in self._owner and not (self._under and path.startswith(self._under))
+
+    def unneeded(self, data: bytes) -> bool:
+        """ASCII, and spells none of the words."""
+        return data.isascii() and not any(w in data for w in self._words)
+
+
+def python_prefilter(tables: Tables, files: Iterable[str]) -> Prefilter | None:
     """Whether a core Python file's bytes show that none of its references can reach a module,
-    so that it need not be read (``scan``'s ``skip``): it is ASCII and spells none of the
-    names below. The facts stay a pure function of the bytes; this only decides which files'
+    so that it need not be read: it is ASCII and spells none of the names below (None: read
+    every file). The facts stay a pure function of the bytes; this only decides which files'
     facts the index needs.
 
     A name reaches a module's file (dotted name ``a.b.c``) only if ``a.b.c`` is a prefix of
@@ -521,7 +545,7 @@ def python_prefilter(tables: Tables, files: Iterable[str]) -> Callable[[str, byt
         parts = posixpath.dirname(f).split("/") if init else f.split("/")
         top = len(parts) - len(names)  # where the dotted name's directories start
         if top < 0 or [x.split(".", 1)[0] for x in parts[top:]] != names:
-            return _read_all  # a dotted name that is not the path's: read everything
+            return None  # a dotted name that is not the path's: read everything
         for i in range(len(names) - (0 if init else 1)):
             if "/".join(parts[: top + i + 1]) not in core_dirs:
                 spelled.add(names[i].encode())
@@ -530,19 +554,7 @@ def python_prefilter(tables: Tables, files: Iterable[str]) -> Callable[[str, byt
             spelled.add(names[-1].encode())
             if init:
                 everywhere.add(posixpath.dirname(f) + "/")
-    words = sorted(spelled, key=len, reverse=True)
-    under = tuple(sorted(everywhere))
-
-    def skip(path: str, data: bytes) -> bool:
-        if path in owner or not data.isascii() or (under and path.startswith(under)):
-            return False
-        return not any(w in data for w in words)
-
-    return skip
-
-
-def _read_all(_path: str, _data: bytes) -> bool:
-    return False
+    return Prefilter(spelled, everywhere, owner)
 
 
 # the last components of every include of a C/C++ file whose view dropped some (index_view)

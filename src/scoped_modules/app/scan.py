@@ -23,7 +23,7 @@ from ..adapters.files import (
 from ..readers.facts import FileFacts, PatternHit, Patterns, ScanResult, language_of
 
 if TYPE_CHECKING:
-    from ..index import FactsView
+    from ..index import FactsView, Prefilter
 
 MAX_BYTES = 5 * 1024 * 1024
 BINARY_PROBE = 8192
@@ -117,9 +117,11 @@ def find_patterns(text: str, compiled: list[tuple[str, re.Pattern[str]]]) -> lis
 
 
 # a Python file ``scan``'s ``skip`` left unread: what the index reads of it (nothing), never
-# cached (``ScanResult.full`` reads it when a rule wants its references as written)
+# cached as facts (``ScanResult.full`` reads it when a rule wants its references as written)
 UNREAD: FileFacts = ("py", [], [], {})
-Skip = Callable[[str, bytes], bool]
+# how a file is read (the last field of a ``todo`` entry): as usual; a core Python file whose
+# bytes the prefilter judges; one whose bytes it judged unneeded before (cached by blob id)
+PLAIN, JUDGE, UNNEEDED = 0, 1, 2
 
 
 def _decode(data: bytes) -> tuple[str, str | None]:
@@ -141,11 +143,11 @@ def read_one(
     key: str,
     need_facts: bool,
     compiled: list[tuple[str, re.Pattern[str]]],
-    skip: Skip | None = None,
+    skip: Prefilter | None = None,
 ) -> tuple[str, str, FileFacts | None, list[PatternHit] | None]:
     """Read one file: (path, key, facts or None, pattern hits or None). Never raises, unless
-    ``strict_readers()`` and a reader fails. A Python file whose bytes ``skip`` accepts is not
-    read (:data:`UNREAD` facts)."""
+    ``strict_readers()`` and a reader fails. A Python file whose bytes ``skip`` judges
+    unneeded is not read (:data:`UNREAD` facts)."""
     lang = language_of(path)
     full = os.path.join(root, path)
     notes: list[tuple[int, str]] = []
@@ -171,7 +173,7 @@ def read_one(
         key = blob_id(data)
     if b"\0" in data[:BINARY_PROBE]:
         return path, key, ("skip", [], [(0, "binary file skipped")], {}), []
-    if skip is not None and lang == "py" and need_facts and not compiled and skip(path, data):
+    if skip is not None and lang == "py" and need_facts and not compiled and skip.unneeded(data):
         return path, key, UNREAD, None
     text, note = _decode(data)
     if note:
@@ -245,7 +247,7 @@ def scan(
     background: Callable[[], None] | None = None,
     view: FactsView | None = None,
     early: tuple[Callable[[str], bool], Callable[[dict[str, FileFacts]], None]] | None = None,
-    skip: Skip | None = None,
+    skip: Prefilter | None = None,
 ) -> ScanResult:
     """Facts for every file: from the cache, else from the readers (in worker processes for
     large sets). ``background`` runs in this process while the workers read, or right away.
@@ -258,23 +260,33 @@ def scan(
     ``early`` is (which files, what to do with their facts): this process reads those files
     first, at the start of ``background``, and hands their facts (viewed) to the second
     function while the other processes read the rest (the build model reads the CMake files).
-    ``skip`` (see ``index.python_prefilter``) tells, from a Python file's bytes, that the index
-    needs nothing of it: it is not read (:data:`UNREAD`)."""
+    ``skip`` (see ``index.python_prefilter``) tells, from a core Python file's bytes, that the
+    index needs nothing of it: it is not read (:data:`UNREAD`). Its verdict on each blob is
+    cached beside the pattern hits (under the prefilter's fingerprint), so that a file judged
+    once is neither opened again nor served from cached facts: the same files are read, cache
+    or no cache."""
     root = str(fileset.root)
     fp = patterns_fingerprint(patterns) if any(patterns.values()) else ""
     pcache = cache.patterns.setdefault(fp, {}) if fp else {}
     result = ScanResult({}, {})
     # (path, key, facts cached, pattern hits needed): the cached facts are decoded (and viewed)
     # by the worker processes as well, which at 100,000 files takes seconds
-    todo: list[tuple[str, str, bool, bool]] = []
+    todo: list[tuple[str, str, bool, bool, int]] = []
+    verdicts = cache.patterns.setdefault("skip:" + skip.fingerprint, {}) if skip else {}
     reads = 0
     for path, key in fileset.keys.items():
         cached = bool(key) and key in cache
         need_hits = bool(fp) and (not key or key not in pcache)
         if fp and key in pcache:
             result.hits[path] = pcache[key]
-        if cached or need_hits or language_of(path) != "other":
-            todo.append((path, key, cached, need_hits))
+        lang = language_of(path)
+        how = PLAIN
+        if skip is not None and lang == "py" and not need_hits and skip.applies(path):
+            verdict = verdicts.get(key) if key else None
+            how = UNNEEDED if verdict is True else JUDGE
+            cached = how == UNNEEDED or (cached and verdict is False)
+        if cached or need_hits or lang != "other":
+            todo.append((path, key, cached, need_hits, how))
             reads += not cached
     total = len(todo)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -297,7 +309,7 @@ def scan(
             first[:] = _read_chunk(
                 root, first, (0, len(first)), compiled, shards[0], view, cache, skip
             )
-            use({path: facts for path, _k, facts, _h, _w in first if facts is not None})
+            use({out[0]: out[2] for out in first if out[2] is not None})
             if later is not None:
                 later()
 
@@ -325,8 +337,11 @@ def scan(
     if first:  # back in the order of the file list
         outputs = sorted([*outputs, *first], key=lambda out: place[out[0]])
     if outputs:
-        for path, key, facts, hits, where in outputs:
+        for path, key, facts, hits, where, verdict in outputs:
             fileset.keys[path] = key
+            if verdict is not None and key and verdicts.get(key) is not verdict:
+                verdicts[key] = verdict
+                cache.dirty = True
             if facts is not None:
                 result.facts[path] = facts
             if where is not None:
@@ -342,6 +357,7 @@ def scan(
             result.notes.append((path, line, msg))
     if view is not None:
         result.full = _whole_facts(root, fileset, cache)
+        result.view = view
     return result
 
 
@@ -368,29 +384,40 @@ def _read_chunk(
     shard: Shard | None,
     view: FactsView | None,
     cache: FactsCache,
-    skip: Skip | None = None,
+    skip: Prefilter | None = None,
 ) -> list:
     """The facts of ``todo[lo:hi]``, from the cache or read: (path, key, facts or their view,
-    pattern hits, where the whole facts went in the cache) each."""
-    out = []
-    for path, key, cached, need_hits in todo[bounds[0] : bounds[1]]:
+    pattern hits, where the whole facts went in the cache, the prefilter's verdict on the
+    bytes read) each."""
+    out: list[tuple[Any, ...]] = []
+    for path, key, cached, need_hits, how in todo[bounds[0] : bounds[1]]:
+        if how == UNNEEDED:
+            out.append((path, key, UNREAD, None, None, None))
+            continue
         lang = language_of(path)
         facts = cache.get(key) if cached else None
         if facts is not None and facts[0] != lang and facts[0] != "skip":
             facts = None  # the same bytes read by another reader (an interface and a header)
-        hits, where = None, None
+        hits, where, verdict = None, None, None
         need_facts = facts is None and lang != "other"
         if need_facts or need_hits:
             path, key, read, hits = read_one(
-                root, path, key, need_facts, compiled if need_hits else [], skip
+                root,
+                path,
+                key,
+                need_facts,
+                compiled if need_hits else [],
+                skip if how == JUDGE else None,
             )
             if read is not None:
                 facts = read
+                if how == JUDGE:
+                    verdict = read is UNREAD
                 if shard is not None and key and read is not UNREAD:
                     where = shard.put(read)
         if facts is not None and view is not None:
             facts = view(path, facts)
-        out.append((path, key, facts, hits if need_hits else None, where))
+        out.append((path, key, facts, hits if need_hits else None, where, verdict))
     return out
 
 
@@ -403,7 +430,7 @@ def _parallel(
     cache: FactsCache,
     progress: Callable[[int, int], None] | None,
     background: Callable[[], None] | None = None,
-    skip: Skip | None = None,
+    skip: Prefilter | None = None,
 ) -> list:
     """Read ``todo`` over ``len(shards)`` processes: this one and forked children.
 
@@ -418,7 +445,7 @@ def _parallel(
     patterns again. The result is in ``todo`` order.
     """
     compiled = compile_patterns(patterns)
-    for lang in {language_of(p) for p, _k, cached, _h in todo if not cached}:
+    for lang in {language_of(t[0]) for t in todo if not t[2]}:
         if lang != "other":
             _reader(lang)
             _blanker(lang)

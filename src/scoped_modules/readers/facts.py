@@ -210,8 +210,10 @@ class ScanResult:
     facts: dict[str, FileFacts]
     hits: dict[str, list[PatternHit]]
     notes: list[tuple[str, int, str]] = field(default_factory=list)
-    # set when ``facts`` hold only what the index reads of each file: a file's whole facts
+    # set when ``facts`` hold only what the index reads of each file: a file's whole facts,
+    # and what of them ``facts`` keeps (the view, see ``index.index_view``)
     full: Callable[[str], FileFacts | None] | None = None
+    view: Callable[[str, FileFacts], FileFacts] | None = None
 
 
 _COMMENT_EDGE = re.compile(r"/\*|\*/")
