@@ -60,11 +60,12 @@ def resolve_meson(
     children: dict[str, list[tuple[str, Guard]]] = {}
     reached: set[str] = set()
     for path, f in builds.items():
+        memo: dict[int, Any] = {}  # one per file: its references' guards share their parts
         for raw in f[1]:
             if raw[5] & F_SUBDIR:
                 hit = _target(raw[1], path, files, dirs)
                 if hit and hit[0] in builds and hit[0] != path:
-                    g = _substitute(raw[4], scopes.get(path))
+                    g = _substitute(raw[4], scopes.get(path), memo)
                     if g is not False:
                         children.setdefault(path, []).append((hit[0], g))
                         reached.add(hit[0])
@@ -85,8 +86,9 @@ def resolve_meson(
             out.assigns.setdefault(name, []).append(path)
         base_guard = reach.get(path)
         scope = scopes.get(path)
+        memo = {}
         for raw in f[1]:
-            g = _substitute(raw[4], scope)
+            g = _substitute(raw[4], scope, memo)
             if g is False:
                 continue  # the caller's variables make this code dead
             if raw[0] == K_BUILD_DEPENDENCY:
@@ -145,12 +147,17 @@ def _same(a: Any, b: Any) -> bool:
     return False
 
 
-def _substitute(g: Guard, scope: dict[str, Guard] | None) -> Any:
+def _substitute(
+    g: Guard, scope: dict[str, Guard] | None, memo: dict[int, Any] | None = None
+) -> Any:
     """``g`` with each caller variable atom replaced by the caller's guard: None (true), False,
-    or a guard. Shared sub-guards are rebuilt once."""
+    or a guard. Shared sub-guards are rebuilt once (across the calls given the same ``memo``,
+    which must come with the same ``scope``, while the guards are alive: the guards of one
+    file's references share most of their parts)."""
     if g is None or not scope:
         return g
-    memo: dict[int, Any] = {}
+    if memo is None:
+        memo = {}
 
     def sub(n: Any) -> Any:  # a Cond: True, False or a guard
         got = memo.get(id(n), memo)
