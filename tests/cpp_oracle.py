@@ -143,26 +143,40 @@ def _split(opened: list[str], envs: list[frozenset[str]]) -> dict[frozenset[str]
     return result
 
 
-def holds(guard: object, env: frozenset[str]) -> bool | None:
+def holds(
+    guard: object, env: frozenset[str], memo: dict[int, bool | None] | None = None
+) -> bool | None:
     """Whether a reader's guard holds when exactly the macros of ``env`` are defined: True,
-    False, or None when it depends on a condition the reader calls unknown (Kleene logic)."""
+    False, or None when it depends on a condition the reader calls unknown (Kleene logic).
+    ``memo`` (for one ``env``, while the guards live) evaluates a part shared by several
+    guards once: the reader's guards are DAGs (a long #elif chain shares its negations)."""
     if guard is None:
         return True
     assert isinstance(guard, tuple)
+    if memo is None:
+        memo = {}
+    key = id(guard)
+    if key in memo:
+        return memo[key]
     tag = guard[0]
+    value: bool | None
     if tag == "v":
-        return any(name in env for name in guard[1])
-    if tag == "u":
-        return None
-    if tag == "not":
-        value = holds(guard[1], env)
-        return None if value is None else not value
-    values = [holds(g, env) for g in guard[1:]]
-    if tag == "and":
-        return False if False in values else None if None in values else True
-    if tag == "or":
-        return True if True in values else None if None in values else False
-    raise AssertionError(f"not a guard: {guard!r}")
+        value = any(name in env for name in guard[1])
+    elif tag == "u":
+        value = None
+    elif tag == "not":
+        inner = holds(guard[1], env, memo)
+        value = None if inner is None else not inner
+    else:
+        values = [holds(g, env, memo) for g in guard[1:]]
+        if tag == "and":
+            value = False if False in values else None if None in values else True
+        elif tag == "or":
+            value = True if True in values else None if None in values else False
+        else:
+            raise AssertionError(f"not a guard: {guard!r}")
+    memo[key] = value
+    return value
 
 
 def reader_includes_by_env(
