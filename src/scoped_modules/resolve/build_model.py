@@ -38,7 +38,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import count, product
+from itertools import count, product, repeat
 from typing import Any
 
 from ..readers.cmake import (
@@ -164,10 +164,24 @@ _ids = count(1)
 _NODES: dict[tuple, tuple] = {}
 _SIZES: dict[int, int] = {}
 _SEQ: dict[int, int] = {}  # creation order: a canonical order that is the same every run
+_JOINS: dict[tuple[str, int, int], Any] = {}  # (tag, id, id) -> what _combine made of them
 
 
 def _order(n: Any) -> int:
     return _SEQ.get(id(n), 0)
+
+
+def _sorted(kids: list) -> list:
+    """``kids`` in creation order (their canonical order), the keys looked up in C."""
+    if len(kids) == 2:
+        a, b = kids
+        return kids if _SEQ.get(id(a), 0) <= _SEQ.get(id(b), 0) else [b, a]
+    keys = list(map(_SEQ.get, map(id, kids), repeat(0)))
+    return [k for _s, k in sorted(zip(keys, kids, strict=True), key=_first)]
+
+
+def _first(pair: tuple) -> Any:
+    return pair[0]
 
 
 def _intern(key: tuple, node: tuple, size: int) -> tuple:
@@ -178,10 +192,10 @@ def _intern(key: tuple, node: tuple, size: int) -> tuple:
 
 
 def _node(tag: str, *kids: Any) -> tuple:
-    key = (tag, *[id(k) for k in kids])
+    key = (tag, *map(id, kids))
     got = _NODES.get(key)
     if got is None:
-        got = _intern(key, (tag, *kids), 1 + sum(_SIZES.get(id(k), 1) for k in kids))
+        got = _intern(key, (tag, *kids), 1 + sum(map(_SIZES.get, map(id, kids), repeat(1))))
     return got
 
 
@@ -247,27 +261,50 @@ def _negation(a: tuple) -> Any:
 
 
 def _combine(tag: str, a: Any, b: Any) -> Any:
+    """``a AND b`` or ``a OR b`` of two nodes, flattened, deduplicated and in canonical order.
+
+    Memoised on the operands' identities: the model joins the same two conditions again and
+    again (a value read under the same branch, the same call condition), and a combination
+    is a pure function of its (interned) operands, except where it is weakened into a fresh
+    unknown, which is never memoised (each weakening stays its own unknown, as before)."""
+    key = (tag, id(a), id(b))
+    got = _JOINS.get(key)
+    if got is not None:
+        return got
     xs = list(a[1:]) if a[0] == tag else [a]
-    ys = list(b[1:]) if b[0] == tag else [b]
+    ys = b[1:] if b[0] == tag else (b,)
     if len(xs) + len(ys) > 24:
-        return _weaken(_node(tag, a, b))
-    seen = {id(x) for x in xs}
+        n = _node(tag, a, b)
+        if _SIZES[id(n)] > MAX_COND:
+            return _weaken(n)
+        _JOINS[key] = n
+        return n
+    seen = set(map(id, xs))
+    get = _NODES.get
     for y in ys:
-        if id(y) in seen:
+        iy = id(y)
+        if iy in seen:
             continue
-        if id(_negation(y)) in seen:
-            return tag == "or"  # x AND NOT x is false, x OR NOT x is true
-        seen.add(id(y))
+        neg = y[1] if y[0] == "not" else get(("not", iy))
+        if neg is not None and id(neg) in seen:
+            _JOINS[key] = out = tag == "or"  # x AND NOT x is false, x OR NOT x is true
+            return out
+        seen.add(iy)
         xs.append(y)
     if tag == "and":
         # A AND B AND NOT (A AND B) is false: a negated conjunction whose parts all hold
         for x in xs:
-            if x[0] == "not" and x[1][0] == "and" and all(id(k) in seen for k in x[1][1:]):
+            if x[0] == "not" and x[1][0] == "and" and seen.issuperset(map(id, x[1][1:])):
+                _JOINS[key] = False
                 return False
     if len(xs) == 1:
+        _JOINS[key] = xs[0]
         return xs[0]
-    xs.sort(key=_order)
-    return _weaken(_node(tag, *xs))
+    n = _node(tag, *_sorted(xs))
+    if _SIZES[id(n)] > MAX_COND:
+        return _weaken(n)
+    _JOINS[key] = n
+    return n
 
 
 def _weaken(n: tuple) -> Any:
@@ -315,18 +352,39 @@ def _or_factored(a: Any, b: Any) -> Any:
     if not common:
         return _or(a, b)
     shared = {id(x) for x in common}
-    rest_a: Any = True
-    for x in xs:
-        if id(x) not in shared:
-            rest_a = _and(rest_a, x)
-    rest_b: Any = True
-    for y in ys:
-        if id(y) not in shared:
-            rest_b = _and(rest_b, y)
-    out = _or(rest_a, rest_b)
+    out = _or(
+        _and_parts([x for x in xs if id(x) not in shared]),
+        _and_parts([y for y in ys if id(y) not in shared]),
+    )
+    if out is False:
+        return False
+    width = (len(out) - 1 if out[0] == "and" else 1) if out is not True else 0
+    if width + len(common) <= 24 and _SIZES.get(id(out), 1) + _weight(common) < MAX_COND:
+        # small enough that the fold below never weakens: one join gives what it would
+        return _and(out, _and_parts(common))
     for x in common:
         out = _and(out, x)
     return out
+
+
+def _weight(parts: list) -> int:
+    return sum(map(_SIZES.get, map(id, parts), repeat(1)))
+
+
+def _and_parts(parts: list) -> Any:
+    """The conjunction of ``parts``, some of the conjuncts of one condition (so none
+    contradicts another): what ``_and`` folded over them gives, without making a node for
+    each step (the fold made ``_or_factored`` quadratic: 64,000 joins for ggml's 6,900
+    definitions under shared conditions). Parts that a fold would flatten or weaken are
+    folded as before."""
+    if len(parts) < 2:
+        return parts[0] if parts else True
+    if 1 + _weight(parts) > MAX_COND or any(p[0] == "and" for p in parts):
+        out: Any = True
+        for p in parts:
+            out = _and(out, p)
+        return out
+    return _node("and", *_sorted(parts))
 
 
 def _guard(c: Any) -> Guard:
@@ -2942,6 +3000,7 @@ def build_model(
     _NODES.clear()
     _SIZES.clear()
     _SEQ.clear()
+    _JOINS.clear()
     _PARSED.clear()
     m = _Model(cmake, files, dirs, names, cmakedefines or {})
     has_root = "CMakeLists.txt" in cmake
@@ -2979,6 +3038,7 @@ def build_model(
         _NODES.clear()
         _SIZES.clear()
         _SEQ.clear()
+        _JOINS.clear()
 
 
 def _blind_files(m: _Model, order: list[str]) -> None:
