@@ -171,19 +171,6 @@ def _order(n: Any) -> int:
     return _SEQ.get(id(n), 0)
 
 
-def _sorted(kids: list) -> list:
-    """``kids`` in creation order (their canonical order), the keys looked up in C."""
-    if len(kids) == 2:
-        a, b = kids
-        return kids if _SEQ.get(id(a), 0) <= _SEQ.get(id(b), 0) else [b, a]
-    keys = list(map(_SEQ.get, map(id, kids), repeat(0)))
-    return [k for _s, k in sorted(zip(keys, kids, strict=True), key=_first)]
-
-
-def _first(pair: tuple) -> Any:
-    return pair[0]
-
-
 def _intern(key: tuple, node: tuple, size: int) -> tuple:
     _NODES[key] = node
     _SIZES[id(node)] = size
@@ -192,10 +179,10 @@ def _intern(key: tuple, node: tuple, size: int) -> tuple:
 
 
 def _node(tag: str, *kids: Any) -> tuple:
-    key = (tag, *map(id, kids))
+    key = (tag, *[id(k) for k in kids])
     got = _NODES.get(key)
     if got is None:
-        got = _intern(key, (tag, *kids), 1 + sum(map(_SIZES.get, map(id, kids), repeat(1))))
+        got = _intern(key, (tag, *kids), 1 + sum(_SIZES.get(id(k), 1) for k in kids))
     return got
 
 
@@ -300,7 +287,8 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
     if len(xs) == 1:
         _JOINS[key] = xs[0]
         return xs[0]
-    n = _node(tag, *_sorted(xs))
+    xs.sort(key=_order)
+    n = _node(tag, *xs)
     if _SIZES[id(n)] > MAX_COND:
         return _weaken(n)
     _JOINS[key] = n
@@ -384,7 +372,8 @@ def _and_parts(parts: list) -> Any:
         for p in parts:
             out = _and(out, p)
         return out
-    return _node("and", *_sorted(parts))
+    parts.sort(key=_order)
+    return _node("and", *parts)
 
 
 def _guard(c: Any) -> Guard:
@@ -631,6 +620,16 @@ class _Def:
         # a function whose body only computes local variables (IDE grouping, padding
         # strings): calling it changes nothing outside, so the model does not run it
         self.local = kind == "function" and all(_local_only(c) for c in file.cmds[lo:hi])
+
+    def same_as(self, other: _Def) -> bool:
+        """The same body: the same command of the same file, with the same parameters."""
+        return (
+            self.file.path == other.file.path
+            and self.lo == other.lo
+            and self.hi == other.hi
+            and self.kind == other.kind
+            and self.params == other.params
+        )
 
 
 def _local_only(cmd: tuple) -> bool:
@@ -987,7 +986,20 @@ class _Model(CondEnv):
         pc = env.absolute()
         old = self.functions.get(words[0].lower(), [])
         npc = _not(pc)
-        defs = [(pc, new), *((_and(c, npc), d) for c, d in old)]
+        # The same definition met again (a file that defines its helper macro, included once
+        # per call of a function, as ggml's FindSIMD.cmake is under each of its 45 CPU
+        # variants) is one definition in force where either is: a call runs that body
+        # whichever of them holds, as CMake would, not once per place it was met. Kept
+        # apart, each call ran the body once per earlier definition whose condition the
+        # model could not rule out, quadratic in the number of variants.
+        where = pc
+        others: list[tuple[Any, _Def]] = []
+        for c, d in old:
+            if d.same_as(new):
+                where = _or(where, _and(c, npc))
+            else:
+                others.append((_and(c, npc), d))
+        defs = [(where, new), *others]
         self.functions[words[0].lower()] = [(c, d) for c, d in defs if c is not False]
 
     def do_foreach(self, f: _File, i: int, end: int, env: _Env, pc: Any) -> None:
