@@ -778,6 +778,10 @@ class BuildModel:
     # CMake files of a separate project (a CMakeLists.txt with project() that nothing reaches
     # from the root, and what it reaches): file -> that project's CMakeLists.txt
     separate: dict[str, str] = field(default_factory=dict)
+    # the work it took: commands evaluated, and condition nodes made (what the tests hold
+    # linear in the size of a build, where timing it would prove nothing)
+    steps: int = 0
+    conditions: int = 0
 
     def derived_defines(self, defined_in_code: Iterable[str] = ()) -> dict[str, Guard]:
         """Macros whose every definition sits under a condition: ``#ifdef M`` implies it.
@@ -3043,6 +3047,8 @@ def build_model(
                 separate.update((q, p) for q in m.file_cond if q not in before)
         out = m.result(has_root)
         out.separate = separate
+        out.steps = m.steps
+        out.conditions = len(_SEQ)
         return out
     except _Stop:
         raise ModelGaveUp(f"the CMake model stopped after {MAX_STEPS} commands") from None
