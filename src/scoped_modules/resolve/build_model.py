@@ -268,6 +268,8 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
         return n
     seen = set(map(id, xs))
     get = _NODES.get
+    # the sizes of the parts, kept as they are added (a node's size is one more than theirs)
+    parts = _SIZES[id(a)] - 1 if a[0] == tag else _SIZES.get(id(a), 1)
     for y in ys:
         iy = id(y)
         if iy in seen:
@@ -278,6 +280,7 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
             return out
         seen.add(iy)
         xs.append(y)
+        parts += _SIZES.get(iy, 1)
     if tag == "and":
         # A AND B AND NOT (A AND B) is false: a negated conjunction whose parts all hold
         for x in xs:
@@ -288,7 +291,10 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
         _JOINS[key] = xs[0]
         return xs[0]
     xs.sort(key=_order)
-    n = _node(tag, *xs)
+    nkey = (tag, *[id(x) for x in xs])
+    n = get(nkey)
+    if n is None:
+        n = _intern(nkey, (tag, *xs), 1 + parts)
     if _SIZES[id(n)] > MAX_COND:
         return _weaken(n)
     _JOINS[key] = n
