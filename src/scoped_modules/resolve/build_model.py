@@ -720,13 +720,18 @@ class _Env:
         for cell in self.kills:
             if cell[0] is not False:
                 c = _and(c, _not(cell[0]))
-        self.memo = (key, c, _and(self.frame.base, c))
+        self.memo = (key, c, None)
         return c
 
     def absolute(self) -> Any:
-        """``eff()`` AND the condition under which the frame runs at all."""
+        """``eff()`` AND the condition under which the frame runs at all (made only when
+        asked: an if() tests its branch's ``eff()`` before it knows the branch runs)."""
         self.eff()
-        return self.memo[2]
+        key, c, got = self.memo
+        if got is None:
+            got = _and(self.frame.base, c)
+            self.memo = (key, c, got)
+        return got
 
 
 class _Stop(Exception):
