@@ -294,9 +294,8 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
         return xs[0]
     xs.sort(key=_order)
     nkey = (tag, *[id(x) for x in xs])
-    n = get(nkey)
-    if n is None:
-        n = _intern(nkey, (tag, *xs), 1 + parts)
+    made = get(nkey)
+    n = _intern(nkey, (tag, *xs), 1 + parts) if made is None else made
     if _SIZES[id(n)] > MAX_COND:
         return _weaken(n)
     _JOINS[key] = n
@@ -1641,15 +1640,15 @@ class _Model(CondEnv):
 
     def define_macro(self, macro: str, cond: Any, valued: bool = False) -> None:
         old = self.defines.get(macro, False)
-        key = (id(old), id(cond))
-        got = self.define_joins.get(key)
+        ids = (id(old), id(cond))
+        got = self.define_joins.get(ids)
         if got is None:
             # memoised as _combine is (a third of ggml's 10,900 definitions repeat one: the
             # same variant's flags met once per architecture branch), unless it weakened
             fresh = _FRESH[0]
             got = _or_factored(old, cond)
             if _FRESH[0] == fresh:
-                self.define_joins[key] = got
+                self.define_joins[ids] = got
         self.defines[macro] = got
         path, line, standalone = self.at
         key = (macro, path, line, valued, standalone)
