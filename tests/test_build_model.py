@@ -436,3 +436,56 @@ def test_the_model_never_raises_on_any_cmake_text() -> None:
                 assert raw[2] >= 1 and targets
 
     check()
+
+
+# --- the work the model does stays linear in the size of the build ----------------------------
+
+
+def _variants(n: int) -> dict[str, str]:
+    """A build shaped like ggml's CPU variants: a function called once per variant includes,
+    under the variant's own switch, a file that defines a helper macro, then calls the macro
+    (which an earlier variant's include may have defined where this one's switch is off)."""
+    calls = "".join(f"add_variant(v{k})\n" for k in range(n))
+    files = {
+        "CMakeLists.txt": "project(p C)\n"
+        "function(add_variant tag)\n"
+        "  if(HAVE_${tag})\n"
+        "    include(cmake/helper.cmake)\n"
+        "  endif()\n"
+        "  check_feature(${tag})\n"
+        "endfunction()\n" + calls,
+        "cmake/helper.cmake": """
+            macro(check_feature tag)
+              set(SAVED_FLAGS ${FEATURE_FLAGS})
+              set(FEATURE_FLAGS "${FEATURE_FLAGS} -m${tag}")
+              if(USE_${tag})
+                add_library(feat_${tag} src/${tag}.c)
+                list(APPEND FEATURES ${tag})
+              endif()
+              set(FEATURE_FLAGS ${SAVED_FLAGS})
+            endmacro()
+            """,
+    }
+    files.update({f"src/v{k}.c": "" for k in range(n)})
+    return files
+
+
+def test_a_helper_defined_once_per_call_is_expanded_once_per_call() -> None:
+    # Each include defines the same macro again, under its own switch. Kept as one more
+    # definition each time, every call ran the body once per earlier definition it could not
+    # rule out: quadratic in the number of variants (ggml's 45 CPU variants: 3,400 runs of
+    # FindSIMD.cmake's check_sse for 180 calls). The commands the model evaluates, and the
+    # condition nodes it makes, must grow linearly: doubling the variants at most doubles
+    # what each step adds (a quadratic count would quadruple it).
+    steps = []
+    nodes = []
+    for n in (8, 16, 32):
+        model = model_of(_variants(n))
+        steps.append(model.steps)
+        nodes.append(model.conditions)
+        # still the right answer: each variant's feature is built where its USE_ switch is on
+        g = model.build_cond[f"src/v{n - 1}.c"]
+        assert implies_on_search(g, frozenset({f"USE_v{n - 1}"}))
+        assert holds(g, {f"USE_v{n - 1}", "HAVE_v0"})
+    assert steps[2] - steps[1] <= 2 * (steps[1] - steps[0]), steps
+    assert nodes[2] - nodes[1] <= 2 * (nodes[1] - nodes[0]) + 8, nodes

@@ -38,7 +38,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import count, product
+from itertools import count, product, repeat
 from typing import Any
 
 from ..readers.cmake import (
@@ -161,9 +161,11 @@ _READS_ONLY = frozenset(
 
 MAX_COND = 400
 _ids = count(1)
+_FRESH = [0]  # the last fresh unknown made: what a memo checks to keep weakenings apart
 _NODES: dict[tuple, tuple] = {}
 _SIZES: dict[int, int] = {}
 _SEQ: dict[int, int] = {}  # creation order: a canonical order that is the same every run
+_JOINS: dict[tuple[str, int, int], Any] = {}  # (tag, id, id) -> what _combine made of them
 
 
 def _order(n: Any) -> int:
@@ -195,6 +197,7 @@ def _var(names: tuple) -> tuple:
 
 def _fresh() -> tuple:
     n = next(_ids)
+    _FRESH[0] = n
     return _intern(("u", n), ("u", n), 1)
 
 
@@ -247,27 +250,56 @@ def _negation(a: tuple) -> Any:
 
 
 def _combine(tag: str, a: Any, b: Any) -> Any:
+    """``a AND b`` or ``a OR b`` of two nodes, flattened, deduplicated and in canonical order.
+
+    Memoised on the operands' identities: the model joins the same two conditions again and
+    again (a value read under the same branch, the same call condition), and a combination
+    is a pure function of its (interned) operands, except where it is weakened into a fresh
+    unknown, which is never memoised (each weakening stays its own unknown, as before)."""
+    key = (tag, id(a), id(b))
+    got = _JOINS.get(key)
+    if got is not None:
+        return got
     xs = list(a[1:]) if a[0] == tag else [a]
-    ys = list(b[1:]) if b[0] == tag else [b]
+    ys = b[1:] if b[0] == tag else (b,)
     if len(xs) + len(ys) > 24:
-        return _weaken(_node(tag, a, b))
-    seen = {id(x) for x in xs}
+        n = _node(tag, a, b)
+        if _SIZES[id(n)] > MAX_COND:
+            return _weaken(n)
+        _JOINS[key] = n
+        return n
+    seen = set(map(id, xs))
+    get = _NODES.get
+    # the sizes of the parts, kept as they are added (a node's size is one more than theirs)
+    parts = _SIZES[id(a)] - 1 if a[0] == tag else _SIZES.get(id(a), 1)
     for y in ys:
-        if id(y) in seen:
+        iy = id(y)
+        if iy in seen:
             continue
-        if id(_negation(y)) in seen:
-            return tag == "or"  # x AND NOT x is false, x OR NOT x is true
-        seen.add(id(y))
+        neg = y[1] if y[0] == "not" else get(("not", iy))
+        if neg is not None and id(neg) in seen:
+            _JOINS[key] = out = tag == "or"  # x AND NOT x is false, x OR NOT x is true
+            return out
+        seen.add(iy)
         xs.append(y)
+        parts += _SIZES.get(iy, 1)
     if tag == "and":
         # A AND B AND NOT (A AND B) is false: a negated conjunction whose parts all hold
         for x in xs:
-            if x[0] == "not" and x[1][0] == "and" and all(id(k) in seen for k in x[1][1:]):
+            if x[0] == "not" and x[1][0] == "and" and seen.issuperset(map(id, x[1][1:])):
+                _JOINS[key] = False
                 return False
     if len(xs) == 1:
+        _JOINS[key] = xs[0]
         return xs[0]
     xs.sort(key=_order)
-    return _weaken(_node(tag, *xs))
+    nkey = (tag, *[id(x) for x in xs])
+    made = get(nkey)
+    n = _intern(nkey, (tag, *xs), 1 + parts) if made is None else made
+    if _SIZES[id(n)] > MAX_COND:
+        return _weaken(n)
+    _JOINS[key] = n
+    return n
 
 
 def _weaken(n: tuple) -> Any:
@@ -315,18 +347,40 @@ def _or_factored(a: Any, b: Any) -> Any:
     if not common:
         return _or(a, b)
     shared = {id(x) for x in common}
-    rest_a: Any = True
-    for x in xs:
-        if id(x) not in shared:
-            rest_a = _and(rest_a, x)
-    rest_b: Any = True
-    for y in ys:
-        if id(y) not in shared:
-            rest_b = _and(rest_b, y)
-    out = _or(rest_a, rest_b)
+    out = _or(
+        _and_parts([x for x in xs if id(x) not in shared]),
+        _and_parts([y for y in ys if id(y) not in shared]),
+    )
+    if out is False:
+        return False
+    width = (len(out) - 1 if out[0] == "and" else 1) if out is not True else 0
+    if width + len(common) <= 24 and _SIZES.get(id(out), 1) + _weight(common) < MAX_COND:
+        # small enough that the fold below never weakens: one join gives what it would
+        return _and(out, _and_parts(common))
     for x in common:
         out = _and(out, x)
     return out
+
+
+def _weight(parts: list) -> int:
+    return sum(map(_SIZES.get, map(id, parts), repeat(1)))
+
+
+def _and_parts(parts: list) -> Any:
+    """The conjunction of ``parts``, some of the conjuncts of one condition (so none
+    contradicts another): what ``_and`` folded over them gives, without making a node for
+    each step (the fold made ``_or_factored`` quadratic: 64,000 joins for ggml's 6,900
+    definitions under shared conditions). Parts that a fold would flatten or weaken are
+    folded as before."""
+    if len(parts) < 2:
+        return parts[0] if parts else True
+    if 1 + _weight(parts) > MAX_COND or any(p[0] == "and" for p in parts):
+        out: Any = True
+        for p in parts:
+            out = _and(out, p)
+        return out
+    parts.sort(key=_order)
+    return _node("and", *parts)
 
 
 def _guard(c: Any) -> Guard:
@@ -574,6 +628,16 @@ class _Def:
         # strings): calling it changes nothing outside, so the model does not run it
         self.local = kind == "function" and all(_local_only(c) for c in file.cmds[lo:hi])
 
+    def same_as(self, other: _Def) -> bool:
+        """The same body: the same command of the same file, with the same parameters."""
+        return (
+            self.file.path == other.file.path
+            and self.lo == other.lo
+            and self.hi == other.hi
+            and self.kind == other.kind
+            and self.params == other.params
+        )
+
 
 def _local_only(cmd: tuple) -> bool:
     name, args = cmd[0], cmd[2]
@@ -655,13 +719,18 @@ class _Env:
         for cell in self.kills:
             if cell[0] is not False:
                 c = _and(c, _not(cell[0]))
-        self.memo = (key, c, _and(self.frame.base, c))
+        self.memo = (key, c, None)
         return c
 
     def absolute(self) -> Any:
-        """``eff()`` AND the condition under which the frame runs at all."""
+        """``eff()`` AND the condition under which the frame runs at all (made only when
+        asked: an if() tests its branch's ``eff()`` before it knows the branch runs)."""
         self.eff()
-        return self.memo[2]
+        key, c, got = self.memo
+        if got is None:
+            got = _and(self.frame.base, c)
+            self.memo = (key, c, got)
+        return got
 
 
 class _Stop(Exception):
@@ -721,6 +790,10 @@ class BuildModel:
     # CMake files of a separate project (a CMakeLists.txt with project() that nothing reaches
     # from the root, and what it reaches): file -> that project's CMakeLists.txt
     separate: dict[str, str] = field(default_factory=dict)
+    # the work it took: commands evaluated, and condition nodes made (what the tests hold
+    # linear in the size of a build, where timing it would prove nothing)
+    steps: int = 0
+    conditions: int = 0
 
     def derived_defines(self, defined_in_code: Iterable[str] = ()) -> dict[str, Guard]:
         """Macros whose every definition sits under a condition: ``#ifdef M`` implies it.
@@ -764,6 +837,7 @@ class _Model(CondEnv):
         self.file_cond: dict[str, Any] = {}
         self.build_cond: dict[str, Any] = {}
         self.defines: dict[str, Any] = {}
+        self.define_joins: dict[tuple[int, int], Any] = {}  # ids -> what _or_factored made
         # (macro, file, line, valued, standalone) -> condition: the sites of ``defines``
         self.define_sites: dict[tuple[str, str, int, bool, bool], Any] = {}
         self.at: tuple[str, int, bool] = ("", 0, False)  # the command being evaluated
@@ -929,7 +1003,20 @@ class _Model(CondEnv):
         pc = env.absolute()
         old = self.functions.get(words[0].lower(), [])
         npc = _not(pc)
-        defs = [(pc, new), *((_and(c, npc), d) for c, d in old)]
+        # The same definition met again (a file that defines its helper macro, included once
+        # per call of a function, as ggml's FindSIMD.cmake is under each of its 45 CPU
+        # variants) is one definition in force where either is: a call runs that body
+        # whichever of them holds, as CMake would, not once per place it was met. Kept
+        # apart, each call ran the body once per earlier definition whose condition the
+        # model could not rule out, quadratic in the number of variants.
+        where = pc
+        others: list[tuple[Any, _Def]] = []
+        for c, d in old:
+            if d.same_as(new):
+                where = _or(where, _and(c, npc))
+            else:
+                others.append((_and(c, npc), d))
+        defs = [(where, new), *others]
         self.functions[words[0].lower()] = [(c, d) for c, d in defs if c is not False]
 
     def do_foreach(self, f: _File, i: int, end: int, env: _Env, pc: Any) -> None:
@@ -1552,7 +1639,17 @@ class _Model(CondEnv):
                     self.define_macro(m.group(1), pc, valued)
 
     def define_macro(self, macro: str, cond: Any, valued: bool = False) -> None:
-        self.defines[macro] = _or_factored(self.defines.get(macro, False), cond)
+        old = self.defines.get(macro, False)
+        ids = (id(old), id(cond))
+        got = self.define_joins.get(ids)
+        if got is None:
+            # memoised as _combine is (a third of ggml's 10,900 definitions repeat one: the
+            # same variant's flags met once per architecture branch), unless it weakened
+            fresh = _FRESH[0]
+            got = _or_factored(old, cond)
+            if _FRESH[0] == fresh:
+                self.define_joins[ids] = got
+        self.defines[macro] = got
         path, line, standalone = self.at
         key = (macro, path, line, valued, standalone)
         self.define_sites[key] = _or(self.define_sites.get(key, False), cond)
@@ -2942,6 +3039,7 @@ def build_model(
     _NODES.clear()
     _SIZES.clear()
     _SEQ.clear()
+    _JOINS.clear()
     _PARSED.clear()
     m = _Model(cmake, files, dirs, names, cmakedefines or {})
     has_root = "CMakeLists.txt" in cmake
@@ -2972,6 +3070,8 @@ def build_model(
                 separate.update((q, p) for q in m.file_cond if q not in before)
         out = m.result(has_root)
         out.separate = separate
+        out.steps = m.steps
+        out.conditions = len(_SEQ)
         return out
     except _Stop:
         raise ModelGaveUp(f"the CMake model stopped after {MAX_STEPS} commands") from None
@@ -2979,6 +3079,7 @@ def build_model(
         _NODES.clear()
         _SIZES.clear()
         _SEQ.clear()
+        _JOINS.clear()
 
 
 def _blind_files(m: _Model, order: list[str]) -> None:
