@@ -65,6 +65,7 @@ from .facts import (
     evidence_text,
 )
 from .guards import conj, disj, neg
+from .speedups import compiled
 
 Guard = Any
 
@@ -1471,37 +1472,10 @@ class _Reader:
 
     def all_name_dots(self) -> list[tuple[str, list[int]]]:
         """``name_dots``, import statements included."""
-        text = self.text
         binds = self.binds
-        out: list[tuple[str, list[int]]] = []
-        if len(binds) <= _MANY_NAMES:  # one fast search per name
-            find = text.find
-            for name in binds:
-                if not name.isascii():
-                    continue
-                key = name + "."
-                p = find(key)
-                if p < 0:
-                    continue
-                step = len(key)
-                at: list[int] = []
-                if p == 0:
-                    at.append(p)
-                    p = find(key, step)
-                while p >= 0:
-                    c = text[p - 1]
-                    if c not in _WORD_OR_DOT and c < "\x80":  # neither `.` nor `_idchar`
-                        at.append(p)
-                    p = find(key, p + step)
-                if at:
-                    out.append((name, at))
-        else:  # one pass over every name before a dot
-            by_name: dict[str, list[int]] = {}
-            for m in _NAME_DOT.finditer(text):
-                if m.group() in binds:
-                    by_name.setdefault(m.group(), []).append(m.start())
-            out.extend(by_name.items())
-        return out
+        if len(binds) <= _MANY_NAMES:
+            return _name_dots(self.text, [name for name in binds if name.isascii()])
+        return _name_dots(self.text, list(binds))
 
     def candidates(self) -> list[int]:
         """Where a name that imports bind starts a dotted chain (``NAME.x``, ``NAME .x``, a name
@@ -1540,8 +1514,7 @@ class _Reader:
         out: list[tuple[str, list[int], list[str]]] = []
         self._tails = out
         for name, at in self.name_dots():
-            ends = map(add, at, repeat(len(name)))
-            out.append((name, at, list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))))
+            out.append((name, at, _tails(text, list(map(add, at, repeat(len(name)))))))
         for p in self.odd_candidates():
             w = _ID_AT.match(text, p)
             name = _nfkc(w.group())  # type: ignore[union-attr]
@@ -1817,6 +1790,50 @@ _TAILS = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)*+(?:{_CHAIN_GAP}\.(?:[ \t\f
 _PLAIN_RUN = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)*+")
 _GAPPY = re.compile(r"[ \t\f\n\\#]")
 _GROUP = methodcaller("group")
+
+
+def _name_dots_py(text: str, names: list[str]) -> list[tuple[str, list[int]]]:
+    """Each of ``names``, in order, with the places where ``name + "."`` is written, found
+    left to right (each search starting after the previous find), and not right after an
+    identifier character or a dot; the names never found are left out. (Twin of
+    ``_speedups.name_dots``.)"""
+    found: dict[str, list[int]] = {}
+    by_find = names
+    if len(names) > _MANY_NAMES:  # one pass over every identifier before a dot
+        wanted = set(names)
+        for m in _NAME_DOT.finditer(text):
+            if m.group() in wanted:
+                found.setdefault(m.group(), []).append(m.start())
+        # the same places for an identifier; NFKC can make a name that is none (`a\u2024b`)
+        by_find = [name for name in names if _ID_AT.fullmatch(name) is None]
+    find = text.find
+    for name in by_find:
+        key = name + "."
+        p = find(key)
+        if p < 0:
+            continue
+        step = len(key)
+        at: list[int] = []
+        if p == 0:
+            at.append(p)
+            p = find(key, step)
+        while p >= 0:
+            c = text[p - 1]
+            if c not in _WORD_OR_DOT and c < "\x80":  # neither `.` nor `_idchar`
+                at.append(p)
+            p = find(key, p + step)
+        if at:
+            found[name] = at
+    return [(name, found[name]) for name in names if name in found]
+
+
+def _tails_py(text: str, ends: list[int]) -> list[str]:
+    """The text ``_TAILS`` matches at each of ``ends``. (Twin of ``_speedups.tails``.)"""
+    return list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))
+
+
+_name_dots = _name_dots_py if compiled is None else compiled.name_dots
+_tails = _tails_py if compiled is None else compiled.tails
 
 
 def _dotted(tail: str) -> str:

@@ -1,0 +1,319 @@
+/* Compiled twins of the readers' hottest loops (issue 8, item 4).
+
+   Each function here has a pure-Python twin in the reader that calls it (named in its comment),
+   and the twin is the definition of its behaviour: the results are equal for every text (tests
+   compare both on generated and real texts). The reader uses this module only when it is built
+   and SCOPED_PURE_PYTHON is not set (readers/speedups.py).
+
+   Texts are Python strings; positions are indices of code points, as in Python. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+#ifndef SCOPED_SOURCE_SHA256
+#define SCOPED_SOURCE_SHA256 ""
+#endif
+
+/* The Python reader's identifier characters (`_ID_START`, `_ID_CHAR`): ASCII letters and `_`,
+   digits but not first, and every non-ASCII character. */
+static inline int
+id_start(Py_UCS4 c)
+{
+    return c >= 0x80 || c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static inline int
+id_char(Py_UCS4 c)
+{
+    return id_start(c) || (c >= '0' && c <= '9');
+}
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+#define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
+
+static int
+text_of(PyObject *obj, Text *t)
+{
+    if (!PyUnicode_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "a str is required");
+        return -1;
+    }
+    if (PyUnicode_READY(obj) < 0)
+        return -1;
+    t->kind = PyUnicode_KIND(obj);
+    t->data = PyUnicode_DATA(obj);
+    t->n = PyUnicode_GET_LENGTH(obj);
+    return 0;
+}
+
+/* The next `.` at or after `i`, or -1. */
+static Py_ssize_t
+next_dot(const Text *t, Py_ssize_t i)
+{
+    if (i >= t->n)
+        return -1;
+    if (t->kind == PyUnicode_1BYTE_KIND) {
+        const char *s = (const char *)t->data;
+        const char *d = memchr(s + i, '.', (size_t)(t->n - i));
+        return d == NULL ? -1 : (Py_ssize_t)(d - s);
+    }
+    for (; i < t->n; i++)
+        if (AT(t, i) == '.')
+            return i;
+    return -1;
+}
+
+static int
+is_identifier(PyObject *name)
+{
+    Text t;
+    if (text_of(name, &t) < 0)
+        return -1;
+    if (t.n == 0 || !id_start(AT(&t, 0)))
+        return 0;
+    for (Py_ssize_t i = 1; i < t.n; i++)
+        if (!id_char(AT(&t, i)))
+            return 0;
+    return 1;
+}
+
+static int
+append_pos(PyObject **list, Py_ssize_t p)
+{
+    if (*list == NULL && (*list = PyList_New(0)) == NULL)
+        return -1;
+    PyObject *v = PyLong_FromSsize_t(p);
+    if (v == NULL)
+        return -1;
+    int r = PyList_Append(*list, v);
+    Py_DECREF(v);
+    return r;
+}
+
+/* Whether the name `name` (of length `len`) is written at `p` in `t`. */
+static int
+equal_at(const Text *t, Py_ssize_t p, const Text *name)
+{
+    for (Py_ssize_t k = 0; k < name->n; k++)
+        if (AT(t, p + k) != AT(name, k))
+            return 0;
+    return 1;
+}
+
+#define BUCKETS 64 /* identifier names by length modulo BUCKETS, chained through `next` */
+
+PyDoc_STRVAR(name_dots_doc,
+"name_dots(text, names) -> list[tuple[str, list[int]]]\n\n"
+"Twin of readers/python.py `_name_dots_py`: each of `names`, in order, with the places where\n"
+"`name + \".\"` is written, found left to right (each search starting after the previous\n"
+"find), and not right after an identifier character or a dot; names never found left out.");
+
+static PyObject *
+name_dots(PyObject *self, PyObject *args)
+{
+    PyObject *text_obj, *names_obj;
+    if (!PyArg_ParseTuple(args, "UO:name_dots", &text_obj, &names_obj))
+        return NULL;
+    Text t;
+    if (text_of(text_obj, &t) < 0)
+        return NULL;
+    PyObject *names = PySequence_Fast(names_obj, "names must be a sequence");
+    if (names == NULL)
+        return NULL;
+    Py_ssize_t m = PySequence_Fast_GET_SIZE(names);
+    PyObject **items = PySequence_Fast_ITEMS(names);
+    PyObject *out = NULL;
+    Text *nt = PyMem_Calloc(m ? (size_t)m : 1, sizeof(Text));
+    Py_ssize_t *next = PyMem_Calloc(m ? (size_t)m : 1, sizeof(Py_ssize_t));
+    PyObject **found = PyMem_Calloc(m ? (size_t)m : 1, sizeof(PyObject *));
+    Py_ssize_t bucket[BUCKETS];
+    if (nt == NULL || next == NULL || found == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int b = 0; b < BUCKETS; b++)
+        bucket[b] = -1;
+
+    /* Identifier names: at each dot, the run of identifier characters before it is the only
+       place where one can end (a name must start after a character that is not one); the other
+       names (NFKC can make `a.b` of `a\u2024b`) are searched for one by one, as in Python. */
+    for (Py_ssize_t j = m - 1; j >= 0; j--) {
+        if (text_of(items[j], &nt[j]) < 0)
+            goto done;
+        int ident = is_identifier(items[j]);
+        if (ident < 0)
+            goto done;
+        next[j] = -2; /* not in a bucket */
+        if (ident) {
+            int b = (int)(nt[j].n % BUCKETS);
+            next[j] = bucket[b];
+            bucket[b] = j;
+        }
+    }
+    for (Py_ssize_t d = next_dot(&t, 0); d >= 0; d = next_dot(&t, d + 1)) {
+        Py_ssize_t r = d;
+        while (r > 0 && id_char(AT(&t, r - 1)))
+            r--;
+        if (r == d || (r > 0 && AT(&t, r - 1) == '.'))
+            continue;
+        Py_ssize_t len = d - r;
+        for (Py_ssize_t j = bucket[len % BUCKETS]; j >= 0; j = next[j]) {
+            if (nt[j].n == len && equal_at(&t, r, &nt[j])) {
+                if (append_pos(&found[j], r) < 0)
+                    goto done;
+                break;
+            }
+        }
+    }
+    for (Py_ssize_t j = 0; j < m; j++) {
+        if (next[j] != -2)
+            continue;
+        Py_ssize_t step = nt[j].n + 1;
+        for (Py_ssize_t p = 0; p + step <= t.n; p++) {
+            if (AT(&t, p + nt[j].n) != '.' || !equal_at(&t, p, &nt[j]))
+                continue;
+            if (p == 0 || !(id_char(AT(&t, p - 1)) || AT(&t, p - 1) == '.'))
+                if (append_pos(&found[j], p) < 0)
+                    goto done;
+            p += step - 1; /* the next search starts after this find */
+        }
+    }
+    if ((out = PyList_New(0)) == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        if (found[j] == NULL)
+            continue;
+        PyObject *pair = PyTuple_Pack(2, items[j], found[j]);
+        if (pair == NULL || PyList_Append(out, pair) < 0) {
+            Py_XDECREF(pair);
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_DECREF(pair);
+    }
+done:
+    if (found != NULL)
+        for (Py_ssize_t j = 0; j < m; j++)
+            Py_XDECREF(found[j]);
+    PyMem_Free(found);
+    PyMem_Free(next);
+    PyMem_Free(nt);
+    Py_DECREF(names);
+    return out;
+}
+
+/* The end of readers/python.py `_TAILS`'s match at `i`:
+   (?:\.ID_START ID_CHAR*+)*+ (?:GAP \. (?:[ \t\f\n]|\\\n)*+ ID)*   with
+   GAP = (?:[ \t\f\n]|\\\n|#[^\n]*)*+. Every part is possessive or cannot give anything back
+   (an identifier is never followed by a character that starts a gap or a dot), so the match
+   is the longest run of these pieces. */
+static Py_ssize_t
+tail_end(const Text *t, Py_ssize_t i)
+{
+    Py_ssize_t n = t->n;
+    while (i + 1 < n && AT(t, i) == '.' && id_start(AT(t, i + 1))) {
+        i += 2;
+        while (i < n && id_char(AT(t, i)))
+            i++;
+    }
+    for (;;) {
+        Py_ssize_t j = i;
+        while (j < n) {
+            Py_UCS4 c = AT(t, j);
+            if (c == ' ' || c == '\t' || c == '\f' || c == '\n')
+                j++;
+            else if (c == '\\' && j + 1 < n && AT(t, j + 1) == '\n')
+                j += 2;
+            else if (c == '#') {
+                while (j < n && AT(t, j) != '\n')
+                    j++;
+            }
+            else
+                break;
+        }
+        if (j >= n || AT(t, j) != '.')
+            return i;
+        j++;
+        while (j < n) {
+            Py_UCS4 c = AT(t, j);
+            if (c == ' ' || c == '\t' || c == '\f' || c == '\n')
+                j++;
+            else if (c == '\\' && j + 1 < n && AT(t, j + 1) == '\n')
+                j += 2;
+            else
+                break;
+        }
+        if (j >= n || !id_start(AT(t, j)))
+            return i;
+        j++;
+        while (j < n && id_char(AT(t, j)))
+            j++;
+        i = j;
+    }
+}
+
+PyDoc_STRVAR(tails_doc,
+"tails(text, ends) -> list[str]\n\n"
+"Twin of readers/python.py `_tails_py`: the text `_TAILS` matches at each of `ends`.");
+
+static PyObject *
+tails(PyObject *self, PyObject *args)
+{
+    PyObject *text_obj, *ends_obj;
+    if (!PyArg_ParseTuple(args, "UO:tails", &text_obj, &ends_obj))
+        return NULL;
+    Text t;
+    if (text_of(text_obj, &t) < 0)
+        return NULL;
+    PyObject *ends = PySequence_Fast(ends_obj, "ends must be a sequence");
+    if (ends == NULL)
+        return NULL;
+    Py_ssize_t m = PySequence_Fast_GET_SIZE(ends);
+    PyObject *out = PyList_New(m);
+    for (Py_ssize_t k = 0; out != NULL && k < m; k++) {
+        Py_ssize_t e = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(ends, k));
+        if (e == -1 && PyErr_Occurred()) {
+            Py_CLEAR(out);
+            break;
+        }
+        if (e < 0 || e > t.n) {
+            PyErr_SetString(PyExc_IndexError, "position out of the text");
+            Py_CLEAR(out);
+            break;
+        }
+        PyObject *s = PyUnicode_Substring(text_obj, e, tail_end(&t, e));
+        if (s == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, k, s);
+    }
+    Py_DECREF(ends);
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"name_dots", name_dots, METH_VARARGS, name_dots_doc},
+    {"tails", tails, METH_VARARGS, tails_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_speedups",
+    "Compiled twins of the readers' hot loops (see _speedups.c).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    PyObject *mod = PyModule_Create(&module);
+    if (mod != NULL && PyModule_AddStringConstant(mod, "SOURCE_SHA256", SCOPED_SOURCE_SHA256) < 0)
+        Py_CLEAR(mod);
+    return mod;
+}
