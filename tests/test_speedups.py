@@ -125,6 +125,17 @@ def test_tails_equal_their_python_twin(compiled: ModuleType, text: str) -> None:
     assert compiled.tails(text, ends) == py_reader._tails_py(text, ends)
 
 
+@settings(max_examples=600, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_texts | st.text(max_size=80), names=_names)
+@example(text="a .b", names=["a"])  # at offset 0
+@example(text="x = a\\\n  .b\n(é \t\f.c) 𝔘\n.d a .", names=["a", "é", "𝔘"])
+def test_spaced_name_dots_equal_their_python_twin(
+    compiled: ModuleType, text: str, names: list[str]
+) -> None:
+    wanted = set(names)
+    assert compiled.spaced_name_dots(text, wanted) == py_reader._spaced_name_dots_py(text, wanted)
+
+
 def test_huge_texts(compiled: ModuleType) -> None:
     unit = "import np\nx = np.a.b(np .c, 'np.d')  # np.e\nnp\\\n.f; é.np.g; 𝔘 = np.\n"
     text = unit * 40_000  # 2.6 MB, UCS-4
@@ -133,6 +144,9 @@ def test_huge_texts(compiled: ModuleType) -> None:
     assert got == py_reader._name_dots_py(text, names)
     ends = [p + 2 for p in got[0][1]]
     assert compiled.tails(text, ends) == py_reader._tails_py(text, ends)
+    spaced = compiled.spaced_name_dots(text, set(names))
+    assert len(spaced) == 80_000
+    assert spaced == py_reader._spaced_name_dots_py(text, set(names))
 
 
 def test_bad_arguments_raise(compiled: ModuleType) -> None:

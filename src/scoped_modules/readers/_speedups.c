@@ -298,9 +298,51 @@ tails(PyObject *self, PyObject *args)
     return out;
 }
 
+static inline int
+is_space(Py_UCS4 c)
+{
+    return c == ' ' || c == '\t' || c == '\f' || c == '\n';
+}
+
+PyDoc_STRVAR(spaced_name_dots_doc,
+"spaced_name_dots(text, names) -> list[int]\n\n"
+"Twin of readers/python.py `_spaced_name_dots_py`: where one of `names` is written before a\n"
+"dot with spaces, line breaks or backslashes between (`NAME .x`), in order.");
+
+static PyObject *
+spaced_name_dots(PyObject *self, PyObject *args)
+{
+    PyObject *text_obj, *names;
+    if (!PyArg_ParseTuple(args, "UO:spaced_name_dots", &text_obj, &names))
+        return NULL;
+    Text t;
+    if (text_of(text_obj, &t) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t d = next_dot(&t, 1); out != NULL && d >= 0; d = next_dot(&t, d + 1)) {
+        if (!is_space(AT(&t, d - 1)))
+            continue;
+        Py_ssize_t i = d - 1;
+        while (i > 0 && (is_space(AT(&t, i - 1)) || AT(&t, i - 1) == '\\'))
+            i--;
+        Py_ssize_t j = i;
+        while (j > 0 && id_char(AT(&t, j - 1)))
+            j--;
+        if (j == i)
+            continue;
+        PyObject *word = PyUnicode_Substring(text_obj, j, i);
+        int in = word == NULL ? -1 : PySequence_Contains(names, word);
+        Py_XDECREF(word);
+        if (in < 0 || (in == 1 && append_pos(&out, j) < 0))
+            Py_CLEAR(out);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"name_dots", name_dots, METH_VARARGS, name_dots_doc},
     {"tails", tails, METH_VARARGS, tails_doc},
+    {"spaced_name_dots", spaced_name_dots, METH_VARARGS, spaced_name_dots_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,7 +1,8 @@
 # Stub of the compiled twins in _speedups.c (see readers/speedups.py).
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 SOURCE_SHA256: str
 
 def name_dots(text: str, names: Sequence[str], /) -> list[tuple[str, list[int]]]: ...
 def tails(text: str, ends: Sequence[int], /) -> list[str]: ...
+def spaced_name_dots(text: str, names: Container[str], /) -> list[int]: ...

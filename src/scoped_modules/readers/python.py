@@ -46,7 +46,7 @@ import re
 import unicodedata
 import warnings
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from itertools import repeat
 from operator import add, itemgetter, methodcaller
 from typing import Any
@@ -1677,25 +1677,7 @@ class _Reader:
         spelled with characters that NFKC normalisation changes."""
         text = self.text
         binds = self.binds
-        out: set[int] = set()
-        dots: list[int] = []
-        find = text.find
-        for key in _SPACED_DOTS:  # "\n    .x" ends in " ." too
-            if key[0] not in text:  # one fast search for a tab or a form feed
-                continue
-            p = find(key)
-            while p >= 0:
-                dots.append(p)
-                p = find(key, p + 2)
-        for d in dots:
-            i = d
-            while i > 0 and text[i - 1] in " \t\f\n\\":
-                i -= 1
-            j = i
-            while j > 0 and _idchar(text[j - 1]):
-                j -= 1
-            if j < i and text[j:i] in binds:
-                out.add(j)
+        out = set(_spaced_name_dots(text, binds))
         if not text.isascii():
             last = -1
             for m in _NON_ASCII.finditer(text):
@@ -1827,6 +1809,34 @@ def _name_dots_py(text: str, names: list[str]) -> list[tuple[str, list[int]]]:
     return [(name, found[name]) for name in names if name in found]
 
 
+def _spaced_name_dots_py(text: str, names: Container[str]) -> list[int]:
+    """Where one of ``names`` is written before a dot with spaces, line breaks or backslashes
+    between (``NAME .x``, ``NAME\\\n.x``), in order: at each space, tab, form feed or line
+    break right before a dot, the identifier characters before it and the spaces, line breaks
+    and backslashes before that. (Twin of ``_speedups.spaced_name_dots``.)"""
+    out: list[int] = []
+    dots: list[int] = []
+    find = text.find
+    for key in _SPACED_DOTS:  # "\n    .x" ends in " ." too
+        if key[0] not in text:  # one fast search for a tab or a form feed
+            continue
+        p = find(key)
+        while p >= 0:
+            dots.append(p)
+            p = find(key, p + 2)
+    for d in dots:
+        i = d
+        while i > 0 and text[i - 1] in " \t\f\n\\":
+            i -= 1
+        j = i
+        while j > 0 and _idchar(text[j - 1]):
+            j -= 1
+        if j < i and text[j:i] in names:
+            out.append(j)
+    out.sort()
+    return out
+
+
 def _tails_py(text: str, ends: list[int]) -> list[str]:
     """The text ``_TAILS`` matches at each of ``ends``. (Twin of ``_speedups.tails``.)"""
     return list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))
@@ -1834,6 +1844,7 @@ def _tails_py(text: str, ends: list[int]) -> list[str]:
 
 _name_dots = _name_dots_py if compiled is None else compiled.name_dots
 _tails = _tails_py if compiled is None else compiled.tails
+_spaced_name_dots = _spaced_name_dots_py if compiled is None else compiled.spaced_name_dots
 
 
 def _dotted(tail: str) -> str:
