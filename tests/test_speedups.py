@@ -26,11 +26,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from scoped_modules.readers import cpp as cpp_reader
 from scoped_modules.readers import python as py_reader
 from scoped_modules.readers import speedups
 
 ROOT = Path(__file__).resolve().parents[1]
-READERS = [py_reader]  # the reader modules with compiled twins
+READERS = [py_reader, cpp_reader]  # the reader modules with compiled twins
 
 
 def _built() -> ModuleType:
@@ -158,6 +159,22 @@ def test_bad_arguments_raise(compiled: ModuleType) -> None:
         compiled.tails("a.b", [4])
 
 
+# --- the C/C++ reader's defines ---------------------------------------------------------------
+
+_CPP_PIECES = [
+    "#", "# ", "define", "cmakedefine", "cmakedefine01", "01", " ", "\t", "\n", "\r", "\f", "A",
+    "_", "9", "é", "\u0663", "\u00b2", "x", "\\\n", "/*", "*/", "(", "𝔘",
+]  # fmt: skip
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(st.sampled_from(_CPP_PIECES), max_size=40).map("".join) | st.text(max_size=60))
+@example(text="#define A\n  #\tcmakedefine01 B_1\n#cmakedefine01C\n#cmakedefine  D\nx #define E")
+@example(text="#define Aé\u0663\u00b2 1\n#define")  # \\w is Unicode; the name at the end
+def test_defines_equal_their_python_twin(compiled: ModuleType, text: str) -> None:
+    assert compiled.defines(text) == cpp_reader._defines_py(text)
+
+
 # --- whole facts on real files ---------------------------------------------------------------
 
 
@@ -176,6 +193,26 @@ def test_python_facts_are_byte_identical_on_real_files(
     for path in files:
         text = path.read_bytes().decode("utf-8", "replace")
         c, py = _read_both(both, monkeypatch, py_reader.read_python, text)
+        if c != py or marshal.dumps(c) != marshal.dumps(py):
+            differ.append(str(path))
+    assert differ == []
+
+
+def _c_files() -> list[Path]:
+    include = Path(sysconfig.get_paths()["include"])
+    return sorted(include.rglob("*.h")) + sorted(Path("/usr/include").glob("*.h"))
+
+
+def test_cpp_facts_are_byte_identical_on_real_files(
+    both: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _c_files()
+    if len(files) < 100:
+        pytest.skip(f"needs C headers (found {len(files)}: Python's and /usr/include)")
+    differ = []
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        c, py = _read_both(both, monkeypatch, cpp_reader.read_cpp, text)
         if c != py or marshal.dumps(c) != marshal.dumps(py):
             differ.append(str(path))
     assert differ == []

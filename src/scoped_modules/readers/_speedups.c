@@ -52,22 +52,24 @@ text_of(PyObject *obj, Text *t)
     return 0;
 }
 
-/* The next `.` at or after `i`, or -1. */
+/* The next `c` (ASCII) at or after `i`, or -1. */
 static Py_ssize_t
-next_dot(const Text *t, Py_ssize_t i)
+next_char(const Text *t, Py_ssize_t i, char c)
 {
     if (i >= t->n)
         return -1;
     if (t->kind == PyUnicode_1BYTE_KIND) {
         const char *s = (const char *)t->data;
-        const char *d = memchr(s + i, '.', (size_t)(t->n - i));
+        const char *d = memchr(s + i, c, (size_t)(t->n - i));
         return d == NULL ? -1 : (Py_ssize_t)(d - s);
     }
     for (; i < t->n; i++)
-        if (AT(t, i) == '.')
+        if (AT(t, i) == (Py_UCS4)c)
             return i;
     return -1;
 }
+
+#define next_dot(t, i) next_char((t), (i), '.')
 
 static int
 is_identifier(PyObject *name)
@@ -339,10 +341,82 @@ spaced_name_dots(PyObject *self, PyObject *args)
     return out;
 }
 
+/* Whether `word` (ASCII) is written at `i`. */
+static int
+word_at(const Text *t, Py_ssize_t i, const char *word)
+{
+    for (; *word; word++, i++)
+        if (i >= t->n || AT(t, i) != (Py_UCS4)(unsigned char)*word)
+            return 0;
+    return 1;
+}
+
+static inline int
+is_blank(Py_UCS4 c)
+{
+    return c == ' ' || c == '\t';
+}
+
+PyDoc_STRVAR(defines_doc,
+"defines(text) -> list[tuple[str, str]]\n\n"
+"Twin of readers/cpp.py `_defines_py`: (directive, name) of each line\n"
+"`^[ \\t]*#[ \\t]*(define|cmakedefine(?:01)?)[ \\t]+([A-Za-z_]\\w*)`, in order.");
+
+static PyObject *
+defines(PyObject *self, PyObject *args)
+{
+    static const char *const words[] = {"define", "cmakedefine01", "cmakedefine"};
+    PyObject *text_obj;
+    if (!PyArg_ParseTuple(args, "U:defines", &text_obj))
+        return NULL;
+    Text t;
+    if (text_of(text_obj, &t) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    /* a `#` with only spaces and tabs before it on its line */
+    for (Py_ssize_t h = next_char(&t, 0, '#'); out != NULL && h >= 0; h = next_char(&t, h + 1, '#')) {
+        Py_ssize_t b = h;
+        while (b > 0 && is_blank(AT(&t, b - 1)))
+            b--;
+        if (b > 0 && AT(&t, b - 1) != '\n')
+            continue;
+        Py_ssize_t i = h + 1;
+        while (i < t.n && is_blank(AT(&t, i)))
+            i++;
+        const char *word = NULL;
+        Py_ssize_t j = i;
+        for (int w = 0; w < 3 && word == NULL; w++) {
+            Py_ssize_t len = (Py_ssize_t)strlen(words[w]);
+            if (word_at(&t, i, words[w]) && i + len < t.n && is_blank(AT(&t, i + len))) {
+                word = words[w];
+                j = i + len;
+            }
+        }
+        if (word == NULL)
+            continue;
+        while (j < t.n && is_blank(AT(&t, j)))
+            j++;
+        if (j >= t.n)
+            continue;
+        Py_UCS4 c = AT(&t, j);
+        if (!(c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+            continue;
+        Py_ssize_t e = j + 1;
+        while (e < t.n && (Py_UNICODE_ISALNUM(AT(&t, e)) || AT(&t, e) == '_'))
+            e++;
+        PyObject *pair = Py_BuildValue("(sN)", word, PyUnicode_Substring(text_obj, j, e));
+        if (pair == NULL || PyList_Append(out, pair) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(pair);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"name_dots", name_dots, METH_VARARGS, name_dots_doc},
     {"tails", tails, METH_VARARGS, tails_doc},
     {"spaced_name_dots", spaced_name_dots, METH_VARARGS, spaced_name_dots_doc},
+    {"defines", defines, METH_VARARGS, defines_doc},
     {NULL, NULL, 0, NULL},
 };
 
