@@ -137,6 +137,23 @@ def test_spaced_name_dots_equal_their_python_twin(
     assert compiled.spaced_name_dots(text, wanted) == py_reader._spaced_name_dots_py(text, wanted)
 
 
+# pieces of Python lines: quotes and prefixes, f-string fields, brackets, continuations
+_LINE_PIECES = [
+    "'", '"', "'''", '"""', "f", "F", "r", "rf", "fR", "b", "x", "xf", "é", "\\", "\n", "#", "{",
+    "}", "{{", "}}", "{x}", "{'a'}", '{"b"}', "{'\"'}", '{"\'"}', "(", ")", "[", "]", " ", "N",
+    ":", "!r", "\\N{DASH}",
+]  # fmt: skip
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(st.sampled_from(_LINE_PIECES), max_size=40).map("".join))
+@example(text="x = f'{a[\"k\"]}' + rf\"{b!r:>{w}}\"  # c\n(a, [b, {c: (d)}])\n'''x''' y\n")
+@example(text="f'{\"it's\"}'\n")  # the other quote inside a field's string
+def test_simple_lines_equal_their_python_twin(compiled: ModuleType, text: str) -> None:
+    for pos in range(len(text) + 1):
+        assert compiled.simple_lines(text, pos) == py_reader._simple_lines_py(text, pos), pos
+
+
 def test_huge_texts(compiled: ModuleType) -> None:
     unit = "import np\nx = np.a.b(np .c, 'np.d')  # np.e\nnp\\\n.f; é.np.g; 𝔘 = np.\n"
     text = unit * 40_000  # 2.6 MB, UCS-4

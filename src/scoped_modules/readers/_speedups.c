@@ -412,11 +412,223 @@ defines(PyObject *self, PyObject *args)
     return out;
 }
 
+/* --- the Python reader's simple lines (`_SIMPLE_LINES`) --- */
+
+static inline int
+is_word(Py_UCS4 c) /* `\w` of Python's `re` on str */
+{
+    return Py_UNICODE_ISALNUM(c) || c == '_';
+}
+
+static inline int
+one_of(Py_UCS4 c, const char *set)
+{
+    return c != 0 && c < 0x80 && strchr(set, (int)c) != NULL;
+}
+
+/* `_NOT_F` and `_IS_F` at a quote `q`: whether it opens a plain string (no f prefix before
+   it), or an f-string whose prefix (`f`, `fr`, `rf`, any case) is not inside a longer word. */
+static int
+not_f(const Text *t, Py_ssize_t q)
+{
+    if (q >= 1 && one_of(AT(t, q - 1), "fF"))
+        return 0;
+    return !(q >= 2 && one_of(AT(t, q - 2), "fF") && one_of(AT(t, q - 1), "rR"));
+}
+
+static int
+is_f(const Text *t, Py_ssize_t q)
+{
+    if (q >= 1 && one_of(AT(t, q - 1), "fF") && !(q >= 2 && is_word(AT(t, q - 2))))
+        return 1;
+    if (q >= 2 && one_of(AT(t, q - 2), "fF") && one_of(AT(t, q - 1), "rR"))
+        return !(q >= 3 && is_word(AT(t, q - 3)));
+    if (q >= 2 && one_of(AT(t, q - 2), "rR") && one_of(AT(t, q - 1), "fF"))
+        return !(q >= 3 && is_word(AT(t, q - 3)));
+    return 0;
+}
+
+/* Whether `c` is at `i`; false past the end. */
+static inline int
+is_at(const Text *t, Py_ssize_t i, Py_UCS4 c)
+{
+    return i < t->n && AT(t, i) == c;
+}
+
+/* A plain string closed on its line, from its quote `q`: its end, or -1. Three quotes
+   `'''(?:[^'\\\n]++|\\[^\n]|'(?!''))*+'''` first, else one `'(?!'')(?:[^'\\\n]++|\\[^\n])*+'`
+   (which cannot match where three quotes stand). */
+static Py_ssize_t
+plain_string_line(const Text *t, Py_ssize_t q)
+{
+    Py_UCS4 Q = AT(t, q);
+    int triple = is_at(t, q + 1, Q) && is_at(t, q + 2, Q);
+    Py_ssize_t j = triple ? q + 3 : q + 1;
+    while (j < t->n) {
+        Py_UCS4 c = AT(t, j);
+        if (c == '\\') {
+            if (j + 1 >= t->n || AT(t, j + 1) == '\n')
+                break;
+            j += 2;
+        }
+        else if (c == '\n')
+            break;
+        else if (c == Q) {
+            if (!triple || (is_at(t, j + 1, Q) && is_at(t, j + 2, Q)))
+                break;
+            j++;
+        }
+        else
+            j++;
+    }
+    if (triple)
+        return is_at(t, j, Q) && is_at(t, j + 1, Q) && is_at(t, j + 2, Q) ? j + 3 : -1;
+    return is_at(t, j, Q) ? j + 1 : -1;
+}
+
+/* A replacement field of a one-line f-string from its `{` (`_FIELD`): its end, or -1. */
+static Py_ssize_t
+field_line(const Text *t, Py_ssize_t i)
+{
+    Py_ssize_t k = i + 1;
+    while (k < t->n) {
+        Py_UCS4 c = AT(t, k);
+        if (c == '\'' || c == '"') {
+            Py_ssize_t e = k + 1;
+            while (e < t->n && AT(t, e) != c && !one_of(AT(t, e), "\\\n{}"))
+                e++;
+            if (!is_at(t, e, c))
+                break;
+            k = e + 1;
+        }
+        else if (one_of(c, "\\\n{}#"))
+            break;
+        else
+            k++;
+    }
+    return is_at(t, k, '}') ? k + 1 : -1;
+}
+
+/* A one-line f-string from its quote (`_F_ONE`): its end, or -1. */
+static Py_ssize_t
+f_string_line(const Text *t, Py_ssize_t q)
+{
+    Py_UCS4 Q = AT(t, q);
+    if (is_at(t, q + 1, Q) && is_at(t, q + 2, Q))
+        return -1;
+    Py_ssize_t j = q + 1;
+    while (j < t->n) {
+        Py_UCS4 c = AT(t, j);
+        if (c == '\\') {
+            if (j + 1 >= t->n || one_of(AT(t, j + 1), "\n{}N"))
+                break;
+            j += 2;
+        }
+        else if (c == '{') {
+            if (is_at(t, j + 1, '{'))
+                j += 2;
+            else {
+                Py_ssize_t e = field_line(t, j);
+                if (e < 0)
+                    break;
+                j = e;
+            }
+        }
+        else if (c == '}') {
+            if (!is_at(t, j + 1, '}'))
+                break;
+            j += 2;
+        }
+        else if (c == Q || c == '\n')
+            break;
+        else
+            j++;
+    }
+    return is_at(t, j, Q) ? j + 1 : -1;
+}
+
+/* `_STR_LINE` at a quote. */
+static Py_ssize_t
+string_line(const Text *t, Py_ssize_t q)
+{
+    if (not_f(t, q))
+        return plain_string_line(t, q);
+    if (is_f(t, q))
+        return f_string_line(t, q);
+    return -1;
+}
+
+static Py_ssize_t items_line(const Text *t, Py_ssize_t i, int level);
+
+/* One item of a simple line (`_nested(_RUN | string, level)`): its end, or -1. */
+static Py_ssize_t
+item_line(const Text *t, Py_ssize_t i, int level)
+{
+    Py_UCS4 c = AT(t, i);
+    if (one_of(c, "([{")) {
+        if (level == 0)
+            return -1;
+        Py_ssize_t j = items_line(t, i + 1, level - 1);
+        return j < t->n && one_of(AT(t, j), ")]}") ? j + 1 : -1;
+    }
+    if (c == '\'' || c == '"')
+        return string_line(t, i);
+    Py_ssize_t j = i;
+    while (j < t->n && !one_of(AT(t, j), "\n'\"#()[]{}\\"))
+        j++;
+    return j > i ? j : -1;
+}
+
+static Py_ssize_t
+items_line(const Text *t, Py_ssize_t i, int level)
+{
+    while (i < t->n) {
+        Py_ssize_t e = item_line(t, i, level);
+        if (e < 0)
+            break;
+        i = e;
+    }
+    return i;
+}
+
+PyDoc_STRVAR(simple_lines_doc,
+"simple_lines(text, pos) -> int\n\n"
+"Twin of readers/python.py `_simple_lines_py`: the end of `_SIMPLE_LINES`'s match at `pos`\n"
+"(the run of lines complete on their own: brackets nested at most 3 deep, strings closed on\n"
+"their line, no backslash).");
+
+static PyObject *
+simple_lines(PyObject *self, PyObject *args)
+{
+    PyObject *text_obj;
+    Py_ssize_t i;
+    if (!PyArg_ParseTuple(args, "Un:simple_lines", &text_obj, &i))
+        return NULL;
+    Text t;
+    if (text_of(text_obj, &t) < 0)
+        return NULL;
+    if (i < 0 || i > t.n) {
+        PyErr_SetString(PyExc_IndexError, "position out of the text");
+        return NULL;
+    }
+    for (;;) {
+        Py_ssize_t j = items_line(&t, i, 3);
+        if (is_at(&t, j, '#'))
+            while (j < t.n && AT(&t, j) != '\n')
+                j++;
+        if (!is_at(&t, j, '\n'))
+            break;
+        i = j + 1;
+    }
+    return PyLong_FromSsize_t(i);
+}
+
 static PyMethodDef methods[] = {
     {"name_dots", name_dots, METH_VARARGS, name_dots_doc},
     {"tails", tails, METH_VARARGS, tails_doc},
     {"spaced_name_dots", spaced_name_dots, METH_VARARGS, spaced_name_dots_doc},
     {"defines", defines, METH_VARARGS, defines_doc},
+    {"simple_lines", simple_lines, METH_VARARGS, simple_lines_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -694,11 +694,11 @@ class _Reader:
         if pos > upto:
             return
         text, n = self.text, self.n
-        simple = _SIMPLE_LINES.match
+        simple = _simple_lines
         logical = _LOGICAL.match
         ml_s, ml_e = self.ml_s, self.ml_e
         while pos <= upto:
-            e = simple(text, pos).end()  # type: ignore[union-attr]
+            e = simple(text, pos)
             if e > upto or e >= n:
                 pos = e if e < n else n + 1
                 break
@@ -1837,6 +1837,11 @@ def _spaced_name_dots_py(text: str, names: Container[str]) -> list[int]:
     return out
 
 
+def _simple_lines_py(text: str, pos: int) -> int:
+    """The end of ``_SIMPLE_LINES``'s match at ``pos``. (Twin of ``_speedups.simple_lines``.)"""
+    return _SIMPLE_LINES.match(text, pos).end()  # type: ignore[union-attr]
+
+
 def _tails_py(text: str, ends: list[int]) -> list[str]:
     """The text ``_TAILS`` matches at each of ``ends``. (Twin of ``_speedups.tails``.)"""
     return list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))
@@ -1845,6 +1850,7 @@ def _tails_py(text: str, ends: list[int]) -> list[str]:
 _name_dots = _name_dots_py if compiled is None else compiled.name_dots
 _tails = _tails_py if compiled is None else compiled.tails
 _spaced_name_dots = _spaced_name_dots_py if compiled is None else compiled.spaced_name_dots
+_simple_lines = _simple_lines_py if compiled is None else compiled.simple_lines
 
 
 def _dotted(tail: str) -> str:
