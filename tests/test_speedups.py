@@ -154,6 +154,13 @@ def test_simple_lines_equal_their_python_twin(compiled: ModuleType, text: str) -
         assert compiled.simple_lines(text, pos) == py_reader._simple_lines_py(text, pos), pos
 
 
+@settings(max_examples=600, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_texts | st.text(max_size=80))
+@example(text="é 1é x𝔘y.é\u00b7ab ﬁ_2 é")  # at offset 0, after a digit, at the end
+def test_non_ascii_words_equal_their_python_twin(compiled: ModuleType, text: str) -> None:
+    assert compiled.non_ascii_words(text) == py_reader._non_ascii_words_py(text)
+
+
 def test_huge_texts(compiled: ModuleType) -> None:
     unit = "import np\nx = np.a.b(np .c, 'np.d')  # np.e\nnp\\\n.f; é.np.g; 𝔘 = np.\n"
     text = unit * 40_000  # 2.6 MB, UCS-4

@@ -623,12 +623,56 @@ simple_lines(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(i);
 }
 
+PyDoc_STRVAR(non_ascii_words_doc,
+"non_ascii_words(text) -> list[tuple[int, str]]\n\n"
+"Twin of readers/python.py `_non_ascii_words_py`: each identifier with a non-ASCII character,\n"
+"with its place, in order.");
+
+static PyObject *
+non_ascii_words(PyObject *self, PyObject *args)
+{
+    PyObject *text_obj;
+    if (!PyArg_ParseTuple(args, "U:non_ascii_words", &text_obj))
+        return NULL;
+    Text t;
+    if (text_of(text_obj, &t) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    Py_ssize_t last = -1, i = 0;
+    while (out != NULL && i < t.n) {
+        if (AT(&t, i) < 0x80) {
+            i++;
+            continue;
+        }
+        Py_ssize_t s = i; /* a run of non-ASCII characters (`_NON_ASCII`) */
+        while (i < t.n && AT(&t, i) >= 0x80)
+            i++;
+        if (s <= last)
+            continue;
+        Py_ssize_t j = s;
+        while (j > 0 && id_char(AT(&t, j - 1)))
+            j--;
+        if (!id_start(AT(&t, j)))
+            continue;
+        Py_ssize_t e = j + 1;
+        while (e < t.n && id_char(AT(&t, e)))
+            e++;
+        last = e;
+        PyObject *pair = Py_BuildValue("(nN)", j, PyUnicode_Substring(text_obj, j, e));
+        if (pair == NULL || PyList_Append(out, pair) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(pair);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"name_dots", name_dots, METH_VARARGS, name_dots_doc},
     {"tails", tails, METH_VARARGS, tails_doc},
     {"spaced_name_dots", spaced_name_dots, METH_VARARGS, spaced_name_dots_doc},
     {"defines", defines, METH_VARARGS, defines_doc},
     {"simple_lines", simple_lines, METH_VARARGS, simple_lines_doc},
+    {"non_ascii_words", non_ascii_words, METH_VARARGS, non_ascii_words_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1679,19 +1679,7 @@ class _Reader:
         binds = self.binds
         out = set(_spaced_name_dots(text, binds))
         if not text.isascii():
-            last = -1
-            for m in _NON_ASCII.finditer(text):
-                j = m.start()
-                if j <= last:
-                    continue
-                while j > 0 and _idchar(text[j - 1]):
-                    j -= 1
-                w = _ID_AT.match(text, j)
-                if w is None:
-                    continue
-                last = w.end()
-                if _nfkc(w.group()) in binds:
-                    out.add(j)
+            out.update(j for j, word in _non_ascii_words(text) if _nfkc(word) in binds)
         return out
 
     def after_dot(self, p: int) -> bool:
@@ -1842,6 +1830,25 @@ def _simple_lines_py(text: str, pos: int) -> int:
     return _SIMPLE_LINES.match(text, pos).end()  # type: ignore[union-attr]
 
 
+def _non_ascii_words_py(text: str) -> list[tuple[int, str]]:
+    """Each identifier with a non-ASCII character (by ``_ID``, from the identifier characters
+    before the first one), with its place, in order. (Twin of ``_speedups.non_ascii_words``.)"""
+    out: list[tuple[int, str]] = []
+    last = -1
+    for m in _NON_ASCII.finditer(text):
+        j = m.start()
+        if j <= last:
+            continue
+        while j > 0 and _idchar(text[j - 1]):
+            j -= 1
+        w = _ID_AT.match(text, j)
+        if w is None:
+            continue
+        last = w.end()
+        out.append((j, w.group()))
+    return out
+
+
 def _tails_py(text: str, ends: list[int]) -> list[str]:
     """The text ``_TAILS`` matches at each of ``ends``. (Twin of ``_speedups.tails``.)"""
     return list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))
@@ -1851,6 +1858,7 @@ _name_dots = _name_dots_py if compiled is None else compiled.name_dots
 _tails = _tails_py if compiled is None else compiled.tails
 _spaced_name_dots = _spaced_name_dots_py if compiled is None else compiled.spaced_name_dots
 _simple_lines = _simple_lines_py if compiled is None else compiled.simple_lines
+_non_ascii_words = _non_ascii_words_py if compiled is None else compiled.non_ascii_words
 
 
 def _dotted(tail: str) -> str:
