@@ -154,6 +154,19 @@ def test_simple_lines_equal_their_python_twin(compiled: ModuleType, text: str) -
         assert compiled.simple_lines(text, pos) == py_reader._simple_lines_py(text, pos), pos
 
 
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.lists(st.sampled_from([*_LINE_PIECES, "((((", "]]]]", "\\\n"]), max_size=40).map(
+        "".join
+    )
+)
+@example(text="x = (a,\n  f'''{b}\n''' # c\n  [\"\\\n\"]) # d\n")
+@example(text="((((((((x))))))))\n(((((((((x)))))))))\n")  # 8 deep, and 9
+def test_logical_lines_equal_their_python_twin(compiled: ModuleType, text: str) -> None:
+    for pos in range(len(text) + 1):
+        assert compiled.logical(text, pos) == py_reader._logical_py(text, pos), pos
+
+
 @settings(max_examples=600, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_texts | st.text(max_size=80))
 @example(text="é 1é x𝔘y.é\u00b7ab ﬁ_2 é")  # at offset 0, after a digit, at the end

@@ -623,6 +623,178 @@ simple_lines(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(i);
 }
 
+/* --- the Python reader's logical lines (`_LOGICAL`) --- */
+
+/* A plain string from its quote `q` (`_STR_ANY` without the f prefix): its end, or -1. Three
+   quotes run over lines; one quote ends at its line's end unless a backslash escapes it. */
+static Py_ssize_t
+plain_string_any(const Text *t, Py_ssize_t q)
+{
+    Py_UCS4 Q = AT(t, q);
+    int triple = is_at(t, q + 1, Q) && is_at(t, q + 2, Q);
+    Py_ssize_t j = triple ? q + 3 : q + 1;
+    while (j < t->n) {
+        Py_UCS4 c = AT(t, j);
+        if (c == '\\') {
+            if (j + 1 >= t->n)
+                break;
+            j += 2;
+        }
+        else if (c == '\n' && !triple)
+            break;
+        else if (c == Q) {
+            if (!triple || (is_at(t, j + 1, Q) && is_at(t, j + 2, Q)))
+                break;
+            j++;
+        }
+        else
+            j++;
+    }
+    if (triple)
+        return is_at(t, j, Q) && is_at(t, j + 1, Q) && is_at(t, j + 2, Q) ? j + 3 : -1;
+    return is_at(t, j, Q) ? j + 1 : -1;
+}
+
+/* A triple-quoted f-string from its quote: its end, or -1 (its fields as `_FIELD`). */
+static Py_ssize_t
+f_string_triple(const Text *t, Py_ssize_t q)
+{
+    Py_UCS4 Q = AT(t, q);
+    Py_ssize_t j = q + 3;
+    while (j < t->n) {
+        Py_UCS4 c = AT(t, j);
+        if (c == '\\') {
+            if (j + 1 >= t->n || one_of(AT(t, j + 1), "{}N"))
+                break;
+            j += 2;
+        }
+        else if (c == '{') {
+            if (is_at(t, j + 1, '{'))
+                j += 2;
+            else {
+                Py_ssize_t e = field_line(t, j);
+                if (e < 0)
+                    break;
+                j = e;
+            }
+        }
+        else if (c == '}') {
+            if (!is_at(t, j + 1, '}'))
+                break;
+            j += 2;
+        }
+        else if (c == Q) {
+            if (is_at(t, j + 1, Q) && is_at(t, j + 2, Q))
+                break;
+            j++;
+        }
+        else
+            j++;
+    }
+    return is_at(t, j, Q) && is_at(t, j + 1, Q) && is_at(t, j + 2, Q) ? j + 3 : -1;
+}
+
+/* `_STR_ANY` at a quote. */
+static Py_ssize_t
+string_any(const Text *t, Py_ssize_t q)
+{
+    if (not_f(t, q))
+        return plain_string_any(t, q);
+    if (!is_f(t, q))
+        return -1;
+    Py_UCS4 Q = AT(t, q);
+    if (is_at(t, q + 1, Q) && is_at(t, q + 2, Q))
+        return f_string_triple(t, q);
+    return f_string_line(t, q);
+}
+
+static Py_ssize_t items_any(const Text *t, Py_ssize_t i, int level);
+
+/* One item inside brackets (`_nested(atom, level)` of `_LOGICAL`): its end, or -1. */
+static Py_ssize_t
+item_any(const Text *t, Py_ssize_t i, int level)
+{
+    Py_UCS4 c = AT(t, i);
+    if (one_of(c, "([{")) {
+        if (level == 0)
+            return -1;
+        Py_ssize_t j = items_any(t, i + 1, level - 1);
+        return j < t->n && one_of(AT(t, j), ")]}") ? j + 1 : -1;
+    }
+    if (c == '\'' || c == '"')
+        return string_any(t, i);
+    Py_ssize_t j = i;
+    if (c == '#') {
+        while (j < t->n && AT(t, j) != '\n')
+            j++;
+        return j;
+    }
+    if (c == '\\')
+        return is_at(t, i + 1, '\n') ? i + 2 : -1;
+    while (j < t->n && !one_of(AT(t, j), "'\"#()[]{}\\"))
+        j++;
+    return j > i ? j : -1;
+}
+
+static Py_ssize_t
+items_any(const Text *t, Py_ssize_t i, int level)
+{
+    while (i < t->n) {
+        Py_ssize_t e = item_any(t, i, level);
+        if (e < 0)
+            break;
+        i = e;
+    }
+    return i;
+}
+
+PyDoc_STRVAR(logical_doc,
+"logical(text, pos) -> int\n\n"
+"Twin of readers/python.py `_logical_py`: the end of `_LOGICAL`'s match at `pos` (one logical\n"
+"line: brackets nested at most 8 deep), or -1 when it does not match.");
+
+static PyObject *
+logical(PyObject *self, PyObject *args)
+{
+    PyObject *text_obj;
+    Py_ssize_t i;
+    if (!PyArg_ParseTuple(args, "Un:logical", &text_obj, &i))
+        return NULL;
+    Text t;
+    if (text_of(text_obj, &t) < 0)
+        return NULL;
+    if (i < 0 || i > t.n) {
+        PyErr_SetString(PyExc_IndexError, "position out of the text");
+        return NULL;
+    }
+    while (i < t.n) {
+        Py_UCS4 c = AT(&t, i);
+        Py_ssize_t e;
+        if (one_of(c, "([{")) {
+            e = items_any(&t, i + 1, 7);
+            e = e < t.n && one_of(AT(&t, e), ")]}") ? e + 1 : -1;
+        }
+        else if (c == '\'' || c == '"')
+            e = string_any(&t, i);
+        else if (c == '\\')
+            e = is_at(&t, i + 1, '\n') ? i + 2 : -1;
+        else {
+            e = i;
+            while (e < t.n && !one_of(AT(&t, e), "\n'\"#()[]{}\\"))
+                e++;
+            if (e == i)
+                e = -1;
+        }
+        if (e < 0)
+            break;
+        i = e;
+    }
+    if (is_at(&t, i, '#'))
+        while (i < t.n && AT(&t, i) != '\n')
+            i++;
+    return PyLong_FromSsize_t(i == t.n || AT(&t, i) == '\n' ? i : -1);
+}
+
 PyDoc_STRVAR(non_ascii_words_doc,
 "non_ascii_words(text) -> list[tuple[int, str]]\n\n"
 "Twin of readers/python.py `_non_ascii_words_py`: each identifier with a non-ASCII character,\n"
@@ -672,6 +844,7 @@ static PyMethodDef methods[] = {
     {"spaced_name_dots", spaced_name_dots, METH_VARARGS, spaced_name_dots_doc},
     {"defines", defines, METH_VARARGS, defines_doc},
     {"simple_lines", simple_lines, METH_VARARGS, simple_lines_doc},
+    {"logical", logical, METH_VARARGS, logical_doc},
     {"non_ascii_words", non_ascii_words, METH_VARARGS, non_ascii_words_doc},
     {NULL, NULL, 0, NULL},
 };

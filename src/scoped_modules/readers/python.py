@@ -695,15 +695,16 @@ class _Reader:
             return
         text, n = self.text, self.n
         simple = _simple_lines
-        logical = _LOGICAL.match
+        logical = _logical
         ml_s, ml_e = self.ml_s, self.ml_e
         while pos <= upto:
             e = simple(text, pos)
             if e > upto or e >= n:
                 pos = e if e < n else n + 1
                 break
-            m = logical(text, e)
-            end = m.end() if m is not None else self.slow_end(e)
+            end = logical(text, e)
+            if end < 0:
+                end = self.slow_end(e)
             if text.find("\n", e, end) >= 0:
                 ml_s.append(e)
                 ml_e.append(end)
@@ -1849,6 +1850,12 @@ def _non_ascii_words_py(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _logical_py(text: str, pos: int) -> int:
+    """The end of ``_LOGICAL``'s match at ``pos``, or -1. (Twin of ``_speedups.logical``.)"""
+    m = _LOGICAL.match(text, pos)
+    return -1 if m is None else m.end()
+
+
 def _tails_py(text: str, ends: list[int]) -> list[str]:
     """The text ``_TAILS`` matches at each of ``ends``. (Twin of ``_speedups.tails``.)"""
     return list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))
@@ -1858,6 +1865,7 @@ _name_dots = _name_dots_py if compiled is None else compiled.name_dots
 _tails = _tails_py if compiled is None else compiled.tails
 _spaced_name_dots = _spaced_name_dots_py if compiled is None else compiled.spaced_name_dots
 _simple_lines = _simple_lines_py if compiled is None else compiled.simple_lines
+_logical = _logical_py if compiled is None else compiled.logical
 _non_ascii_words = _non_ascii_words_py if compiled is None else compiled.non_ascii_words
 
 
