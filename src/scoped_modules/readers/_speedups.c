@@ -44,8 +44,10 @@ text_of(PyObject *obj, Text *t)
         PyErr_SetString(PyExc_TypeError, "a str is required");
         return -1;
     }
-    if (PyUnicode_READY(obj) < 0)
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(obj) < 0) /* always ready from 3.12 */
         return -1;
+#endif
     t->kind = PyUnicode_KIND(obj);
     t->data = PyUnicode_DATA(obj);
     t->n = PyUnicode_GET_LENGTH(obj);
@@ -98,7 +100,7 @@ append_pos(PyObject **list, Py_ssize_t p)
     return r;
 }
 
-/* Whether the name `name` (of length `len`) is written at `p` in `t`. */
+/* Whether `name` is written at `p` in `t` (which has room for it there). */
 static int
 equal_at(const Text *t, Py_ssize_t p, const Text *name)
 {
@@ -850,8 +852,11 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_speedups",
-    "Compiled twins of the readers' hot loops (see _speedups.c).", -1, methods,
+    .m_base = PyModuleDef_HEAD_INIT,
+    .m_name = "_speedups",
+    .m_doc = "Compiled twins of the readers' hot loops (see _speedups.c).",
+    .m_size = -1,
+    .m_methods = methods,
 };
 
 PyMODINIT_FUNC
