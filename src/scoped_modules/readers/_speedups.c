@@ -416,6 +416,43 @@ defines(PyObject *self, PyObject *args)
 
 /* --- the Python reader's simple lines (`_SIMPLE_LINES`) --- */
 
+/* Sets of ASCII characters that end a run, as tables (filled by the module's init). */
+typedef struct {
+    unsigned char in[128];
+} Stops;
+
+static Stops RUN_LINE;  /* `_RUN`: [^\n'"#()\[\]{}\\] */
+static Stops RUN_ANY;   /* the run inside brackets in `_LOGICAL`: [^'"#()\[\]{}\\] */
+static Stops STR_LINE[2]; /* a string's body on one line: [^'\\\n], [^"\\\n] */
+static Stops STR_ANY[2];  /* a triple-quoted string's body: [^'\\], [^"\\] */
+
+static void
+stops_init(Stops *s, const char *chars)
+{
+    memset(s->in, 0, sizeof(s->in));
+    for (; *chars; chars++)
+        s->in[(unsigned char)*chars] = 1;
+}
+
+/* The first place at or after `j` that holds a character of `s`, or the end. */
+static Py_ssize_t
+skip_to(const Text *t, Py_ssize_t j, const Stops *s)
+{
+    if (t->kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = (const Py_UCS1 *)t->data;
+        while (j < t->n && (d[j] >= 128 || !s->in[d[j]]))
+            j++;
+        return j;
+    }
+    for (; j < t->n; j++) {
+        Py_UCS4 c = AT(t, j);
+        if (c < 128 && s->in[c])
+            break;
+    }
+    return j;
+}
+
+
 static inline int
 is_word(Py_UCS4 c) /* `\w` of Python's `re` on str */
 {
@@ -464,9 +501,10 @@ static Py_ssize_t
 plain_string_line(const Text *t, Py_ssize_t q)
 {
     Py_UCS4 Q = AT(t, q);
+    const Stops *body = &STR_LINE[Q == '"'];
     int triple = is_at(t, q + 1, Q) && is_at(t, q + 2, Q);
     Py_ssize_t j = triple ? q + 3 : q + 1;
-    while (j < t->n) {
+    while ((j = skip_to(t, j, body)) < t->n) {
         Py_UCS4 c = AT(t, j);
         if (c == '\\') {
             if (j + 1 >= t->n || AT(t, j + 1) == '\n')
@@ -575,9 +613,7 @@ item_line(const Text *t, Py_ssize_t i, int level)
     }
     if (c == '\'' || c == '"')
         return string_line(t, i);
-    Py_ssize_t j = i;
-    while (j < t->n && !one_of(AT(t, j), "\n'\"#()[]{}\\"))
-        j++;
+    Py_ssize_t j = skip_to(t, i, &RUN_LINE);
     return j > i ? j : -1;
 }
 
@@ -615,9 +651,8 @@ simple_lines(PyObject *self, PyObject *args)
     }
     for (;;) {
         Py_ssize_t j = items_line(&t, i, 3);
-        if (is_at(&t, j, '#'))
-            while (j < t.n && AT(&t, j) != '\n')
-                j++;
+        if (is_at(&t, j, '#') && (j = next_char(&t, j, '\n')) < 0)
+            break;
         if (!is_at(&t, j, '\n'))
             break;
         i = j + 1;
@@ -634,8 +669,9 @@ plain_string_any(const Text *t, Py_ssize_t q)
 {
     Py_UCS4 Q = AT(t, q);
     int triple = is_at(t, q + 1, Q) && is_at(t, q + 2, Q);
+    const Stops *body = triple ? &STR_ANY[Q == '"'] : &STR_LINE[Q == '"'];
     Py_ssize_t j = triple ? q + 3 : q + 1;
-    while (j < t->n) {
+    while ((j = skip_to(t, j, body)) < t->n) {
         Py_UCS4 c = AT(t, j);
         if (c == '\\') {
             if (j + 1 >= t->n)
@@ -727,14 +763,12 @@ item_any(const Text *t, Py_ssize_t i, int level)
         return string_any(t, i);
     Py_ssize_t j = i;
     if (c == '#') {
-        while (j < t->n && AT(t, j) != '\n')
-            j++;
-        return j;
+        j = next_char(t, j, '\n');
+        return j < 0 ? t->n : j;
     }
     if (c == '\\')
         return is_at(t, i + 1, '\n') ? i + 2 : -1;
-    while (j < t->n && !one_of(AT(t, j), "'\"#()[]{}\\"))
-        j++;
+    j = skip_to(t, i, &RUN_ANY);
     return j > i ? j : -1;
 }
 
@@ -781,9 +815,7 @@ logical(PyObject *self, PyObject *args)
         else if (c == '\\')
             e = is_at(&t, i + 1, '\n') ? i + 2 : -1;
         else {
-            e = i;
-            while (e < t.n && !one_of(AT(&t, e), "\n'\"#()[]{}\\"))
-                e++;
+            e = skip_to(&t, i, &RUN_LINE);
             if (e == i)
                 e = -1;
         }
@@ -862,6 +894,12 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    stops_init(&RUN_LINE, "\n'\"#()[]{}\\");
+    stops_init(&RUN_ANY, "'\"#()[]{}\\");
+    stops_init(&STR_LINE[0], "'\\\n");
+    stops_init(&STR_LINE[1], "\"\\\n");
+    stops_init(&STR_ANY[0], "'\\");
+    stops_init(&STR_ANY[1], "\"\\");
     PyObject *mod = PyModule_Create(&module);
     if (mod != NULL && PyModule_AddStringConstant(mod, "SOURCE_SHA256", SCOPED_SOURCE_SHA256) < 0)
         Py_CLEAR(mod);
