@@ -212,6 +212,24 @@ def test_defines_equal_their_python_twin(compiled: ModuleType, text: str) -> Non
     assert compiled.defines(text) == cpp_reader._defines_py(text)
 
 
+# pieces of C/C++ lines: directives, comments, splices, literals, raw strings, pp-numbers
+_EXACT_PIECES = [
+    "#", "include", "if", "x", " ", "\t", "\f", "\v", "\r", "\n", "\r\n", "\\\n", "\\ \n", "\\",
+    "/", "/*", "*/", "//", '"', "'", 'R"x(', ')x"', 'u8R"(', ')"', 'LR"', "R", "u8", "1'000",
+    "0x1p+3", ".5e-3", "é", "\u0663", "\u00b2", "$a", "<a.h>", "(",
+]  # fmt: skip
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(st.sampled_from(_EXACT_PIECES), max_size=40).map("".join))
+@example(text='/* a\n */ # include <x.h> // c\\\n d\nR"q(\n#if\n)q" x\n#if R"(a\n)"\n')
+@example(text='a = R"12345678901234567(x)12345678901234567";\n#if 1\n')  # a delimiter too long
+@example(text='a = R"1234567890123456(\n#if 1\n)1234567890123456";\n#if 2\n')  # the longest
+def test_exact_scanner_equals_its_python_twin(compiled: ModuleType, text: str) -> None:
+    for pos in range(len(text) + 1):
+        assert compiled.exact(text, pos) == cpp_reader._exact_py(text, pos), pos
+
+
 # --- whole facts on real files ---------------------------------------------------------------
 
 

@@ -829,6 +829,221 @@ logical(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(i == t.n || AT(&t, i) == '\n' ? i : -1);
 }
 
+/* --- the C/C++ reader's exact scanner (`_EXACT`) --- */
+
+static inline int
+is_decimal(Py_UCS4 c) /* `\d` of Python's `re` on str */
+{
+    return Py_UNICODE_ISDECIMAL(c);
+}
+
+/* A line splice (`_SPLICE`: a backslash, spaces, a newline) at `i`: its end, or -1. */
+static Py_ssize_t
+splice_end(const Text *t, Py_ssize_t i)
+{
+    if (!is_at(t, i, '\\'))
+        return -1;
+    Py_ssize_t j = i + 1;
+    while (j < t->n && one_of(AT(t, j), " \t\f\v"))
+        j++;
+    if (is_at(t, j, '\r'))
+        j++;
+    return is_at(t, j, '\n') ? j + 1 : -1;
+}
+
+/* A block comment from its `/` (`_BLOCK`): after its `*` and `/`, or the end of the text. */
+static Py_ssize_t
+block_end(const Text *t, Py_ssize_t i)
+{
+    for (Py_ssize_t j = next_char(t, i + 2, '*'); j >= 0; j = next_char(t, j + 1, '*'))
+        if (is_at(t, j + 1, '/'))
+            return j + 2;
+    return t->n;
+}
+
+/* `_raw`: a raw string from its prefix at `i` (`u8`, `u`, `U`, `L` or none before `R"`): its
+   end, or -1. In a directive (`one_line`) it ends at its line's end. */
+static Py_ssize_t
+raw_end(const Text *t, Py_ssize_t i, int one_line)
+{
+    Py_ssize_t r;
+    if (is_at(t, i, 'u') && is_at(t, i + 1, '8') && is_at(t, i + 2, 'R'))
+        r = i + 2;
+    else if (i < t->n && one_of(AT(t, i), "uUL") && is_at(t, i + 1, 'R'))
+        r = i + 1;
+    else if (is_at(t, i, 'R'))
+        r = i;
+    else
+        return -1;
+    if (!is_at(t, r + 1, '"'))
+        return -1;
+    Py_ssize_t d = r + 2, len = 0;
+    while (d + len < t->n && !one_of(AT(t, d + len), "()\\ \t\f\v\r\n\""))
+        len++;
+    if (len > 16 || !is_at(t, d + len, '('))
+        return -1;
+    for (Py_ssize_t k = d + len + 1; k < t->n; k++) {
+        Py_UCS4 c = AT(t, k);
+        if (c == ')' && is_at(t, k + len + 1, '"')) {
+            Py_ssize_t m = 0;
+            while (m < len && AT(t, k + 1 + m) == AT(t, d + m))
+                m++;
+            if (m == len)
+                return k + len + 2;
+        }
+        if (c == '\n' && one_line)
+            return k;
+    }
+    return t->n;
+}
+
+/* A string or character literal from its quote (`_STRING`, `_CHAR`): unterminated, it ends
+   at its line's end. */
+static Py_ssize_t
+quoted_end(const Text *t, Py_ssize_t i)
+{
+    Py_UCS4 Q = AT(t, i);
+    Py_ssize_t j = i + 1;
+    while (j < t->n) {
+        Py_UCS4 c = AT(t, j);
+        if (c == Q)
+            return j + 1;
+        if (c == '\n')
+            break;
+        if (c == '\\') {
+            Py_ssize_t e = splice_end(t, j);
+            if (e >= 0)
+                j = e;
+            else if (j + 1 < t->n)
+                j += 2; /* `\\.`: the next character is no newline, or this was a splice */
+            else
+                break;
+        }
+        else
+            j++;
+    }
+    return j;
+}
+
+/* One token or piece of one (`_token`), from `i`: its end, or -1 at a newline or the end. */
+static Py_ssize_t
+token_end(const Text *t, Py_ssize_t i, int directive)
+{
+    if (i >= t->n)
+        return -1;
+    Py_UCS4 c = AT(t, i);
+    if (c == '\n')
+        return -1;
+    if (!is_word(c) && !one_of(c, "\"'/\\$")) { /* `_BULK` */
+        Py_ssize_t j = i + 1;
+        while (j < t->n && !is_word(AT(t, j)) && !one_of(AT(t, j), "\"'/\\\n$"))
+            j++;
+        return j;
+    }
+    if (one_of(c, "uULR")) {
+        Py_ssize_t e = raw_end(t, i, directive);
+        if (e >= 0)
+            return e;
+    }
+    if ((is_word(c) && !is_decimal(c)) || c == '$') { /* `_IDENT` */
+        Py_ssize_t j = i + 1;
+        while (j < t->n && (is_word(AT(t, j)) || AT(t, j) == '$'))
+            j++;
+        return j;
+    }
+    if (is_decimal(c)) { /* `_PP_NUMBER` (a `.` before the digit went with `_BULK`) */
+        Py_ssize_t j = i + 1;
+        while (j < t->n) {
+            Py_UCS4 d = AT(t, j);
+            if (one_of(d, "eEpP") && j + 1 < t->n && one_of(AT(t, j + 1), "+-"))
+                j += 2;
+            else if (d == '\'' && j + 1 < t->n && (is_word(AT(t, j + 1)) || AT(t, j + 1) == '$'))
+                j += 2;
+            else if (is_word(d) || d == '$' || d == '.')
+                j++;
+            else
+                break;
+        }
+        return j;
+    }
+    if (c == '"' || c == '\'')
+        return quoted_end(t, i);
+    if (c == '\\') {
+        Py_ssize_t e = splice_end(t, i);
+        return e >= 0 ? e : i + 1;
+    }
+    /* c == '/' */
+    if (is_at(t, i + 1, '*'))
+        return block_end(t, i);
+    if (is_at(t, i + 1, '/')) { /* `_LINE_COMMENT` */
+        Py_ssize_t j = i + 2;
+        while (j < t->n && AT(t, j) != '\n') {
+            Py_ssize_t e = AT(t, j) == '\\' ? splice_end(t, j) : -1;
+            j = e >= 0 ? e : j + 1;
+        }
+        return j;
+    }
+    return i + 1;
+}
+
+static Py_ssize_t
+tokens_end(const Text *t, Py_ssize_t i, int directive)
+{
+    Py_ssize_t e;
+    while ((e = token_end(t, i, directive)) >= 0)
+        i = e;
+    return i;
+}
+
+/* `_LEAD`: spaces, splices and block comments from `i`. */
+static Py_ssize_t
+lead_end(const Text *t, Py_ssize_t i)
+{
+    while (i < t->n) {
+        Py_UCS4 c = AT(t, i);
+        Py_ssize_t e;
+        if (one_of(c, " \t\f\v\r"))
+            i++;
+        else if (c == '\\' && (e = splice_end(t, i)) >= 0)
+            i = e;
+        else if (c == '/' && is_at(t, i + 1, '*'))
+            i = block_end(t, i);
+        else
+            break;
+    }
+    return i;
+}
+
+PyDoc_STRVAR(exact_doc,
+"exact(text, pos) -> tuple[int, int] | None\n\n"
+"Twin of readers/cpp.py `_exact_py`: from a logical line start, the next directive's `#` and\n"
+"the end of its logical line (`_EXACT`'s groups `hash` and `rest`), or None.");
+
+static PyObject *
+exact(PyObject *self, PyObject *args)
+{
+    PyObject *text_obj;
+    Py_ssize_t i;
+    if (!PyArg_ParseTuple(args, "Un:exact", &text_obj, &i))
+        return NULL;
+    Text t;
+    if (text_of(text_obj, &t) < 0)
+        return NULL;
+    if (i < 0 || i > t.n) {
+        PyErr_SetString(PyExc_IndexError, "position out of the text");
+        return NULL;
+    }
+    for (;;) {
+        Py_ssize_t j = lead_end(&t, i);
+        if (is_at(&t, j, '#'))
+            return Py_BuildValue("(nn)", j, tokens_end(&t, j + 1, 1));
+        j = tokens_end(&t, j, 0);
+        if (!is_at(&t, j, '\n'))
+            Py_RETURN_NONE;
+        i = j + 1;
+    }
+}
+
 PyDoc_STRVAR(non_ascii_words_doc,
 "non_ascii_words(text) -> list[tuple[int, str]]\n\n"
 "Twin of readers/python.py `_non_ascii_words_py`: each identifier with a non-ASCII character,\n"
@@ -879,6 +1094,7 @@ static PyMethodDef methods[] = {
     {"defines", defines, METH_VARARGS, defines_doc},
     {"simple_lines", simple_lines, METH_VARARGS, simple_lines_doc},
     {"logical", logical, METH_VARARGS, logical_doc},
+    {"exact", exact, METH_VARARGS, exact_doc},
     {"non_ascii_words", non_ascii_words, METH_VARARGS, non_ascii_words_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -414,10 +414,10 @@ def _exact_directives(text: str, pos: int) -> Iterator[tuple[int, int, tuple, st
     literals), by the exact scanner."""
     n = len(text)
     while pos <= n:
-        m = _EXACT.match(text, pos)
-        if m is None:
+        got = _exact(text, pos)
+        if got is None:
             return
-        p, end = m.start("hash"), m.end("rest")
+        p, end = got
         pos = end + 1
         src = text[p:end]
         if "\\" in src:
@@ -734,6 +734,13 @@ def _read(text: str, directives: Iterator[tuple[int, int, tuple, str]]) -> FileF
     return ("cpp", refs, notes, extra)
 
 
+def _exact_py(text: str, pos: int) -> tuple[int, int] | None:
+    """``_EXACT`` from ``pos``: the next directive's ``#`` and the end of its logical line.
+    (Twin of ``_speedups.exact``.)"""
+    m = _EXACT.match(text, pos)
+    return None if m is None else (m.start("hash"), m.end("rest"))
+
+
 def _defines_py(text: str) -> list[tuple[str, str]]:
     """``(directive, name)`` of each ``#define NAME`` / ``#cmakedefine NAME`` /
     ``#cmakedefine01 NAME`` that ``_DEFINES`` finds, in order. (Twin of
@@ -742,6 +749,7 @@ def _defines_py(text: str) -> list[tuple[str, str]]:
 
 
 _defines = _defines_py if compiled is None else compiled.defines
+_exact = _exact_py if compiled is None else compiled.exact
 
 
 def _has_code(text: str, start: int, end: int) -> bool:
