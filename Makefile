@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the readers' compiled twins, built in place (hatch_build.py); rebuilt when their source changes
+SPEEDUPS := $(VENV)/.speedups
 
 .PHONY: demo test fuzz bench lint venv clean
 
@@ -12,23 +14,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python -m compileall -q src >/dev/null
-	@touch $(STAMP)
+	@touch $(STAMP) $(SPEEDUPS)
 
-venv: $(STAMP)
+$(SPEEDUPS): hatch_build.py src/scoped_modules/readers/_speedups.c | $(STAMP)
+	$(BIN)/python hatch_build.py
+	@touch $(SPEEDUPS)
 
-demo: $(STAMP)
+venv: $(SPEEDUPS)
+
+demo: $(SPEEDUPS)
 	$(BIN)/python examples/run_demo.py
 
-test: $(STAMP)
+test: $(SPEEDUPS)
 	$(BIN)/python -m pytest -m "not fuzz"
 
 # Fuzz targets and oracle campaigns; SCOPED_FUZZ_EXAMPLES sets the examples per target.
-fuzz: $(STAMP)
+fuzz: $(SPEEDUPS)
 	$(BIN)/python -m pytest -m fuzz tests/fuzz
 
 # make bench                                  generated tiers (3k, 10k), then the activity bench
 # make bench REPO=path [CONFIG=path/scoped.toml] [RUNS=5]   one tier on a real repository
-bench: $(STAMP)
+bench: $(SPEEDUPS)
 ifdef REPO
 	$(BIN)/python bench/run.py --sizes '' --runs $(or $(RUNS),5) --repo $(REPO) $(if $(CONFIG),--config $(CONFIG))
 else
@@ -36,11 +42,11 @@ else
 	$(BIN)/python bench/activity_bench.py
 endif
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests bench examples/run_demo.py
-	$(BIN)/ruff format --check src tests bench examples/run_demo.py
+lint: $(SPEEDUPS)
+	$(BIN)/ruff check src tests bench examples/run_demo.py hatch_build.py
+	$(BIN)/ruff format --check src tests bench examples/run_demo.py hatch_build.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) .pytest_cache .git/scoped
+	rm -rf $(VENV) .pytest_cache .git/scoped src/scoped_modules/readers/_speedups*.so

@@ -43,7 +43,10 @@ def facts_version() -> str:
     modification time: the same release gives the same key on every machine and checkout."""
     package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"{READER_VERSION}\n".encode())
-    for path in sorted([*(package / "readers").glob("*.py"), package / "app" / "scan.py"]):
+    readers = package / "readers"
+    # the C twins' source too: the same key whether they or the Python twins read the facts
+    sources = [*readers.glob("*.py"), readers / "_speedups.c", package / "app" / "scan.py"]
+    for path in sorted(sources):
         try:
             h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         except OSError:

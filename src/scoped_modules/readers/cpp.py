@@ -40,6 +40,7 @@ from .guards import (
     mentions,
     segment_value,
 )
+from .speedups import compiled
 
 # ------------------------------------------------------------------------------------------
 # Lexical pieces (translation phases 1-3)
@@ -413,10 +414,10 @@ def _exact_directives(text: str, pos: int) -> Iterator[tuple[int, int, tuple, st
     literals), by the exact scanner."""
     n = len(text)
     while pos <= n:
-        m = _EXACT.match(text, pos)
-        if m is None:
+        got = _exact(text, pos)
+        if got is None:
             return
-        p, end = m.start("hash"), m.end("rest")
+        p, end = got
         pos = end + 1
         src = text[p:end]
         if "\\" in src:
@@ -723,14 +724,32 @@ def _read(text: str, directives: Iterator[tuple[int, int, tuple, str]]) -> FileF
     defines: set[str] = set()
     cmakedefines: set[str] = set()
     if "define" in text:
-        for dm in _DEFINES.finditer(text):
-            (defines if dm.group(1) == "define" else cmakedefines).add(dm.group(2))
+        for word, name in _defines(text):
+            (defines if word == "define" else cmakedefines).add(name)
     extra: dict[str, Any] = {"body_guard": body_guard, "segments": segments}
     if defines:
         extra["defines"] = sorted(defines)
     if cmakedefines:
         extra["cmakedefines"] = sorted(cmakedefines)
     return ("cpp", refs, notes, extra)
+
+
+def _exact_py(text: str, pos: int) -> tuple[int, int] | None:
+    """``_EXACT`` from ``pos``: the next directive's ``#`` and the end of its logical line.
+    (Twin of ``_speedups.exact``.)"""
+    m = _EXACT.match(text, pos)
+    return None if m is None else (m.start("hash"), m.end("rest"))
+
+
+def _defines_py(text: str) -> list[tuple[str, str]]:
+    """``(directive, name)`` of each ``#define NAME`` / ``#cmakedefine NAME`` /
+    ``#cmakedefine01 NAME`` that ``_DEFINES`` finds, in order. (Twin of
+    ``_speedups.defines``.)"""
+    return [(m.group(1), m.group(2)) for m in _DEFINES.finditer(text)]
+
+
+_defines = _defines_py if compiled is None else compiled.defines
+_exact = _exact_py if compiled is None else compiled.exact
 
 
 def _has_code(text: str, start: int, end: int) -> bool:

@@ -46,7 +46,7 @@ import re
 import unicodedata
 import warnings
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from itertools import repeat
 from operator import add, itemgetter, methodcaller
 from typing import Any
@@ -65,6 +65,7 @@ from .facts import (
     evidence_text,
 )
 from .guards import conj, disj, neg
+from .speedups import compiled
 
 Guard = Any
 
@@ -693,16 +694,17 @@ class _Reader:
         if pos > upto:
             return
         text, n = self.text, self.n
-        simple = _SIMPLE_LINES.match
-        logical = _LOGICAL.match
+        simple = _simple_lines
+        logical = _logical
         ml_s, ml_e = self.ml_s, self.ml_e
         while pos <= upto:
-            e = simple(text, pos).end()  # type: ignore[union-attr]
+            e = simple(text, pos)
             if e > upto or e >= n:
                 pos = e if e < n else n + 1
                 break
-            m = logical(text, e)
-            end = m.end() if m is not None else self.slow_end(e)
+            end = logical(text, e)
+            if end < 0:
+                end = self.slow_end(e)
             if text.find("\n", e, end) >= 0:
                 ml_s.append(e)
                 ml_e.append(end)
@@ -1471,37 +1473,10 @@ class _Reader:
 
     def all_name_dots(self) -> list[tuple[str, list[int]]]:
         """``name_dots``, import statements included."""
-        text = self.text
         binds = self.binds
-        out: list[tuple[str, list[int]]] = []
-        if len(binds) <= _MANY_NAMES:  # one fast search per name
-            find = text.find
-            for name in binds:
-                if not name.isascii():
-                    continue
-                key = name + "."
-                p = find(key)
-                if p < 0:
-                    continue
-                step = len(key)
-                at: list[int] = []
-                if p == 0:
-                    at.append(p)
-                    p = find(key, step)
-                while p >= 0:
-                    c = text[p - 1]
-                    if c not in _WORD_OR_DOT and c < "\x80":  # neither `.` nor `_idchar`
-                        at.append(p)
-                    p = find(key, p + step)
-                if at:
-                    out.append((name, at))
-        else:  # one pass over every name before a dot
-            by_name: dict[str, list[int]] = {}
-            for m in _NAME_DOT.finditer(text):
-                if m.group() in binds:
-                    by_name.setdefault(m.group(), []).append(m.start())
-            out.extend(by_name.items())
-        return out
+        if len(binds) <= _MANY_NAMES:
+            return _name_dots(self.text, [name for name in binds if name.isascii()])
+        return _name_dots(self.text, list(binds))
 
     def candidates(self) -> list[int]:
         """Where a name that imports bind starts a dotted chain (``NAME.x``, ``NAME .x``, a name
@@ -1540,8 +1515,7 @@ class _Reader:
         out: list[tuple[str, list[int], list[str]]] = []
         self._tails = out
         for name, at in self.name_dots():
-            ends = map(add, at, repeat(len(name)))
-            out.append((name, at, list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))))
+            out.append((name, at, _tails(text, list(map(add, at, repeat(len(name)))))))
         for p in self.odd_candidates():
             w = _ID_AT.match(text, p)
             name = _nfkc(w.group())  # type: ignore[union-attr]
@@ -1704,39 +1678,9 @@ class _Reader:
         spelled with characters that NFKC normalisation changes."""
         text = self.text
         binds = self.binds
-        out: set[int] = set()
-        dots: list[int] = []
-        find = text.find
-        for key in _SPACED_DOTS:  # "\n    .x" ends in " ." too
-            if key[0] not in text:  # one fast search for a tab or a form feed
-                continue
-            p = find(key)
-            while p >= 0:
-                dots.append(p)
-                p = find(key, p + 2)
-        for d in dots:
-            i = d
-            while i > 0 and text[i - 1] in " \t\f\n\\":
-                i -= 1
-            j = i
-            while j > 0 and _idchar(text[j - 1]):
-                j -= 1
-            if j < i and text[j:i] in binds:
-                out.add(j)
+        out = set(_spaced_name_dots(text, binds))
         if not text.isascii():
-            last = -1
-            for m in _NON_ASCII.finditer(text):
-                j = m.start()
-                if j <= last:
-                    continue
-                while j > 0 and _idchar(text[j - 1]):
-                    j -= 1
-                w = _ID_AT.match(text, j)
-                if w is None:
-                    continue
-                last = w.end()
-                if _nfkc(w.group()) in binds:
-                    out.add(j)
+            out.update(j for j, word in _non_ascii_words(text) if _nfkc(word) in binds)
         return out
 
     def after_dot(self, p: int) -> bool:
@@ -1817,6 +1761,112 @@ _TAILS = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)*+(?:{_CHAIN_GAP}\.(?:[ \t\f
 _PLAIN_RUN = re.compile(rf"(?:\.{_ID_START}{_ID_CHAR}*+)*+")
 _GAPPY = re.compile(r"[ \t\f\n\\#]")
 _GROUP = methodcaller("group")
+
+
+def _name_dots_py(text: str, names: list[str]) -> list[tuple[str, list[int]]]:
+    """Each of ``names``, in order, with the places where ``name + "."`` is written, found
+    left to right (each search starting after the previous find), and not right after an
+    identifier character or a dot; the names never found are left out. (Twin of
+    ``_speedups.name_dots``.)"""
+    found: dict[str, list[int]] = {}
+    by_find = names
+    if len(names) > _MANY_NAMES:  # one pass over every identifier before a dot
+        wanted = set(names)
+        for m in _NAME_DOT.finditer(text):
+            if m.group() in wanted:
+                found.setdefault(m.group(), []).append(m.start())
+        # the same places for an identifier; NFKC can make a name that is none (`a\u2024b`)
+        by_find = [name for name in names if _ID_AT.fullmatch(name) is None]
+    find = text.find
+    for name in by_find:
+        key = name + "."
+        p = find(key)
+        if p < 0:
+            continue
+        step = len(key)
+        at: list[int] = []
+        if p == 0:
+            at.append(p)
+            p = find(key, step)
+        while p >= 0:
+            c = text[p - 1]
+            if c not in _WORD_OR_DOT and c < "\x80":  # neither `.` nor `_idchar`
+                at.append(p)
+            p = find(key, p + step)
+        if at:
+            found[name] = at
+    return [(name, found[name]) for name in names if name in found]
+
+
+def _spaced_name_dots_py(text: str, names: Container[str]) -> list[int]:
+    """Where one of ``names`` is written before a dot with spaces, line breaks or backslashes
+    between (``NAME .x``, ``NAME\\\n.x``), in order: at each space, tab, form feed or line
+    break right before a dot, the identifier characters before it and the spaces, line breaks
+    and backslashes before that. (Twin of ``_speedups.spaced_name_dots``.)"""
+    out: list[int] = []
+    dots: list[int] = []
+    find = text.find
+    for key in _SPACED_DOTS:  # "\n    .x" ends in " ." too
+        if key[0] not in text:  # one fast search for a tab or a form feed
+            continue
+        p = find(key)
+        while p >= 0:
+            dots.append(p)
+            p = find(key, p + 2)
+    for d in dots:
+        i = d
+        while i > 0 and text[i - 1] in " \t\f\n\\":
+            i -= 1
+        j = i
+        while j > 0 and _idchar(text[j - 1]):
+            j -= 1
+        if j < i and text[j:i] in names:
+            out.append(j)
+    out.sort()
+    return out
+
+
+def _simple_lines_py(text: str, pos: int) -> int:
+    """The end of ``_SIMPLE_LINES``'s match at ``pos``. (Twin of ``_speedups.simple_lines``.)"""
+    return _SIMPLE_LINES.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _non_ascii_words_py(text: str) -> list[tuple[int, str]]:
+    """Each identifier with a non-ASCII character (by ``_ID``, from the identifier characters
+    before the first one), with its place, in order. (Twin of ``_speedups.non_ascii_words``.)"""
+    out: list[tuple[int, str]] = []
+    last = -1
+    for m in _NON_ASCII.finditer(text):
+        j = m.start()
+        if j <= last:
+            continue
+        while j > 0 and _idchar(text[j - 1]):
+            j -= 1
+        w = _ID_AT.match(text, j)
+        if w is None:
+            continue
+        last = w.end()
+        out.append((j, w.group()))
+    return out
+
+
+def _logical_py(text: str, pos: int) -> int:
+    """The end of ``_LOGICAL``'s match at ``pos``, or -1. (Twin of ``_speedups.logical``.)"""
+    m = _LOGICAL.match(text, pos)
+    return -1 if m is None else m.end()
+
+
+def _tails_py(text: str, ends: list[int]) -> list[str]:
+    """The text ``_TAILS`` matches at each of ``ends``. (Twin of ``_speedups.tails``.)"""
+    return list(map(_GROUP, map(_TAILS.match, repeat(text), ends)))
+
+
+_name_dots = _name_dots_py if compiled is None else compiled.name_dots
+_tails = _tails_py if compiled is None else compiled.tails
+_spaced_name_dots = _spaced_name_dots_py if compiled is None else compiled.spaced_name_dots
+_simple_lines = _simple_lines_py if compiled is None else compiled.simple_lines
+_logical = _logical_py if compiled is None else compiled.logical
+_non_ascii_words = _non_ascii_words_py if compiled is None else compiled.non_ascii_words
 
 
 def _dotted(tail: str) -> str:
