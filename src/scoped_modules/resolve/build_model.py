@@ -166,6 +166,7 @@ _NODES: dict[tuple, tuple] = {}
 _SIZES: dict[int, int] = {}
 _SEQ: dict[int, int] = {}  # creation order: a canonical order that is the same every run
 _JOINS: dict[tuple[str, int, int], Any] = {}  # (tag, id, id) -> what _combine made of them
+_WEAK: dict[int, Any] = {}  # id of a condition too large -> the weaker one it became
 
 
 def _order(n: Any) -> int:
@@ -305,12 +306,18 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
 def _weaken(n: tuple) -> Any:
     if _SIZES[id(n)] <= MAX_COND:
         return n
+    got = _WEAK.get(id(n))
+    if got is not None:
+        return got
     small = [k for k in n[1:] if _SIZES.get(id(k), 1) <= MAX_COND // 8]
     if n[0] in ("and", "or") and small:
         small.append(_fresh())
         small.sort(key=_order)
-        return _node(n[0], *small)
-    return _fresh()
+        out = _node(n[0], *small)
+    else:
+        out = _fresh()
+    _WEAK[id(n)] = out
+    return out
 
 
 def _join2(tag: str, a: Any, b: Any) -> Any:
@@ -857,6 +864,10 @@ class _Model(CondEnv):
         self.named_vars: dict[tuple[str, int, str, str, int], str] = {}
         self.placeholders: dict[str, _Unk] = {}
         self.syms: dict[str, _Unk] = {}
+        # (test, value, value) -> the unknown it gives (values: texts or _Unk objects, kept
+        # alive here so that no other object takes their ids)
+        self.tests: dict[tuple[str, Text, Text], Any] = {}
+        self.once = 0  # within a loop body read once for many iterations
         self.env: _Env | None = None  # for the CondEnv hooks
         self.min_version: tuple[int, ...] | None = None  # from cmake_minimum_required()
 
@@ -934,7 +945,11 @@ class _Model(CondEnv):
                     )
                     sub = env.copy()
                     sub.pc = _and(env.pc, _fresh())
-                    self.run(f, i + 1, end, sub)
+                    self.once += 1
+                    try:
+                        self.run(f, i + 1, end, sub)
+                    finally:
+                        self.once -= 1
                 elif name == "block":
                     sub = env.copy()
                     sub.scope = _Scope(env.scope)
@@ -1096,7 +1111,12 @@ class _Model(CondEnv):
             if sub.eff() is False:
                 continue
             env.scope.vars[var] = ((text, True),)
-            self.run(f, i + 1, end, sub)
+            # a body read once for many iterations: its tests are not one fact each
+            self.once += not understood
+            try:
+                self.run(f, i + 1, end, sub)
+            finally:
+                self.once -= not understood
         if saved is None:
             env.scope.vars.pop(var, None)
         else:
@@ -1316,9 +1336,7 @@ class _Model(CondEnv):
             choices = []
             for t, c in self.expand(segs, env):
                 if isinstance(t, _Unk) or (not quoted and ";" in t):
-                    unk = t if isinstance(t, _Unk) else _unk()
-                    key = f"{PLACEHOLDER}{id(unk)}"
-                    self.placeholders[key] = unk
+                    key = self.placeholder(t if isinstance(t, _Unk) else _unk())
                     choices.append((key, True, line, c))
                 else:
                     choices.append((t, quoted, line, c))
@@ -1359,11 +1377,35 @@ class _Model(CondEnv):
         val = self.lookup(name, env)
         if len(val) == 1 and val[0][1] is True and val[0][0] is self.syms.get(name):
             return None
-        return [(None if isinstance(t, _Unk) else t, c) for t, c in _joined(val)]
+        return [(self.placeholder(t) if isinstance(t, _Unk) else t, c) for t, c in _joined(val)]
 
     def placeholder_truth(self, value: str) -> Any:
         unk = self.placeholders.get(value)
         return unk.truth if unk is not None else _fresh()
+
+    def placeholder(self, unk: _Unk) -> str:
+        """An unknown value as an if() argument: a placeholder the reader passes back."""
+        key = f"{PLACEHOLDER}{id(unk)}"
+        self.placeholders[key] = unk
+        return key
+
+    def switch_value(self, name: str) -> str | None:
+        return self.placeholder(self.sym(name))
+
+    def unknown_test(self, op: str, lhs: str | None, rhs: str | None) -> Any:
+        """The same test of the same values is the same unknown: two tests of one unchanged
+        value are one fact. A value is the same when it is the same ``_Unk`` (the model makes
+        a new one wherever a value may change) or the same text. In a body read once for
+        many iterations (``self.once``) each test stays its own."""
+        if lhs is None or rhs is None or self.once:
+            return _fresh()
+        a = self.placeholders.get(lhs, lhs)
+        b = self.placeholders.get(rhs, rhs)
+        key = (op, a, b)
+        got = self.tests.get(key)
+        if got is None:
+            got = self.tests[key] = _fresh()
+        return got
 
     def version(self, op: str, lhs: str, rhs: str) -> Any:
         """CMake is at least the version ``cmake_minimum_required()`` asks for."""
@@ -3040,6 +3082,7 @@ def build_model(
     _SIZES.clear()
     _SEQ.clear()
     _JOINS.clear()
+    _WEAK.clear()
     _PARSED.clear()
     m = _Model(cmake, files, dirs, names, cmakedefines or {})
     has_root = "CMakeLists.txt" in cmake
@@ -3080,6 +3123,7 @@ def build_model(
         _SIZES.clear()
         _SEQ.clear()
         _JOINS.clear()
+    _WEAK.clear()
 
 
 def _blind_files(m: _Model, order: list[str]) -> None:
