@@ -386,8 +386,10 @@ class CondEnv:
         """``CMAKE_VERSION VERSION_LESS 3.12`` and the like."""
         return None
 
-    def switch_value(self, name: str) -> str | None:
-        """The value of a variable the model leaves free, as a placeholder (None: not known)."""
+    def switch_value(self, name: str, exact: bool) -> str | None:
+        """The value of a variable the model leaves free, as a placeholder (None: not known);
+        ``exact``: the operand is that value (a bare name or a quoted ``"${NAME}"``, which
+        CMake neither splits nor reads as the name of another variable)."""
         return None
 
     def unknown_test(self, op: str, lhs: str | None, rhs: str | None) -> Cond:
@@ -476,7 +478,9 @@ _Alts = list[tuple[str | None, Cond]]
 def _free_value(arg: tuple[str, bool], env: CondEnv) -> str | None:
     """The value of the switch an operand names, as the model knows it (None: unknown)."""
     name = _switch_name(*arg)
-    return None if name is None else env.switch_value(name)
+    if name is None:
+        return None
+    return env.switch_value(name, arg[1] or _var_name(arg[0]) is None)
 
 
 def _is_unknown(text: str | None) -> bool:

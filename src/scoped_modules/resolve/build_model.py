@@ -440,6 +440,14 @@ def _joined(value: Value) -> list[tuple[Text, Any]]:
     return out
 
 
+def _alone(alts: list[tuple[Text, Any]], k: int) -> bool:
+    """Whether alternative ``k`` of a value read as one string holds only where no other does:
+    the string is then that item (``_joined`` takes items that may be there together as
+    alternatives, which reads as one an item that is only part of the string)."""
+    c = alts[k][1]
+    return all(j == k or _and(c, cj) is False for j, (_t, cj) in enumerate(alts))
+
+
 def _truth(value: Value) -> Any:
     """``if(NAME)`` of a variable holding ``value``."""
     out: Any = False
@@ -868,6 +876,7 @@ class _Model(CondEnv):
         # alive here so that no other object takes their ids)
         self.tests: dict[tuple[str, Text, Text], Any] = {}
         self.once = 0  # within a loop body read once for many iterations
+        self.exact: set[str] = set()  # placeholders that stand for one whole value
         self.env: _Env | None = None  # for the CondEnv hooks
         self.min_version: tuple[int, ...] | None = None  # from cmake_minimum_required()
 
@@ -1334,10 +1343,14 @@ class _Model(CondEnv):
                         prepared.append([(value, quoted, line, True)])  # a free switch
                         continue
             choices = []
-            for t, c in self.expand(segs, env):
-                if isinstance(t, _Unk) or (not quoted and ";" in t):
-                    key = self.placeholder(t if isinstance(t, _Unk) else _unk())
+            alts = self.expand(segs, env)
+            for k, (t, c) in enumerate(alts):
+                if isinstance(t, _Unk):
+                    # quoted, one string: CMake neither splits it nor reads it as a name
+                    key = self.placeholder(t, quoted and _alone(alts, k))
                     choices.append((key, True, line, c))
+                elif not quoted and ";" in t:
+                    choices.append((self.placeholder(_unk(), False), True, line, c))
                 else:
                     choices.append((t, quoted, line, c))
             prepared.append(choices)
@@ -1362,6 +1375,7 @@ class _Model(CondEnv):
         finally:
             self.env = saved
             self.placeholders.clear()
+            self.exact.clear()
 
     def name_truth(self, name: str) -> Any:
         env = self.env
@@ -1377,20 +1391,31 @@ class _Model(CondEnv):
         val = self.lookup(name, env)
         if len(val) == 1 and val[0][1] is True and val[0][0] is self.syms.get(name):
             return None
-        return [(self.placeholder(t) if isinstance(t, _Unk) else t, c) for t, c in _joined(val)]
+        # a bare name reads the variable's value as one string (a macro's parameter of that
+        # name is not that variable: the model reads it so, but knows no more of it)
+        whole = env.mbind is None or name not in env.mbind
+        alts = _joined(val)
+        return [
+            (self.placeholder(t, whole and _alone(alts, k)) if isinstance(t, _Unk) else t, c)
+            for k, (t, c) in enumerate(alts)
+        ]
 
     def placeholder_truth(self, value: str) -> Any:
         unk = self.placeholders.get(value)
         return unk.truth if unk is not None else _fresh()
 
-    def placeholder(self, unk: _Unk) -> str:
-        """An unknown value as an if() argument: a placeholder the reader passes back."""
+    def placeholder(self, unk: _Unk, exact: bool) -> str:
+        """An unknown value as an if() argument: a placeholder the reader passes back.
+        ``exact``: the argument is that value, one string, wherever it is read (not one of
+        several items that may be there at once, nor split or read as a name by CMake)."""
         key = f"{PLACEHOLDER}{id(unk)}"
         self.placeholders[key] = unk
+        if exact:
+            self.exact.add(key)
         return key
 
-    def switch_value(self, name: str) -> str | None:
-        return self.placeholder(self.sym(name))
+    def switch_value(self, name: str, exact: bool) -> str | None:
+        return self.placeholder(self.sym(name), exact)
 
     def unknown_test(self, op: str, lhs: str | None, rhs: str | None) -> Any:
         """The same test of the same values is the same unknown: two tests of one unchanged
@@ -1398,6 +1423,10 @@ class _Model(CondEnv):
         a new one wherever a value may change) or the same text. In a body read once for
         many iterations (``self.once``) each test stays its own."""
         if lhs is None or rhs is None or self.once:
+            return _fresh()
+        if (lhs.startswith(PLACEHOLDER) and lhs not in self.exact) or (
+            rhs.startswith(PLACEHOLDER) and rhs not in self.exact
+        ):
             return _fresh()
         a = self.placeholders.get(lhs, lhs)
         b = self.placeholders.get(rhs, rhs)
