@@ -401,11 +401,14 @@ def _guard(c: Any) -> Guard:
 
 
 class _Unk:
-    __slots__ = ("truth", "name")
+    __slots__ = ("truth", "name", "base")
 
-    def __init__(self, truth: Any, name: str | None = None) -> None:
+    def __init__(self, truth: Any, name: str | None = None, base: _Unk | None = None) -> None:
         self.truth = truth  # how if() reads it
         self.name = name  # the variable it is the untouched value of, if any
+        # the unknown it was made from where it is not that value itself (``_part``), else
+        # itself: only an unknown that is its own base is one value wherever it is met
+        self.base: _Unk = self if base is None else base
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"<unknown {self.name or ''}>"
@@ -419,6 +422,22 @@ _EMPTY: Value = ()
 
 def _unk() -> _Unk:
     return _Unk(_fresh())
+
+
+def _part(t: Text) -> Text:
+    """What the model keeps of an unknown value where the value made from it may differ (a
+    transformation the model does not compute, an item a list may have split into): read
+    as before (the same truth, the same variable), but no longer that value itself, so that
+    no test of it is taken for a test of the value it was made from."""
+    return _Unk(t.truth, t.name, t.base) if isinstance(t, _Unk) else t
+
+
+def _untouched(value: Value, name: str, syms: dict[str, _Unk]) -> bool:
+    """Whether ``value`` is the untouched value of variable ``name`` (a free switch)."""
+    if len(value) != 1 or value[0][1] is not True:
+        return False
+    t = value[0][0]
+    return isinstance(t, _Unk) and t.base is syms.get(name)
 
 
 def _joined(value: Value) -> list[tuple[Text, Any]]:
@@ -1339,7 +1358,7 @@ class _Model(CondEnv):
                 nm = _literal(segs[0].name)
                 if nm is not None and _IDENT.fullmatch(nm):
                     val = self.lookup(nm, env)
-                    if len(val) == 1 and val[0][1] is True and val[0][0] is self.syms.get(nm):
+                    if _untouched(val, nm, self.syms):
                         prepared.append([(value, quoted, line, True)])  # a free switch
                         continue
             choices = []
@@ -1381,7 +1400,7 @@ class _Model(CondEnv):
         env = self.env
         assert env is not None
         val = self.lookup(name, env)
-        if len(val) == 1 and val[0][1] is True and val[0][0] is self.syms.get(name):
+        if _untouched(val, name, self.syms):
             return None
         return _truth(val)
 
@@ -1389,7 +1408,7 @@ class _Model(CondEnv):
         env = self.env
         assert env is not None
         val = self.lookup(name, env)
-        if len(val) == 1 and val[0][1] is True and val[0][0] is self.syms.get(name):
+        if _untouched(val, name, self.syms):
             return None
         # a bare name reads the variable's value as one string (a macro's parameter of that
         # name is not that variable: the model reads it so, but knows no more of it)
@@ -1410,12 +1429,16 @@ class _Model(CondEnv):
         several items that may be there at once, nor split or read as a name by CMake)."""
         key = f"{PLACEHOLDER}{id(unk)}"
         self.placeholders[key] = unk
-        if exact:
+        if exact and unk.base is unk:
             self.exact.add(key)
         return key
 
     def switch_value(self, name: str, exact: bool) -> str | None:
-        return self.placeholder(self.sym(name), exact)
+        # the untouched value itself, not one made from it that the model reads as it
+        env = self.env
+        assert env is not None
+        sym = self.sym(name)
+        return self.placeholder(sym, exact and self.lookup(name, env)[0][0] is sym)
 
     def unknown_test(self, op: str, lhs: str | None, rhs: str | None) -> Any:
         """The same test of the same values is the same unknown: two tests of one unchanged
@@ -1792,6 +1815,12 @@ class _Model(CondEnv):
             )
             return
         values = [a[0] for a in args]
+        # an unquoted unknown may be no argument or several: the parameters from it on may
+        # hold other values than the model binds them to
+        for k, (v, _line, quoted, _lit) in enumerate(args):
+            if not quoted and any(isinstance(t, _Unk) for t, _c in v):
+                values[k:] = [tuple((_part(t), c) for t, c in v) for v in values[k:]]
+                break
         argv: Value = tuple(it for v in values for it in v)
         argn: Value = tuple(it for v in values[len(fdef.params) :] for it in v)
         count_known = all(c is True for v in values for _t, c in v)
@@ -1942,6 +1971,8 @@ def _norm(items: list[Item]) -> Value:
             out[key] = [t, c]
         else:
             got[1] = _or(got[1], c)
+            if got[0] is not t:  # a value and one made from it, read as one: neither
+                got[0] = _part(got[0])
     res: list[Item] = [(t, c) for t, c in out.values()]
     if unknown:
         res.append((_unk(), True))
@@ -2120,7 +2151,8 @@ def _h_list(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> 
             elif sub == "GET" and len(args) == 4 and all(c is True for _t, c in old):
                 k = _only_text(args, 2)
                 try:
-                    m.assign(env, out, (old[int(k or "x")],), pc)
+                    got_t, got_c = old[int(k or "x")]
+                    m.assign(env, out, ((_part(got_t), got_c),), pc)
                 except (ValueError, IndexError):
                     m.assign(env, out, ((_unk(), True),), pc)
             else:
@@ -2150,7 +2182,7 @@ def _list_transform(
     elif action in ("TOLOWER", "TOUPPER", "STRIP") and len(words) == 1:
         for t, c in old:
             if isinstance(t, _Unk):
-                new.append((t, c))
+                new.append((_part(t), c))
             else:
                 new.append(
                     (
@@ -2189,7 +2221,7 @@ def _cross(
 
 
 def _map_alts(alts: list[tuple[Text, Any]], fn: Any) -> Value:
-    return tuple((t if isinstance(t, _Unk) else fn(t), c) for t, c in alts)
+    return tuple((_part(t) if isinstance(t, _Unk) else fn(t), c) for t, c in alts)
 
 
 def _h_string(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2340,7 +2372,7 @@ def _glob(m: _Model, args: list, env: _Env, recursive: bool) -> Value:
             continue
         for t, c in value:
             if isinstance(t, _Unk):
-                out.append((t, c))
+                out.append((_part(t), c))
                 continue
             path = m.rel_path(t, env)
             if path is None:
@@ -2538,6 +2570,8 @@ def _h_cmake_parse_arguments(
         items = [it for a in args[4:] for it in a[0]]
     if prefix is None or len(spec) < 3:
         return
+    # an unknown item may be several, keywords among them: what it fills is made from it
+    items = [(_part(t), c) for t, c in items]
     options, singles, multis = (set(_words(s[0])) for s in spec)
     keywords = options | singles | multis
     found: dict[str, list[Item]] = {}
@@ -2608,7 +2642,9 @@ def _h_get_filename_component(
         return _unk()
 
     alts = _joined(args[1][0])
-    m.assign(env, out, tuple((t if isinstance(t, _Unk) else comp(t), c) for t, c in alts), pc)
+    m.assign(
+        env, out, tuple((_part(t) if isinstance(t, _Unk) else comp(t), c) for t, c in alts), pc
+    )
 
 
 def _h_math(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
