@@ -902,3 +902,24 @@ def test_an_unquoted_value_read_as_a_name_is_not_one_fact_as_cmake_agrees(
     built = _built_off(repo, quoted, "-DMY_ARCH=PICKED", *ARCHES)
     assert built == {"src/ann/tool.cpp"}
     assert found == [TOOL]
+
+
+@needs_cmake
+def test_a_free_value_the_build_writes_between_two_tests_is_two_facts_as_cmake_agrees(
+    tmp_path: Path,
+) -> None:
+    # the model leaves a cache entry free (the user sets it), yet the build may change it:
+    # from arm64 to x86_64 here, between the tests
+    found, notes, repo = _arch_project(
+        tmp_path,
+        'if(NOT MY_ARCH MATCHES "^arm" AND NOT USE_ANN)\n'  # 5
+        "  return()\n"
+        "endif()\n"
+        'set(MY_ARCH "x86_64" CACHE STRING "" FORCE)\n'  # 8
+        'if(NOT MY_ARCH MATCHES "^arm")\n'  # 9
+        "  add_library(ann src/ann/a.cpp)\n"  # 10
+        "endif()\n",
+    )
+    assert _built_off(repo, tmp_path, *ARCHES) == {"src/ann/tool.cpp", "src/ann/a.cpp"}
+    assert found == [TOOL, sm007("ann", "CMakeLists.txt", 10, ["src/ann/a.cpp"])]
+    assert notes == []

@@ -161,7 +161,6 @@ _READS_ONLY = frozenset(
 
 MAX_COND = 400
 _ids = count(1)
-_FRESH = [0]  # the last fresh unknown made: what a memo checks to keep weakenings apart
 _NODES: dict[tuple, tuple] = {}
 _SIZES: dict[int, int] = {}
 _SEQ: dict[int, int] = {}  # creation order: a canonical order that is the same every run
@@ -198,7 +197,6 @@ def _var(names: tuple) -> tuple:
 
 def _fresh() -> tuple:
     n = next(_ids)
-    _FRESH[0] = n
     return _intern(("u", n), ("u", n), 1)
 
 
@@ -255,8 +253,7 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
 
     Memoised on the operands' identities: the model joins the same two conditions again and
     again (a value read under the same branch, the same call condition), and a combination
-    is a pure function of its (interned) operands, except where it is weakened into a fresh
-    unknown, which is never memoised (each weakening stays its own unknown, as before)."""
+    is a pure function of its (interned) operands, its weakening included (``_weaken``)."""
     key = (tag, id(a), id(b))
     got = _JOINS.get(key)
     if got is not None:
@@ -264,10 +261,7 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
     xs = list(a[1:]) if a[0] == tag else [a]
     ys = b[1:] if b[0] == tag else (b,)
     if len(xs) + len(ys) > 24:
-        n = _node(tag, a, b)
-        if _SIZES[id(n)] > MAX_COND:
-            return _weaken(n)
-        _JOINS[key] = n
+        n = _JOINS[key] = _weaken(_node(tag, a, b))
         return n
     seen = set(map(id, xs))
     get = _NODES.get
@@ -297,13 +291,14 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
     nkey = (tag, *[id(x) for x in xs])
     made = get(nkey)
     n = _intern(nkey, (tag, *xs), 1 + parts) if made is None else made
-    if _SIZES[id(n)] > MAX_COND:
-        return _weaken(n)
-    _JOINS[key] = n
+    n = _JOINS[key] = _weaken(n)
     return n
 
 
 def _weaken(n: tuple) -> Any:
+    """``n`` itself, or, past MAX_COND nodes, its small parts and one unknown standing for
+    the large ones: the same unknown for the same condition (it stands for those parts, so
+    two weakenings of one condition are one fact), a fresh one for any other."""
     if _SIZES[id(n)] <= MAX_COND:
         return n
     got = _WEAK.get(id(n))
@@ -896,6 +891,9 @@ class _Model(CondEnv):
         self.tests: dict[tuple[str, Text, Text], Any] = {}
         self.once = 0  # within a loop body read once for many iterations
         self.exact: set[str] = set()  # placeholders that stand for one whole value
+        # free switches a command may have changed (the model leaves them untouched): their
+        # untouched value is no longer one value
+        self.written: set[str] = set()
         self.env: _Env | None = None  # for the CondEnv hooks
         self.min_version: tuple[int, ...] | None = None  # from cmake_minimum_required()
 
@@ -1433,6 +1431,18 @@ class _Model(CondEnv):
             self.exact.add(key)
         return key
 
+    def operand(self, arg: str) -> Text | None:
+        """An operand of a test as one value: its text, or the unknown it is where that is
+        the whole of it and has not changed unseen; None: not one value."""
+        if not arg.startswith(PLACEHOLDER):
+            return arg
+        unk = self.placeholders.get(arg)
+        if unk is None or arg not in self.exact:
+            return None
+        if unk.name is not None and unk.name in self.written:
+            return None
+        return unk
+
     def switch_value(self, name: str, exact: bool) -> str | None:
         # the untouched value itself, not one made from it that the model reads as it
         env = self.env
@@ -1442,17 +1452,20 @@ class _Model(CondEnv):
 
     def unknown_test(self, op: str, lhs: str | None, rhs: str | None) -> Any:
         """The same test of the same values is the same unknown: two tests of one unchanged
-        value are one fact. A value is the same when it is the same ``_Unk`` (the model makes
-        a new one wherever a value may change) or the same text. In a body read once for
-        many iterations (``self.once``) each test stays its own."""
-        if lhs is None or rhs is None or self.once:
+        value are one fact (issue 8). A value is the same when it is the same text, or the
+        same ``_Unk`` standing for the whole of it (``operand``: the model makes a new one
+        wherever a value may change). Each test stays its own unknown, as before, in a body
+        read once for many iterations (``self.once``), and in a CMake file read on its own
+        or reached only through calls the model could not evaluate (its variables' values
+        are not those of the build's run)."""
+        env = self.env
+        assert env is not None
+        if lhs is None or rhs is None or self.once or env.standalone or self.blind is not None:
             return _fresh()
-        if (lhs.startswith(PLACEHOLDER) and lhs not in self.exact) or (
-            rhs.startswith(PLACEHOLDER) and rhs not in self.exact
-        ):
+        a = self.operand(lhs)
+        b = self.operand(rhs)
+        if a is None or b is None:
             return _fresh()
-        a = self.placeholders.get(lhs, lhs)
-        b = self.placeholders.get(rhs, rhs)
         key = (op, a, b)
         got = self.tests.get(key)
         if got is None:
@@ -1714,6 +1727,8 @@ class _Model(CondEnv):
             t = value[0][0]
             if isinstance(t, str) and t not in self.switches and env.scope.get(t) is not None:
                 self.append(env, t, ((_unk(), True),), pc)
+            elif isinstance(t, str):
+                self.written.add(t)  # left untouched (a free switch), yet it may change
 
     def scan_defines(self, name: str, args: list, pc: Any, raw: list | None = None) -> None:
         for value, _line, _q, _lit in args:
@@ -1738,11 +1753,8 @@ class _Model(CondEnv):
         got = self.define_joins.get(ids)
         if got is None:
             # memoised as _combine is (a third of ggml's 10,900 definitions repeat one: the
-            # same variant's flags met once per architecture branch), unless it weakened
-            fresh = _FRESH[0]
-            got = _or_factored(old, cond)
-            if _FRESH[0] == fresh:
-                self.define_joins[ids] = got
+            # same variant's flags met once per architecture branch)
+            got = self.define_joins[ids] = _or_factored(old, cond)
         self.defines[macro] = got
         path, line, standalone = self.at
         key = (macro, path, line, valued, standalone)
@@ -1755,6 +1767,7 @@ class _Model(CondEnv):
     ) -> None:
         """``set(var value)`` under ``pc``: the old items stay where ``pc`` is false."""
         if var in self.switches:
+            self.written.add(var)
             return
         target = scope or env.scope
         if len(value) > MAX_VALUE:
@@ -1775,6 +1788,7 @@ class _Model(CondEnv):
 
     def append(self, env: _Env, var: str, value: Value, pc: Any, front: bool = False) -> None:
         if var in self.switches:
+            self.written.add(var)
             return
         old = env.scope.get(var)
         if old is None:
@@ -2045,6 +2059,7 @@ def _h_set(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> N
     lits = [a[0][0][0] if a[3] and not a[2] and len(a[0]) == 1 else None for a in rest]
     if "CACHE" in lits:
         m.switches.add(var)  # a cache entry the user sets: a free switch from now on
+        m.written.add(var)
         return
     scope = env.scope
     if lits and lits[-1] == "PARENT_SCOPE":
@@ -2069,6 +2084,7 @@ def _h_unset(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) ->
         return
     words = [_only_text(args, k) for k in range(1, len(args))]
     if "CACHE" in words:
+        m.written.add(var)
         return
     scope = m.parent_scope(env) if "PARENT_SCOPE" in words else env.scope
     if scope is not None:
@@ -2532,6 +2548,7 @@ def _h_option(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -
     name = _only_text(args, 0)
     if name is not None:
         m.switches.add(name)
+        m.written.add(name)
 
 
 def _h_project(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2813,7 +2830,7 @@ def _h_separate_arguments(m: _Model, f: _File, cmd: tuple, args: list, env: _Env
 
 def _h_get_out_first(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
     out = _only_text(args, 0)
-    if out is not None and out not in m.switches:
+    if out is not None:
         m.assign(env, out, ((_unk(), True),), pc)
     m.naming_refs(cmd[0], cmd, args, env, pc)
 
