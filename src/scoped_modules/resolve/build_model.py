@@ -1448,7 +1448,8 @@ class _Model(CondEnv):
         env = self.env
         assert env is not None
         sym = self.sym(name)
-        return self.placeholder(sym, exact and self.lookup(name, env)[0][0] is sym)
+        val = self.lookup(name, env)
+        return self.placeholder(sym, exact and len(val) == 1 and val[0][0] is sym)
 
     def unknown_test(self, op: str, lhs: str | None, rhs: str | None) -> Any:
         """The same test of the same values is the same unknown: two tests of one unchanged
