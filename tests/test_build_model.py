@@ -489,3 +489,81 @@ def test_a_helper_defined_once_per_call_is_expanded_once_per_call() -> None:
         assert holds(g, {f"USE_v{n - 1}", "HAVE_v0"})
     assert steps[2] - steps[1] <= 2 * (steps[1] - steps[0]), steps
     assert nodes[2] - nodes[1] <= 2 * (nodes[1] - nodes[0]) + 8, nodes
+
+
+def _arch_variants(n: int) -> dict[str, str]:
+    """ggml's CPU variants again, as they test the architecture: a function detects it once
+    (a value the model does not know where neither test holds), and the function called once
+    per variant tests it in an if()/elseif() chain, and once more within the branch."""
+    arches = ("ARM", "x86", "PowerPC", "loongarch64", "riscv64", "s390x")
+    chain = ""
+    for k, a in enumerate(arches):
+        chain += (
+            f'  {"if" if k == 0 else "elseif"}(ARCH STREQUAL "{a}")\n'
+            f"    list(APPEND SRCS src/{a}_${{tag}}.c)\n"
+            f'    if(ARCH STREQUAL "{a}" AND USE_${{tag}})\n'
+            f"      list(APPEND SRCS src/{a}_extra_${{tag}}.c)\n"
+            "    endif()\n"
+        )
+    files = {
+        "CMakeLists.txt": "project(p C)\n"
+        "function(detect_arch)\n"
+        '  if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm)")\n'
+        '    set(ARCH "ARM" PARENT_SCOPE)\n'
+        '  elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|amd64")\n'
+        '    set(ARCH "x86" PARENT_SCOPE)\n'
+        "  endif()\n"
+        "endfunction()\n"
+        "detect_arch()\n"
+        "function(add_variant tag)\n"
+        "  set(SRCS src/common.c)\n" + chain + "  endif()\n"
+        "  add_library(cpu_${tag} ${SRCS})\n"
+        "endfunction()\n" + "".join(f"add_variant(v{k})\n" for k in range(n)),
+        "src/common.c": "",
+    }
+    files.update(
+        {f"src/{a}_{x}v{k}.c": "" for a in arches for x in ("", "extra_") for k in range(n)}
+    )
+    return files
+
+
+def _unknowns(g: object, seen: set[int] | None = None) -> set[int]:
+    """The unknown atoms of a condition (by identity)."""
+    seen = set() if seen is None else seen
+    if not isinstance(g, tuple) or id(g) in seen:
+        return set()
+    seen.add(id(g))
+    if g[0] == "u":
+        return {id(g)}
+    out: set[int] = set()
+    for k in g[1:]:
+        out |= _unknowns(k, seen)
+    return out
+
+
+def test_the_same_test_of_the_same_value_is_one_unknown_in_every_call() -> None:
+    # ARCH holds "ARM", "x86", or its value from before detect_arch() (unknown): each
+    # `ARCH STREQUAL "PowerPC"` tests that one value, so every call gives the same unknown,
+    # and the variants share their conditions: the unknowns of all the sources' build
+    # conditions, and the condition nodes each further variant makes, stay as many however
+    # many variants there are (each test an unknown of its own made 63 nodes and 12 unknowns
+    # a variant; one fact per test makes 18 nodes and no unknown).
+    steps, nodes, unknowns = [], [], []
+    for n in (8, 16, 32):
+        model = model_of(_arch_variants(n))
+        steps.append(model.steps)
+        nodes.append(model.conditions)
+        seen: set[int] = set()
+        for cond in model.build_cond.values():
+            seen |= _unknowns(cond)
+        unknowns.append(len(seen))
+        first = model.build_cond["src/PowerPC_v0.c"]
+        last = model.build_cond[f"src/PowerPC_v{n - 1}.c"]
+        assert _unknowns(first) == _unknowns(last)
+        # the test within the branch is the branch's own: the extra source needs only USE_
+        extra = model.build_cond[f"src/PowerPC_extra_v{n - 1}.c"]
+        assert implies_on_search(extra, frozenset({f"USE_v{n - 1}"}))
+    assert unknowns[0] == unknowns[1] == unknowns[2], unknowns
+    assert steps[2] - steps[1] == 2 * (steps[1] - steps[0]), steps
+    assert nodes[2] - nodes[1] <= 2 * (nodes[1] - nodes[0]), nodes
+    assert (nodes[2] - nodes[1]) / 16 <= 24, nodes  # per variant, linear and shared

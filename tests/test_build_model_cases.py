@@ -771,3 +771,155 @@ def test_the_toggle_state_says_what_was_not_judged(tmp_path: Path) -> None:
         "detail": "2 files built by CMake files reached only through an "
         "add_subdirectory()/include() the model could not evaluate (not judged)",
     }
+
+
+# --- the same test of the same value is one fact (issue 8) -------------------------------------
+# An if() test the model cannot decide gives an unknown; the same test of the same unchanged
+# value gives the same one. Where the value may have changed in between (a set(), a loop
+# variable, an unquoted ${X} that CMake reads as the name of a variable that changed), the
+# tests stay two unknowns. Real cmake is the oracle of each: which sources a configure
+# compiles with the module's toggle off, over the values the model does not know.
+
+
+def _arch_project(tmp_path: Path, body: str) -> tuple[list[tuple], list[tuple], Path]:
+    files = {
+        "scoped.toml": registry(("ann", ["src/ann/"], "USE_ANN")),
+        "CMakeLists.txt": HEAD
+        + 'option(USE_ANN "ann" OFF)\n'  # 3
+        + "add_executable(tool src/ann/tool.cpp)\n"  # 4: the control, unguarded
+        + body,
+        "src/ann/a.cpp": "int a;\n",
+        "src/ann/tool.cpp": "int main() {}\n",
+    }
+    found, notes = run(tmp_path, files)
+    return found, notes, tmp_path / "repo"
+
+
+def _built_off(repo: Path, tmp_path: Path, *defs: str) -> set[str]:
+    """The module sources a configure with the toggle off compiles, over the settings given."""
+    out: set[str] = set()
+    for k, d in enumerate(defs):
+        built = _configure(repo, tmp_path / f"b{k}", "-DUSE_ANN=OFF", *d.split())
+        out |= {s for s in built if s.startswith("src/ann/")}
+    return out
+
+
+TOOL = sm007("ann", "CMakeLists.txt", 4, ["src/ann/tool.cpp"])
+ARCHES = ("-DMY_ARCH=arm64", "-DMY_ARCH=x86_64", "")
+
+
+@needs_cmake
+def test_one_test_of_one_value_twice_is_one_fact_as_cmake_agrees(tmp_path: Path) -> None:
+    # `MY_ARCH MATCHES "^arm"` twice of the same value the model does not know: with the
+    # toggle off, either the first test returns or the second skips the library. As two
+    # unknowns the model found a way to both (a false SM007 on line 9).
+    found, notes, repo = _arch_project(
+        tmp_path,
+        'if(NOT MY_ARCH MATCHES "^arm" AND NOT USE_ANN)\n'  # 5
+        "  return()\n"  # 6
+        "endif()\n"  # 7
+        'if(NOT MY_ARCH MATCHES "^arm")\n'  # 8
+        "  add_library(ann src/ann/a.cpp)\n"  # 9
+        "endif()\n",
+    )
+    assert _built_off(repo, tmp_path, *ARCHES) == {"src/ann/tool.cpp"}
+    on = _configure(repo, tmp_path / "on", "-DUSE_ANN=ON", "-DMY_ARCH=x86_64")
+    assert "src/ann/a.cpp" in on  # the library is built at all
+    assert found == [TOOL]
+    assert notes == []
+
+
+@needs_cmake
+def test_a_value_set_again_between_two_tests_is_two_facts_as_cmake_agrees(
+    tmp_path: Path,
+) -> None:
+    # the same text, `ARCH MATCHES "^arm"`, of two values: arm64 passes the first test and,
+    # upper-cased, fails the second, so the library is built with the toggle off
+    found, notes, repo = _arch_project(
+        tmp_path,
+        'string(TOLOWER "${MY_ARCH}" ARCH)\n'  # 5
+        'if(NOT ARCH MATCHES "^arm" AND NOT USE_ANN)\n'  # 6
+        "  return()\n"
+        "endif()\n"
+        'string(TOUPPER "${MY_ARCH}" ARCH)\n'  # 9
+        'if(NOT ARCH MATCHES "^arm")\n'  # 10
+        "  add_library(ann src/ann/a.cpp)\n"  # 11
+        "endif()\n",
+    )
+    assert _built_off(repo, tmp_path, *ARCHES) == {"src/ann/tool.cpp", "src/ann/a.cpp"}
+    assert found == [TOOL, sm007("ann", "CMakeLists.txt", 11, ["src/ann/a.cpp"])]
+    assert notes == []
+
+
+@needs_cmake
+def test_a_loop_variable_read_once_for_many_items_is_not_one_fact_as_cmake_agrees(
+    tmp_path: Path,
+) -> None:
+    # a list the model does not know: the body is read once for every item, and one item's
+    # test is not another's (arm64 sets SEEN_ARM, then x86_64 builds the library)
+    found, notes, repo = _arch_project(
+        tmp_path,
+        "set(SEEN_ARM OFF)\n"  # 5
+        "foreach(a ${MY_ARCHS})\n"  # 6
+        '  if(a MATCHES "^arm")\n'  # 7
+        "    set(SEEN_ARM ON)\n"
+        "  endif()\n"
+        '  if(SEEN_ARM AND NOT a MATCHES "^arm")\n'  # 10
+        "    add_library(ann_${a} src/ann/a.cpp)\n"  # 11
+        "  endif()\n"
+        "endforeach()\n",
+    )
+    built = _built_off(repo, tmp_path, "-DMY_ARCHS=arm64;x86_64")
+    assert built == {"src/ann/tool.cpp", "src/ann/a.cpp"}
+    assert found == [TOOL, sm007("ann", "CMakeLists.txt", 11, ["src/ann/a.cpp"])]
+    assert [n[:2] for n in notes] == [("CMakeLists.txt", 6)]  # the foreach read once
+
+
+@needs_cmake
+def test_an_unquoted_value_read_as_a_name_is_not_one_fact_as_cmake_agrees(
+    tmp_path: Path,
+) -> None:
+    # `${MY_ARCH}` unquoted: CMake reads its value as the name of a variable when one is
+    # defined (MY_ARCH=PICKED reads PICKED), and PICKED changes between the tests. Quoted,
+    # "${MY_ARCH}" is the value itself, one fact (the control below).
+    body = (
+        "set(PICKED arm64)\n"  # 5
+        'if(NOT {x} MATCHES "^arm" AND NOT USE_ANN)\n'  # 6
+        "  return()\n"
+        "endif()\n"
+        "set(PICKED x86_64)\n"  # 9
+        'if(NOT {x} MATCHES "^arm")\n'  # 10
+        "  add_library(ann src/ann/a.cpp)\n"  # 11
+        "endif()\n"
+    )
+    found, notes, repo = _arch_project(tmp_path, body.format(x="${MY_ARCH}"))
+    built = _built_off(repo, tmp_path, "-DMY_ARCH=PICKED", *ARCHES)
+    assert built == {"src/ann/tool.cpp", "src/ann/a.cpp"}
+    assert found == [TOOL, sm007("ann", "CMakeLists.txt", 11, ["src/ann/a.cpp"])]
+    assert notes == []
+    quoted = tmp_path / "quoted"
+    found, notes, repo = _arch_project(quoted, body.format(x='"${MY_ARCH}"'))
+    built = _built_off(repo, quoted, "-DMY_ARCH=PICKED", *ARCHES)
+    assert built == {"src/ann/tool.cpp"}
+    assert found == [TOOL]
+
+
+@needs_cmake
+def test_a_free_value_the_build_writes_between_two_tests_is_two_facts_as_cmake_agrees(
+    tmp_path: Path,
+) -> None:
+    # the model leaves a cache entry free (the user sets it), yet the build may change it:
+    # from arm64 to x86_64 here, between the tests
+    found, notes, repo = _arch_project(
+        tmp_path,
+        'if(NOT MY_ARCH MATCHES "^arm" AND NOT USE_ANN)\n'  # 5
+        "  return()\n"
+        "endif()\n"
+        'set(MY_ARCH "x86_64" CACHE STRING "" FORCE)\n'  # 8
+        'if(NOT MY_ARCH MATCHES "^arm")\n'  # 9
+        "  add_library(ann src/ann/a.cpp)\n"  # 10
+        "endif()\n",
+    )
+    assert _built_off(repo, tmp_path, *ARCHES) == {"src/ann/tool.cpp", "src/ann/a.cpp"}
+    assert found == [TOOL, sm007("ann", "CMakeLists.txt", 10, ["src/ann/a.cpp"])]
+    assert notes == []

@@ -386,6 +386,17 @@ class CondEnv:
         """``CMAKE_VERSION VERSION_LESS 3.12`` and the like."""
         return None
 
+    def switch_value(self, name: str, exact: bool) -> str | None:
+        """The value of a variable the model leaves free, as a placeholder (None: not known);
+        ``exact``: the operand is that value (a bare name or a quoted ``"${NAME}"``, which
+        CMake neither splits nor reads as the name of another variable)."""
+        return None
+
+    def unknown_test(self, op: str, lhs: str | None, rhs: str | None) -> Cond:
+        """A binary test of values the reader cannot compare: each operand a known text, a
+        placeholder (a value the model knows only by identity), or None (nothing known)."""
+        return _unknown()
+
 
 def _truth_of_text(text: str) -> bool:
     """How ``if()`` reads a constant: true unless a false constant (numbers by value)."""
@@ -464,10 +475,23 @@ def _strequal(lhs: tuple[str, bool], rhs: tuple[str, bool]) -> Cond:
 _Alts = list[tuple[str | None, Cond]]
 
 
+def _free_value(arg: tuple[str, bool], env: CondEnv) -> str | None:
+    """The value of the switch an operand names, as the model knows it (None: unknown)."""
+    name = _switch_name(*arg)
+    if name is None:
+        return None
+    return env.switch_value(name, arg[1] or _var_name(arg[0]) is None)
+
+
+def _is_unknown(text: str | None) -> bool:
+    """An alternative the reader cannot compare: nothing known, or a model's placeholder."""
+    return text is None or text.startswith(PLACEHOLDER)
+
+
 def _side(value: str, quoted: bool, env: CondEnv) -> _Alts | None:
     """The alternatives of one operand of a binary test; None: an unknown variable."""
     if value.startswith(PLACEHOLDER):
-        return [(None, True)]
+        return [(value, True)]
     if _var_name(value) is not None:
         return None
     if not quoted and _IDENT.fullmatch(value):
@@ -523,28 +547,39 @@ def _binary(op: str, lhs: tuple[str, bool], rhs: tuple[str, bool], env: CondEnv 
             out: Cond = False
             for a, ca in left:
                 for b, cb in right:
-                    hit: Cond = _unknown() if a is None or b is None else a == b
+                    hit: Cond = _unknown() if _is_unknown(a) or _is_unknown(b) else a == b
                     out = _or(out, _and(_and(ca, cb), hit))
             return out
         right = _side(rhs[0], rhs[1], env)
-        if left is not None and right is not None:
-            out = False
-            for a, ca in left:
-                for b, cb in right:
-                    hit = _unknown() if a is None or b is None else _compare(op, a, b)
-                    out = _or(out, _and(_and(ca, cb), hit))
-            return out
-        if op == "STREQUAL":
+        if op == "STREQUAL" and (left is None or right is None):
             # one side is a switch the model leaves free: the lexical reading, per alternative
             known, switch = (right, lhs) if left is None else (left, rhs)
             if known is None:
                 return _strequal(lhs, rhs)
+            free = _free_value(switch, env)
             out = False
             for text, c in known:
-                hit = _unknown() if text is None else _strequal(switch, (text, True))
+                if _is_unknown(text):
+                    pair = (free, text) if left is None else (text, free)
+                    hit = env.unknown_test(op, *pair)
+                else:
+                    hit = _strequal(switch, (text, True))  # type: ignore[arg-type]
                 out = _or(out, _and(c, hit))
             return out
-        return _unknown()
+        # a switch the model leaves free is one unknown value, the same in every test
+        if left is None:
+            left = [(_free_value(lhs, env), True)]
+        if right is None:
+            right = [(_free_value(rhs, env), True)]
+        out = False
+        for a, ca in left:
+            for b, cb in right:
+                if _is_unknown(a) or _is_unknown(b):
+                    hit = env.unknown_test(op, a, b)
+                else:
+                    hit = _compare(op, a, b)  # type: ignore[arg-type]
+                out = _or(out, _and(_and(ca, cb), hit))
+        return out
     if op == "STREQUAL":
         return _strequal(lhs, rhs)
     return _unknown()

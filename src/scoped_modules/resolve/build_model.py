@@ -161,11 +161,11 @@ _READS_ONLY = frozenset(
 
 MAX_COND = 400
 _ids = count(1)
-_FRESH = [0]  # the last fresh unknown made: what a memo checks to keep weakenings apart
 _NODES: dict[tuple, tuple] = {}
 _SIZES: dict[int, int] = {}
 _SEQ: dict[int, int] = {}  # creation order: a canonical order that is the same every run
 _JOINS: dict[tuple[str, int, int], Any] = {}  # (tag, id, id) -> what _combine made of them
+_WEAK: dict[int, Any] = {}  # id of a condition too large -> the weaker one it became
 
 
 def _order(n: Any) -> int:
@@ -197,7 +197,6 @@ def _var(names: tuple) -> tuple:
 
 def _fresh() -> tuple:
     n = next(_ids)
-    _FRESH[0] = n
     return _intern(("u", n), ("u", n), 1)
 
 
@@ -254,8 +253,7 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
 
     Memoised on the operands' identities: the model joins the same two conditions again and
     again (a value read under the same branch, the same call condition), and a combination
-    is a pure function of its (interned) operands, except where it is weakened into a fresh
-    unknown, which is never memoised (each weakening stays its own unknown, as before)."""
+    is a pure function of its (interned) operands, its weakening included (``_weaken``)."""
     key = (tag, id(a), id(b))
     got = _JOINS.get(key)
     if got is not None:
@@ -263,10 +261,7 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
     xs = list(a[1:]) if a[0] == tag else [a]
     ys = b[1:] if b[0] == tag else (b,)
     if len(xs) + len(ys) > 24:
-        n = _node(tag, a, b)
-        if _SIZES[id(n)] > MAX_COND:
-            return _weaken(n)
-        _JOINS[key] = n
+        n = _JOINS[key] = _weaken(_node(tag, a, b))
         return n
     seen = set(map(id, xs))
     get = _NODES.get
@@ -296,21 +291,28 @@ def _combine(tag: str, a: Any, b: Any) -> Any:
     nkey = (tag, *[id(x) for x in xs])
     made = get(nkey)
     n = _intern(nkey, (tag, *xs), 1 + parts) if made is None else made
-    if _SIZES[id(n)] > MAX_COND:
-        return _weaken(n)
-    _JOINS[key] = n
+    n = _JOINS[key] = _weaken(n)
     return n
 
 
 def _weaken(n: tuple) -> Any:
+    """``n`` itself, or, past MAX_COND nodes, its small parts and one unknown standing for
+    the large ones: the same unknown for the same condition (it stands for those parts, so
+    two weakenings of one condition are one fact), a fresh one for any other."""
     if _SIZES[id(n)] <= MAX_COND:
         return n
+    got = _WEAK.get(id(n))
+    if got is not None:
+        return got
     small = [k for k in n[1:] if _SIZES.get(id(k), 1) <= MAX_COND // 8]
     if n[0] in ("and", "or") and small:
         small.append(_fresh())
         small.sort(key=_order)
-        return _node(n[0], *small)
-    return _fresh()
+        out = _node(n[0], *small)
+    else:
+        out = _fresh()
+    _WEAK[id(n)] = out
+    return out
 
 
 def _join2(tag: str, a: Any, b: Any) -> Any:
@@ -394,11 +396,14 @@ def _guard(c: Any) -> Guard:
 
 
 class _Unk:
-    __slots__ = ("truth", "name")
+    __slots__ = ("truth", "name", "base")
 
-    def __init__(self, truth: Any, name: str | None = None) -> None:
+    def __init__(self, truth: Any, name: str | None = None, base: _Unk | None = None) -> None:
         self.truth = truth  # how if() reads it
         self.name = name  # the variable it is the untouched value of, if any
+        # the unknown it was made from where it is not that value itself (``_part``), else
+        # itself: only an unknown that is its own base is one value wherever it is met
+        self.base: _Unk = self if base is None else base
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"<unknown {self.name or ''}>"
@@ -412,6 +417,22 @@ _EMPTY: Value = ()
 
 def _unk() -> _Unk:
     return _Unk(_fresh())
+
+
+def _part(t: Text) -> Text:
+    """What the model keeps of an unknown value where the value made from it may differ (a
+    transformation the model does not compute, an item a list may have split into): read
+    as before (the same truth, the same variable), but no longer that value itself, so that
+    no test of it is taken for a test of the value it was made from."""
+    return _Unk(t.truth, t.name, t.base) if isinstance(t, _Unk) else t
+
+
+def _untouched(value: Value, name: str, syms: dict[str, _Unk]) -> bool:
+    """Whether ``value`` is the untouched value of variable ``name`` (a free switch)."""
+    if len(value) != 1 or value[0][1] is not True:
+        return False
+    t = value[0][0]
+    return isinstance(t, _Unk) and t.base is syms.get(name)
 
 
 def _joined(value: Value) -> list[tuple[Text, Any]]:
@@ -431,6 +452,14 @@ def _joined(value: Value) -> list[tuple[Text, Any]]:
     if none is not False:
         out.append(("", none))
     return out
+
+
+def _alone(alts: list[tuple[Text, Any]], k: int) -> bool:
+    """Whether alternative ``k`` of a value read as one string holds only where no other does:
+    the string is then that item (``_joined`` takes items that may be there together as
+    alternatives, which reads as one an item that is only part of the string)."""
+    c = alts[k][1]
+    return all(j == k or _and(c, cj) is False for j, (_t, cj) in enumerate(alts))
 
 
 def _truth(value: Value) -> Any:
@@ -857,6 +886,14 @@ class _Model(CondEnv):
         self.named_vars: dict[tuple[str, int, str, str, int], str] = {}
         self.placeholders: dict[str, _Unk] = {}
         self.syms: dict[str, _Unk] = {}
+        # (test, value, value) -> the unknown it gives (values: texts or _Unk objects, kept
+        # alive here so that no other object takes their ids)
+        self.tests: dict[tuple[str, Text, Text], Any] = {}
+        self.once = 0  # within a loop body read once for many iterations
+        self.exact: set[str] = set()  # placeholders that stand for one whole value
+        # free switches a command may have changed (the model leaves them untouched): their
+        # untouched value is no longer one value
+        self.written: set[str] = set()
         self.env: _Env | None = None  # for the CondEnv hooks
         self.min_version: tuple[int, ...] | None = None  # from cmake_minimum_required()
 
@@ -934,7 +971,11 @@ class _Model(CondEnv):
                     )
                     sub = env.copy()
                     sub.pc = _and(env.pc, _fresh())
-                    self.run(f, i + 1, end, sub)
+                    self.once += 1
+                    try:
+                        self.run(f, i + 1, end, sub)
+                    finally:
+                        self.once -= 1
                 elif name == "block":
                     sub = env.copy()
                     sub.scope = _Scope(env.scope)
@@ -1096,7 +1137,12 @@ class _Model(CondEnv):
             if sub.eff() is False:
                 continue
             env.scope.vars[var] = ((text, True),)
-            self.run(f, i + 1, end, sub)
+            # a body read once for many iterations: its tests are not one fact each
+            self.once += not understood
+            try:
+                self.run(f, i + 1, end, sub)
+            finally:
+                self.once -= not understood
         if saved is None:
             env.scope.vars.pop(var, None)
         else:
@@ -1310,16 +1356,18 @@ class _Model(CondEnv):
                 nm = _literal(segs[0].name)
                 if nm is not None and _IDENT.fullmatch(nm):
                     val = self.lookup(nm, env)
-                    if len(val) == 1 and val[0][1] is True and val[0][0] is self.syms.get(nm):
+                    if _untouched(val, nm, self.syms):
                         prepared.append([(value, quoted, line, True)])  # a free switch
                         continue
             choices = []
-            for t, c in self.expand(segs, env):
-                if isinstance(t, _Unk) or (not quoted and ";" in t):
-                    unk = t if isinstance(t, _Unk) else _unk()
-                    key = f"{PLACEHOLDER}{id(unk)}"
-                    self.placeholders[key] = unk
+            alts = self.expand(segs, env)
+            for k, (t, c) in enumerate(alts):
+                if isinstance(t, _Unk):
+                    # quoted, one string: CMake neither splits it nor reads it as a name
+                    key = self.placeholder(t, quoted and _alone(alts, k))
                     choices.append((key, True, line, c))
+                elif not quoted and ";" in t:
+                    choices.append((self.placeholder(_unk(), False), True, line, c))
                 else:
                     choices.append((t, quoted, line, c))
             prepared.append(choices)
@@ -1344,12 +1392,13 @@ class _Model(CondEnv):
         finally:
             self.env = saved
             self.placeholders.clear()
+            self.exact.clear()
 
     def name_truth(self, name: str) -> Any:
         env = self.env
         assert env is not None
         val = self.lookup(name, env)
-        if len(val) == 1 and val[0][1] is True and val[0][0] is self.syms.get(name):
+        if _untouched(val, name, self.syms):
             return None
         return _truth(val)
 
@@ -1357,13 +1406,72 @@ class _Model(CondEnv):
         env = self.env
         assert env is not None
         val = self.lookup(name, env)
-        if len(val) == 1 and val[0][1] is True and val[0][0] is self.syms.get(name):
+        if _untouched(val, name, self.syms):
             return None
-        return [(None if isinstance(t, _Unk) else t, c) for t, c in _joined(val)]
+        # a bare name reads the variable's value as one string (a macro's parameter of that
+        # name is not that variable: the model reads it so, but knows no more of it)
+        whole = env.mbind is None or name not in env.mbind
+        alts = _joined(val)
+        return [
+            (self.placeholder(t, whole and _alone(alts, k)) if isinstance(t, _Unk) else t, c)
+            for k, (t, c) in enumerate(alts)
+        ]
 
     def placeholder_truth(self, value: str) -> Any:
         unk = self.placeholders.get(value)
         return unk.truth if unk is not None else _fresh()
+
+    def placeholder(self, unk: _Unk, exact: bool) -> str:
+        """An unknown value as an if() argument: a placeholder the reader passes back.
+        ``exact``: the argument is that value, one string, wherever it is read (not one of
+        several items that may be there at once, nor split or read as a name by CMake)."""
+        key = f"{PLACEHOLDER}{id(unk)}"
+        self.placeholders[key] = unk
+        if exact and unk.base is unk:
+            self.exact.add(key)
+        return key
+
+    def operand(self, arg: str) -> Text | None:
+        """An operand of a test as one value: its text, or the unknown it is where that is
+        the whole of it and has not changed unseen; None: not one value."""
+        if not arg.startswith(PLACEHOLDER):
+            return arg
+        unk = self.placeholders.get(arg)
+        if unk is None or arg not in self.exact:
+            return None
+        if unk.name is not None and unk.name in self.written:
+            return None
+        return unk
+
+    def switch_value(self, name: str, exact: bool) -> str | None:
+        # the untouched value itself, not one made from it that the model reads as it
+        env = self.env
+        assert env is not None
+        sym = self.sym(name)
+        val = self.lookup(name, env)
+        return self.placeholder(sym, exact and len(val) == 1 and val[0][0] is sym)
+
+    def unknown_test(self, op: str, lhs: str | None, rhs: str | None) -> Any:
+        """The same test of the same values is the same unknown: two tests of one unchanged
+        value are one fact (issue 8). A value is the same when it is the same text, or the
+        same ``_Unk`` standing for the whole of it (``operand``: the model makes a new one
+        wherever a value may change). Each test stays its own unknown, as before, in a body
+        read once for many iterations (``self.once``), and in a CMake file read on its own
+        or reached only through calls the model could not evaluate (its variables' values
+        are not those of the build's run)."""
+        env = self.env
+        assert env is not None
+        if lhs is None or rhs is None or self.once or env.standalone or self.blind is not None:
+            return _fresh()
+        a = self.operand(lhs)
+        b = self.operand(rhs)
+        if a is None or b is None:
+            return _fresh()
+        key = (op, a, b)
+        got = self.tests.get(key)
+        if got is None:
+            got = self.tests[key] = _fresh()
+        return got
 
     def version(self, op: str, lhs: str, rhs: str) -> Any:
         """CMake is at least the version ``cmake_minimum_required()`` asks for."""
@@ -1620,6 +1728,8 @@ class _Model(CondEnv):
             t = value[0][0]
             if isinstance(t, str) and t not in self.switches and env.scope.get(t) is not None:
                 self.append(env, t, ((_unk(), True),), pc)
+            elif isinstance(t, str):
+                self.written.add(t)  # left untouched (a free switch), yet it may change
 
     def scan_defines(self, name: str, args: list, pc: Any, raw: list | None = None) -> None:
         for value, _line, _q, _lit in args:
@@ -1644,11 +1754,8 @@ class _Model(CondEnv):
         got = self.define_joins.get(ids)
         if got is None:
             # memoised as _combine is (a third of ggml's 10,900 definitions repeat one: the
-            # same variant's flags met once per architecture branch), unless it weakened
-            fresh = _FRESH[0]
-            got = _or_factored(old, cond)
-            if _FRESH[0] == fresh:
-                self.define_joins[ids] = got
+            # same variant's flags met once per architecture branch)
+            got = self.define_joins[ids] = _or_factored(old, cond)
         self.defines[macro] = got
         path, line, standalone = self.at
         key = (macro, path, line, valued, standalone)
@@ -1661,6 +1768,7 @@ class _Model(CondEnv):
     ) -> None:
         """``set(var value)`` under ``pc``: the old items stay where ``pc`` is false."""
         if var in self.switches:
+            self.written.add(var)
             return
         target = scope or env.scope
         if len(value) > MAX_VALUE:
@@ -1681,6 +1789,7 @@ class _Model(CondEnv):
 
     def append(self, env: _Env, var: str, value: Value, pc: Any, front: bool = False) -> None:
         if var in self.switches:
+            self.written.add(var)
             return
         old = env.scope.get(var)
         if old is None:
@@ -1721,6 +1830,12 @@ class _Model(CondEnv):
             )
             return
         values = [a[0] for a in args]
+        # an unquoted unknown may be no argument or several: the parameters from it on may
+        # hold other values than the model binds them to
+        for k, (v, _line, quoted, _lit) in enumerate(args):
+            if not quoted and any(isinstance(t, _Unk) for t, _c in v):
+                values[k:] = [tuple((_part(t), c) for t, c in v) for v in values[k:]]
+                break
         argv: Value = tuple(it for v in values for it in v)
         argn: Value = tuple(it for v in values[len(fdef.params) :] for it in v)
         count_known = all(c is True for v in values for _t, c in v)
@@ -1871,6 +1986,8 @@ def _norm(items: list[Item]) -> Value:
             out[key] = [t, c]
         else:
             got[1] = _or(got[1], c)
+            if got[0] is not t:  # a value and one made from it, read as one: neither
+                got[0] = _part(got[0])
     res: list[Item] = [(t, c) for t, c in out.values()]
     if unknown:
         res.append((_unk(), True))
@@ -1943,6 +2060,7 @@ def _h_set(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> N
     lits = [a[0][0][0] if a[3] and not a[2] and len(a[0]) == 1 else None for a in rest]
     if "CACHE" in lits:
         m.switches.add(var)  # a cache entry the user sets: a free switch from now on
+        m.written.add(var)
         return
     scope = env.scope
     if lits and lits[-1] == "PARENT_SCOPE":
@@ -1967,6 +2085,7 @@ def _h_unset(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) ->
         return
     words = [_only_text(args, k) for k in range(1, len(args))]
     if "CACHE" in words:
+        m.written.add(var)
         return
     scope = m.parent_scope(env) if "PARENT_SCOPE" in words else env.scope
     if scope is not None:
@@ -2049,7 +2168,8 @@ def _h_list(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> 
             elif sub == "GET" and len(args) == 4 and all(c is True for _t, c in old):
                 k = _only_text(args, 2)
                 try:
-                    m.assign(env, out, (old[int(k or "x")],), pc)
+                    got_t, got_c = old[int(k or "x")]
+                    m.assign(env, out, ((_part(got_t), got_c),), pc)
                 except (ValueError, IndexError):
                     m.assign(env, out, ((_unk(), True),), pc)
             else:
@@ -2079,7 +2199,7 @@ def _list_transform(
     elif action in ("TOLOWER", "TOUPPER", "STRIP") and len(words) == 1:
         for t, c in old:
             if isinstance(t, _Unk):
-                new.append((t, c))
+                new.append((_part(t), c))
             else:
                 new.append(
                     (
@@ -2118,7 +2238,7 @@ def _cross(
 
 
 def _map_alts(alts: list[tuple[Text, Any]], fn: Any) -> Value:
-    return tuple((t if isinstance(t, _Unk) else fn(t), c) for t, c in alts)
+    return tuple((_part(t) if isinstance(t, _Unk) else fn(t), c) for t, c in alts)
 
 
 def _h_string(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2269,7 +2389,7 @@ def _glob(m: _Model, args: list, env: _Env, recursive: bool) -> Value:
             continue
         for t, c in value:
             if isinstance(t, _Unk):
-                out.append((t, c))
+                out.append((_part(t), c))
                 continue
             path = m.rel_path(t, env)
             if path is None:
@@ -2429,6 +2549,7 @@ def _h_option(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -
     name = _only_text(args, 0)
     if name is not None:
         m.switches.add(name)
+        m.written.add(name)
 
 
 def _h_project(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2467,6 +2588,8 @@ def _h_cmake_parse_arguments(
         items = [it for a in args[4:] for it in a[0]]
     if prefix is None or len(spec) < 3:
         return
+    # an unknown item may be several, keywords among them: what it fills is made from it
+    items = [(_part(t), c) for t, c in items]
     options, singles, multis = (set(_words(s[0])) for s in spec)
     keywords = options | singles | multis
     found: dict[str, list[Item]] = {}
@@ -2537,7 +2660,9 @@ def _h_get_filename_component(
         return _unk()
 
     alts = _joined(args[1][0])
-    m.assign(env, out, tuple((t if isinstance(t, _Unk) else comp(t), c) for t, c in alts), pc)
+    m.assign(
+        env, out, tuple((_part(t) if isinstance(t, _Unk) else comp(t), c) for t, c in alts), pc
+    )
 
 
 def _h_math(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
@@ -2706,7 +2831,7 @@ def _h_separate_arguments(m: _Model, f: _File, cmd: tuple, args: list, env: _Env
 
 def _h_get_out_first(m: _Model, f: _File, cmd: tuple, args: list, env: _Env, pc: Any) -> None:
     out = _only_text(args, 0)
-    if out is not None and out not in m.switches:
+    if out is not None:
         m.assign(env, out, ((_unk(), True),), pc)
     m.naming_refs(cmd[0], cmd, args, env, pc)
 
@@ -3040,6 +3165,7 @@ def build_model(
     _SIZES.clear()
     _SEQ.clear()
     _JOINS.clear()
+    _WEAK.clear()
     _PARSED.clear()
     m = _Model(cmake, files, dirs, names, cmakedefines or {})
     has_root = "CMakeLists.txt" in cmake
@@ -3080,6 +3206,7 @@ def build_model(
         _SIZES.clear()
         _SEQ.clear()
         _JOINS.clear()
+    _WEAK.clear()
 
 
 def _blind_files(m: _Model, order: list[str]) -> None:
